@@ -1,0 +1,296 @@
+"""Configuration schemas: every Hydra config group is backed by a dataclass.
+
+The schemas are registered in Hydra's ConfigStore by :func:`register_configs`,
+so an unknown key, a wrong type or an unknown scenario name fails when the
+config is composed, with Hydra's message naming the key. Domain rules (shares
+in [0, 1], budgets not negative, years in order) are checked in
+``__post_init__`` and run when the composed config is turned into objects by
+:func:`to_config`.
+
+Three kinds of setting live here, kept apart on purpose:
+
+* :class:`ScenarioConfig`: policy levers and exogenous conditions, the only
+  things a future may set. It has no field for an indicator or its trend, so a
+  scenario file that tries to set one fails at composition.
+* :class:`MechanismsConfig`: the behavioural parameters and switches of the
+  ten mechanisms of DESIGN.md. Scenarios cannot set them.
+* :class:`HistoryConfig`: the policy regime shared by all futures from the
+  start year to the policy start year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import MISSING, DictConfig, OmegaConf
+
+ALLOCATION_MECHANISMS = ("competitive", "formula", "devolved")
+
+
+class ConfigError(ValueError):
+    """A config value that composes but breaks a domain rule."""
+
+
+def _check_share(owner: str, name: str, value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{owner}.{name} must be a share in [0, 1], got {value!r}")
+
+
+def _check_non_negative(owner: str, name: str, value: float) -> None:
+    if value < 0:
+        raise ConfigError(f"{owner}.{name} must not be negative, got {value!r}")
+
+
+@dataclass(slots=True)
+class PolicyLevers:
+    """Policy levers (one regime). Units are in each field's comment.
+
+    Shared by the history regime and by every scenario.
+    """
+
+    # LA settlement: real-terms change per year for an LA of average deprivation (fraction/yr).
+    la_real_growth: float = 0.0
+    # Austerity gradient: extra change per year per unit of LA deprivation z-score (fraction/yr).
+    la_deprivation_gradient: float = 0.0
+    # Share of LA money that LAs pass to ward services rather than hold in reserve (share).
+    la_spend_share: float = 0.97
+    # National programme budget for place-based funds (GBP per English resident per year).
+    programme_per_head: float = 0.0
+    # How programme money is allocated: competitive, formula or devolved.
+    allocation: str = "competitive"
+    # Length of one programme award (years); competitive pots are typically 2.
+    award_years: int = 2
+    # Share of programme money targeted at deprived wards under formula/devolved (share).
+    least_first_share: float = 0.5
+    # Share of spending decisions taken by communities rather than Whitehall or the LA (share).
+    devolution_share: float = 0.0
+    # Capacity-building support for community organisations (GBP per resident per year, deprived).
+    capacity_building_per_head: float = 0.0
+    # Extra investment in schools and adult skills in deprived wards (GBP per resident per year).
+    education_per_head: float = 0.0
+    # Extra investment in health services in deprived wards (GBP per resident per year).
+    health_per_head: float = 0.0
+    # Extra investment in transport and digital connectivity, deprived wards (GBP/resident/yr).
+    connectivity_per_head: float = 0.0
+    # Extra employment support and local jobs programmes, deprived wards (GBP/resident/yr).
+    jobs_per_head: float = 0.0
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        for name in ("la_spend_share", "least_first_share", "devolution_share"):
+            _check_share(owner, name, getattr(self, name))
+        for name in (
+            "programme_per_head",
+            "capacity_building_per_head",
+            "education_per_head",
+            "health_per_head",
+            "connectivity_per_head",
+            "jobs_per_head",
+        ):
+            _check_non_negative(owner, name, getattr(self, name))
+        if self.allocation not in ALLOCATION_MECHANISMS:
+            raise ConfigError(
+                f"{owner}.allocation must be one of {ALLOCATION_MECHANISMS}, "
+                f"got {self.allocation!r}"
+            )
+        if not 1 <= self.award_years <= 30:
+            raise ConfigError(f"{owner}.award_years must be in 1..30, got {self.award_years!r}")
+        if not -0.2 <= self.la_deprivation_gradient <= 0.2:
+            raise ConfigError(
+                f"{owner}.la_deprivation_gradient must be in [-0.2, 0.2] per year, "
+                f"got {self.la_deprivation_gradient!r}"
+            )
+        if not -0.2 <= self.la_real_growth <= 0.2:
+            raise ConfigError(
+                f"{owner}.la_real_growth must be in [-0.2, 0.2] per year, "
+                f"got {self.la_real_growth!r}"
+            )
+
+
+@dataclass(slots=True)
+class MacroConditions:
+    """Exogenous macro conditions (not levers: the world the policy meets)."""
+
+    # Real earnings growth per year (fraction/yr).
+    real_wage_growth: float = 0.01
+    # Cost-of-living pressure: prices beyond incomes, added to households' stress (0 to 1 scale).
+    cost_of_living_pressure: float = 0.0
+    # Years in which a recession starts (calendar years).
+    recession_years: list[int] = field(default_factory=list)
+    # Size of a recession: extra job-loss probability at zero resilience (probability).
+    recession_severity: float = 0.05
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        _check_share(owner, "cost_of_living_pressure", self.cost_of_living_pressure)
+        _check_share(owner, "recession_severity", self.recession_severity)
+        if not -0.1 <= self.real_wage_growth <= 0.1:
+            raise ConfigError(
+                f"{owner}.real_wage_growth must be in [-0.1, 0.1] per year, "
+                f"got {self.real_wage_growth!r}"
+            )
+
+
+@dataclass(slots=True)
+class ScenarioConfig:
+    """A future: a name, policy levers and exogenous conditions. Never an outcome."""
+
+    name: str = MISSING
+    description: str = ""
+    levers: PolicyLevers = field(default_factory=PolicyLevers)
+    macro: MacroConditions = field(default_factory=MacroConditions)
+
+
+@dataclass(slots=True)
+class HistoryConfig:
+    """The regime all futures share from ``start_year`` to ``policy_start``.
+
+    Defaults reflect 2019 to 2025: continued LA funding gradient, competitive
+    pots (Levelling Up Fund, Towns Fund), a cost-of-living shock and the 2020
+    recession.
+    """
+
+    levers: PolicyLevers = field(
+        default_factory=lambda: PolicyLevers(
+            la_real_growth=-0.005,
+            la_deprivation_gradient=-0.006,
+            programme_per_head=8.0,
+            allocation="competitive",
+            award_years=2,
+        )
+    )
+    macro: MacroConditions = field(
+        default_factory=lambda: MacroConditions(
+            real_wage_growth=0.003,
+            cost_of_living_pressure=0.10,
+            recession_years=[2020],
+            recession_severity=0.04,
+        )
+    )
+
+
+@dataclass(slots=True)
+class DataConfig:
+    """Where the wards come from."""
+
+    # synthetic: the calibrated synthetic England; england_2019: the real open data.
+    name: str = "synthetic"
+    # Number of synthetic wards (null: England's size, about 7,400).
+    n_wards: int | None = None
+    # Seed of the synthetic geography (kept apart from the run's seed: one England, many runs).
+    seed: int = 0
+    # Directory holding the real files (null: LBN_SIM_DATA_DIR, then the download cache).
+    dir: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.name not in ("synthetic", "england_2019"):
+            raise ConfigError(f"data.name must be 'synthetic' or 'england_2019', got {self.name!r}")
+        if self.n_wards is not None and self.n_wards < 3:
+            raise ConfigError(f"data.n_wards must be at least 3, got {self.n_wards!r}")
+        if self.seed < 0:
+            raise ConfigError(f"data.seed must be >= 0, got {self.seed!r}")
+
+
+@dataclass(slots=True)
+class HouseholdConfig:
+    """How many households are simulated."""
+
+    # Share of households simulated in wards that are not left behind (share; weights scale up).
+    sample_rate: float = 0.02
+    # Share of households simulated in the left-behind wards (1.0: every household).
+    left_behind_sample_rate: float = 0.2
+    # Fewest households simulated in any ward (households).
+    min_per_ward: int = 30
+
+    def __post_init__(self) -> None:
+        for name in ("sample_rate", "left_behind_sample_rate"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ConfigError(f"households.{name} must be in (0, 1], got {value!r}")
+        if self.min_per_ward < 1:
+            raise ConfigError(f"households.min_per_ward must be >= 1, got {self.min_per_ward!r}")
+
+
+@dataclass(slots=True)
+class MechanismsConfig:
+    """Switches and strengths of the ten mechanisms of DESIGN.md.
+
+    Each switch turns one mechanism off without touching the others; the
+    strengths are behavioural parameters with documented defaults (see
+    ``docs/mechanisms.md``). Scenarios cannot set these.
+    """
+
+    capacity_trap: bool = True
+    austerity_gradient: bool = True
+    social_infrastructure: bool = True
+    connectivity: bool = True
+    cost_of_living: bool = True
+    education_skills: bool = True
+    local_power: bool = True
+    long_term_money: bool = True
+    out_migration: bool = True
+    resilience: bool = True
+    # Bidding success elasticity to community capacity (dimensionless).
+    bid_capacity_elasticity: float = 2.0
+    # Extra effect per pound where communities decide, at full devolution and capacity (fraction).
+    local_power_gain: float = 0.5
+    # Extra capacity growth per year of unbroken funding, up to 10 years (fraction per year).
+    long_term_compounding: float = 0.1
+
+    def __post_init__(self) -> None:
+        for name in ("bid_capacity_elasticity", "local_power_gain", "long_term_compounding"):
+            _check_non_negative("mechanisms", name, getattr(self, name))
+
+
+@dataclass(slots=True)
+class Config:
+    """The whole run: top-level parameters plus one node per config group."""
+
+    scenario: ScenarioConfig = MISSING
+    data: DataConfig = MISSING
+    history: HistoryConfig = field(default_factory=HistoryConfig)
+    households: HouseholdConfig = field(default_factory=HouseholdConfig)
+    mechanisms: MechanismsConfig = field(default_factory=MechanismsConfig)
+    # Seed of the model's one random generator.
+    seed: int = 0
+    # First simulated year (the data year).
+    start_year: int = 2019
+    # Year from which the scenario's levers apply (futures share history before it).
+    policy_start: int = 2025
+    # Last simulated year.
+    horizon: int = 2050
+    # Write figures with each run.
+    plots: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.start_year <= self.policy_start <= self.horizon:
+            raise ConfigError(
+                "years must satisfy start_year <= policy_start <= horizon, got "
+                f"start_year={self.start_year}, policy_start={self.policy_start}, "
+                f"horizon={self.horizon}"
+            )
+        if self.horizon - self.start_year > 300:
+            raise ConfigError(f"horizon - start_year must be at most 300 years, got {self.horizon}")
+        if self.seed < 0:
+            raise ConfigError(f"seed must be >= 0, got {self.seed}")
+
+
+def register_configs() -> None:
+    """Register the schema in Hydra's ConfigStore (idempotent).
+
+    ``lbn_config`` types every group: ``scenario`` is a :class:`ScenarioConfig`,
+    ``data`` a :class:`DataConfig`, and so on, so each group file is validated
+    against its dataclass when it is merged.
+    """
+    cs = ConfigStore.instance()
+    cs.store(name="lbn_config", node=Config)
+
+
+def to_config(cfg: DictConfig | Any) -> Config:
+    """Turn a composed DictConfig into :class:`Config`, running every domain check."""
+    obj = OmegaConf.to_object(cfg)
+    if not isinstance(obj, Config):
+        raise ConfigError(f"expected a composed lbn_sim config, got {type(obj).__name__}")
+    return obj

@@ -1,0 +1,192 @@
+"""Fetch and verify the seven pinned data files.
+
+:func:`download` fetches each file with pooch's downloaders from its pinned URL
+(or from ``base_url`` + file name, for mirrors and tests) into a temporary file
+in the destination directory, checks its SHA-256 and only then moves it into
+place (``os.replace``, atomic on one file system). A file already present with
+the right hash is kept without a network request; one with a wrong hash is
+deleted and fetched again. A failed download leaves nothing behind: neither the
+destination file nor the temporary one.
+
+:func:`verify` checks a directory without touching the network.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pooch
+
+from lbn_sim.data.files import FILES, ChecksumError, DataError, DataFile, sha256_of
+
+__all__ = ["DownloadError", "FileStatus", "download", "file_url", "verify"]
+
+Progress = Callable[[str], None]
+
+
+class DownloadError(DataError):
+    """One or more files could not be fetched or failed their hash check.
+
+    ``failures`` maps each failed file name to the error it raised (a
+    :class:`~lbn_sim.data.files.ChecksumError` for a hash mismatch).
+    """
+
+    def __init__(self, dest: Path, failures: dict[str, Exception]) -> None:
+        self.dest = dest
+        self.failures = failures
+        lines = "\n".join(f"  - {name}: {err}" for name, err in failures.items())
+        super().__init__(
+            f"{len(failures)} of {len(FILES)} data files could not be downloaded into "
+            f"{dest} (nothing was written for them):\n{lines}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FileStatus:
+    """The state of one registry file in a directory.
+
+    ``status`` is ``"ok"`` (present, pinned hash), ``"missing"`` or ``"bad"``
+    (present, other hash; ``actual`` holds it).
+    """
+
+    name: str
+    path: Path
+    status: Literal["ok", "missing", "bad"]
+    expected: str
+    actual: str | None
+
+
+def file_url(entry: DataFile, base_url: str | None = None) -> str:
+    """The URL to fetch ``entry`` from: pinned, or ``base_url`` + file name."""
+    if base_url is None:
+        return entry.url
+    return f"{base_url.rstrip('/')}/{urllib.parse.quote(entry.name)}"
+
+
+def verify(dest: str | os.PathLike[str]) -> list[FileStatus]:
+    """Check every registry file in ``dest`` against its pinned SHA-256 (no network)."""
+    root = Path(dest)
+    out: list[FileStatus] = []
+    for entry in FILES:
+        path = root / entry.name
+        if not path.is_file():
+            out.append(FileStatus(entry.name, path, "missing", entry.sha256, None))
+            continue
+        actual = sha256_of(path)
+        status: Literal["ok", "bad"] = "ok" if actual == entry.sha256 else "bad"
+        out.append(FileStatus(entry.name, path, status, entry.sha256, actual))
+    return out
+
+
+def download(
+    dest: str | os.PathLike[str],
+    base_url: str | None = None,
+    *,
+    timeout: float = 60.0,
+    retries: int = 2,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Make ``dest`` hold the seven pinned files; return their paths (registry order).
+
+    ``base_url``: fetch ``base_url/<file name>`` instead of the pinned URLs.
+    ``timeout``: seconds per connection / read. ``retries``: extra attempts
+    after a network error (never after a hash mismatch). ``progress``: called
+    with one line of text per step (the CLI passes ``print``).
+
+    Every file is attempted; if any fails, :class:`DownloadError` is raised at
+    the end, naming each failed file (with expected and actual SHA-256 for a
+    mismatch). Files that succeeded stay, so a rerun fetches only the rest.
+    """
+    say: Progress = progress if progress is not None else _silent
+    root = Path(dest).expanduser()
+    root.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    failures: dict[str, Exception] = {}
+    n = len(FILES)
+    for i, entry in enumerate(FILES, start=1):
+        target = root / entry.name
+        tag = f"[{i}/{n}] {entry.name}"
+        if target.is_file():
+            actual = sha256_of(target)
+            if actual == entry.sha256:
+                say(f"{tag}: already present, SHA-256 OK, skipped")
+                paths.append(target)
+                continue
+            say(f"{tag}: present but SHA-256 is {actual}, not {entry.sha256}; replacing")
+            target.unlink()
+        url = file_url(entry, base_url)
+        say(f"{tag}: downloading {url}")
+        try:
+            size = _fetch_verified(entry, url, target, timeout=timeout, retries=retries, say=say)
+        except DataError as err:
+            say(f"{tag}: FAILED: {err}")
+            failures[entry.name] = err
+            continue
+        say(f"{tag}: {size:,} bytes, SHA-256 OK")
+        paths.append(target)
+    if failures:
+        raise DownloadError(root, failures)
+    return paths
+
+
+def _silent(_: str) -> None:
+    return None
+
+
+def _transient(err: Exception) -> bool:
+    """Worth retrying: connection problems, timeouts and server (5xx) errors, not 4xx."""
+    response = getattr(err, "response", None)
+    status = getattr(response, "status_code", None)
+    return status is None or int(status) >= 500
+
+
+def _downloader(url: str, timeout: float) -> Any:
+    scheme = urllib.parse.urlsplit(url).scheme.lower()
+    if scheme in ("http", "https"):
+        return pooch.HTTPDownloader(progressbar=False, timeout=timeout)
+    try:
+        return pooch.choose_downloader(url, progressbar=False)
+    except ValueError as err:
+        raise DataError(f"cannot download {url}: {err}") from err
+
+
+def _fetch_verified(
+    entry: DataFile, url: str, target: Path, *, timeout: float, retries: int, say: Progress
+) -> int:
+    """Fetch ``url`` to a temporary file beside ``target``, verify, move into place."""
+    import requests  # pooch's own dependency; imported lazily like pooch does
+
+    downloader = _downloader(url, timeout)
+    attempts = 1 + max(0, retries)
+    for attempt in range(1, attempts + 1):
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{entry.name}.", suffix=".part")
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            try:
+                downloader(url, str(tmp), None)
+            except (requests.RequestException, OSError) as err:
+                if attempt < attempts and _transient(err):
+                    say(f"    attempt {attempt} of {attempts} failed ({err}); retrying")
+                    time.sleep(min(attempt, 5))
+                    continue
+                raise DataError(
+                    f"could not fetch {entry.name} from {url} after {attempts} attempt(s): {err}"
+                ) from err
+            actual = sha256_of(tmp)
+            if actual != entry.sha256:
+                raise ChecksumError(entry.name, entry.sha256, actual, f"downloaded from {url}")
+            size = tmp.stat().st_size
+            tmp.chmod(0o644)  # mkstemp makes 0600; these are public data
+            os.replace(tmp, target)
+            return size
+        finally:
+            tmp.unlink(missing_ok=True)
+    raise AssertionError("unreachable")  # pragma: no cover

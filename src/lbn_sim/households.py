@@ -1,0 +1,257 @@
+"""Synthetic households, held column-wise in NumPy arrays.
+
+One row per simulated household; ``weight`` says how many real households it
+stands for. Never one Python object per household.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy.special import ndtr
+
+from lbn_sim.config import HouseholdConfig
+
+F32 = NDArray[np.float32]
+
+#: Head-of-household age bands (codes held in ``Households.band``).
+AGE_BANDS = ("16_29", "30_49", "50_64", "65_plus")
+N_BANDS = len(AGE_BANDS)
+RETIRED_BAND = 3
+
+#: Poverty line: 60% of median equivalised income, 2019 (GBP per year).
+POVERTY_LINE_2019 = 15_000.0
+#: Household income relative to the poverty line by situation (before each household's factor).
+EMPLOYED_BASE = 0.9  # plus EMPLOYED_SKILL_PREMIUM * skills
+EMPLOYED_SKILL_PREMIUM = 1.2
+PENSION_BASE = 1.1
+BENEFIT_BASE = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Households:
+    """All simulated households, one array per attribute, each of shape ``[n]``.
+
+    Attributes:
+        ward: int32, index of the household's ward in the ward table.
+        weight: float32, real households represented (>= 1).
+        size: int8, people in the household (1 to 8).
+        band: int8, head's age band (index into :data:`AGE_BANDS`).
+        employed: bool, head in work (always False in the 65+ band).
+        skills: float32, skills in [0, 1].
+        health: float32, health in [0, 1] (1 is good health).
+        stress: float32, financial stress in [0, 1] (debt, fuel poverty).
+        participation: float32, civic participation in [0, 1].
+        income_factor: float32, the household's income relative to the
+            base income of its situation (dimensionless, > 0).
+    """
+
+    ward: NDArray[np.int32]
+    weight: F32
+    size: NDArray[np.int8]
+    band: NDArray[np.int8]
+    employed: NDArray[np.bool_]
+    skills: F32
+    health: F32
+    stress: F32
+    participation: F32
+    income_factor: F32
+
+    @property
+    def n(self) -> int:
+        """Number of simulated households."""
+        return int(self.ward.shape[0])
+
+    def nbytes(self) -> int:
+        """Memory held by the arrays (bytes)."""
+        return sum(getattr(self, f.name).nbytes for f in fields(self))
+
+    def with_(self, **changes: NDArray[np.generic]) -> Households:
+        """A copy with some arrays replaced."""
+        return replace(self, **changes)
+
+
+def base_income(employed: NDArray[np.bool_], band: NDArray[np.int8], skills: F32) -> F32:
+    """Base household income relative to the poverty line, shape ``[n]`` (dimensionless).
+
+    In work: ``0.9 + 1.2 * skills``; retired: 1.1 (state pension and savings);
+    working age out of work: 0.6 (benefits).
+    """
+    working = np.float32(EMPLOYED_BASE) + np.float32(EMPLOYED_SKILL_PREMIUM) * skills
+    out_of_work = np.where(band == RETIRED_BAND, np.float32(PENSION_BASE), np.float32(BENEFIT_BASE))
+    return np.where(employed, working, out_of_work).astype(np.float32)
+
+
+def model_rates(wards: pd.DataFrame) -> dict[str, NDArray[np.float64]]:
+    """Map the ward table's published scores to the model's [0, 1] deprivation scale.
+
+    Returns arrays of shape ``[n_wards]``: income and employment are already
+    shares; scores in points (0 to 100) are divided by 100; z-like scores
+    (health, crime) go through the standard normal CDF.
+    """
+    return {
+        "income_deprivation": wards["income"].to_numpy(np.float64).clip(0, 1),
+        "employment_deprivation": wards["employment"].to_numpy(np.float64).clip(0, 1),
+        "education_deprivation": (wards["education"].to_numpy(np.float64) / 100).clip(0, 1),
+        "health_deprivation": ndtr(wards["health"].to_numpy(np.float64)),
+        "crime": ndtr(wards["crime"].to_numpy(np.float64)),
+        "housing_access_deprivation": (wards["housing_access"].to_numpy(np.float64) / 100).clip(
+            0, 1
+        ),
+        "living_environment_deprivation": (
+            wards["living_environment"].to_numpy(np.float64) / 100
+        ).clip(0, 1),
+        "civic_assets_need": (wards["civic_assets"].to_numpy(np.float64) / 100).clip(0, 1),
+        "connectedness_need": (wards["connectedness"].to_numpy(np.float64) / 100).clip(0, 1),
+        "engagement_need": (wards["engaged_community"].to_numpy(np.float64) / 100).clip(0, 1),
+    }
+
+
+def households_per_ward(
+    wards: pd.DataFrame, cfg: HouseholdConfig
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Simulated households per ward and real mean household size.
+
+    Returns ``(n_sim [n_wards] int64, mean_size [n_wards] float64 persons)``.
+    The mean size rises with the share of children (about 2.4 persons in
+    England).
+    """
+    mean_size = 1.75 + 3.2 * wards["share_0_15"].to_numpy(np.float64)
+    real = wards["population"].to_numpy(np.float64) / mean_size
+    rate = np.where(
+        wards["left_behind"].to_numpy(bool), cfg.left_behind_sample_rate, cfg.sample_rate
+    )
+    n_sim = np.maximum(np.rint(real * rate), cfg.min_per_ward)
+    n_sim = np.minimum(n_sim, np.maximum(np.ceil(real), 1))
+    return n_sim.astype(np.int64), mean_size
+
+
+def _beta_around(rng: np.random.Generator, mean: NDArray[np.float64], concentration: float) -> F32:
+    m = np.clip(mean, 0.02, 0.98)
+    return rng.beta(m * concentration, (1 - m) * concentration).astype(np.float32)
+
+
+def synthesise(wards: pd.DataFrame, cfg: HouseholdConfig, rng: np.random.Generator) -> Households:
+    """Draw households consistent with each ward's indicators.
+
+    Consistency (in expectation, exactly up to sampling noise):
+
+    * the population-weighted sum of household sizes equals the ward's
+      population (weights are set so);
+    * the weighted share of working-age heads out of work equals the ward's
+      employment-deprivation rate;
+    * the weighted share of people in income-deprived households (income
+      below the poverty line) equals the ward's income-deprivation rate;
+    * mean skills are ``1 - education_deprivation``, mean health is
+      ``1 - health_deprivation``, mean participation falls with the CNI's
+      engaged-community need.
+    """
+    n_sim, mean_size = households_per_ward(wards, cfg)
+    n_wards = len(wards)
+    ward = np.repeat(np.arange(n_wards, dtype=np.int32), n_sim)
+    n = ward.shape[0]
+    rates = model_rates(wards)
+
+    # Head's age band from the adult age shares of the ward.
+    adult = wards[["share_16_29", "share_30_49", "share_50_64", "share_65_plus"]].to_numpy(
+        np.float64
+    )
+    # Heads are spread over the bands like adults, with fewer very young heads.
+    adult = adult * np.array([0.7, 1.1, 1.1, 1.0])
+    cum = np.cumsum(adult / adult.sum(axis=1, keepdims=True), axis=1)
+    u = rng.random(n)
+    band = (u[:, None] > cum[ward, :-1]).sum(axis=1).astype(np.int8)
+
+    # Size: 1 + Poisson, larger for 30-49 heads, matched to the ward's mean size.
+    band_factor = np.array([0.8, 1.5, 0.8, 0.35])
+    lam = (mean_size[ward] - 1.0) * band_factor[band]
+    size = np.minimum(1 + rng.poisson(np.maximum(lam, 0.0)), 8).astype(np.int8)
+
+    # Employment: working-age heads out of work at the ward's employment-deprivation rate.
+    working_age = band != RETIRED_BAND
+    employed = working_age & (rng.random(n) >= rates["employment_deprivation"][ward])
+
+    skills = _beta_around(rng, 1.0 - rates["education_deprivation"][ward] + 0.05 * employed, 8.0)
+    health = _beta_around(rng, 1.0 - rates["health_deprivation"][ward], 8.0)
+    participation = _beta_around(rng, 0.15 + 0.5 * (1.0 - rates["engagement_need"][ward]), 6.0)
+
+    # Weights: the ward's population over the simulated people.
+    people = np.bincount(ward, weights=size.astype(np.float64), minlength=n_wards)
+    weight = (wards["population"].to_numpy(np.float64) / people)[ward].astype(np.float32)
+
+    # Income: a log-normal factor per household, its ward's centre solved so the weighted
+    # share of people below the poverty line is the ward's income-deprivation rate.
+    log_factor = rng.normal(0.0, INCOME_SPREAD, n).astype(np.float32)
+    income_factor = np.exp(log_factor).astype(np.float32)
+    shift = solve_income_shift(
+        ward, weight, size, employed, band, skills, income_factor, rates["income_deprivation"]
+    )
+    income_factor = (income_factor * np.exp(shift)[ward]).astype(np.float32)
+    deprived = income_factor * base_income(employed, band, skills) < 1.0
+    out = working_age & ~employed
+
+    stress = np.clip(0.1 + 0.45 * deprived + 0.1 * out + rng.normal(0.0, 0.05, n), 0.0, 1.0).astype(
+        np.float32
+    )
+
+    return Households(
+        ward=ward,
+        weight=weight,
+        size=size,
+        band=band,
+        employed=employed,
+        skills=skills,
+        health=health,
+        stress=stress,
+        participation=participation,
+        income_factor=income_factor,
+    )
+
+
+def income_deprived(hh: Households) -> NDArray[np.bool_]:
+    """Households whose income is below the poverty line, shape ``[n]``.
+
+    Incomes are relative to the poverty line, which is uprated with earnings,
+    so the test is ``income_factor * base_income < 1``.
+    """
+    return hh.income_factor * base_income(hh.employed, hh.band, hh.skills) < 1.0
+
+
+def solve_income_shift(
+    ward: NDArray[np.int32],
+    weight: F32,
+    size: NDArray[np.int8],
+    employed: NDArray[np.bool_],
+    band: NDArray[np.int8],
+    skills: F32,
+    income_factor: F32,
+    target: NDArray[np.float64],
+    iterations: int = 30,
+) -> NDArray[np.float64]:
+    """Log-shift of each ward's income factors that hits its income-deprivation rate, ``[n_wards]``.
+
+    Bisection on ``d`` in [-4, 4] so that the weighted share of people with
+    ``income_factor * exp(d) * base_income < 1`` equals ``target`` (a share).
+    The share falls as ``d`` rises, so bisection converges for every ward at once.
+    """
+    n_wards = target.shape[0]
+    people_w = weight.astype(np.float64) * size
+    people = np.maximum(np.bincount(ward, weights=people_w, minlength=n_wards), 1e-12)
+    log_income = np.log(income_factor * base_income(employed, band, skills)).astype(np.float64)
+    lo = np.full(n_wards, -4.0)
+    hi = np.full(n_wards, 4.0)
+    for _ in range(iterations):
+        mid = 0.5 * (lo + hi)
+        below = log_income + mid[ward] < 0.0
+        share = np.bincount(ward, weights=people_w * below, minlength=n_wards) / people
+        too_many = share > target
+        lo = np.where(too_many, mid, lo)
+        hi = np.where(too_many, hi, mid)
+    return 0.5 * (lo + hi)
+
+
+#: Spread (standard deviation of the log) of household income factors within a ward.
+INCOME_SPREAD = 0.45

@@ -1,0 +1,307 @@
+"""Institutional agents: central government, local authorities and ward services.
+
+They are ``mesa.Agent`` subclasses with a handful of instances (one central
+government, about 320 local authorities, one ward-services agent per ward).
+Their decisions are vectorised where they act on many wards at once: a local
+authority decides how much to spend; the split of that money across its wards
+is one array operation for all authorities.
+
+Money moves in whole pence through :class:`lbn_sim.ledger.Ledger`:
+
+* central government -> local authority: the settlement (``la_settlement``),
+  growing each year by ``la_real_growth + la_deprivation_gradient * z`` with
+  ``z`` the authority's deprivation z-score (the austerity gradient);
+* local authority -> ward services: running money (``services``), the
+  authority keeping ``1 - la_spend_share`` of what it holds as reserves;
+* central government -> national programme -> ward services: programme money
+  allocated by the scenario's mechanism (``competitive``, ``formula`` or
+  ``devolved``), paid over ``award_years``; committed money waits in the
+  programme's account;
+* ward services -> ``service_delivery``: every pound a ward receives is spent
+  on its services that year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from lbn_sim.config import MechanismsConfig, PolicyLevers
+from lbn_sim.ledger import DELIVERED, I64, Ledger, pounds_to_pence, split_pence
+from lbn_sim.services import N_SERVICES, Service
+
+F64 = NDArray[np.float64]
+CENTRAL = "central_government"
+#: Share of wards (most deprived by the IMD-like score) eligible for national programmes.
+PROGRAMME_ELIGIBLE_SHARE = 0.3
+#: Share of eligible wards winning a competitive round each year.
+COMPETITIVE_WIN_SHARE = 0.15
+
+#: Purposes of programme money and the services each buys (equal split within a purpose).
+PURPOSE_SERVICES: dict[str, tuple[Service, ...]] = {
+    "general": (Service.COMMUNITY_SPACES, Service.TRANSPORT, Service.EMPLOYMENT_SUPPORT),
+    "education": (Service.SCHOOLS, Service.ADULT_EDUCATION),
+    "health": (Service.HEALTH,),
+    "connectivity": (Service.TRANSPORT, Service.DIGITAL),
+    "jobs": (Service.EMPLOYMENT_SUPPORT, Service.DEBT_ADVICE),
+}
+
+
+def programme_per_head(levers: PolicyLevers) -> dict[str, float]:
+    """Programme money per English resident by purpose (GBP per year)."""
+    return {
+        "general": levers.programme_per_head,
+        "capacity_building": levers.capacity_building_per_head,
+        "education": levers.education_per_head,
+        "health": levers.health_per_head,
+        "connectivity": levers.connectivity_per_head,
+        "jobs": levers.jobs_per_head,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class WardMoney:
+    """Money reaching wards in one year.
+
+    Attributes:
+        running: float64 ``[n_services, n_wards]`` GBP/yr for running services.
+        capital: float64 ``[n_services, n_wards]`` GBP/yr of capital investment.
+        capacity_support: float64 ``[n_wards]`` GBP/yr for community organisations.
+        community_funded: bool ``[n_wards]``: programme money arrived this year.
+        community_controlled: bool ``[n_wards]``: that money is the community's to decide.
+    """
+
+    running: F64
+    capital: F64
+    capacity_support: F64
+    community_funded: NDArray[np.bool_]
+    community_controlled: NDArray[np.bool_]
+
+
+class CentralGovernment(mesa.Agent):
+    """Funds local authorities (the settlement) and national programmes."""
+
+    def __init__(self, model: mesa.Model, settlement0: I64, la_deprivation_z: F64) -> None:
+        super().__init__(model)
+        self.settlement = settlement0.astype(np.int64)
+        self.la_z = la_deprivation_z
+
+    def settle(self, levers: PolicyLevers, mech: MechanismsConfig, first_year: bool) -> I64:
+        """Next year's settlement per local authority, int64 pence ``[n_las]``."""
+        if first_year:
+            return self.settlement
+        gradient = levers.la_deprivation_gradient if mech.austerity_gradient else 0.0
+        factor = np.clip(1.0 + levers.la_real_growth + gradient * self.la_z, 0.5, 1.5)
+        self.settlement = np.rint(self.settlement * factor).astype(np.int64)
+        return self.settlement
+
+
+class LocalAuthority(mesa.Agent):
+    """A local authority: receives the settlement, funds its wards' services, holds reserves."""
+
+    def __init__(self, model: mesa.Model, index: int, code: str, reserves: int) -> None:
+        super().__init__(model)
+        self.index = index
+        self.code = code
+        self.reserves = int(reserves)
+
+    def budget(self, settlement: int, spend_share: float) -> int:
+        """Pence passed to ward services this year; the rest stays in reserves."""
+        available = self.reserves + int(settlement)
+        spend = int(np.floor(spend_share * available))
+        self.reserves = available - spend
+        return spend
+
+
+class WardServices(mesa.Agent):
+    """The services of one ward; a view on the model's ward arrays."""
+
+    def __init__(self, model: mesa.Model, index: int, code: str) -> None:
+        super().__init__(model)
+        self.index = index
+        self.code = code
+
+    def quality(self) -> NDArray[np.float64]:
+        """Quality of each service in this ward, ``[n_services]``."""
+        return self.model.wards.quality[:, self.index]  # type: ignore[attr-defined]
+
+
+class Programmes:
+    """National programmes: allocation by mechanism, commitments paid over the award years.
+
+    Not an agent of its own: central government runs it. It keeps one account
+    per mechanism (``programme:<mechanism>``) holding committed money not yet paid.
+    """
+
+    def __init__(self, n_wards: int) -> None:
+        self.n_wards = n_wards
+        #: Live awards: (purpose, mechanism, pence still to pay [n_wards], years left).
+        self.awards: list[tuple[str, str, I64, int]] = []
+        self.balance: dict[str, int] = {}
+
+    def allocate(
+        self,
+        year: int,
+        levers: PolicyLevers,
+        mech: MechanismsConfig,
+        national_population: float,
+        imd_like: F64,
+        cni_like: F64,
+        population: F64,
+        capacity: F64,
+        rng: np.random.Generator,
+        ledger: Ledger,
+    ) -> None:
+        """Fund this year's round and commit it to wards by the scenario's mechanism."""
+        mechanism = levers.allocation
+        account = f"programme:{mechanism}"
+        weights = self.weights(
+            mechanism, levers, mech, imd_like, cni_like, population, capacity, rng
+        )
+        for purpose, per_head in programme_per_head(levers).items():
+            pot = int(pounds_to_pence(per_head * national_population))
+            if pot <= 0:
+                continue
+            ledger.record(
+                year, CENTRAL, account, f"programme_{purpose}", mechanism, np.array([pot])
+            )
+            self.balance[account] = self.balance.get(account, 0) + pot
+            award = split_pence(np.array([pot]), np.zeros(self.n_wards, dtype=np.int64), weights)
+            self.awards.append((purpose, mechanism, award, levers.award_years))
+
+    @staticmethod
+    def weights(
+        mechanism: str,
+        levers: PolicyLevers,
+        mech: MechanismsConfig,
+        imd_like: F64,
+        cni_like: F64,
+        population: F64,
+        capacity: F64,
+        rng: np.random.Generator,
+    ) -> F64:
+        """Allocation weights over wards, float64 ``[n_wards]`` (>= 0, not all zero).
+
+        * ``competitive``: the most deprived 30% of wards (IMD-like) may bid;
+          15% of them win, drawn with probability proportional to
+          ``population * capacity ** elasticity`` (the capacity trap; with the
+          trap off, to population alone); winners share by population.
+        * ``formula`` and ``devolved`` ('least first'): ``least_first_share`` of
+          the money goes to the most deprived 10% by IMD-like score, by
+          ``population * cni_like`` (need on both indices); the rest to all
+          eligible wards by ``population * imd_like``.
+        """
+        n = imd_like.shape[0]
+        eligible_n = max(1, round(PROGRAMME_ELIGIBLE_SHARE * n))
+        order = np.argsort(-imd_like, kind="stable")
+        eligible = np.zeros(n, dtype=bool)
+        eligible[order[:eligible_n]] = True
+        if mechanism == "competitive":
+            beta = mech.bid_capacity_elasticity if mech.capacity_trap else 0.0
+            score = population * np.maximum(capacity, 1e-6) ** beta
+            k = max(1, round(COMPETITIVE_WIN_SHARE * eligible_n))
+            # Weighted sampling without replacement (Gumbel top-k), eligible wards only.
+            keys = np.where(
+                eligible, np.log(np.maximum(score, 1e-300)) + rng.gumbel(size=n), -np.inf
+            )
+            winners = np.argsort(-keys, kind="stable")[:k]
+            w = np.zeros(n)
+            w[winners] = population[winners]
+            return w
+        top_n = max(1, round(0.1 * n))
+        top = np.zeros(n, dtype=bool)
+        top[order[:top_n]] = True
+        need_top = population * np.maximum(cni_like, 1e-6) * top
+        need_all = population * np.maximum(imd_like, 1e-6) * eligible
+        s = levers.least_first_share
+        return s * need_top / need_top.sum() + (1 - s) * need_all / need_all.sum()
+
+    def pay(self, year: int, codes: NDArray[np.str_], ledger: Ledger) -> dict[tuple[str, str], I64]:
+        """Pay this year's instalments; returns pence per ward by (purpose, mechanism).
+
+        Each award pays ``remaining // years_left`` a year, the last year the rest,
+        so an award is paid in full, to the penny, over its years.
+        """
+        paid: dict[tuple[str, str], I64] = {}
+        live: list[tuple[str, str, I64, int]] = []
+        for purpose, mechanism, remaining, years_left in self.awards:
+            instalment = remaining // years_left if years_left > 1 else remaining
+            key = (purpose, mechanism)
+            paid[key] = paid[key] + instalment if key in paid else instalment
+            if years_left > 1:
+                live.append((purpose, mechanism, remaining - instalment, years_left - 1))
+        self.awards = live
+        for (purpose, mechanism), pence in paid.items():
+            account = f"programme:{mechanism}"
+            ledger.record(year, account, codes, f"programme_{purpose}", mechanism, pence)
+            self.balance[account] -= int(pence.sum())
+        return paid
+
+
+def ward_money(
+    la_pence: I64,
+    programme_pence: dict[tuple[str, str], I64],
+    service_mix: F64,
+) -> WardMoney:
+    """Turn pence received by each ward into running money, capital and capacity support.
+
+    Args:
+        la_pence: int64 ``[n_wards]`` from the local authority.
+        programme_pence: int64 ``[n_wards]`` per (purpose, mechanism).
+        service_mix: float64 ``[n_services, n_wards]``, shares (columns sum to 1)
+            in which a ward spends its running money (the start year's pattern).
+    """
+    n = la_pence.shape[0]
+    running = service_mix * (la_pence / 100.0)[None, :]
+    capital = np.zeros((N_SERVICES, n))
+    support = np.zeros(n)
+    funded = np.zeros(n, dtype=bool)
+    controlled = np.zeros(n, dtype=bool)
+    for (purpose, mechanism), pence in programme_pence.items():
+        pounds = pence / 100.0
+        funded |= pence > 0
+        if mechanism == "devolved":
+            controlled |= pence > 0
+        if purpose == "capacity_building":
+            support += pounds
+            continue
+        services = PURPOSE_SERVICES[purpose]
+        # Competitive pots buy capital projects; formula and devolved money runs services.
+        target = capital if mechanism == "competitive" else running
+        for s in services:
+            target[s] += pounds / len(services)
+    return WardMoney(running, capital, support, funded, controlled)
+
+
+def la_deprivation_z(la_index: NDArray[np.int64], imd_score: F64, population: F64) -> F64:
+    """Population-weighted IMD score per LA as a z-score across LAs, ``[n_las]``."""
+    n_las = int(la_index.max()) + 1
+    pop = np.bincount(la_index, weights=population, minlength=n_las)
+    mean = np.bincount(la_index, weights=population * imd_score, minlength=n_las) / np.maximum(
+        pop, 1e-9
+    )
+    return (mean - mean.mean()) / max(float(mean.std()), 1e-9)
+
+
+def la_codes(wards: pd.DataFrame) -> tuple[NDArray[np.int64], list[str]]:
+    """LA index of each ward ``[n_wards]`` and the LA codes in index order."""
+    codes, uniques = pd.factorize(wards["la_code"], sort=True)
+    return codes.astype(np.int64), [str(u) for u in uniques]
+
+
+__all__ = [
+    "CENTRAL",
+    "DELIVERED",
+    "CentralGovernment",
+    "LocalAuthority",
+    "Programmes",
+    "WardMoney",
+    "WardServices",
+    "la_codes",
+    "la_deprivation_z",
+    "ward_money",
+]

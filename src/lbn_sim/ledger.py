@@ -1,0 +1,172 @@
+"""The funding ledger: every flow as (year, source, destination, purpose, mechanism, amount).
+
+Amounts are held in whole pence (int64), so conservation can be checked to
+the penny: money is split with the largest-remainder method, which never
+creates or loses a penny. Account balances are recorded at the end of each
+year beside the flows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+I64 = NDArray[np.int64]
+
+#: Where spent money ends: delivered as services in a ward.
+DELIVERED = "service_delivery"
+
+
+def pounds_to_pence(pounds: NDArray[np.float64] | float) -> I64:
+    """Round GBP to whole pence (int64)."""
+    return np.rint(np.asarray(pounds, dtype=np.float64) * 100.0).astype(np.int64)
+
+
+def split_pence(totals: I64, groups: NDArray[np.integer], weights: NDArray[np.float64]) -> I64:
+    """Split each group's total among its items in proportion to weights, exactly.
+
+    Args:
+        totals: int64 ``[n_groups]``, pence to split per group (>= 0).
+        groups: int ``[n_items]``, the group of each item (0 .. n_groups - 1).
+        weights: float64 ``[n_items]``, non-negative weights.
+
+    Returns:
+        int64 ``[n_items]``: pence per item. Within each group with a positive
+        weight sum the parts add up to the group's total exactly (largest
+        remainder); a group whose weights sum to zero gets nothing.
+    """
+    totals = np.asarray(totals, dtype=np.int64)
+    n_groups = totals.shape[0]
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.size and weights.min() < 0:
+        raise ValueError("split_pence: weights must be non-negative")
+    if totals.size and totals.min() < 0:
+        raise ValueError("split_pence: totals must be non-negative")
+    wsum = np.bincount(groups, weights=weights, minlength=n_groups)
+    has = wsum[groups] > 0
+    share = np.where(has, weights / np.where(has, wsum[groups], 1.0), 0.0)
+    exact = totals[groups].astype(np.float64) * share
+    base = np.floor(exact).astype(np.int64)
+    given = np.bincount(groups, weights=base, minlength=n_groups).astype(np.int64)
+    remainder = np.where(wsum > 0, totals - given, 0)
+    frac = exact - base
+    order = np.lexsort((-frac, groups))
+    g_sorted = groups[order]
+    first = np.searchsorted(g_sorted, g_sorted, side="left")
+    pos = np.arange(order.shape[0]) - first
+    extra = (pos < remainder[g_sorted]) & has[order]
+    base[order[extra]] += 1
+    return base
+
+
+@dataclass
+class Ledger:
+    """Flows and end-of-year balances, appended year by year as arrays."""
+
+    _flows: list[pd.DataFrame] = field(default_factory=list)
+    _balances: list[pd.DataFrame] = field(default_factory=list)
+
+    def record(
+        self,
+        year: int,
+        source: str | NDArray[np.str_] | list[str],
+        destination: str | NDArray[np.str_] | list[str],
+        purpose: str,
+        mechanism: str,
+        pence: I64,
+    ) -> None:
+        """Record flows (one per element of ``pence``; zero flows are dropped)."""
+        pence = np.atleast_1d(np.asarray(pence, dtype=np.int64))
+        if pence.size and pence.min() < 0:
+            raise ValueError(f"negative flow recorded for {purpose!r} in {year}")
+        n = pence.shape[0]
+        src = np.broadcast_to(np.asarray(source, dtype=object), (n,))
+        dst = np.broadcast_to(np.asarray(destination, dtype=object), (n,))
+        keep = pence > 0
+        self._flows.append(
+            pd.DataFrame(
+                {
+                    "year": np.full(int(keep.sum()), year, dtype=np.int32),
+                    "source": src[keep],
+                    "destination": dst[keep],
+                    "purpose": purpose,
+                    "mechanism": mechanism,
+                    "pence": pence[keep],
+                }
+            )
+        )
+
+    def balance(self, year: int, account: str | list[str] | NDArray[np.str_], pence: I64) -> None:
+        """Record end-of-year balances of accounts."""
+        pence = np.atleast_1d(np.asarray(pence, dtype=np.int64))
+        acc = np.broadcast_to(np.asarray(account, dtype=object), pence.shape)
+        self._balances.append(
+            pd.DataFrame(
+                {
+                    "year": np.full(pence.shape[0], year, dtype=np.int32),
+                    "account": acc,
+                    "pence": pence,
+                }
+            )
+        )
+
+    def flows(self) -> pd.DataFrame:
+        """All flows: ``year, source, destination, purpose, mechanism, pence, amount`` (GBP)."""
+        cols = ["year", "source", "destination", "purpose", "mechanism", "pence"]
+        if not self._flows:
+            df = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        else:
+            df = pd.concat(self._flows, ignore_index=True)
+        for c in ("source", "destination", "purpose", "mechanism"):
+            df[c] = df[c].astype("category")
+        df["pence"] = df["pence"].astype(np.int64)
+        df["amount"] = df["pence"] / 100.0
+        return df
+
+    def balances(self) -> pd.DataFrame:
+        """End-of-year balances: ``year, account, pence``."""
+        if not self._balances:
+            return pd.DataFrame({"year": [], "account": [], "pence": []})
+        return pd.concat(self._balances, ignore_index=True)
+
+
+def conservation_errors(
+    flows: pd.DataFrame, balances: pd.DataFrame, external: set[str]
+) -> pd.DataFrame:
+    """Accounts whose money does not add up, one row per (year, account) that fails.
+
+    For every account that is not an external source or a final use, each
+    year: ``opening balance + inflows == outflows + closing balance``, in
+    pence. External sources (central government's budget, donors, private
+    investors) may send without receiving; the final use (``DELIVERED``) only
+    receives. An empty frame means every penny is accounted for.
+    """
+    inflow = flows.groupby(["year", "destination"], observed=True)["pence"].sum()
+    outflow = flows.groupby(["year", "source"], observed=True)["pence"].sum()
+    inflow.index.names = ["year", "account"]
+    outflow.index.names = ["year", "account"]
+    bal = balances.groupby(["year", "account"])["pence"].sum()
+    accounts = sorted(
+        (
+            set(inflow.index.get_level_values(1))
+            | set(outflow.index.get_level_values(1))
+            | set(bal.index.get_level_values(1))
+        )
+        - external
+        - {DELIVERED}
+    )
+    years = sorted(set(flows["year"]).union(balances["year"]))
+    full = pd.MultiIndex.from_product([years, accounts], names=["year", "account"])
+    t = pd.DataFrame(
+        {
+            "in": inflow.reindex(full, fill_value=0),
+            "out": outflow.reindex(full, fill_value=0),
+            "closing": bal.reindex(full, fill_value=0),
+        }
+    ).astype(np.int64)
+    t["opening"] = t.groupby(level="account")["closing"].shift(1, fill_value=0)
+    t["error"] = t["opening"] + t["in"] - t["out"] - t["closing"]
+    return t[t["error"] != 0].reset_index()

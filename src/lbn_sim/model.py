@@ -1,0 +1,300 @@
+"""``LBNModel``: the Mesa model that orchestrates institutions around the vectorised core.
+
+A year (``step``): central government settles the local authorities and funds
+national programmes; authorities fund their wards' services; programme
+instalments arrive; where communities decide, money goes further (local
+power); the core advances households and stocks; indicators, composites,
+ranks and 'left behind' status are recomputed and recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from lbn_sim.config import Config, MacroConditions, PolicyLevers
+from lbn_sim.core import CoreParams, YearInputs, advance
+from lbn_sim.households import model_rates, synthesise
+from lbn_sim.indicators import (
+    IMD_DOMAINS,
+    RATE_INDICATORS,
+    composites,
+    compute,
+    imd_points_per_unit,
+    left_behind_rule,
+    rank_desc,
+)
+from lbn_sim.institutions import (
+    CENTRAL,
+    CentralGovernment,
+    LocalAuthority,
+    Programmes,
+    WardServices,
+    la_codes,
+    la_deprivation_z,
+    ward_money,
+)
+from lbn_sim.ledger import DELIVERED, Ledger, pounds_to_pence, split_pence
+from lbn_sim.services import baseline_spend
+from lbn_sim.state import (
+    Baseline,
+    WardState,
+    aggregate,
+    initial_capacity,
+    initial_quality,
+)
+from lbn_sim.steady import calibrate_start
+
+F64 = NDArray[np.float64]
+
+#: Columns recorded per ward and year besides the rate indicators.
+EXTRA_COLUMNS = ("population", "funding_per_head", "imd_like", "cni_like")
+
+
+@dataclass(frozen=True, slots=True)
+class Regime:
+    """The levers and conditions in force in one year."""
+
+    levers: PolicyLevers
+    macro: MacroConditions
+
+
+class LBNModel(mesa.Model):
+    """Households, services and funding flows in every ward of England.
+
+    Args:
+        cfg: the run's config.
+        wards: the ward table (see ``docs/contracts.md``). The 1st and 99th
+            percentiles of its IMD domains (model scale) set the IMD-like
+            composite's points per unit.
+    """
+
+    def __init__(self, cfg: Config, wards: pd.DataFrame) -> None:
+        super().__init__(rng=cfg.seed)
+        self.cfg = cfg
+        self.ward_table = wards.reset_index(drop=True)
+        self.codes = self.ward_table["ward_code"].to_numpy(str)
+        self.n_wards = len(self.ward_table)
+        self.year = cfg.start_year
+        self.params = CoreParams.from_config(cfg.mechanisms)
+        self.seed_seq = np.random.SeedSequence(cfg.seed)
+
+        rates = model_rates(self.ward_table)
+        q0 = initial_quality(rates)
+        cap0 = initial_capacity(rates)
+        drawn = synthesise(self.ward_table, cfg.households, self.rng)
+        self.households, job_rate, income_centre = calibrate_start(
+            drawn, q0, rates, self.params, self.rng
+        )
+        agg0 = aggregate(self.households, self.n_wards)
+        self.baseline = Baseline(
+            rates=rates,
+            quality=q0,
+            capacity=cap0,
+            agg=agg0,
+            job_rate=job_rate,
+            income_centre=income_centre,
+            imd_score=self.ward_table["imd_score"].to_numpy(np.float64),
+            cni_score=self.ward_table["cni_score"].to_numpy(np.float64),
+            imd_points=imd_points_per_unit(
+                *np.percentile(np.stack([rates[d] for d in IMD_DOMAINS]), [1, 99], axis=1)
+            ),
+            england_employment=float(
+                1.0 - np.average(agg0.employment_deprivation, weights=agg0.people)
+            ),
+        )
+        zeros = np.zeros(self.n_wards)
+        self.wards = WardState(
+            quality=q0.copy(),
+            capacity=cap0.copy(),
+            legacy=zeros.copy(),
+            jobs=np.ones(self.n_wards),
+            health_effect=zeros.copy(),
+            participation_effect=zeros.copy(),
+            years_funded=np.zeros(self.n_wards, dtype=np.int16),
+            agg=agg0,
+        )
+
+        # Money: the start year's spending sustains the start year's services.
+        pop0 = agg0.people
+        spend0 = baseline_spend(q0, pop0)
+        ward_total = spend0.sum(axis=0)
+        self.service_mix = spend0 / ward_total[None, :]
+        self.ward_weight = ward_total
+        self.la_index, la_list = la_codes(self.ward_table)
+        self.n_las = len(la_list)
+        self.la_list = np.array(la_list, dtype=object)
+        settlement0 = np.bincount(
+            self.la_index,
+            weights=pounds_to_pence(ward_total).astype(np.float64),
+            minlength=self.n_las,
+        ).astype(np.int64)
+        share = cfg.history.levers.la_spend_share
+        reserves0 = np.floor(settlement0 * (1.0 - share) / share).astype(np.int64)
+        self.ledger = Ledger()
+        self.government = CentralGovernment(
+            self, settlement0, la_deprivation_z(self.la_index, self.baseline.imd_score, pop0)
+        )
+        self.authorities = [
+            LocalAuthority(self, i, code, int(reserves0[i])) for i, code in enumerate(la_list)
+        ]
+        self.ward_services = [WardServices(self, i, c) for i, c in enumerate(self.codes)]
+        self.programmes = Programmes(self.n_wards)
+        self.national_population = float(pop0.sum())
+        self.ledger.record(
+            cfg.start_year - 1,
+            "opening_reserves",
+            self.la_list,
+            "opening_reserves",
+            "settlement",
+            reserves0,
+        )
+        self.ledger.balance(cfg.start_year - 1, self.la_list, reserves0)
+
+        self.start_rates = compute(self.wards, self.baseline)
+        self.left_behind = self.ward_table["left_behind"].to_numpy(bool)
+        self.funding = np.zeros(self.n_wards)
+        self.history: list[dict[str, NDArray[np.generic]]] = []
+        self._record()
+
+    # -- set-up -------------------------------------------------------------
+
+    # -- the year ------------------------------------------------------------
+
+    def regime(self, year: int) -> Regime:
+        """Levers and conditions in force while simulating ``year`` (history before policy)."""
+        if year <= self.cfg.policy_start:
+            return Regime(self.cfg.history.levers, self.cfg.history.macro)
+        return Regime(self.cfg.scenario.levers, self.cfg.scenario.macro)
+
+    def year_rng(self, year: int) -> np.random.Generator:
+        """The generator for one year, spawned from the run's seed.
+
+        Every future draws the same random numbers in the same year (common
+        random numbers), so futures differ by their levers, not their luck.
+        """
+        return np.random.Generator(
+            np.random.PCG64(np.random.SeedSequence(self.seed_seq.entropy, spawn_key=(year,)))
+        )
+
+    def step(self) -> None:
+        """Advance the whole model by one year."""
+        year = self.year + 1
+        regime = self.regime(year)
+        levers, macro, mech = regime.levers, regime.macro, self.cfg.mechanisms
+        rng = self.year_rng(year)
+        ledger = self.ledger
+        last = self.history[-1]
+
+        # Central government -> local authorities -> ward services.
+        settlement = self.government.settle(
+            levers, mech, first_year=year == self.cfg.start_year + 1
+        )
+        ledger.record(year, CENTRAL, self.la_list, "la_settlement", "settlement", settlement)
+        la_spend = np.array(
+            [
+                la.budget(int(settlement[la.index]), levers.la_spend_share)
+                for la in self.authorities
+            ],
+            dtype=np.int64,
+        )
+        ledger.balance(year, self.la_list, np.array([la.reserves for la in self.authorities]))
+        la_pence = split_pence(la_spend, self.la_index, self.ward_weight)
+        ledger.record(
+            year, self.la_list[self.la_index], self.codes, "services", "la_grant", la_pence
+        )
+
+        # National programmes: this year's round, then instalments due.
+        self.programmes.allocate(
+            year,
+            levers,
+            mech,
+            self.national_population,
+            last["imd_like"],
+            last["cni_like"],
+            self.wards.agg.people,
+            self.wards.capacity,
+            rng,
+            ledger,
+        )
+        paid = self.programmes.pay(year, self.codes, ledger)
+        for account, pence in self.programmes.balance.items():
+            ledger.balance(year, account, np.array([pence]))
+        received = la_pence + sum(paid.values(), np.zeros(self.n_wards, dtype=np.int64))
+        ledger.record(year, self.codes, DELIVERED, "services", "delivery", received)
+        self.funding = received / 100.0
+
+        money = ward_money(la_pence, paid, self.service_mix)
+        power = self.local_power(levers, money.community_controlled)
+        inputs = YearInputs(
+            year=year,
+            spend=money.running * power[None, :],
+            invest=money.capital * power[None, :],
+            capacity_support=money.capacity_support * power,
+            community_funded=money.community_funded,
+            real_wage_growth=macro.real_wage_growth,
+            cost_of_living=macro.cost_of_living_pressure,
+            recession=macro.recession_severity if year in macro.recession_years else 0.0,
+        )
+        self.households, self.wards = advance(
+            self.households, self.wards, inputs, self.params, self.baseline, rng
+        )
+        self.year = year
+        self._record()
+
+    def local_power(self, levers: PolicyLevers, controlled: NDArray[np.bool_]) -> F64:
+        """How much further each pound goes where communities decide, ``[n_wards]`` (>= 1).
+
+        ``1 + gain * d * capacity`` with ``d`` the devolution share (all of it
+        where the money is a devolved community fund): local decisions match
+        money to needs, and capable organisations make it go further.
+        """
+        mech = self.cfg.mechanisms
+        if not mech.local_power:
+            return np.ones(self.n_wards)
+        d = np.where(controlled, 1.0, levers.devolution_share)
+        return 1.0 + mech.local_power_gain * d * self.wards.capacity
+
+    # -- recording -------------------------------------------------------------
+
+    def _record(self) -> None:
+        ind = compute(self.wards, self.baseline)
+        imd, cni = composites(ind, self.start_rates, self.baseline)
+        imd_rank, cni_rank = rank_desc(imd), rank_desc(cni)
+        if self.year > self.cfg.start_year:
+            self.left_behind = left_behind_rule(imd_rank, cni_rank)
+        people = self.wards.agg.people
+        row: dict[str, NDArray[np.generic]] = {k: ind[k] for k in RATE_INDICATORS}
+        row.update(
+            year=np.array(self.year),
+            population=people,
+            funding_per_head=self.funding / np.maximum(people, 1.0),
+            imd_like=imd,
+            cni_like=cni,
+            imd_rank=imd_rank,
+            cni_rank=cni_rank,
+            left_behind=self.left_behind.copy(),
+        )
+        self.history.append(row)
+
+    def run(self, progress: bool = False) -> None:
+        """Step to the horizon, printing progress every five years when asked."""
+        import sys
+        import time
+
+        t0 = time.perf_counter()
+        while self.year < self.cfg.horizon:
+            self.step()
+            if progress and (self.year % 5 == 0 or self.year == self.cfg.horizon):
+                print(
+                    f"  {self.year}: {int(self.left_behind.sum())} wards left behind "
+                    f"({time.perf_counter() - t0:.1f} s)",
+                    file=sys.stderr,
+                )
+
+
+__all__ = ["EXTRA_COLUMNS", "IMD_DOMAINS", "LBNModel", "Regime"]

@@ -1,0 +1,117 @@
+"""Result tables of a run (the contract in ``docs/contracts.md``) and writing them safely.
+
+Tables are built from the model's yearly records; they are written into a
+staging folder inside the run directory and moved into place only when all
+of them are complete, so a failed run leaves no half-written results.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lbn_sim.indicators import RATE_INDICATORS
+
+#: Groups of wards by their status in the start year.
+START_GROUPS = ("left_behind", "other_deprived", "rest")
+#: Groups summarised in ``groups.parquet``.
+SUMMARY_GROUPS = ("left_behind", "other_deprived", "england")
+#: Float columns averaged (population-weighted) in the group table.
+MEAN_COLUMNS = (*RATE_INDICATORS, "funding_per_head", "imd_like", "cni_like")
+
+
+def ward_table(history: list[dict[str, np.ndarray]], wards: pd.DataFrame) -> pd.DataFrame:
+    """One row per ward and year (long format), in year then ward order."""
+    n_years = len(history)
+    n = len(wards)
+    cols: dict[str, object] = {
+        "year": np.repeat([int(r["year"]) for r in history], n).astype(np.int32),
+        "ward_code": np.tile(wards["ward_code"].to_numpy(str), n_years),
+        "ward_name": np.tile(wards["ward_name"].to_numpy(str), n_years),
+        "la_code": np.tile(wards["la_code"].to_numpy(str), n_years),
+        "start_group": np.tile(wards["start_group"].to_numpy(str), n_years),
+        "left_behind": np.concatenate([r["left_behind"] for r in history]).astype(bool),
+        "population": np.concatenate([r["population"] for r in history]),
+    }
+    for c in (*RATE_INDICATORS, "funding_per_head", "imd_like", "cni_like"):
+        cols[c] = np.concatenate([r[c] for r in history]).astype(np.float64)
+    for c in ("imd_rank", "cni_rank"):
+        cols[c] = np.concatenate([r[c] for r in history]).astype(np.int32)
+    df = pd.DataFrame(cols)
+    for c in ("ward_code", "ward_name", "la_code", "start_group"):
+        df[c] = df[c].astype("category")
+    return df
+
+
+def group_table(wt: pd.DataFrame) -> pd.DataFrame:
+    """Population-weighted means per year and group, with population and wards left behind."""
+    frames = []
+    for group in SUMMARY_GROUPS:
+        sub = wt if group == "england" else wt[wt["start_group"] == group]
+        w = sub["population"].to_numpy()
+        g = sub.assign(**{c: sub[c] * w for c in MEAN_COLUMNS}).groupby("year", observed=True)
+        sums = g[[*MEAN_COLUMNS, "population"]].sum()
+        means = sums[list(MEAN_COLUMNS)].div(sums["population"], axis=0)
+        means["population"] = sums["population"]
+        means["n_left_behind"] = g["left_behind"].sum().astype(np.int32)
+        means["n_wards"] = g.size().astype(np.int32)
+        means.insert(0, "group", group)
+        frames.append(means.reset_index())
+    out = pd.concat(frames, ignore_index=True)
+    out["group"] = out["group"].astype("category")
+    return out
+
+
+def ward_summary(wt: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    """One row per ward: composites and their gap to England at the start and the end."""
+    first, last = int(wt["year"].min()), int(wt["year"].max())
+    eng = groups[groups["group"] == "england"].set_index("year")
+    start = wt[wt["year"] == first].set_index("ward_code")
+    end = wt[wt["year"] == last].set_index("ward_code")
+    out = pd.DataFrame(
+        {
+            "ward_name": start["ward_name"].astype(str),
+            "la_code": start["la_code"].astype(str),
+            "start_group": start["start_group"].astype(str),
+        }
+    )
+    for c in ("imd_like", "cni_like"):
+        out[f"{c}_start"] = start[c]
+        out[f"{c}_end"] = end[c]
+        out[f"{c.split('_')[0]}_gap_start"] = start[c] - eng.loc[first, c]
+        out[f"{c.split('_')[0]}_gap_end"] = end[c] - eng.loc[last, c]
+    out["left_behind_start"] = start["left_behind"]
+    out["left_behind_end"] = end["left_behind"]
+    out.index = out.index.astype(str)
+    return out.reset_index()
+
+
+def write_atomically(run_dir: Path, writers: dict[str, Callable[[Path], None]]) -> list[Path]:
+    """Write each named file through a staging folder, then move all of them into ``run_dir``.
+
+    ``writers`` maps a relative path to a function that writes that file at
+    the path it is given. If any writer fails, nothing reaches ``run_dir``.
+    """
+    stage = run_dir / ".staging"
+    if stage.exists():
+        shutil.rmtree(stage)
+    stage.mkdir(parents=True)
+    try:
+        for name, write in writers.items():
+            target = stage / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write(target)
+        written = []
+        for name in writers:
+            final = run_dir / name
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(stage / name, final)
+            written.append(final)
+        return written
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

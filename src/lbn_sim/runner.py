@@ -1,0 +1,125 @@
+"""Run one future end to end: load wards, simulate, write the result tables and figure.
+
+:func:`simulate` is the plain function behind the command line (tests and
+samplers call it); :func:`run` adds the files.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from lbn_sim.config import Config, DataConfig
+from lbn_sim.model import LBNModel
+from lbn_sim.results import group_table, ward_summary, ward_table, write_atomically
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """The tables of one run (see ``docs/contracts.md``)."""
+
+    wards: pd.DataFrame
+    groups: pd.DataFrame
+    summary: pd.DataFrame
+    ledger: pd.DataFrame
+    balances: pd.DataFrame
+    data_report: str | None
+    seconds: float
+
+
+def load_wards(data: DataConfig) -> tuple[pd.DataFrame, str | None]:
+    """The ward table named by the data config, and a data report (Markdown) if there is one."""
+    if data.name == "synthetic":
+        from lbn_sim.data.synthetic import generate_wards
+
+        return generate_wards(n_wards=data.n_wards, seed=data.seed), None
+    from lbn_sim.data.england import load_england
+
+    wards, report = load_england(data.dir)
+    return wards, report.to_markdown()
+
+
+def simulate(cfg: Config, progress: bool = False) -> RunResult:
+    """Run the model from ``cfg.start_year`` to ``cfg.horizon`` and build the result tables."""
+    t0 = time.perf_counter()
+    wards, report = load_wards(cfg.data)
+    model = LBNModel(cfg, wards)
+    if progress:
+        print(
+            f"lbn_sim: {model.n_wards} wards, {model.households.n:,} simulated households, "
+            f"{cfg.start_year}-{cfg.horizon}, scenario {cfg.scenario.name}",
+            file=sys.stderr,
+        )
+    model.run(progress=progress)
+    wt = ward_table(model.history, model.ward_table)
+    groups = group_table(wt)
+    return RunResult(
+        wards=wt,
+        groups=groups,
+        summary=ward_summary(wt, groups),
+        ledger=model.ledger.flows(),
+        balances=model.ledger.balances(),
+        data_report=report,
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def write(result: RunResult, cfg: Config, run_dir: Path) -> list[Path]:
+    """Write every table (and the figure) into ``run_dir``, all or nothing."""
+
+    def parquet(df: pd.DataFrame) -> object:
+        return lambda path: df.to_parquet(path, index=False)
+
+    writers = {
+        "wards.parquet": parquet(result.wards),
+        "groups.parquet": parquet(result.groups),
+        "ward_summary.csv": lambda path: result.summary.to_csv(path, index=False),
+        "ledger.parquet": parquet(result.ledger),
+        "balances.parquet": parquet(result.balances),
+    }
+    if result.data_report is not None:
+        report = result.data_report
+        writers["data_report.md"] = lambda path: path.write_text(report)
+    if cfg.plots:
+        from lbn_sim.run_plots import indicators_figure
+
+        def figure(path: Path) -> None:
+            import matplotlib.pyplot as plt
+
+            fig = indicators_figure(
+                result.groups,
+                f"Scenario {cfg.scenario.name}: indicators by group",
+                cfg.policy_start,
+            )
+            fig.savefig(path, dpi=110)
+            plt.close(fig)
+
+        writers["figures/indicators.png"] = figure
+    return write_atomically(run_dir, writers)  # type: ignore[arg-type]
+
+
+def headline(result: RunResult, cfg: Config) -> str:
+    """A few lines for the terminal: how the left-behind wards fared."""
+    g = result.groups.set_index(["group", "year"])
+    first, last = cfg.start_year, cfg.horizon
+    lb_start = int(g.loc[("left_behind", first), "n_wards"])
+    still = int(
+        result.wards[
+            (result.wards["year"] == last)
+            & (result.wards["start_group"] == "left_behind")
+            & result.wards["left_behind"]
+        ].shape[0]
+    )
+    total = int(g.loc[("england", last), "n_left_behind"])
+    gap0 = g.loc[("left_behind", first), "imd_like"] - g.loc[("england", first), "imd_like"]
+    gap1 = g.loc[("left_behind", last), "imd_like"] - g.loc[("england", last), "imd_like"]
+    return (
+        f"{cfg.scenario.name}: {still} of the {lb_start} wards left behind in {first} are still "
+        f"left behind in {last} ({total} wards left behind in all).\n"
+        f"IMD-like gap, left-behind wards minus England: {gap0:.1f} points in {first}, "
+        f"{gap1:.1f} in {last}."
+    )

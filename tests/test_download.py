@@ -1,0 +1,321 @@
+"""The downloader, the verifier and data-directory resolution.
+
+Downloads come from a ``ThreadingHTTPServer`` on 127.0.0.1 (port 0) serving
+a tmp copy of the shared files, so no test touches the network. Tests that
+need the files skip unless ``LBN_SIM_DATA_DIR`` names them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from lbn_sim.data import files
+from lbn_sim.data.__main__ import main
+from lbn_sim.data.download import DownloadError, download, file_url, verify
+from lbn_sim.data.files import (
+    ENV_VAR,
+    FILE_NAMES,
+    FILES,
+    ChecksumError,
+    DataError,
+    MissingDataError,
+    resolve_data_dir,
+    sha256_of,
+)
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+TIMEOUT = 10.0  # seconds per HTTP request; every download below uses it, with no retries
+
+
+def _shared_dir() -> Path:
+    value = os.environ.get(ENV_VAR, "").strip()
+    if not value:
+        pytest.skip(f"{ENV_VAR} is not set: the real data files are not available")
+    root = Path(value)
+    missing = [n for n in FILE_NAMES if not (root / n).is_file()]
+    if missing:
+        pytest.skip(f"{ENV_VAR}={root} lacks {missing}")
+    return root
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    requested: list[str]  # set per server
+
+    def log_message(self, format: str, *args: object) -> None:  # keep test output clean
+        return None
+
+    def do_GET(self) -> None:
+        self.requested.append(self.path)
+        super().do_GET()
+
+
+@contextlib.contextmanager
+def _serve(directory: Path) -> Iterator[tuple[str, list[str]]]:
+    """Serve ``directory`` on loopback; yield (base URL, list of requested paths)."""
+    requested: list[str] = []
+    handler = type("Handler", (_Handler,), {"requested": requested})
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
+    )
+    server.timeout = TIMEOUT
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.daemon = True
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host!s}:{port}", requested
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=TIMEOUT)
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loopback requests must never go through a proxy set in the environment."""
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Path:
+    """A tmp copy of the seven shared files, to serve (tests may corrupt it)."""
+    shared = _shared_dir()
+    out = tmp_path / "served"
+    out.mkdir()
+    for name in FILE_NAMES:
+        shutil.copyfile(shared / name, out / name)
+    return out
+
+
+def _flip_one_byte(path: Path, offset: int = 100) -> None:
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def _leftovers(directory: Path) -> list[str]:
+    """Files in ``directory`` that are not registry files (e.g. temp ``.part`` files)."""
+    return sorted(p.name for p in directory.iterdir() if p.name not in FILE_NAMES)
+
+
+# -- with the real files, over loopback HTTP -------------------------------------------
+
+
+def test_download_fetches_all_files_and_rerun_skips(served: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "cache" / "nested"  # created on demand
+    lines: list[str] = []
+    with _serve(served) as (url, requested):
+        paths = download(dest, url, timeout=TIMEOUT, retries=0, progress=lines.append)
+        assert [p.name for p in paths] == list(FILE_NAMES)
+        assert sorted(requested) == sorted(f"/{n}" for n in FILE_NAMES)
+        for entry in FILES:
+            assert sha256_of(dest / entry.name) == entry.sha256
+        assert _leftovers(dest) == []
+        assert any("downloading" in line for line in lines)
+
+        requested.clear()
+        lines.clear()
+        again = download(dest, url, timeout=TIMEOUT, retries=0, progress=lines.append)
+        assert again == paths
+        assert requested == []  # nothing fetched: every file already good
+        assert all("skipped" in line for line in lines)
+    assert all(s.status == "ok" for s in verify(dest))
+
+
+def test_corrupted_download_is_rejected_and_leaves_nothing(served: Path, tmp_path: Path) -> None:
+    bad_name = "population19_lsoa11.rda"
+    _flip_one_byte(served / bad_name)
+    actual = sha256_of(served / bad_name)
+    expected = next(f.sha256 for f in FILES if f.name == bad_name)
+    dest = tmp_path / "dest"
+    with _serve(served) as (url, _), pytest.raises(DownloadError) as info:
+        download(dest, url, timeout=TIMEOUT, retries=0)
+    err = info.value
+    assert list(err.failures) == [bad_name]
+    assert isinstance(err.failures[bad_name], ChecksumError)
+    message = str(err)
+    assert bad_name in message and expected in message and actual in message
+    assert not (dest / bad_name).exists()
+    assert _leftovers(dest) == []  # no half-written temp file
+    others = [n for n in FILE_NAMES if n != bad_name]
+    assert sorted(p.name for p in dest.iterdir()) == sorted(others)
+
+
+def test_bad_local_file_is_replaced(served: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    name = "lookup_lsoa11_ward17.rda"
+    shutil.copyfile(served / name, dest / name)
+    _flip_one_byte(dest / name)
+    with _serve(served) as (url, requested):
+        download(dest, url, timeout=TIMEOUT, retries=0)
+    assert f"/{name}" in requested
+    assert all(s.status == "ok" for s in verify(dest))
+    assert _leftovers(dest) == []
+
+
+def test_bad_local_file_and_bad_download_leave_no_file(served: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    name = "cni2019_england_ward17.csv"
+    shutil.copyfile(served / name, dest / name)
+    _flip_one_byte(dest / name, offset=10)
+    _flip_one_byte(served / name, offset=20)
+    with _serve(served) as (url, _), pytest.raises(DownloadError, match=name):
+        download(dest, url, timeout=TIMEOUT, retries=0)
+    assert not (dest / name).exists()
+    assert _leftovers(dest) == []
+
+
+def test_http_error_names_the_file(served: Path, tmp_path: Path) -> None:
+    name = "imd2015_england_lsoa11.rda"
+    (served / name).unlink()
+    dest = tmp_path / "dest"
+    with _serve(served) as (url, _), pytest.raises(DownloadError) as info:
+        download(dest, url, timeout=TIMEOUT, retries=0)
+    assert list(info.value.failures) == [name]
+    assert name in str(info.value) and "404" in str(info.value)
+    assert not (dest / name).exists()
+    assert _leftovers(dest) == []
+
+
+def test_cli_download_verify_and_mismatch(
+    served: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dest = tmp_path / "dest"
+    with _serve(served) as (url, _):
+        assert main(["download", str(dest), "--base-url", url, "--timeout", str(TIMEOUT)]) == 0
+        out = capsys.readouterr().out
+        assert "[1/7]" in out and "SHA-256 OK" in out
+        assert main(["verify", str(dest)]) == 0
+        capsys.readouterr()
+
+        name = "imd2019_england_ward17.csv"
+        _flip_one_byte(dest / name)
+        actual = sha256_of(dest / name)
+        assert main(["verify", str(dest)]) == 1
+        captured = capsys.readouterr()
+        assert f"BAD      {name}" in captured.out and actual in captured.out
+        assert "python -m lbn_sim.data download" in captured.err
+
+        _flip_one_byte(served / name, offset=50)
+        served_hash = sha256_of(served / name)
+        timeout = str(TIMEOUT)
+        assert main(["download", str(dest), "--base-url", url, "--timeout", timeout]) == 1
+        captured = capsys.readouterr()
+        expected = next(f.sha256 for f in FILES if f.name == name)
+        assert name in captured.err and expected in captured.err and served_hash in captured.err
+    assert not (dest / name).exists()
+    assert _leftovers(dest) == []
+
+
+def test_module_entry_point_runs(served: Path, tmp_path: Path) -> None:
+    """``python -m lbn_sim.data`` works as a process (download, then verify)."""
+    dest = tmp_path / "dest"
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    with _serve(served) as (url, _):
+        proc = subprocess.run(
+            [sys.executable, "-m", "lbn_sim.data", "download", str(dest), "--base-url", url],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            check=False,
+        )
+    assert proc.returncode == 0, proc.stderr
+    proc = subprocess.run(
+        [sys.executable, "-m", "lbn_sim.data", "verify", str(dest)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("ok ") == len(FILES)
+
+
+# -- without the real files ------------------------------------------------------------
+
+
+def test_missing_directory_error_names_dir_files_and_command(tmp_path: Path) -> None:
+    where = tmp_path / "nowhere"
+    with pytest.raises(MissingDataError) as info:
+        resolve_data_dir(where)
+    assert isinstance(info.value, FileNotFoundError) and isinstance(info.value, DataError)
+    message = str(info.value)
+    assert str(where) in message and "does not exist" in message
+    for name in FILE_NAMES:
+        assert name in message
+    assert f"python -m lbn_sim.data download {where}" in message
+
+
+def test_partly_missing_directory_names_only_missing_files(tmp_path: Path) -> None:
+    for name in FILE_NAMES[:5]:
+        (tmp_path / name).write_bytes(b"x")
+    with pytest.raises(MissingDataError) as info:
+        resolve_data_dir(str(tmp_path))
+    message = str(info.value)
+    assert "lacks 2 of 7" in message
+    assert all(n in message for n in FILE_NAMES[5:])
+    assert not any(n in message for n in FILE_NAMES[:5])
+
+
+def test_resolution_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    full, empty, cache = tmp_path / "full", tmp_path / "empty", tmp_path / "cache"
+    full.mkdir()
+    for name in FILE_NAMES:
+        (full / name).write_bytes(b"not the real bytes")
+    monkeypatch.setenv(ENV_VAR, str(empty))
+    monkeypatch.setattr(files, "default_cache_dir", lambda: cache)
+    assert resolve_data_dir(full) == full  # explicit wins over the environment
+    with pytest.raises(MissingDataError, match=ENV_VAR):
+        resolve_data_dir(None)  # the environment is authoritative: no fall-through
+    monkeypatch.setenv(ENV_VAR, str(full))
+    assert resolve_data_dir(None) == full
+    with pytest.raises(ChecksumError, match=FILE_NAMES[0]):
+        resolve_data_dir(None, verify=True)
+    monkeypatch.delenv(ENV_VAR)
+    with pytest.raises(MissingDataError, match="user download cache"):
+        resolve_data_dir(None)
+
+
+def test_verify_reports_missing_and_bad(tmp_path: Path) -> None:
+    (tmp_path / FILE_NAMES[0]).write_bytes(b"wrong")
+    statuses = verify(tmp_path)
+    assert [s.name for s in statuses] == list(FILE_NAMES)
+    assert statuses[0].status == "bad" and statuses[0].actual is not None
+    assert all(s.status == "missing" for s in statuses[1:])
+
+
+def test_registry_matches_the_data_readme() -> None:
+    assert len(FILES) == 7 and len(set(FILE_NAMES)) == 7
+    for entry in FILES:
+        assert len(entry.sha256) == 64 and int(entry.sha256, 16) >= 0
+        assert entry.url.startswith("https://raw.githubusercontent.com/humaniverse/")
+    readme = Path(os.environ.get(ENV_VAR, "/nonexistent")) / "README.md"
+    if readme.is_file():
+        text = readme.read_text(encoding="utf-8")
+        for entry in FILES:
+            assert f"{entry.sha256}  {entry.name}" in text
+            assert entry.url in text
+
+
+def test_file_url_uses_base_url() -> None:
+    entry = FILES[1]
+    assert file_url(entry) == entry.url
+    assert file_url(entry, "http://127.0.0.1:1/x/") == f"http://127.0.0.1:1/x/{entry.name}"

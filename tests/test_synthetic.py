@@ -1,0 +1,340 @@
+"""Tests of the synthetic England generator and of its calibration table.
+
+All tests but the last read only the committed calibration table; the last one
+reruns ``scripts/calibrate_synthetic.py`` on the real data and is skipped when
+``LBN_SIM_DATA_DIR`` is unset.
+
+Tolerances (default size, seed 0): group sizes exact; group populations within 5%;
+model-scale group means within 0.15 sd (sampling noise alone is 1/sqrt(225) = 0.07
+sd for the left-behind group); key correlations within 0.1; sds within 20%.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lbn_sim.data.synthetic import (
+    GROUPS,
+    VARIABLES,
+    Calibration,
+    between_la_share,
+    cni_domain_from_probit,
+    cni_domain_to_probit,
+    generate_wards,
+    load_calibration,
+    nearest_correlation,
+    normal_scores,
+    to_model_scale,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+COMMITTED_TABLE = PROJECT_ROOT / "src" / "lbn_sim" / "data" / "synthetic_calibration.csv"
+
+# The ward-table contract of docs/contracts.md, spelt out independently of the module.
+CONTRACT_COLUMNS = [
+    "ward_code",
+    "ward_name",
+    "la_code",
+    "la_name",
+    "population",
+    "share_0_15",
+    "share_16_29",
+    "share_30_49",
+    "share_50_64",
+    "share_65_plus",
+    "imd_score",
+    "income",
+    "employment",
+    "education",
+    "health",
+    "crime",
+    "housing_access",
+    "living_environment",
+    "cni_score",
+    "civic_assets",
+    "connectedness",
+    "engaged_community",
+    "left_behind",
+    "start_group",
+]
+STRING_COLUMNS = ["ward_code", "ward_name", "la_code", "la_name", "start_group"]
+FLOAT_COLUMNS = [c for c in CONTRACT_COLUMNS if c not in [*STRING_COLUMNS, "left_behind"]]
+SHARES = ["share_0_15", "share_16_29", "share_30_49", "share_50_64", "share_65_plus"]
+KEY_PAIRS = [
+    ("logit_income", "logit_employment"),
+    ("logit_income", "health"),
+    ("logit_income", "imd_score"),
+    ("logit_employment", "health"),
+    ("logit_share_0_15", "logit_share_65_plus"),
+]
+
+
+@pytest.fixture(scope="module")
+def cal() -> Calibration:
+    return load_calibration()
+
+
+@pytest.fixture(scope="module")
+def wards() -> pd.DataFrame:
+    return generate_wards(seed=0)
+
+
+def check_contract(frame: pd.DataFrame) -> None:
+    """Invariants every ward table must satisfy, whatever its size."""
+    assert list(frame.columns) == CONTRACT_COLUMNS
+    assert isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0
+    for col in STRING_COLUMNS:
+        assert pd.api.types.is_string_dtype(frame[col]), col
+        assert all(isinstance(v, str) for v in frame[col]), col
+    for col in FLOAT_COLUMNS:
+        assert frame[col].dtype == np.float64, col
+        assert np.isfinite(frame[col]).all(), col
+    assert frame["left_behind"].dtype == np.bool_
+    ordered = frame.sort_values(["la_code", "ward_code"], kind="stable")
+    assert ordered.index.equals(frame.index), "not sorted by la_code, ward_code"
+    assert frame["ward_code"].is_unique
+    assert frame["ward_code"].str.fullmatch(r"S\d{8}").all()
+    assert frame["ward_name"].str.fullmatch(r"Synthetic ward \d{4,}").all()
+    assert frame["la_code"].str.fullmatch(r"SLA\d{3,}").all()
+    assert (frame["la_name"].str[len("Synthetic LA ") :] == frame["la_code"].str[3:]).all()
+    assert frame.groupby("la_code")["la_name"].nunique().eq(1).all()
+    assert set(frame["start_group"]) <= set(GROUPS)
+    assert (frame["left_behind"] == (frame["start_group"] == "left_behind")).all()
+    # rates in [0, 1], shares summing to 1
+    for col in ["income", "employment", *SHARES]:
+        assert frame[col].between(0.0, 1.0).all(), col
+    np.testing.assert_allclose(frame[SHARES].sum(axis=1), 1.0, atol=1e-12)
+    # scores on their contract scales
+    for col in ["civic_assets", "connectedness", "engaged_community"]:
+        assert frame[col].between(0.0, 100.0).all(), col
+    np.testing.assert_allclose(
+        frame["cni_score"],
+        frame[["civic_assets", "connectedness", "engaged_community"]].sum(axis=1),
+        rtol=1e-12,
+    )
+    for col in ["education", "housing_access", "living_environment", "imd_score"]:
+        assert frame[col].between(0.0, 100.0).all(), col
+    for col in ["health", "crime"]:
+        assert frame[col].between(-4.0, 4.0).all(), col
+    assert (frame["population"] >= 1.0).all()
+    assert (frame["population"] == np.round(frame["population"])).all()
+
+
+def test_default_table_meets_contract(wards: pd.DataFrame) -> None:
+    check_contract(wards)
+
+
+def test_default_group_sizes_and_populations(wards: pd.DataFrame, cal: Calibration) -> None:
+    assert len(wards) == cal.n_wards
+    assert 7_000 < len(wards) < 8_000
+    for group in GROUPS:
+        part = wards[wards["start_group"] == group]
+        assert len(part) == cal.groups[group].n_wards, group
+        real = cal.groups[group].population_total
+        assert part["population"].sum() == pytest.approx(real, rel=0.05), group
+    assert wards["left_behind"].sum() == 225
+    assert wards.loc[wards["left_behind"], "population"].sum() == pytest.approx(2.4e6, rel=0.05)
+    assert wards["population"].sum() == pytest.approx(cal.population_total, rel=0.05)
+    assert 55e6 < wards["population"].sum() < 57.5e6
+
+
+def test_default_local_authorities(wards: pd.DataFrame, cal: Calibration) -> None:
+    assert wards["la_code"].nunique() == cal.n_las
+    per_la = wards.groupby("la_code").size()
+    assert per_la.min() >= 1
+    assert np.log(per_la).mean() == pytest.approx(cal.la_log_size_mean, abs=0.1)
+    # deprived wards cluster in LAs about as much as the real ones do
+    for group in ("left_behind", "other_deprived"):
+        real = cal.groups[group].n_las
+        synthetic = wards.loc[wards["start_group"] == group, "la_code"].nunique()
+        assert synthetic == pytest.approx(real, rel=0.25), group
+    for var in ("imd_score", "cni_score"):
+        r2 = between_la_share(normal_scores(wards[var].to_numpy()), wards["la_code"].to_numpy())
+        assert r2 == pytest.approx(cal.la_r2[var], abs=0.15), var
+
+
+def test_default_group_moments(wards: pd.DataFrame, cal: Calibration) -> None:
+    model = to_model_scale(wards)
+    for group in GROUPS:
+        g = cal.groups[group]
+        values = model[wards["start_group"] == group]
+        mean_gap = (values.mean().to_numpy() - g.mean) / g.sd
+        assert np.abs(mean_gap).max() < 0.15, (group, dict(zip(VARIABLES, mean_gap, strict=True)))
+        sd_ratio = values.std().to_numpy() / g.sd
+        assert np.all((sd_ratio > 0.8) & (sd_ratio < 1.2)), (group, sd_ratio)
+        # within the group's observed range (population is rescaled, so skip it)
+        inside = values.drop(columns="log_population")
+        keep = [VARIABLES.index(c) for c in inside.columns]
+        assert (inside.to_numpy() >= g.lower[keep] - 1e-9).all(), group
+        assert (inside.to_numpy() <= g.upper[keep] + 1e-9).all(), group
+        corr = np.corrcoef(values.to_numpy(), rowvar=False)
+        for a, b in KEY_PAIRS:
+            i, j = VARIABLES.index(a), VARIABLES.index(b)
+            assert corr[i, j] == pytest.approx(g.corr[i, j], abs=0.1), (group, a, b)
+
+
+def test_deprived_groups_are_more_deprived(wards: pd.DataFrame) -> None:
+    by_group = wards.groupby("start_group")
+    cni = by_group["cni_score"].mean().to_dict()
+    imd = by_group["imd_score"].mean().to_dict()
+    income = by_group["income"].mean().to_dict()
+    assert cni["left_behind"] > cni["other_deprived"] > cni["rest"]
+    assert imd["other_deprived"] > imd["rest"] and imd["left_behind"] > imd["rest"]
+    assert income["left_behind"] > income["rest"]
+
+
+def test_same_seed_same_table_other_seed_other_table() -> None:
+    first = generate_wards(seed=7)
+    pd.testing.assert_frame_equal(first, generate_wards(seed=7))
+    other = generate_wards(seed=8)
+    assert not first.equals(other)
+    assert not np.allclose(first["imd_score"], other["imd_score"])
+
+
+def test_no_global_random_state() -> None:
+    # the legacy global state must be left alone by the generator
+    before = np.random.get_state(legacy=False)  # noqa: NPY002
+    generate_wards(n_wards=50, seed=1)
+    after = np.random.get_state(legacy=False)  # noqa: NPY002
+    assert isinstance(before, dict) and isinstance(after, dict)
+    assert after["state"]["pos"] == before["state"]["pos"]
+    assert np.array_equal(after["state"]["key"], before["state"]["key"])
+
+
+@pytest.mark.parametrize("n_wards", [3, 4, 10, 57, 500])
+def test_shrunk_tables(n_wards: int, cal: Calibration) -> None:
+    frame = generate_wards(n_wards=n_wards, seed=3)
+    check_contract(frame)
+    assert len(frame) == n_wards
+    counts = frame["start_group"].value_counts()
+    assert all(counts.get(g, 0) >= 1 for g in GROUPS)
+    share_lb = cal.groups["left_behind"].n_wards / cal.n_wards
+    assert counts["left_behind"] == max(1, round(n_wards * share_lb))
+    expected_las = max(1, round(cal.n_las * n_wards / cal.n_wards))
+    assert frame["la_code"].nunique() == expected_las
+
+
+def test_shrunk_table_keeps_population_per_ward(cal: Calibration) -> None:
+    frame = generate_wards(n_wards=1_000, seed=5)
+    per_ward = frame["population"].mean()
+    assert per_ward == pytest.approx(cal.population_total / cal.n_wards, rel=0.05)
+    log_pop = np.log(frame.loc[frame["start_group"] == "rest", "population"])
+    rest = cal.groups["rest"]
+    i = VARIABLES.index("log_population")
+    assert log_pop.std() == pytest.approx(rest.sd[i], rel=0.15)
+
+
+@settings(max_examples=25, deadline=None)
+@given(n_wards=st.integers(min_value=3, max_value=400), seed=st.integers(0, 2**32 - 1))
+def test_any_size_meets_contract(n_wards: int, seed: int) -> None:
+    frame = generate_wards(n_wards=n_wards, seed=seed)
+    check_contract(frame)
+    assert len(frame) == n_wards
+
+
+@pytest.mark.parametrize("bad", [2, 0, -5, 2.5, True, "10"])
+def test_bad_n_wards(bad: object) -> None:
+    with pytest.raises(ValueError, match="n_wards"):
+        generate_wards(n_wards=bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, None])
+def test_bad_seed(bad: object) -> None:
+    with pytest.raises(ValueError, match="seed"):
+        generate_wards(n_wards=10, seed=bad)  # type: ignore[arg-type]
+
+
+def test_missing_calibration_file(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="calibration table not found"):
+        generate_wards(calibration=tmp_path / "nope.csv")
+
+
+def test_incomplete_calibration_table(tmp_path: Path) -> None:
+    table = pd.read_csv(COMMITTED_TABLE, keep_default_na=False)
+    drop = (table["group"] == "rest") & (table["stat"] == "sd") & (table["var"] == "crime")
+    path = tmp_path / "broken.csv"
+    table[~drop].to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"group='rest', stat='sd', var='crime'"):
+        generate_wards(n_wards=10, calibration=path)
+
+
+def test_explicit_calibration_path_matches_packaged() -> None:
+    packaged = generate_wards(n_wards=30, seed=2)
+    explicit = generate_wards(n_wards=30, seed=2, calibration=COMMITTED_TABLE)
+    pd.testing.assert_frame_equal(packaged, explicit)
+
+
+def test_committed_table_is_a_summary(cal: Calibration) -> None:
+    table = pd.read_csv(COMMITTED_TABLE, keep_default_na=False)
+    assert list(table.columns) == ["group", "stat", "var", "var2", "value"]
+    assert set(table["group"]) == {*GROUPS, "england"}
+    assert len(table) < 1_000  # summary figures only, no ward rows
+    assert not table.astype(str).apply(lambda c: c.str.contains(r"E0\d{7}")).any().any()
+    n_pairs = len(VARIABLES) * (len(VARIABLES) - 1) // 2
+    assert (table["stat"] == "corr").sum() == len(GROUPS) * n_pairs
+    assert cal.groups["left_behind"].n_wards == 225
+    assert cal.groups["left_behind"].population_total == 2_386_368
+    assert sum(cal.groups[g].n_wards for g in GROUPS) == cal.n_wards
+    assert sum(cal.groups[g].population_total for g in GROUPS) == cal.population_total
+    assert 0.0 < cal.ratio_30_49_of_30_64 < 1.0
+    for name, low in cal.p01.items():
+        assert low < cal.p99[name], name
+    for group in GROUPS:
+        assert np.all(np.linalg.eigvalsh(cal.groups[group].corr) > 0.0), group
+
+
+def test_nearest_correlation() -> None:
+    good = np.array([[1.0, 0.5], [0.5, 1.0]])
+    np.testing.assert_array_equal(nearest_correlation(good), good)
+    bad = np.array([[1.0, 0.9, -0.9], [0.9, 1.0, 0.9], [-0.9, 0.9, 1.0]])
+    fixed = nearest_correlation(bad)
+    np.testing.assert_allclose(np.diag(fixed), 1.0)
+    np.testing.assert_allclose(fixed, fixed.T)
+    assert np.linalg.eigvalsh(fixed).min() > -1e-12
+    assert np.linalg.cholesky(fixed + 1e-9 * np.eye(3)).shape == (3, 3)
+
+
+def test_cni_probit_round_trip() -> None:
+    scores = np.array([0.05, 1.0, 10.0, 21.7, 50.0, 86.97, 99.0])
+    np.testing.assert_allclose(cni_domain_from_probit(cni_domain_to_probit(scores)), scores)
+    z = cni_domain_to_probit(np.array([0.0, 100.0]))
+    assert z[0] < -3.5 and z[1] > 3.5
+    # the published score of the median ward maps to a normal score near 0
+    assert abs(cni_domain_to_probit(np.array([15.65]))[0]) < 0.01
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("LBN_SIM_DATA_DIR"), reason="LBN_SIM_DATA_DIR (real data) not set"
+)
+def test_script_reproduces_committed_table(tmp_path: Path) -> None:
+    env = dict(os.environ)
+    src = str(PROJECT_ROOT / "src")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
+    subprocess.run(
+        [sys.executable, "scripts/calibrate_synthetic.py", "--out-dir", str(tmp_path)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    keys = ["group", "stat", "var", "var2"]
+    fresh = pd.read_csv(tmp_path / "synthetic_calibration.csv", keep_default_na=False)
+    committed = pd.read_csv(COMMITTED_TABLE, keep_default_na=False)
+    pd.testing.assert_frame_equal(fresh[keys], committed[keys])
+    np.testing.assert_allclose(fresh["value"], committed["value"], rtol=1e-8, atol=1e-12)
+    note = (tmp_path / "synthetic_calibration.md").read_text(encoding="utf-8")
+    for name in ("cni2019_england_ward17.csv", "population19_lsoa11.rda"):
+        assert name in note
+    assert re.search(r"\b[0-9a-f]{64}\b", note), "note lacks the SHA-256 of the sources"
