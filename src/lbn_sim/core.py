@@ -168,7 +168,7 @@ def update_stocks(
 
     years = np.where(inputs.community_funded, wards.years_funded + 1, 0).astype(np.int16)
     per_head = inputs.capacity_support / np.maximum(population, 1.0)
-    boost = 1.0
+    boost: F64 | float = 1.0
     legacy = wards.legacy
     if sw.long_term_money:
         boost = 1.0 + sw.long_term_compounding * np.minimum(years, 10)

@@ -7,6 +7,7 @@ stands for. Never one Python object per household.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -69,7 +70,7 @@ class Households:
         """Memory held by the arrays (bytes)."""
         return sum(getattr(self, f.name).nbytes for f in fields(self))
 
-    def with_(self, **changes: NDArray[np.generic]) -> Households:
+    def with_(self, **changes: Any) -> Households:
         """A copy with some arrays replaced."""
         return replace(self, **changes)
 

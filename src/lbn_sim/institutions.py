@@ -127,7 +127,7 @@ class WardServices(mesa.Agent):
 
     def quality(self) -> NDArray[np.float64]:
         """Quality of each service in this ward, ``[n_services]``."""
-        return self.model.wards.quality[:, self.index]  # type: ignore[attr-defined]
+        return self.model.wards.quality[:, self.index]
 
 
 class Programmes:

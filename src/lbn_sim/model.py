@@ -146,14 +146,14 @@ class LBNModel(mesa.Model):
         self.programmes = Programmes(self.n_wards)
         self.national_population = float(pop0.sum())
         self.ledger.record(
-            cfg.start_year - 1,
+            cfg.start_year,
             "opening_reserves",
             self.la_list,
             "opening_reserves",
             "settlement",
             reserves0,
         )
-        self.ledger.balance(cfg.start_year - 1, self.la_list, reserves0)
+        self.ledger.balance(cfg.start_year, self.la_list, reserves0)
 
         self.start_rates = compute(self.wards, self.baseline)
         self.left_behind = self.ward_table["left_behind"].to_numpy(bool)
@@ -214,8 +214,8 @@ class LBNModel(mesa.Model):
             levers,
             mech,
             self.national_population,
-            last["imd_like"],
-            last["cni_like"],
+            np.asarray(last["imd_like"], dtype=np.float64),
+            np.asarray(last["cni_like"], dtype=np.float64),
             self.wards.agg.people,
             self.wards.capacity,
             rng,

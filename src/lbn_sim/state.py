@@ -7,6 +7,7 @@ All arrays are indexed by ward (shape ``[n_wards]``) or by service and ward
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -103,10 +104,10 @@ def aggregate(hh: Households, n_wards: int) -> WardAggregates:
 
     ward = hh.ward
     people_w = hh.weight.astype(np.float64) * hh.size
-    people = np.bincount(ward, weights=people_w, minlength=n_wards)
+    people = np.bincount(ward, weights=people_w, minlength=n_wards).astype(np.float64)
     safe = np.maximum(people, 1e-12)
 
-    def mean(values: NDArray[np.generic]) -> F64:
+    def mean(values: NDArray[Any]) -> F64:
         return np.bincount(ward, weights=people_w * values, minlength=n_wards) / safe
 
     wa = hh.band != RETIRED_BAND

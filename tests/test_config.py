@@ -1,0 +1,94 @@
+"""Config composition: schemas reject bad input at composition, with a message naming it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hydra.errors import ConfigCompositionException, MissingConfigException
+from omegaconf.errors import ConfigKeyError, ValidationError
+from tests.conftest import compose_cfg
+
+from lbn_sim.config import ConfigError, PolicyLevers, ScenarioConfig
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("name", ["worst_case", "base_case", "best_case"])
+def test_each_scenario_composes(name: str) -> None:
+    cfg = compose_cfg([f"scenario={name}"])
+    assert cfg.scenario.name == name
+    assert cfg.start_year == 2019 and cfg.policy_start == 2025 and cfg.horizon == 2050
+
+
+def test_default_is_base_case_on_synthetic() -> None:
+    cfg = compose_cfg()
+    assert cfg.scenario.name == "base_case"
+    assert cfg.data.name == "synthetic"
+
+
+def test_unknown_scenario_fails_naming_it() -> None:
+    with pytest.raises(MissingConfigException, match="nonsense"):
+        compose_cfg(["scenario=nonsense"])
+
+
+def test_unknown_key_fails_naming_it() -> None:
+    with pytest.raises((ConfigCompositionException, ConfigKeyError), match="sead"):
+        compose_cfg(["sead=3"])
+
+
+def test_wrong_type_fails_naming_key() -> None:
+    with pytest.raises((ConfigCompositionException, ValidationError), match="horizon"):
+        compose_cfg(["horizon=soon"])
+
+
+def test_scenario_cannot_set_an_indicator_trend() -> None:
+    # Scenario schemas hold levers and conditions only: an outcome key does not exist.
+    with pytest.raises((ConfigCompositionException, ConfigKeyError), match="income_trend"):
+        compose_cfg(["scenario.levers.income_trend=-0.01"])
+    fields = set(PolicyLevers.__dataclass_fields__) | set(ScenarioConfig.__dataclass_fields__)
+    assert not any("trend" in f or "deprivation" in f.replace("la_deprivation", "") for f in fields)
+
+
+def test_domain_rules_fail_in_post_init() -> None:
+    with pytest.raises(ConfigError, match="devolution_share"):
+        compose_cfg(["scenario.levers.devolution_share=1.5"])
+    with pytest.raises(ConfigError, match="allocation"):
+        compose_cfg(["scenario.levers.allocation=lottery"])
+    with pytest.raises(ConfigError, match="policy_start"):
+        compose_cfg(["policy_start=2060"])
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lbn_sim", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("override", "named"),
+    [
+        ("scenario=nonsense", "nonsense"),
+        ("sead=3", "sead"),
+        ("horizon=soon", "horizon"),
+        ("scenario.levers.devolution_share=2", "devolution_share"),
+    ],
+)
+def test_cli_rejects_bad_input_and_writes_nothing(
+    override: str, named: str, tmp_path: Path
+) -> None:
+    run_dir = tmp_path / "run"
+    result = _cli(override, f"hydra.run.dir={run_dir}", "data.n_wards=30", cwd=tmp_path)
+    assert result.returncode != 0
+    assert named in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not run_dir.exists() or not any(
+        p.suffix in (".parquet", ".csv", ".png") for p in run_dir.rglob("*")
+    )

@@ -1,0 +1,69 @@
+"""Invariants of the core over long runs: rates in [0, 1], nothing NaN, every household placed."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from lbn_sim.config import Config
+from lbn_sim.core import advance
+from lbn_sim.data.synthetic import generate_wards
+from lbn_sim.indicators import RATE_INDICATORS
+from lbn_sim.model import LBNModel
+
+
+@pytest.mark.slow
+def test_hundred_years_stay_sane(toy_cfg: Callable[..., Config]) -> None:
+    for scenario in ("worst_case", "best_case"):
+        cfg = toy_cfg(f"scenario={scenario}", "horizon=2119")
+        model = LBNModel(cfg, generate_wards(n_wards=120, seed=1))
+        n0 = model.households.n
+        model.run()
+        assert model.year == 2119
+        for row in model.history:
+            for k in RATE_INDICATORS:
+                v = row[k]
+                assert np.isfinite(v).all(), (k, int(row["year"]))
+                assert v.min() >= 0.0 and v.max() <= 1.0, (k, int(row["year"]))
+            assert np.isfinite(row["imd_like"]).all() and np.isfinite(row["cni_like"]).all()
+        hh = model.households
+        assert hh.n == n0
+        assert hh.ward.min() >= 0 and hh.ward.max() < model.n_wards
+        for name in ("skills", "health", "stress", "participation"):
+            arr = getattr(hh, name)
+            assert np.isfinite(arr).all() and arr.min() >= 0 and arr.max() <= 1, name
+        w = model.wards
+        assert w.quality.min() >= 0 and w.quality.max() <= 1
+        assert w.capacity.min() >= 0 and w.capacity.max() <= 1
+        assert (model.wards.agg.people > 0).all()
+
+
+def test_advance_is_pure(toy_cfg: Callable[..., Config]) -> None:
+    model = LBNModel(toy_cfg(), generate_wards(n_wards=120, seed=0))
+    model.step()  # reach a state with inputs
+    hh, wards = model.households, model.wards
+    before = {f.name: getattr(hh, f.name).copy() for f in dataclasses.fields(hh)}
+    quality = wards.quality.copy()
+    from lbn_sim.core import YearInputs
+
+    inputs = YearInputs(
+        year=2021,
+        spend=np.zeros_like(quality),
+        invest=np.zeros_like(quality),
+        capacity_support=np.zeros(model.n_wards),
+        community_funded=np.zeros(model.n_wards, dtype=bool),
+        real_wage_growth=0.0,
+        cost_of_living=0.0,
+        recession=0.0,
+    )
+    out1, w1 = advance(hh, wards, inputs, model.params, model.baseline, np.random.default_rng(5))
+    out2, _ = advance(hh, wards, inputs, model.params, model.baseline, np.random.default_rng(5))
+    for name, arr in before.items():
+        np.testing.assert_array_equal(getattr(hh, name), arr, err_msg=name)
+        np.testing.assert_array_equal(getattr(out1, name), getattr(out2, name), err_msg=name)
+    np.testing.assert_array_equal(wards.quality, quality)
+    # No money: services decay.
+    assert (w1.quality.mean(axis=1) < quality.mean(axis=1)).all()

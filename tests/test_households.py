@@ -1,0 +1,58 @@
+"""Households at the start are consistent with their wards' indicators."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from lbn_sim.config import Config
+from lbn_sim.data.synthetic import generate_wards
+from lbn_sim.households import model_rates
+from lbn_sim.model import LBNModel
+
+
+@pytest.fixture(scope="module")
+def model(request: pytest.FixtureRequest) -> LBNModel:
+    from tests.conftest import compose_cfg
+
+    cfg = compose_cfg(
+        ["data.n_wards=300", "households.sample_rate=0.2", "households.left_behind_sample_rate=0.5"]
+    )
+    return LBNModel(cfg, generate_wards(n_wards=300, seed=0))
+
+
+def test_population_is_exact(model: LBNModel) -> None:
+    pop = model.ward_table["population"].to_numpy()
+    np.testing.assert_allclose(model.baseline.agg.people, pop, rtol=1e-5)
+
+
+def test_rates_match_ward_indicators(model: LBNModel) -> None:
+    rates = model_rates(model.ward_table)
+    agg = model.baseline.agg
+    pop = model.ward_table["population"].to_numpy()
+    # Income deprivation is solved per ward: weighted share of people in deprived households.
+    err = np.abs(agg.income_deprivation - rates["income_deprivation"])
+    assert np.average(err, weights=pop) < 0.01
+    # Employment is a stationary draw per household: right on average, noisy per ward.
+    err = agg.employment_deprivation - rates["employment_deprivation"]
+    assert abs(np.average(err, weights=pop)) < 0.01
+    assert np.corrcoef(agg.employment_deprivation, rates["employment_deprivation"])[0, 1] > 0.8
+    assert np.corrcoef(agg.skills, 1 - rates["education_deprivation"])[0, 1] > 0.9
+    assert np.corrcoef(agg.health, 1 - rates["health_deprivation"])[0, 1] > 0.9
+
+
+def test_household_arrays_are_columns_not_objects(model: LBNModel) -> None:
+    hh = model.households
+    assert hh.skills.dtype == np.float32 and hh.ward.dtype == np.int32
+    assert hh.size.min() >= 1 and hh.weight.min() >= 1.0
+    assert np.bincount(hh.ward, minlength=model.n_wards).min() >= 20
+
+
+def test_sample_rate_scales_households_and_weights(toy_cfg: Callable[..., Config]) -> None:
+    wards = generate_wards(n_wards=120, seed=0)
+    small = LBNModel(toy_cfg("households.sample_rate=0.02"), wards)
+    big = LBNModel(toy_cfg("households.sample_rate=0.08"), wards)
+    assert big.households.n > 2 * small.households.n
+    np.testing.assert_allclose(small.baseline.agg.people, big.baseline.agg.people, rtol=1e-5)

@@ -1,0 +1,101 @@
+"""Money: every pound is accounted for, to the penny."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from tests.conftest import TOY, compose_cfg
+
+from lbn_sim.data.synthetic import generate_wards
+from lbn_sim.institutions import CENTRAL
+from lbn_sim.ledger import DELIVERED, conservation_errors, split_pence
+from lbn_sim.model import LBNModel
+
+EXTERNAL = {CENTRAL, "opening_reserves"}
+
+
+@given(
+    totals=st.lists(st.integers(0, 10**12), min_size=1, max_size=6),
+    data=st.data(),
+)
+def test_split_pence_is_exact(totals: list[int], data: st.DataObject) -> None:
+    n_groups = len(totals)
+    n_items = data.draw(st.integers(1, 40))
+    groups = np.array(
+        data.draw(st.lists(st.integers(0, n_groups - 1), min_size=n_items, max_size=n_items))
+    )
+    weights = np.array(data.draw(st.lists(st.floats(0, 1e6), min_size=n_items, max_size=n_items)))
+    parts = split_pence(np.array(totals, dtype=np.int64), groups, weights)
+    assert parts.dtype == np.int64 and (parts >= 0).all()
+    got = np.bincount(groups, weights=parts, minlength=n_groups)
+    wsum = np.bincount(groups, weights=weights, minlength=n_groups)
+    for g in range(n_groups):
+        expected = totals[g] if wsum[g] > 0 else 0
+        assert int(got[g]) == expected
+    assert (parts[weights == 0] == 0).all()
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each example is a whole run
+)
+@given(
+    allocation=st.sampled_from(["competitive", "formula", "devolved"]),
+    award_years=st.integers(1, 15),
+    spend_share=st.floats(0.5, 1.0),
+    programme=st.floats(0, 50),
+    growth=st.floats(-0.05, 0.05),
+    gradient=st.floats(-0.02, 0.02),
+    seed=st.integers(0, 1000),
+)
+def test_money_is_conserved_to_the_penny(
+    allocation: str,
+    award_years: int,
+    spend_share: float,
+    programme: float,
+    growth: float,
+    gradient: float,
+    seed: int,
+) -> None:
+    lv = "scenario.levers"
+    cfg = compose_cfg(
+        [
+            *TOY,
+            "data.n_wards=40",
+            "horizon=2040",
+            f"seed={seed}",
+            f"{lv}.allocation={allocation}",
+            f"{lv}.award_years={award_years}",
+            f"{lv}.la_spend_share={spend_share}",
+            f"{lv}.programme_per_head={programme}",
+            f"{lv}.capacity_building_per_head={programme / 3}",
+            f"{lv}.la_real_growth={growth}",
+            f"{lv}.la_deprivation_gradient={gradient}",
+        ]
+    )
+    model = LBNModel(cfg, generate_wards(n_wards=40, seed=seed % 7))
+    model.run()
+    flows, balances = model.ledger.flows(), model.ledger.balances()
+    errors = conservation_errors(flows, balances, EXTERNAL)
+    assert errors.empty, errors.head()
+    # Every pound central government sent reached a ward service or sits in an account.
+    for year in range(cfg.start_year + 1, cfg.horizon + 1):
+        f = flows[flows["year"] == year]
+        sent = int(f.loc[f["source"] == CENTRAL, "pence"].sum())
+        delivered = int(f.loc[f["destination"] == DELIVERED, "pence"].sum())
+        b = balances[balances["year"] == year]
+        b_prev = balances[balances["year"] == year - 1]
+        held_change = int(b["pence"].sum()) - int(b_prev["pence"].sum())
+        assert sent == delivered + held_change, year
+
+
+def test_conservation_check_can_fail() -> None:
+    cfg = compose_cfg([*TOY, "data.n_wards=30", "policy_start=2020", "horizon=2022"])
+    model = LBNModel(cfg, generate_wards(n_wards=30, seed=0))
+    model.run()
+    flows = model.ledger.flows()
+    flows.loc[flows.index[-1], "pence"] += 1  # one penny appears from nowhere
+    assert not conservation_errors(flows, model.ledger.balances(), EXTERNAL).empty
