@@ -13,13 +13,13 @@ formed household, about 8% of households a year).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from lbn_sim.config import MechanismsConfig
 from lbn_sim.households import INCOME_SPREAD, RETIRED_BAND, Households, base_income
+from lbn_sim.params import CoreParams
 from lbn_sim.services import (
     ADJUST_SPEED,
     CAPITAL_COST,
@@ -63,39 +63,6 @@ class YearInputs:
     real_wage_growth: float
     cost_of_living: float
     recession: float
-
-
-@dataclass(frozen=True, slots=True)
-class CoreParams:
-    """Behavioural parameters of the household and stock rules (see docs/mechanisms.md)."""
-
-    job_loss: float = 0.06
-    network_effect: float = 0.4
-    connectivity_weight: float = 0.5
-    move_rate: float = 0.03
-    move_push: float = 4.0
-    newcomer_selectivity: float = 0.1
-    school_effect: float = 0.8
-    adult_education_effect: float = 0.06
-    health_service_effect: float = 0.6
-    civic_health_effect: float = 0.2
-    stress_health_effect: float = 0.3
-    stress_speed: float = 0.3
-    cost_of_living_exposure: float = 0.5
-    debt_advice_effect: float = 0.4
-    capacity_speed: float = 0.15
-    capacity_support_gain: float = 0.25
-    legacy_rate: float = 0.01
-    recession_job_loss: float = 1.5
-    recovery_speed: float = 0.15
-    jobs_skill_elasticity: float = 0.8
-    jobs_access_elasticity: float = 0.5
-    switches: MechanismsConfig = field(default_factory=MechanismsConfig)
-
-    @classmethod
-    def from_config(cls, mech: MechanismsConfig) -> CoreParams:
-        """Core parameters with the config's switches."""
-        return cls(switches=mech)
 
 
 def access(quality: F64, params: CoreParams) -> F64:

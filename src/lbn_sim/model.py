@@ -17,7 +17,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from lbn_sim.config import Config, MacroConditions, PolicyLevers
-from lbn_sim.core import CoreParams, YearInputs, advance
+from lbn_sim.core import YearInputs, advance
 from lbn_sim.households import model_rates, synthesise
 from lbn_sim.indicators import (
     IMD_DOMAINS,
@@ -39,6 +39,7 @@ from lbn_sim.institutions import (
     ward_money,
 )
 from lbn_sim.ledger import DELIVERED, Ledger, pounds_to_pence, split_pence
+from lbn_sim.params import CoreParams
 from lbn_sim.services import baseline_spend
 from lbn_sim.state import (
     Baseline,

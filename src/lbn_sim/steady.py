@@ -16,8 +16,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from lbn_sim.core import CoreParams, access, job_finding_factor, job_loss_prob
+from lbn_sim.core import access, job_finding_factor, job_loss_prob
 from lbn_sim.households import RETIRED_BAND, Households, solve_income_shift
+from lbn_sim.params import CoreParams
 
 F64 = NDArray[np.float64]
 
