@@ -8,11 +8,11 @@ from hypothesis import strategies as st
 from tests.conftest import TOY, compose_cfg
 
 from lbn_sim.data.synthetic import generate_wards
-from lbn_sim.institutions import CENTRAL
+from lbn_sim.institutions import CENTRAL, EXTERNAL_SOURCES
 from lbn_sim.ledger import DELIVERED, conservation_errors, split_pence
 from lbn_sim.model import LBNModel
 
-EXTERNAL = {CENTRAL, "opening_reserves"}
+EXTERNAL = set(EXTERNAL_SOURCES)
 
 
 @given(
@@ -85,7 +85,10 @@ def test_money_is_conserved_to_the_penny(
     for year in range(cfg.start_year + 1, cfg.horizon + 1):
         f = flows[flows["year"] == year]
         sent = int(f.loc[f["source"] == CENTRAL, "pence"].sum())
-        delivered = int(f.loc[f["destination"] == DELIVERED, "pence"].sum())
+        delivered = int(
+            f.loc[(f["destination"] == DELIVERED) & (f["mechanism"] == "delivery"), "pence"].sum()
+            - f.loc[f["source"] == "donors", "pence"].sum()
+        )
         b = balances[balances["year"] == year]
         b_prev = balances[balances["year"] == year - 1]
         held_change = int(b["pence"].sum()) - int(b_prev["pence"].sum())

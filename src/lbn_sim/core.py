@@ -53,6 +53,8 @@ class YearInputs:
         real_wage_growth: fraction per year.
         cost_of_living: pressure on household budgets, [0, 1].
         recession: severity of a recession starting this year (0: none).
+        investment_ratio: float64 ``[n_wards]``, private investment per resident
+            relative to the start year (local labour demand follows it).
     """
 
     year: int
@@ -63,6 +65,7 @@ class YearInputs:
     real_wage_growth: float
     cost_of_living: float
     recession: float
+    investment_ratio: F64
 
 
 def access(quality: F64, params: CoreParams) -> F64:
@@ -122,7 +125,7 @@ def update_stocks(
     years_funded [n_wards])``, all in [0, 1] but the last.
     """
     sw = params.switches
-    target = sustainable_quality(inputs.spend, population)
+    target = sustainable_quality(inputs.spend, baseline.spend, baseline.quality)
     quality = wards.quality + ADJUST_SPEED[:, None] * (target - wards.quality)
     lift = inputs.invest / (CAPITAL_COST[:, None] * np.maximum(population, 1.0)[None, :])
     quality = quality + lift * (1.0 - quality)
@@ -182,11 +185,8 @@ def advance(
     acc = access(quality, params)
 
     # 2. Local labour demand: follows skills and connectivity; recessions hit, recovery lags.
-    skill_ratio = wards.agg.skills / np.maximum(baseline.agg.skills, 1e-6)
-    acc0 = access(baseline.quality, params)
-    target_jobs = skill_ratio**params.jobs_skill_elasticity * (acc / acc0) ** (
-        params.jobs_access_elasticity if sw.connectivity else 0.0
-    )
+    # Labour demand follows private investment relative to the start (see institutions).
+    target_jobs = inputs.investment_ratio
     jobs = wards.jobs + params.recovery_speed * (0.5 + res) * (target_jobs - wards.jobs)
     if inputs.recession > 0:
         jobs = jobs * (1.0 - inputs.recession * (0.5 + (1.0 - res)) * 2.0)

@@ -24,6 +24,7 @@ Money moves in whole pence through :class:`lbn_sim.ledger.Ledger`:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import mesa
 import numpy as np
@@ -36,6 +37,10 @@ from lbn_sim.services import N_SERVICES, Service
 
 F64 = NDArray[np.float64]
 CENTRAL = "central_government"
+DONORS = "donors"
+INVESTORS = "private_investors"
+#: Sources outside the model's accounts: they send money without receiving it.
+EXTERNAL_SOURCES = frozenset({CENTRAL, DONORS, INVESTORS, "opening_reserves"})
 #: Share of wards (most deprived by the IMD-like score) eligible for national programmes.
 PROGRAMME_ELIGIBLE_SHARE = 0.3
 #: Share of eligible wards winning a competitive round each year.
@@ -128,6 +133,74 @@ class WardServices(mesa.Agent):
     def quality(self) -> NDArray[np.float64]:
         """Quality of each service in this ward, ``[n_services]``."""
         return self.model.wards.quality[:, self.index]
+
+
+class PrivateInvestors(mesa.Agent):
+    """Private investment in local jobs: follows skills, connectivity and demand.
+
+    Investment per resident is ``PRIVATE_PER_HEAD * skills_ratio ** 0.8 *
+    access_ratio ** 0.5 * income_ratio ** 0.3`` (ratios to the ward's start),
+    times real wage growth: investors go where workers are skilled, links are
+    good and people have money to spend. With the connectivity mechanism off,
+    access does not matter.
+    """
+
+    PRIVATE_PER_HEAD = 400.0  # GBP per resident per year at the start (business investment)
+
+    def __init__(self, model: mesa.Model, population0: F64) -> None:
+        super().__init__(model)
+        self.per_head0 = np.full(population0.shape[0], self.PRIVATE_PER_HEAD)
+
+    def invest(
+        self,
+        skills_ratio: F64,
+        access_ratio: F64,
+        income_ratio: F64,
+        connectivity: bool,
+        growth: float,
+        population: F64,
+    ) -> tuple[I64, F64]:
+        """Pence invested per ward this year, and investment per resident relative to the start."""
+        ratio = (
+            np.maximum(skills_ratio, 1e-6) ** 0.8
+            * (np.maximum(access_ratio, 1e-6) ** 0.5 if connectivity else 1.0)
+            * np.maximum(income_ratio, 1e-6) ** 0.3
+            * growth
+        )
+        return pounds_to_pence(self.per_head0 * ratio * population), ratio
+
+
+class Charities(mesa.Agent):
+    """Charities and community organisations: raise money where capacity is, run assets.
+
+    Donations per resident are ``CHARITY_PER_HEAD * capacity / mean capacity``
+    at the start (so charities are scarce where community capacity is low:
+    less than half as present in the left-behind wards), spent on community
+    spaces (60%) and debt advice (40%).
+    """
+
+    CHARITY_PER_HEAD = 10.0  # GBP per resident per year, England average
+    SPLIT: ClassVar[dict[Service, float]] = {
+        Service.COMMUNITY_SPACES: 0.6,
+        Service.DEBT_ADVICE: 0.4,
+    }
+
+    def __init__(self, model: mesa.Model, capacity0: F64, population0: F64) -> None:
+        super().__init__(model)
+        self.scale = self.CHARITY_PER_HEAD / max(
+            float(np.average(capacity0, weights=population0)), 1e-9
+        )
+
+    def raise_money(self, capacity: F64, population: F64) -> I64:
+        """Pence raised per ward this year."""
+        return pounds_to_pence(self.scale * capacity * population)
+
+    def running(self, pence: I64) -> F64:
+        """Running money by service, float64 ``[n_services, n_wards]`` (GBP/yr)."""
+        out = np.zeros((N_SERVICES, pence.shape[0]))
+        for s, share in self.SPLIT.items():
+            out[s] = share * pence / 100.0
+        return out
 
 
 class Programmes:
@@ -296,8 +369,13 @@ def la_codes(wards: pd.DataFrame) -> tuple[NDArray[np.int64], list[str]]:
 __all__ = [
     "CENTRAL",
     "DELIVERED",
+    "DONORS",
+    "EXTERNAL_SOURCES",
+    "INVESTORS",
     "CentralGovernment",
+    "Charities",
     "LocalAuthority",
+    "PrivateInvestors",
     "Programmes",
     "WardMoney",
     "WardServices",

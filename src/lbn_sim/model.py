@@ -17,7 +17,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from lbn_sim.config import Config, MacroConditions, PolicyLevers
-from lbn_sim.core import YearInputs, advance
+from lbn_sim.core import YearInputs, access, advance
 from lbn_sim.households import model_rates, synthesise
 from lbn_sim.indicators import (
     IMD_DOMAINS,
@@ -30,8 +30,12 @@ from lbn_sim.indicators import (
 )
 from lbn_sim.institutions import (
     CENTRAL,
+    DONORS,
+    INVESTORS,
     CentralGovernment,
+    Charities,
     LocalAuthority,
+    PrivateInvestors,
     Programmes,
     WardServices,
     la_codes,
@@ -92,14 +96,23 @@ class LBNModel(mesa.Model):
             drawn, q0, rates, self.params, self.rng
         )
         agg0 = aggregate(self.households, self.n_wards)
+        imd0 = self.ward_table["imd_score"].to_numpy(np.float64)
+        imd_z = (imd0 - np.average(imd0, weights=agg0.people)) / max(float(imd0.std()), 1e-9)
+        # Money: the start year's spending sustains the start year's services.
+        self.charities = Charities(self, cap0, agg0.people)
+        self.investors = PrivateInvestors(self, agg0.people)
+        spend0 = baseline_spend(imd_z, agg0.people) + self.charities.running(
+            self.charities.raise_money(cap0, agg0.people)
+        )
         self.baseline = Baseline(
             rates=rates,
             quality=q0,
+            spend=spend0,
             capacity=cap0,
             agg=agg0,
             job_rate=job_rate,
             income_centre=income_centre,
-            imd_score=self.ward_table["imd_score"].to_numpy(np.float64),
+            imd_score=imd0,
             cni_score=self.ward_table["cni_score"].to_numpy(np.float64),
             imd_points=imd_points_per_unit(
                 *np.percentile(np.stack([rates[d] for d in IMD_DOMAINS]), [1, 99], axis=1)
@@ -120,9 +133,7 @@ class LBNModel(mesa.Model):
             agg=agg0,
         )
 
-        # Money: the start year's spending sustains the start year's services.
         pop0 = agg0.people
-        spend0 = baseline_spend(q0, pop0)
         ward_total = spend0.sum(axis=0)
         self.service_mix = spend0 / ward_total[None, :]
         self.ward_weight = ward_total
@@ -158,7 +169,8 @@ class LBNModel(mesa.Model):
 
         self.start_rates = compute(self.wards, self.baseline)
         self.left_behind = self.ward_table["left_behind"].to_numpy(bool)
-        self.funding = np.zeros(self.n_wards)
+        # Start-year money per ward (GBP/yr): what sustains the start year's services.
+        self.funding = spend0.sum(axis=0)
         self.history: list[dict[str, NDArray[np.generic]]] = []
         self._record()
 
@@ -225,21 +237,40 @@ class LBNModel(mesa.Model):
         paid = self.programmes.pay(year, self.codes, ledger)
         for account, pence in self.programmes.balance.items():
             ledger.balance(year, account, np.array([pence]))
-        received = la_pence + sum(paid.values(), np.zeros(self.n_wards, dtype=np.int64))
-        ledger.record(year, self.codes, DELIVERED, "services", "delivery", received)
-        self.funding = received / 100.0
+        # Charities raise money where community capacity is; investors follow skills and links.
+        people = self.wards.agg.people
+        charity = self.charities.raise_money(self.wards.capacity, people)
+        ledger.record(year, DONORS, self.codes, "charity", "charity", charity)
+        agg, agg0 = self.wards.agg, self.baseline.agg
+        private, investment_ratio = self.investors.invest(
+            skills_ratio=agg.skills / np.maximum(agg0.skills, 1e-9),
+            access_ratio=access(self.wards.quality, self.params)
+            / access(self.baseline.quality, self.params),
+            income_ratio=(1.0 - agg.income_deprivation)
+            / np.maximum(1.0 - agg0.income_deprivation, 1e-9),
+            connectivity=mech.connectivity,
+            growth=1.0,
+            population=people,
+        )
+        ledger.record(year, INVESTORS, self.codes, "jobs", "private", private)
+        public = la_pence + sum(paid.values(), np.zeros(self.n_wards, dtype=np.int64))
+        ledger.record(year, self.codes, DELIVERED, "services", "delivery", public + charity)
+        ledger.record(year, self.codes, DELIVERED, "jobs", "private", private)
+        self.funding = (public + charity) / 100.0
 
         money = ward_money(la_pence, paid, self.service_mix)
         power = self.local_power(levers, money.community_controlled)
+        running = money.running + self.charities.running(charity)
         inputs = YearInputs(
             year=year,
-            spend=money.running * power[None, :],
+            spend=running * power[None, :],
             invest=money.capital * power[None, :],
             capacity_support=money.capacity_support * power,
             community_funded=money.community_funded,
             real_wage_growth=macro.real_wage_growth,
             cost_of_living=macro.cost_of_living_pressure,
             recession=macro.recession_severity if year in macro.recession_years else 0.0,
+            investment_ratio=investment_ratio,
         )
         self.households, self.wards = advance(
             self.households, self.wards, inputs, self.params, self.baseline, rng

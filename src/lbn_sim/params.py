@@ -19,8 +19,8 @@ class CoreParams:
     network_effect: float = 0.4
     connectivity_weight: float = 0.5
     move_rate: float = 0.03
-    move_push: float = 4.0
-    newcomer_selectivity: float = 0.1
+    move_push: float = 2.0
+    newcomer_selectivity: float = 0.05
     school_effect: float = 0.8
     adult_education_effect: float = 0.06
     health_service_effect: float = 0.6
@@ -34,8 +34,6 @@ class CoreParams:
     legacy_rate: float = 0.01
     recession_job_loss: float = 1.5
     recovery_speed: float = 0.15
-    jobs_skill_elasticity: float = 0.8
-    jobs_access_elasticity: float = 0.5
     switches: MechanismsConfig = field(default_factory=MechanismsConfig)
 
     @classmethod

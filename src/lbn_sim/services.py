@@ -32,38 +32,52 @@ class Service(IntEnum):
 N_SERVICES = len(Service)
 SERVICE_NAMES = tuple(s.name.lower() for s in Service)
 
-#: Half-saturation running cost (GBP per resident per year) by service.
-HALF_COST = np.array([450.0, 600.0, 25.0, 60.0, 30.0, 20.0, 20.0, 6.0])
+#: Running spending per resident at average deprivation, 2019 (GBP per resident per year).
+#: Schools and health are funded nationally; here they pass through the LA settlement as
+#: ring-fenced grants so that one funding chain carries every pound.
+BASE_PER_HEAD = np.array([900.0, 1400.0, 20.0, 40.0, 15.0, 15.0, 15.0, 5.0])
+#: Extra spending per resident per unit of the ward's deprivation z-score (fraction): need
+#: weighting in the start-year funding (schools' pupil premium, health inequalities, advice).
+NEED_GRADIENT = np.array([0.25, 0.3, 0.1, 0.1, 0.0, 0.3, 0.6, 0.6])
+#: Elasticity of a service's quality odds to its running money (dimensionless).
+SPEND_ELASTICITY = 1.0
 #: Share of the gap to sustainable quality closed each year (1/yr): the lag.
 ADJUST_SPEED = np.array([0.10, 0.15, 0.20, 0.15, 0.10, 0.25, 0.30, 0.30])
 #: Capital cost of lifting quality from 0 to 1 (GBP per resident).
-CAPITAL_COST = np.array([1500.0, 1500.0, 150.0, 600.0, 300.0, 100.0, 100.0, 30.0])
+CAPITAL_COST = np.array([3000.0, 3000.0, 200.0, 800.0, 300.0, 150.0, 150.0, 50.0])
 #: Quality below which a community space closes unless the community takes it over.
 CLOSURE_QUALITY = 0.08
 
-#: How programme money is split across services by purpose (rows: purposes).
-PURPOSES = ("capacity_building", "education", "health", "connectivity", "jobs", "general")
+
+def baseline_spend(
+    deprivation_z: NDArray[np.float64], population: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Start-year running spending, float64 ``[n_services, n_wards]`` (GBP per year).
+
+    ``BASE_PER_HEAD * max(0.3, 1 + NEED_GRADIENT * z) * population`` with ``z``
+    the ward's IMD z-score (clipped to [-1.5, 3]).
+    """
+    z = np.clip(deprivation_z, -1.5, 3.0)
+    need = np.maximum(0.3, 1.0 + NEED_GRADIENT[:, None] * z[None, :])
+    return BASE_PER_HEAD[:, None] * need * population[None, :]
 
 
 def sustainable_quality(
-    spend: NDArray[np.float64], population: NDArray[np.float64]
+    spend: NDArray[np.float64], spend0: NDArray[np.float64], quality0: NDArray[np.float64]
 ) -> NDArray[np.float64]:
-    """Quality that a year's spending sustains, shape ``[n_services, n_wards]`` in [0, 1).
+    """Quality a year's running money sustains, float64 ``[n_services, n_wards]`` in [0, 1).
+
+    ``logit(q*) = logit(q0) + SPEND_ELASTICITY * log(spend / spend0)``: the
+    start year's money sustains the start year's quality; doubling the money
+    doubles the odds of good service (diminishing returns near 1); no money,
+    no service.
 
     Args:
-        spend: float64 ``[n_services, n_wards]``, GBP per year.
-        population: float64 ``[n_wards]``, residents.
+        spend: running money this year, GBP/yr ``[n_services, n_wards]``.
+        spend0: running money in the start year, GBP/yr (same shape, > 0).
+        quality0: quality in the start year (same shape, in (0, 1)).
     """
-    per_head = spend / np.maximum(population, 1.0)[None, :]
-    return per_head / (per_head + HALF_COST[:, None])
-
-
-def baseline_spend(
-    quality: NDArray[np.float64], population: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """Spending that sustains ``quality`` exactly, shape ``[n_services, n_wards]`` (GBP/yr).
-
-    The inverse of :func:`sustainable_quality`: ``s = h q / (1 - q)`` per resident.
-    """
-    q = np.clip(quality, 0.0, 0.97)
-    return HALF_COST[:, None] * q / (1.0 - q) * population[None, :]
+    ratio = np.maximum(spend, 0.0) / spend0
+    odds0 = quality0 / (1.0 - quality0)
+    odds = odds0 * ratio**SPEND_ELASTICITY
+    return odds / (1.0 + odds)
