@@ -1,0 +1,57 @@
+"""Command line: ``python -m lbn_sim.compare RUN_OR_SWEEP_DIR ... [--out DIR] [--force]``.
+
+Exit codes: 0 written; 2 refused (no runs, runs that cannot be pooled, a bad
+output directory) or bad arguments; 1 any other error (for example an
+unreadable table, with its traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from lbn_sim.compare import CompareRefusal, run_comparison
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m lbn_sim.compare",
+        description=(
+            "Compare lbn_sim runs: find every run under the given directories, group them by "
+            "scenario and swept keys, and write ensemble tables, figures and a one-page report."
+        ),
+    )
+    parser.add_argument(
+        "dirs", nargs="+", type=Path, metavar="RUN_OR_SWEEP_DIR", help="run or sweep directory"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="comparison folder to write (default: <first dir>/comparison)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="compare runs whose configs differ in keys no override sets (treated as swept)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        out = run_comparison(args.dirs, out=args.out, force=args.force)
+    except CompareRefusal as refusal:
+        print(f"lbn_sim.compare: refused: {refusal}", file=sys.stderr)
+        return 2
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Where the money went: the funding ledger summarised by mechanism, group and year.
+
+Reads result tables (``ledger.parquet`` and ``wards.parquet``); never runs the model.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+#: Mechanisms of money reaching wards, in plotting order, with Okabe-Ito colours.
+MECHANISM_COLOURS = {
+    "la_grant": "#0072B2",
+    "competitive": "#E69F00",
+    "formula": "#009E73",
+    "devolved": "#CC79A7",
+    "charity": "#56B4E9",
+}
+MECHANISM_LABELS = {
+    "la_grant": "Local authority grants",
+    "competitive": "Competitive pots",
+    "formula": "Needs-based formula",
+    "devolved": "Devolved community funds",
+    "charity": "Charities",
+}
+GROUP_TITLES = {
+    "left_behind": "225 left-behind wards",
+    "other_deprived": "Other deprived wards",
+    "rest": "Rest of England",
+}
+
+
+def per_head_by_group(ledger: pd.DataFrame, wards: pd.DataFrame) -> pd.DataFrame:
+    """Money reaching wards per resident, by year, start group and mechanism (GBP/resident/yr).
+
+    Counts flows whose destination is a ward (local authority grants,
+    programme payments, charity); divides by the group's residents that year.
+    Columns: ``year, start_group, mechanism, amount, population, per_head``.
+    """
+    meta = wards[["year", "ward_code", "start_group", "population"]].astype(
+        {"ward_code": str, "start_group": str}
+    )
+    codes = set(meta["ward_code"])
+    to_wards = ledger[ledger["destination"].astype(str).isin(codes)].copy()
+    to_wards["ward_code"] = to_wards["destination"].astype(str)
+    to_wards["mechanism"] = to_wards["mechanism"].astype(str)
+    to_wards = to_wards[to_wards["mechanism"] != "private"]
+    joined = to_wards.merge(meta[["year", "ward_code", "start_group"]], on=["year", "ward_code"])
+    money = (
+        joined.groupby(["year", "start_group", "mechanism"], observed=True)["amount"]
+        .sum()
+        .reset_index()
+    )
+    pop = meta.groupby(["year", "start_group"], observed=True)["population"].sum().reset_index()
+    out = money.merge(pop, on=["year", "start_group"])
+    out["per_head"] = out["amount"] / out["population"]
+    return out
+
+
+def money_figure(per_head: pd.DataFrame, title: str) -> Figure:
+    """Stacked areas of money per resident by mechanism, one panel per start group."""
+    groups = [g for g in GROUP_TITLES if g in set(per_head["start_group"])]
+    fig, axes = plt.subplots(
+        1, len(groups), figsize=(5 * len(groups), 4.2), sharey=True, constrained_layout=True
+    )
+    axes = [axes] if len(groups) == 1 else list(axes)
+    for ax, group in zip(axes, groups, strict=True):
+        sub = per_head[per_head["start_group"] == group]
+        wide = sub.pivot_table(index="year", columns="mechanism", values="per_head", fill_value=0)
+        mechanisms = [m for m in MECHANISM_COLOURS if m in wide.columns]
+        ax.stackplot(
+            wide.index,
+            [wide[m] for m in mechanisms],
+            labels=[MECHANISM_LABELS[m] for m in mechanisms],
+            colors=[MECHANISM_COLOURS[m] for m in mechanisms],
+            alpha=0.9,
+        )
+        ax.set_title(GROUP_TITLES[group], fontsize=10)
+        ax.set_xlabel("year")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("GBP per resident per year")
+    axes[-1].legend(fontsize=8, loc="lower left")
+    fig.suptitle(title)
+    return fig

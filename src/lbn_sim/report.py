@@ -1,0 +1,257 @@
+"""The one-page Markdown comparison report (``report.md``).
+
+:func:`build_report` turns ensemble band tables into plain sentences with
+their 5-95% bands and embeds figures by relative path. It returns text; the
+caller writes it. Nothing here reads run directories or runs the model.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from lbn_sim.ensemble import ScenarioEnsemble
+from lbn_sim.figures import measure_label, ordered_scenarios, scenario_label
+
+EMBEDDED_FIGURES: tuple[str, ...] = ("trajectory_imd_like", "left_behind_count")
+"""Figures shown in the report itself (the others, the A4 panel included, are linked)."""
+
+FIGURE_TITLES: dict[str, str] = {
+    "trajectory_imd_like": "IMD-like score of the three groups under each future",
+    "left_behind_count": "Number of left-behind wards under each future",
+    "panel": "one-page panel",
+    "divergence_distribution": "ward divergence",
+    "top_movers": "wards that leap and fall most",
+    "sigma_imd_like": "sigma convergence",
+}
+
+
+def _figure_title(key: str) -> str:
+    if key in FIGURE_TITLES:
+        return FIGURE_TITLES[key]
+    if key.startswith("trajectory_"):
+        return measure_label(key.removeprefix("trajectory_"))
+    return key.replace("_", " ")
+
+
+@dataclass(frozen=True, slots=True)
+class VariantResult:
+    """The ensembles of every future for one configuration variant.
+
+    Attributes:
+        label: the swept keys that define the variant (``""`` if nothing but the
+            scenario and the seed was swept).
+        ensembles: scenario name -> its :class:`~lbn_sim.ensemble.ScenarioEnsemble`.
+        policy_start: year the futures branch.
+        figures: figure name -> PNG path relative to the report (those of
+            :data:`EMBEDDED_FIGURES` are embedded, the others linked).
+    """
+
+    label: str
+    ensembles: Mapping[str, ScenarioEnsemble]
+    policy_start: int
+    figures: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """A median with its 5-95% band across runs (NaN when missing)."""
+
+    median: float
+    p05: float
+    p95: float
+
+    @property
+    def missing(self) -> bool:
+        """True when there is no value."""
+        return not math.isfinite(self.median)
+
+
+_NO_BAND = Band(math.nan, math.nan, math.nan)
+
+
+def _band(table: pd.DataFrame, **where: object) -> Band:
+    """The band of the single row of ``table`` matching ``where`` (column == value)."""
+    if table.empty:
+        return _NO_BAND
+    mask = pd.Series(True, index=table.index)
+    for col, value in where.items():
+        if col not in table.columns:
+            return _NO_BAND
+        mask &= table[col] == value
+    rows = table[mask]
+    if rows.empty:
+        return _NO_BAND
+    row = rows.iloc[0]
+    return Band(float(row["median"]), float(row["p05"]), float(row["p95"]))
+
+
+def _num(value: float, digits: int) -> str:
+    if not math.isfinite(value):
+        return "n/a"
+    text = f"{value:,.{digits}f}"
+    return "0" if text.strip("-0.,") == "" else text
+
+
+def _count(value: float) -> str:
+    """A count: whole numbers without decimals, half-counts (even runs) with one."""
+    if not math.isfinite(value):
+        return "n/a"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def fmt_band(band: Band, digits: int = 1, unit: str = "") -> str:
+    """``"X unit (5-95%: a to b)"``; the band is dropped when it rounds to zero width."""
+    if band.missing:
+        return "n/a"
+    sep = "" if unit.startswith("%") else " "
+    text = _num(band.median, digits) + (f"{sep}{unit}" if unit else "")
+    lo, hi = _num(band.p05, digits), _num(band.p95, digits)
+    if "n/a" not in (lo, hi) and lo != hi:
+        text += f" (5-95%: {lo} to {hi})"
+    return text
+
+
+def fmt_count_band(band: Band) -> str:
+    """``"N (a-b)"`` for counts of wards (band edges rounded to whole wards); the band is
+    dropped when it rounds to zero width."""
+    if band.missing:
+        return "n/a"
+    text = _count(band.median)
+    lo, hi = _num(band.p05, 0), _num(band.p95, 0)
+    if "n/a" not in (lo, hi) and lo != hi:
+        text += f" ({lo}-{hi})"
+    return text
+
+
+def _years(ens: ScenarioEnsemble) -> tuple[int, int]:
+    years = ens.group_gaps["year"]
+    return int(years.min()), int(years.max())
+
+
+def _movers(rows: pd.DataFrame, name_col: str) -> str:
+    return ", ".join(
+        f"{name} ({_num(float(med), 1)})"
+        for name, med in zip(rows[name_col], rows["median"], strict=True)
+    )
+
+
+def scenario_sentences(name: str, ens: ScenarioEnsemble, policy_start: int) -> list[str]:
+    """Headline sentences for one future (gaps, counts, convergence, top movers)."""
+    start, end = _years(ens)
+    gaps, counts = ens.group_gaps, ens.counts
+    n_start = _band(counts, year=start, measure="n_start_left_behind")
+    n_lb = _count(n_start.median)
+    imd_end = _band(gaps, year=end, measure="imd_like", reference="england")
+    imd_start = _band(gaps, year=start, measure="imd_like", reference="england")
+    cni_end = _band(gaps, year=end, measure="cni_like", reference="england")
+    cni_start = _band(gaps, year=start, measure="cni_like", reference="england")
+    od_end = _band(gaps, year=end, measure="imd_like", reference="other_deprived")
+    still = _band(counts, year=end, measure="n_still_left_behind")
+    fallen = _band(counts, year=end, measure="n_fallen_in")
+    label = scenario_label(name)
+    out = [
+        f"By {end}, under {label}, the IMD-like gap between the {n_lb} left-behind wards and "
+        f"England is {fmt_band(imd_end, unit='points')}, against {fmt_band(imd_start)} in "
+        f"{start}; {fmt_count_band(still)} of the {n_lb} are still left behind, and "
+        f"{fmt_count_band(fallen)} other wards have fallen in.",
+        f"The CNI-like gap is {fmt_band(cni_end, unit='points')}, against "
+        f"{fmt_band(cni_start)} in {start}; the IMD-like gap to the other deprived wards is "
+        f"{fmt_band(od_end, unit='points')}.",
+    ]
+    if not ens.sigma.empty:
+        sd0 = _band(ens.sigma, year=start, measure="imd_like", statistic="sd")
+        sd1 = _band(ens.sigma, year=end, measure="imd_like", statistic="sd")
+        if sd1.p05 <= sd0.median <= sd1.p95 and sd1.p05 < sd1.p95:
+            trend = "shows no clear change"
+        else:
+            trend = "narrows" if sd1.median < sd0.median else "widens"
+        text = (
+            f"The population-weighted standard deviation of IMD-like scores across all wards "
+            f"goes from {fmt_band(sd0)} in {start} to {fmt_band(sd1, unit='points')} in {end}: "
+            f"the spread {trend}"
+        )
+        t1 = policy_start if start < policy_start < end else start
+        beta = {"year_from": t1, "year_to": end, "measure": "imd_like"}
+        slope = _band(ens.beta, statistic="slope", **beta)
+        speed = _band(ens.beta, statistic="speed", **beta)
+        if not slope.missing:
+            pct = Band(100 * speed.median, 100 * speed.p05, 100 * speed.p95)
+            if slope.p05 < 0 < slope.p95:
+                verdict = "no clear catch-up or falling behind across runs"
+            elif slope.median < 0 and not pct.missing:
+                verdict = (
+                    f"more deprived wards catch up at {fmt_band(pct, digits=2, unit='% a year')}"
+                )
+            else:
+                verdict = "more deprived wards fall further behind"
+            text += (
+                f". From {t1} to {end} the beta-convergence slope is "
+                f"{fmt_band(slope, digits=4)} per year per log point: {verdict}"
+            )
+        out.append(text + ".")
+    if not ens.wards.empty:
+        movers = ens.wards[ens.wards["measure"] == "imd_gap_change"]
+        if "start_group" in movers.columns:
+            movers = movers[movers["start_group"] == "left_behind"]
+        movers = movers.sort_values(["median", "ward_code"])
+        name_col = "ward_name" if "ward_name" in movers.columns else "ward_code"
+        if len(movers) >= 2:
+            leap = _movers(movers.head(3), name_col)
+            fall = _movers(movers.tail(3).iloc[::-1], name_col)
+            out.append(
+                f"Left-behind wards that leap furthest (change of IMD-like gap, points): {leap}; "
+                f"that fall furthest: {fall}."
+            )
+    return out
+
+
+def build_report(
+    variants: Sequence[VariantResult],
+    sources: Sequence[str],
+    tables: Sequence[str] = (),
+    title: str = "Left-behind wards under three futures",
+) -> str:
+    """The Markdown text of the comparison report.
+
+    Args:
+        variants: one entry per configuration variant (usually one).
+        sources: the directories the runs were found in (shown as given).
+        tables: relative paths of the tables written (linked at the end).
+        title: first heading.
+    """
+    lines = [f"# {title}", ""]
+    n_runs = sum(e.n_runs for v in variants for e in v.ensembles.values())
+    lines += [
+        f"Compared {n_runs} runs from {', '.join(f'`{s}`' for s in sources)}. Every number is the "
+        "median across runs (seeds) with its 5-95% band; a gap is the left-behind wards' "
+        "population-weighted mean minus England's (positive: more deprived). Years before the "
+        "policy start are shared by every future.",
+        "",
+    ]
+    for variant in variants:
+        if variant.label:
+            lines += [f"## {variant.label}", ""]
+        names = ordered_scenarios(list(variant.ensembles))
+        runs = ", ".join(f"{scenario_label(n)}: {variant.ensembles[n].n_runs}" for n in names)
+        lines += [f"Runs per future: {runs}; policy start {variant.policy_start}.", ""]
+        for name in names:
+            sentences = scenario_sentences(name, variant.ensembles[name], variant.policy_start)
+            lines += [f"- **{scenario_label(name).capitalize()}.** " + " ".join(sentences)]
+        lines.append("")
+        embedded = [k for k in EMBEDDED_FIGURES if k in variant.figures]
+        for key in embedded:
+            lines += [f"![{_figure_title(key)}]({variant.figures[key]})", ""]
+        others = [(k, p) for k, p in variant.figures.items() if k not in embedded]
+        if others:
+            lines.append(
+                "More figures: " + ", ".join(f"[{_figure_title(k)}]({p})" for k, p in others) + "."
+            )
+            lines.append("")
+    if tables:
+        lines.append("Tables (parquet and csv): " + ", ".join(f"[{t}]({t})" for t in tables) + ".")
+        lines.append("")
+    return "\n".join(lines)

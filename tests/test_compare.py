@@ -1,0 +1,429 @@
+"""Compare: discovery, planning and refusal, and the comparison folder on a fake sweep."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from lbn_sim import divergence as dv
+from lbn_sim import ensemble as ens
+from lbn_sim.compare import (
+    CompareRefusal,
+    RunInfo,
+    find_run_dirs,
+    load_run_info,
+    override_key,
+    plan_comparison,
+    run_comparison,
+)
+from lbn_sim.compare.__main__ import main
+
+SCENARIOS = ("worst_case", "base_case", "best_case")
+START, POLICY, HORIZON = 2019, 2022, 2030
+N_LB, N_OD, N_REST = 6, 6, 18
+FEW = ("income_deprivation",)  # fewer indicators: fewer figures, faster tests
+DRIFT = {"worst_case": 0.6, "base_case": 0.0, "best_case": -1.2}  # IMD points per year, LB wards
+
+
+def fake_wards(
+    scenario: str, seed: int, indicators: tuple[str, ...] = dv.INDICATORS
+) -> pd.DataFrame:
+    """A tiny wards.parquet: 30 wards, 2019-2030; history depends on the seed only."""
+    n = N_LB + N_OD + N_REST
+    group = np.array(["left_behind"] * N_LB + ["other_deprived"] * N_OD + ["rest"] * N_REST)
+    base = np.where(group == "left_behind", 50.0, np.where(group == "other_deprived", 40.0, 15.0))
+    base = base + np.arange(n) % 5
+    hist_rng = np.random.default_rng(seed)
+    future_rng = np.random.default_rng([seed, SCENARIOS.index(scenario)])
+    years = np.arange(START, HORIZON + 1)
+    rows = []
+    imd = base.copy()
+    for year in years:
+        if year > START:
+            rng = hist_rng if year < POLICY else future_rng
+            imd = imd + rng.normal(0.0, 0.3, n)
+            if year >= POLICY:
+                imd = imd + np.where(group == "left_behind", DRIFT[scenario], 0.0)
+        cni = 2.0 * imd + 20.0
+        lb = (imd > 47.5) & (group != "rest")
+        if year == START:
+            lb = group == "left_behind"
+        frame = pd.DataFrame(
+            {
+                "year": year,
+                "ward_code": [f"S{i:08d}" for i in range(n)],
+                "ward_name": [f"Ward {i:02d}" for i in range(n)],
+                "la_code": [f"L{i // 10:02d}" for i in range(n)],
+                "start_group": group,
+                "left_behind": lb,
+                "population": 1000.0 + 10 * np.arange(n),
+                "imd_like": imd,
+                "cni_like": cni,
+            }
+        )
+        for ind in indicators:
+            frame[ind] = np.clip(imd / 100.0, 0, 1)
+        rows.append(frame)
+    wards = pd.concat(rows, ignore_index=True)
+    wards["imd_rank"] = wards.groupby("year")["imd_like"].rank(ascending=False, method="min")
+    wards["cni_rank"] = wards.groupby("year")["cni_like"].rank(ascending=False, method="min")
+    return wards
+
+
+def fake_groups(wards: pd.DataFrame) -> pd.DataFrame:
+    """groups.parquet from wards: population-weighted means per year and group."""
+    measures = [m for m in dv.MEASURES if m in wards.columns]
+    parts = []
+    for group in dv.GROUPS:
+        sub = wards if group == "england" else wards[wards["start_group"] == group]
+        for year, at in sub.groupby("year"):
+            row = {"year": year, "group": group, "population": at["population"].sum()}
+            for m in measures:
+                row[m] = float(np.average(at[m], weights=at["population"]))
+            row["n_left_behind"] = int(at["left_behind"].sum())
+            parts.append(row)
+    return pd.DataFrame(parts)
+
+
+def write_run(
+    path: Path,
+    scenario: str,
+    seed: int,
+    overrides: list[str] | None = None,
+    households: float = 0.02,
+    with_wards: bool = True,
+    indicators: tuple[str, ...] = dv.INDICATORS,
+) -> None:
+    """A fake run directory with every table and the .hydra files."""
+    (path / ".hydra").mkdir(parents=True)
+    wards = fake_wards(scenario, seed, indicators)
+    fake_groups(wards).to_parquet(path / "groups.parquet")
+    if with_wards:
+        wards.to_parquet(path / "wards.parquet")
+    dv.ward_summary(wards).to_csv(path / "ward_summary.csv", index=False)
+    pd.DataFrame(
+        {
+            "year": [START],
+            "source": ["central"],
+            "destination": ["la"],
+            "purpose": ["x"],
+            "mechanism": ["formula"],
+            "amount": [1.0],
+        }
+    ).to_parquet(path / "ledger.parquet")
+    lever = {"worst_case": 0.0, "base_case": 5.0, "best_case": 50.0}[scenario]
+    config = {
+        "seed": seed,
+        "start_year": START,
+        "policy_start": POLICY,
+        "horizon": HORIZON,
+        "scenario": {
+            "name": scenario,
+            "levers": {"programme_per_head": lever, "allocation": "formula"},
+            "macro": {"recession_years": [2020]},
+        },
+        "data": {"name": "synthetic", "n_wards": 30},
+        "households": {"sample_rate": households},
+    }
+    (path / ".hydra" / "config.yaml").write_text(yaml.safe_dump(config))
+    ovr = overrides if overrides is not None else [f"scenario={scenario}", f"seed={seed}"]
+    (path / ".hydra" / "overrides.yaml").write_text(yaml.safe_dump(ovr))
+
+
+def write_multirun(
+    root: Path, seeds: range = range(3), indicators: tuple[str, ...] = dv.INDICATORS
+) -> Path:
+    """A fake Hydra multirun: 3 scenarios x len(seeds) seeds in numbered job dirs."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "multirun.yaml").write_text("hydra: {mode: MULTIRUN}\n")
+    job = 0
+    for scenario in SCENARIOS:
+        for seed in seeds:
+            write_run(root / str(job), scenario, seed, indicators=indicators)
+            job += 1
+    return root
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_multirun(tmp_path_factory.mktemp("multirun") / "2024-01-01" / "12-00-00")
+
+
+@pytest.fixture(scope="module")
+def comparison(sweep: Path) -> Path:
+    return run_comparison([sweep], log=lambda _msg: None)
+
+
+def test_override_key_strips_prefixes_and_package() -> None:
+    assert override_key("scenario=best_case") == "scenario"
+    assert override_key("+households.sample_rate=0.1") == "households.sample_rate"
+    assert override_key("++seed=3") == "seed"
+    assert override_key("~mechanisms.capacity_trap") == "mechanisms.capacity_trap"
+    assert override_key("data@foo=england_2019") == "data"
+
+
+def test_discovery_finds_every_job_in_natural_order(sweep: Path) -> None:
+    runs = find_run_dirs([sweep])
+    assert [p.name for p in runs] == [str(i) for i in range(9)]
+
+
+def test_plan_groups_by_scenario_only(sweep: Path) -> None:
+    plan = plan_comparison([load_run_info(p) for p in find_run_dirs([sweep])])
+    assert plan.dims == ()
+    assert list(plan.cells) == [()]
+    cell = plan.cells[()]
+    assert sorted(cell) == sorted(SCENARIOS)
+    assert all(len(runs) == 3 for runs in cell.values())
+
+
+@pytest.mark.slow
+def test_comparison_folder_has_tables_figures_and_report(comparison: Path) -> None:
+    tables = comparison / "tables"
+    for stem in (
+        "group_bands",
+        "group_gap_bands",
+        "left_behind_count_bands",
+        "ward_end_bands",
+        "sigma_bands",
+        "beta_bands",
+    ):
+        assert (tables / f"{stem}.parquet").is_file(), stem
+        assert (tables / f"{stem}.csv").is_file(), stem
+    figures = comparison / "figures"
+    for stem in (
+        "trajectory_imd_like",
+        "trajectory_cni_like",
+        "trajectory_income_deprivation",
+        "left_behind_count",
+        "divergence_distribution",
+        "top_movers",
+        "panel",
+    ):
+        assert (figures / f"{stem}.png").stat().st_size > 0, stem
+        assert (figures / f"{stem}.svg").stat().st_size > 0, stem
+    report = (comparison / "report.md").read_text()
+    assert "![" in report and "(figures/panel.png)" in report
+    assert (comparison / "figures" / "panel.png").is_file()
+    assert "By 2030, under best case, the IMD-like gap between the 6 left-behind wards" in report
+    assert "of the 6 are still left behind" in report
+    assert len(pd.read_csv(comparison / "runs.csv")) == 9
+    # nothing temporary left beside the folder
+    assert not [p for p in comparison.parent.iterdir() if p.name.startswith(".comparison")]
+
+
+@pytest.mark.slow
+def test_group_bands_are_per_scenario_and_ordered(comparison: Path) -> None:
+    gaps = pd.read_parquet(comparison / "tables" / "group_gap_bands.parquet")
+    end = gaps[(gaps["year"] == HORIZON) & (gaps["measure"] == "imd_like")]
+    end = end[end["reference"] == "england"].set_index("scenario")
+    assert set(end["n_runs"]) == {3}
+    median = end["median"].astype(float)
+    assert median["best_case"] < median["base_case"] < median["worst_case"]
+    assert (end["p05"] <= end["median"]).all() and (end["median"] <= end["p95"]).all()
+    # shared history: same band for every scenario before the policy start
+    hist = gaps[(gaps["year"] < POLICY) & (gaps["measure"] == "imd_like")]
+    spread = hist.groupby(["year", "reference"])["median"].agg(lambda s: s.max() - s.min())
+    assert np.allclose(spread, 0.0)
+
+
+@pytest.mark.slow
+def test_ward_end_bands_cover_every_ward(comparison: Path) -> None:
+    wards = pd.read_parquet(comparison / "tables" / "ward_end_bands.parquet")
+    change = wards[wards["measure"] == "imd_gap_change"]
+    assert len(change) == 3 * (N_LB + N_OD + N_REST)
+    assert {"ward_code", "ward_name", "la_code", "start_group", "median", "p05", "p95"} <= set(
+        wards.columns
+    )
+
+
+@pytest.mark.slow
+def test_rerun_replaces_folder(tmp_path: Path) -> None:
+    sweep = write_multirun(tmp_path / "mr", range(2), FEW)
+    first = run_comparison([sweep], log=lambda _msg: None)
+    (first / "stale.txt").write_text("old")
+    out = run_comparison([sweep], log=lambda _msg: None)
+    assert out == first == (sweep / "comparison").resolve()
+    assert not (out / "stale.txt").exists()
+    assert (out / "report.md").is_file()
+    assert sorted(p.name for p in sweep.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.slow
+def test_swept_key_makes_variants(tmp_path: Path) -> None:
+    for i, (scenario, rate) in enumerate([(s, r) for s in SCENARIOS for r in (0.02, 0.05)]):
+        write_run(
+            tmp_path / "sweep" / str(i),
+            scenario,
+            seed=0,
+            households=rate,
+            overrides=[f"scenario={scenario}", f"households.sample_rate={rate}"],
+            indicators=FEW,
+        )
+    plan = plan_comparison([load_run_info(p) for p in find_run_dirs([tmp_path / "sweep"])])
+    assert plan.dims == ("households.sample_rate",)
+    assert len(plan.cells) == 2
+    out = run_comparison([tmp_path / "sweep"], log=lambda _msg: None)
+    bands = pd.read_csv(out / "tables" / "group_bands.csv")
+    assert set(bands["households.sample_rate"]) == {0.02, 0.05}
+    assert len(list((out / "figures").glob("*/panel.png"))) == 2
+    assert "## households.sample_rate=0.02" in (out / "report.md").read_text()
+
+
+def test_refuses_empty_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    assert main([str(tmp_path / "empty")]) == 2
+    err = capsys.readouterr().err
+    assert "no runs found" in err
+    assert not (tmp_path / "empty" / "comparison").exists()
+
+
+def test_refuses_mixed_configs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_run(tmp_path / "a", "best_case", 0, households=0.02)
+    write_run(tmp_path / "b", "best_case", 1, households=0.05)
+    assert main([str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "households.sample_rate" in err
+    assert "0.02" in err and "0.05" in err
+    assert "--force" in err
+    assert not (tmp_path / "comparison").exists()
+    with pytest.raises(CompareRefusal, match=r"households\.sample_rate"):
+        run_comparison([tmp_path], log=lambda _msg: None)
+
+
+@pytest.mark.slow
+def test_force_compares_mixed_configs_as_variants(tmp_path: Path) -> None:
+    write_run(tmp_path / "a", "best_case", 0, households=0.02, indicators=FEW)
+    write_run(tmp_path / "b", "best_case", 1, households=0.05, indicators=FEW)
+    assert main([str(tmp_path), "--force", "--out", str(tmp_path / "cmp")]) == 0
+    bands = pd.read_csv(tmp_path / "cmp" / "tables" / "group_bands.csv")
+    assert set(bands["households.sample_rate"]) == {0.02, 0.05}
+
+
+def test_scenario_levers_do_not_count_as_unswept(tmp_path: Path) -> None:
+    # a single run per scenario, made separately (overrides name the scenario only)
+    for i, scenario in enumerate(SCENARIOS):
+        write_run(tmp_path / f"run{i}", scenario, seed=0, overrides=[f"scenario={scenario}"])
+    plan = plan_comparison([load_run_info(p) for p in find_run_dirs([tmp_path])])
+    assert plan.dims == ()
+    assert sorted(plan.cells[()]) == sorted(SCENARIOS)
+
+
+def test_refuses_to_overwrite_a_foreign_directory(tmp_path: Path) -> None:
+    write_run(tmp_path / "runs" / "0", "best_case", 0)
+    foreign = tmp_path / "precious"
+    foreign.mkdir()
+    (foreign / "data.txt").write_text("keep me")
+    assert main([str(tmp_path / "runs"), "--out", str(foreign)]) == 2
+    assert (foreign / "data.txt").read_text() == "keep me"
+
+
+@pytest.mark.slow
+def test_runs_without_wards_parquet_still_compare(tmp_path: Path) -> None:
+    for i, scenario in enumerate(SCENARIOS):
+        write_run(tmp_path / str(i), scenario, seed=0, with_wards=False, indicators=FEW)
+    out = run_comparison([tmp_path], log=lambda _msg: None)
+    assert (out / "figures" / "panel.svg").is_file()
+    assert not (out / "tables" / "sigma_bands.parquet").exists()
+
+
+@pytest.mark.slow
+def test_command_line_module(tmp_path: Path) -> None:
+    sweep = write_multirun(tmp_path / "mr", range(1), FEW)
+    result = subprocess.run(
+        [sys.executable, "-m", "lbn_sim.compare", str(sweep), "--out", str(tmp_path / "c")],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(Path(__file__).parents[1] / "src"),
+            "MPLBACKEND": "Agg",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert "found 3 run(s)" in result.stderr
+    assert (tmp_path / "c" / "report.md").is_file()
+
+
+def _info(name: str, scenario: str, seed: int, overrides: list[str], **extra: object) -> RunInfo:
+    config: dict[str, object] = {"seed": seed, "scenario.name": scenario, "plots": True}
+    config["scenario.levers.programme_per_head"] = {"worst_case": 0.0, "best_case": 9.0}[scenario]
+    config.update(extra)
+    return RunInfo(Path(name), config, tuple(overrides))
+
+
+def test_plan_rules_without_files() -> None:
+    # data=... is a group override: data.name splits the runs, data.n_wards follows it
+    runs = [
+        _info(
+            f"r{i}",
+            s,
+            seed,
+            [f"scenario={s}", f"seed={seed}", f"data={d}"],
+            **{"data.name": d, "data.n_wards": n, "data.seed": seed, "plots": seed == 0},
+        )
+        for i, (s, seed, (d, n)) in enumerate(
+            (s, seed, dn)
+            for s in ("worst_case", "best_case")
+            for seed in (0, 1)
+            for dn in (("synthetic", 7400), ("england_2019", None))
+        )
+    ]
+    plan = plan_comparison(runs)
+    assert plan.dims == ("data.name",)  # plots ignored, data.seed follows seed
+    assert len(plan.cells) == 2
+    assert all(len(v) == 2 for cell in plan.cells.values() for v in cell.values())
+
+
+def test_explicit_scenario_lever_sweep_is_a_dimension() -> None:
+    runs = [
+        _info(f"r{x}", "best_case", 0, [f"scenario.levers.programme_per_head={x}"])
+        for x in (1.0, 2.0)
+    ]
+    runs = [
+        RunInfo(r.path, {**r.config, "scenario.levers.programme_per_head": x}, r.overrides)
+        for r, x in zip(runs, (1.0, 2.0), strict=True)
+    ]
+    assert plan_comparison(runs).dims == ("scenario.levers.programme_per_head",)
+    unswept = [RunInfo(r.path, r.config, ("scenario=best_case",)) for r in runs]
+    with pytest.raises(CompareRefusal, match=r"scenario\.levers\.programme_per_head"):
+        plan_comparison(unswept)
+
+
+def test_band_summary_quantiles_across_runs() -> None:
+    frame = pd.DataFrame({"year": 2030, "value": np.arange(101, dtype=float)})
+    bands = ens.band_summary(frame, ["year"])
+    row = bands.iloc[0]
+    assert (row["n_runs"], row["p05"], row["median"], row["p95"]) == (101, 5.0, 50.0, 95.0)
+    assert list(bands.columns) == ["year", *ens.BAND_COLUMNS]
+
+
+def test_gap_bands_are_bands_of_per_run_gaps() -> None:
+    # Two runs whose group means move together: the per-run gap is 10 in both, so the
+    # band of the gap has zero width although each group's band is 10 points wide.
+    def groups(shift: float) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "year": 2030,
+                "group": ["left_behind", "other_deprived", "england"],
+                "imd_like": [40.0 + shift, 35.0 + shift, 30.0 + shift],
+                "n_left_behind": [5, 1, 6],
+            }
+        )
+
+    by_run = {"a": groups(0.0), "b": groups(10.0)}
+    gaps = ens.group_gap_bands(by_run)
+    row = gaps[(gaps["measure"] == "imd_like") & (gaps["reference"] == "england")].iloc[0]
+    assert row["p05"] == row["p95"] == 10.0
+    levels = ens.group_bands(by_run)
+    lb = levels[(levels["group"] == "left_behind") & (levels["measure"] == "imd_like")]
+    assert lb.iloc[0]["p95"] - lb.iloc[0]["p05"] == pytest.approx(9.0)
+    with pytest.raises(ValueError, match="at least one run"):
+        ens.group_bands({})
