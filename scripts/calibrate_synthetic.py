@@ -245,6 +245,21 @@ and `rest`; `england` is every kept ward.
 | --- | --- | --- | --- |
 {groups}
 
+The group sizes imply the real cuts: the floor(10%) IMD top holds 742 wards, the
+524 `other_deprived` ones and 218 of the 225 flagged ones, so 7 flagged wards lie
+below the IMD cut, which falls between the `other_deprived` minimum and the `rest`
+maximum of `imd_score` (35.06 points). Because the groups are drawn independently,
+the generator then moves the draws that land on the wrong side of the drawn
+table's own cuts (at the real size about 20 flagged wards' IMD and 30 to 40
+flagged and 40 to 55 `other_deprived` wards' CNI) into a 0.01-point band beside
+the cut: `imd_score` about that IMD cut (the k - n_od highest flagged wards and
+`other_deprived` above, the other flagged wards and `rest` below), and, for the
+CNI, flagged wards above and `other_deprived` below the (k - n_lb + 1)-th highest
+`rest` `cni_score` (the three domains scaled by one factor, within the group's
+range). The rule 'top 10% on both scores' then selects exactly the flagged wards
+above the IMD cut (218 of 225 at the real size, as on the real data); group means
+move by at most about 0.06 sd.
+
 ## Rows
 
 Columns `group, stat, var, var2, value`; `var` and `var2` are empty where unused.

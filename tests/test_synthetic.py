@@ -7,6 +7,9 @@ reruns ``scripts/calibrate_synthetic.py`` on the real data and is skipped when
 Tolerances (default size, seed 0): group sizes exact; group populations within 5%;
 model-scale group means within 0.15 sd (sampling noise alone is 1/sqrt(225) = 0.07
 sd for the left-behind group); key correlations within 0.1; sds within 20%.
+Start groups against the table's own 10% cuts (several seeds and sizes): the
+left-behind rule (top 10% on both scores) selects at least 95% of the labelled
+wards and their count within 5%, as on the real data (218 of 225).
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numpy.typing import NDArray
 
 from lbn_sim.data.synthetic import (
+    CNI_DOMAINS,
     GROUPS,
     VARIABLES,
     Calibration,
@@ -222,6 +227,58 @@ def test_shrunk_tables(n_wards: int, cal: Calibration) -> None:
     assert counts["left_behind"] == max(1, round(n_wards * share_lb))
     expected_las = max(1, round(cal.n_las * n_wards / cal.n_wards))
     assert frame["la_code"].nunique() == expected_las
+
+
+def top_decile(score: pd.Series) -> NDArray[np.bool_]:
+    """The model's cut: the floor(n/10) highest scores, ties by ward order."""
+    top = np.zeros(len(score), dtype=np.bool_)
+    top[np.argsort(-score.to_numpy(), kind="stable")[: len(score) // 10]] = True
+    return top
+
+
+@pytest.mark.parametrize("n_wards", [None, 50, 57, 123, 500, 1_500])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_groups_agree_with_the_tables_own_cuts(
+    n_wards: int | None, seed: int, cal: Calibration
+) -> None:
+    frame = generate_wards(n_wards=n_wards, seed=seed)
+    group = frame["start_group"].to_numpy()
+    in_imd = top_decile(frame["imd_score"])
+    # contract: other_deprived is the IMD top 10% less the left-behind wards
+    assert in_imd[group == "other_deprived"].all()
+    assert not in_imd[group == "rest"].any()
+    # the left-behind rule agrees with the labels about as well as on the real data
+    # (218 of 225): at least 95% of the labelled wards, a count within 5%
+    rule = in_imd & top_decile(frame["cni_score"])
+    labelled = frame["left_behind"].to_numpy()
+    assert (rule & labelled).sum() >= 0.95 * labelled.sum()
+    assert abs(rule.sum() - labelled.sum()) <= 0.05 * labelled.sum()
+    assert not (rule & (group == "other_deprived")).any()
+    if n_wards is None:
+        assert (rule & labelled).sum() == 218
+    # the moved scores stay within each group's observed range
+    model = to_model_scale(frame)
+    for name in GROUPS:
+        g = cal.groups[name]
+        for var in ("imd_score", *(f"probit_{d}" for d in CNI_DOMAINS)):
+            values = model.loc[group == name, var]
+            i = VARIABLES.index(var)
+            assert values.min() >= g.lower[i] - 1e-9, (name, var)
+            assert values.max() <= g.upper[i] + 1e-9, (name, var)
+
+
+@settings(max_examples=25, deadline=None)
+@given(n_wards=st.integers(min_value=20, max_value=3_000), seed=st.integers(0, 2**32 - 1))
+def test_any_size_from_20_agrees_with_its_cuts(n_wards: int, seed: int) -> None:
+    frame = generate_wards(n_wards=n_wards, seed=seed)
+    group = frame["start_group"].to_numpy()
+    in_imd = top_decile(frame["imd_score"])
+    assert in_imd[group == "other_deprived"].all()
+    assert not in_imd[group == "rest"].any()
+    rule = in_imd & top_decile(frame["cni_score"])
+    labelled = frame["left_behind"].to_numpy()
+    assert not (rule & ~labelled).any()
+    assert (rule & labelled).sum() >= 0.95 * labelled.sum()
 
 
 def test_shrunk_table_keeps_population_per_ward(cal: Calibration) -> None:

@@ -99,6 +99,20 @@ def write(result: RunResult, cfg: Config, run_dir: Path) -> list[Path]:
             plt.close(fig)
 
         writers["figures/indicators.png"] = figure
+
+        def money(path: Path) -> None:
+            import matplotlib.pyplot as plt
+
+            from lbn_sim.flows import money_figure, per_head_by_group
+
+            per_head = per_head_by_group(result.ledger, result.wards)
+            fig = money_figure(
+                per_head, f"Scenario {cfg.scenario.name}: money reaching wards by mechanism"
+            )
+            fig.savefig(path, dpi=110)
+            plt.close(fig)
+
+        writers["figures/money.png"] = money
     return write_atomically(run_dir, writers)  # type: ignore[arg-type]
 
 
