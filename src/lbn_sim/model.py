@@ -84,6 +84,7 @@ class LBNModel(mesa.Model):
         self.ward_table = wards.reset_index(drop=True)
         self.codes = self.ward_table["ward_code"].to_numpy(str)
         self.n_wards = len(self.ward_table)
+        self.population0 = self.ward_table["population"].to_numpy(np.float64)
         self.year = cfg.start_year
         self.params = CoreParams.from_config(cfg.mechanisms)
         self.seed_seq = np.random.SeedSequence(cfg.seed)
@@ -101,9 +102,8 @@ class LBNModel(mesa.Model):
         # Money: the start year's spending sustains the start year's services.
         self.charities = Charities(self, cap0, agg0.people)
         self.investors = PrivateInvestors(self, agg0.people)
-        spend0 = baseline_spend(imd_z, agg0.people) + self.charities.running(
-            self.charities.raise_money(cap0, agg0.people)
-        )
+        public0 = baseline_spend(imd_z, agg0.people)
+        spend0 = public0 + self.charities.running(self.charities.raise_money(cap0, agg0.people))
         self.baseline = Baseline(
             rates=rates,
             quality=q0,
@@ -134,8 +134,8 @@ class LBNModel(mesa.Model):
         )
 
         pop0 = agg0.people
-        ward_total = spend0.sum(axis=0)
-        self.service_mix = spend0 / ward_total[None, :]
+        ward_total = public0.sum(axis=0)  # public money; charities add their own
+        self.service_mix = public0 / ward_total[None, :]
         self.ward_weight = ward_total
         self.la_index, la_list = la_codes(self.ward_table)
         self.n_las = len(la_list)
@@ -300,10 +300,12 @@ class LBNModel(mesa.Model):
         if self.year > self.cfg.start_year:
             self.left_behind = left_behind_rule(imd_rank, cni_rank)
         people = self.wards.agg.people
+        # Residents: the published count at the start, moved by the simulated households since.
+        population = self.population0 * people / self.baseline.agg.people
         row: dict[str, NDArray[np.generic]] = {k: ind[k] for k in RATE_INDICATORS}
         row.update(
             year=np.array(self.year),
-            population=people,
+            population=population,
             funding_per_head=self.funding / np.maximum(people, 1.0),
             imd_like=imd,
             cni_like=cni,
