@@ -1,0 +1,41 @@
+"""Shared helpers for the experiment scripts: compose configs and run many of them in parallel."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+
+from lbn_sim.config import Config, register_configs, to_config
+
+CONF_DIR = str(Path(__file__).resolve().parents[1] / "conf")
+#: Overrides that shrink every experiment to toy size (for tests).
+TOY = ["data.n_wards=120", "households.sample_rate=0.02", "households.min_per_ward=15"]
+T = TypeVar("T")
+
+
+def compose_cfg(overrides: Sequence[str]) -> Config:
+    """The project's config with overrides, validated."""
+    register_configs()
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
+        dcfg = compose(config_name="config", overrides=[*overrides, "plots=false"])
+    return to_config(dcfg)
+
+
+def parallel_map(fn: Callable[[list[str]], T], jobs: list[list[str]], workers: int) -> list[T]:
+    """``fn`` over every job, in order, on ``workers`` processes (results do not depend on it)."""
+    if workers <= 1:
+        return [fn(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(fn, jobs))
+
+
+def default_workers() -> int:
+    """All cores of this machine."""
+    return os.cpu_count() or 1
