@@ -61,6 +61,30 @@ def test_domain_rules_fail_in_post_init() -> None:
         compose_cfg(["policy_start=2060"])
 
 
+def test_more_domain_rules() -> None:
+    with pytest.raises(ConfigError, match="la_spend_share"):
+        compose_cfg(["history.levers.la_spend_share=0"])
+    with pytest.raises(ConfigError, match="recession_years"):
+        compose_cfg(["scenario.macro.recession_years=[2021]"])
+    with pytest.raises(ConfigError, match="start_year"):
+        compose_cfg(["start_year=2015"])
+    with pytest.raises(ConfigError, match="local_power_gain"):
+        compose_cfg(["mechanisms.local_power_gain=50"])
+    with pytest.raises(ConfigError, match="programme_per_head"):
+        compose_cfg(["scenario.levers.programme_per_head=1e9"])
+
+
+def test_scenario_files_hold_levers_and_conditions_only() -> None:
+    import yaml
+
+    for path in sorted((ROOT / "conf" / "scenario").glob("*.yaml")):
+        text = path.read_text()
+        assert "@package" not in text, path.name
+        data = yaml.safe_load(text)
+        assert set(data) <= {"name", "description", "levers", "macro"}, path.name
+        assert data["name"] == path.stem, path.name
+
+
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "lbn_sim", *args],
@@ -79,6 +103,8 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         ("sead=3", "sead"),
         ("horizon=soon", "horizon"),
         ("scenario.levers.devolution_share=2", "devolution_share"),
+        ("scenario.name=best_case", "relabelled"),
+        ("history.levers.la_spend_share=0", "la_spend_share"),
     ],
 )
 def test_cli_rejects_bad_input_and_writes_nothing(

@@ -95,6 +95,31 @@ def test_money_is_conserved_to_the_penny(
         assert sent == delivered + held_change, year
 
 
+def test_money_used_by_services_is_the_money_delivered() -> None:
+    """With local power off, what services spend is exactly what the ledger delivered."""
+    cfg = compose_cfg(
+        [
+            *TOY,
+            "data.n_wards=40",
+            "horizon=2032",
+            "scenario=best_case",
+            "mechanisms.local_power=false",
+        ]
+    )
+    model = LBNModel(cfg, generate_wards(n_wards=40, seed=0))
+    for _ in range(cfg.horizon - cfg.start_year):
+        model.step()
+        m_other, m_dev, charity = model.delivered
+        used = sum(
+            float(m.running.sum() + m.capital.sum() + m.capacity_support.sum())
+            for m in (m_other, m_dev)
+        ) + float(charity.sum())
+        flows = model.ledger.flows()
+        f = flows[(flows["year"] == model.year) & (flows["destination"] == DELIVERED)]
+        delivered = int(f.loc[f["mechanism"] == "delivery", "pence"].sum())
+        assert abs(used * 100 - delivered) < 1.0 + 1e-9 * delivered, model.year
+
+
 def test_conservation_check_can_fail() -> None:
     cfg = compose_cfg([*TOY, "data.n_wards=30", "policy_start=2020", "horizon=2022"])
     model = LBNModel(cfg, generate_wards(n_wards=30, seed=0))

@@ -38,10 +38,13 @@ def test_futures_share_history_then_branch(toy_cfg: Callable[..., Config]) -> No
     worst = simulate(toy_cfg("scenario=worst_case")).groups
     best = simulate(toy_cfg("scenario=best_case")).groups
     cols = ["imd_like", "income_deprivation", "funding_per_head"]
-    hist_w = worst[worst["year"] <= 2025].reset_index(drop=True)[cols]
-    hist_b = best[best["year"] <= 2025].reset_index(drop=True)[cols]
+    hist_w = worst[worst["year"] < 2025].reset_index(drop=True)[cols]
+    hist_b = best[best["year"] < 2025].reset_index(drop=True)[cols]
     pd.testing.assert_frame_equal(hist_w, hist_b)
-    assert not worst[worst["year"] > 2025][cols].equals(best[best["year"] > 2025][cols])
+    # The scenario's levers apply from the policy start year itself.
+    at_w = worst[worst["year"] == 2025].reset_index(drop=True)[cols]
+    at_b = best[best["year"] == 2025].reset_index(drop=True)[cols]
+    assert not at_w.equals(at_b)
 
 
 def test_a_lever_changes_the_results(toy_cfg: Callable[..., Config]) -> None:
@@ -61,6 +64,64 @@ def test_a_constant_that_is_not_used_changes_nothing(toy_cfg: Callable[..., Conf
     a = simulate(toy_cfg()).groups
     b = simulate(toy_cfg("scenario.levers.least_first_share=0.9")).groups
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_allocation_label_alone_changes_nothing(toy_cfg: Callable[..., Config]) -> None:
+    # With every pot at zero, competitive and formula allocation differ only in their draws,
+    # which come from their own stream: the households' random numbers must not move.
+    zero = [
+        f"scenario.levers.{k}=0"
+        for k in (
+            "programme_per_head",
+            "capacity_building_per_head",
+            "education_per_head",
+            "health_per_head",
+            "connectivity_per_head",
+            "jobs_per_head",
+        )
+    ]
+    a = simulate(toy_cfg(*zero, "scenario.levers.allocation=competitive")).groups
+    b = simulate(toy_cfg(*zero, "scenario.levers.allocation=formula")).groups
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_tiny_devolved_pot_changes_outcomes_only_a_little(
+    toy_cfg: Callable[..., Config],
+) -> None:
+    levers = [
+        "scenario.levers.allocation=devolved",
+        "scenario.levers.devolution_share=0",
+        *(
+            f"scenario.levers.{k}=0"
+            for k in (
+                "capacity_building_per_head",
+                "education_per_head",
+                "health_per_head",
+                "connectivity_per_head",
+                "jobs_per_head",
+            )
+        ),
+    ]
+    none = simulate(toy_cfg(*levers, "scenario.levers.programme_per_head=0")).groups
+    tiny = simulate(toy_cfg(*levers, "scenario.levers.programme_per_head=0.001")).groups
+    end = none["year"].max()
+
+    def lb(df: pd.DataFrame) -> float:
+        return float(df[(df["group"] == "left_behind") & (df["year"] == end)]["imd_like"].iloc[0])
+
+    assert abs(lb(tiny) - lb(none)) < 0.2
+
+
+def test_growth_moves_employment(toy_cfg: Callable[..., Config]) -> None:
+    slow = simulate(toy_cfg("scenario.macro.real_wage_growth=-0.02")).groups
+    fast = simulate(toy_cfg("scenario.macro.real_wage_growth=0.03")).groups
+    end = slow["year"].max()
+
+    def eng(df: pd.DataFrame) -> float:
+        row = df[(df["group"] == "england") & (df["year"] == end)]
+        return float(row["employment_deprivation"].iloc[0])
+
+    assert eng(slow) > eng(fast) + 0.01
 
 
 @pytest.mark.slow

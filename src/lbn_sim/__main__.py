@@ -6,6 +6,7 @@ import logging
 import shutil
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
@@ -20,9 +21,18 @@ register_configs()
 
 def _discard(run_dir: Path) -> None:
     """Remove a run directory that holds no results (only Hydra's own files)."""
+    if not run_dir.exists():
+        return
     results = [p for p in run_dir.iterdir() if p.name not in (".hydra", "__main__.log")]
     if not results:
         shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _fail(run_dir: Path, message: str, code: int) -> NoReturn:
+    """Print one line naming the problem, remove the empty run directory, exit."""
+    _discard(run_dir)
+    print(f"lbn_sim: error: {message}", file=sys.stderr)
+    sys.exit(code)
 
 
 @hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="config")
@@ -32,15 +42,28 @@ def main(dcfg: DictConfig) -> None:
     from lbn_sim.runner import headline, simulate, write
 
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
-    run_dir = Path(HydraConfig.get().runtime.output_dir)
+    hydra_cfg = HydraConfig.get()
+    run_dir = Path(hydra_cfg.runtime.output_dir)
+    chosen = hydra_cfg.runtime.choices.get("scenario")
     try:
         cfg = to_config(dcfg)
-        result = simulate(cfg, progress=True)
+        if cfg.scenario.name != chosen:
+            raise ConfigError(
+                f"scenario.name is {cfg.scenario.name!r} but the scenario chosen is {chosen!r}: "
+                "a run cannot be relabelled; set levers instead"
+            )
     except (ConfigError, DataError) as err:
-        _discard(run_dir)
-        print(f"lbn_sim: error: {err}", file=sys.stderr)
-        sys.exit(2)
-    write(result, cfg, run_dir)
+        _fail(run_dir, str(err), code=2)
+    try:
+        result = simulate(cfg, progress=True)
+    except DataError as err:
+        _fail(run_dir, str(err), code=2)
+    except Exception as err:
+        _fail(run_dir, f"the simulation failed: {type(err).__name__}: {err}", code=1)
+    try:
+        write(result, cfg, run_dir)
+    except Exception as err:
+        _fail(run_dir, f"writing results failed: {type(err).__name__}: {err}", code=1)
     print(headline(result, cfg))
     print(f"Results in {run_dir} ({result.seconds:.1f} s)")
 

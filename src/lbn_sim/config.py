@@ -27,6 +27,10 @@ from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, OmegaConf
 
 ALLOCATION_MECHANISMS = ("competitive", "formula", "devolved")
+#: The year the ward data describe: every run starts there.
+DATA_YEAR = 2019
+#: Largest per-resident lever accepted (GBP per resident per year).
+MAX_PER_HEAD = 10_000.0
 
 
 class ConfigError(ValueError):
@@ -81,6 +85,10 @@ class PolicyLevers:
         owner = type(self).__name__
         for name in ("la_spend_share", "least_first_share", "devolution_share"):
             _check_share(owner, name, getattr(self, name))
+        if self.la_spend_share <= 0:
+            raise ConfigError(
+                f"{owner}.la_spend_share must be above 0, got {self.la_spend_share!r}"
+            )
         for name in (
             "programme_per_head",
             "capacity_building_per_head",
@@ -90,6 +98,11 @@ class PolicyLevers:
             "jobs_per_head",
         ):
             _check_non_negative(owner, name, getattr(self, name))
+            if getattr(self, name) > MAX_PER_HEAD:
+                raise ConfigError(
+                    f"{owner}.{name} must be at most {MAX_PER_HEAD:,.0f} GBP per resident, "
+                    f"got {getattr(self, name)!r}"
+                )
         if self.allocation not in ALLOCATION_MECHANISMS:
             raise ConfigError(
                 f"{owner}.allocation must be one of {ALLOCATION_MECHANISMS}, "
@@ -240,8 +253,14 @@ class MechanismsConfig:
     long_term_compounding: float = 0.1
 
     def __post_init__(self) -> None:
-        for name in ("bid_capacity_elasticity", "local_power_gain", "long_term_compounding"):
-            _check_non_negative("mechanisms", name, getattr(self, name))
+        for name, top in (
+            ("bid_capacity_elasticity", 10.0),
+            ("local_power_gain", 2.0),
+            ("long_term_compounding", 1.0),
+        ):
+            value = getattr(self, name)
+            if not 0 <= value <= top:
+                raise ConfigError(f"mechanisms.{name} must be in [0, {top}], got {value!r}")
 
 
 @dataclass(slots=True)
@@ -261,6 +280,8 @@ class Config:
     policy_start: int = 2025
     # Last simulated year.
     horizon: int = 2050
+    # Years of composites averaged before ranking wards for 'left behind' status (years).
+    left_behind_window: int = 3
     # Write figures with each run.
     plots: bool = True
 
@@ -275,6 +296,27 @@ class Config:
             raise ConfigError(f"horizon - start_year must be at most 300 years, got {self.horizon}")
         if self.seed < 0:
             raise ConfigError(f"seed must be >= 0, got {self.seed}")
+        if self.start_year != DATA_YEAR:
+            raise ConfigError(
+                f"start_year must be the data year {DATA_YEAR} (the ward data describe 2019), "
+                f"got {self.start_year}"
+            )
+        if not 1 <= self.left_behind_window <= 10:
+            raise ConfigError(
+                f"left_behind_window must be 1 to 10 years, got {self.left_behind_window}"
+            )
+        # A recession before the years its regime governs would never happen: refuse it.
+        # (Years after them are allowed: a shorter history or horizon simply ends first.)
+        for owner, macro, first in (
+            ("history.macro", self.history.macro, self.start_year + 1),
+            ("scenario.macro", self.scenario.macro, self.policy_start),
+        ):
+            for year in macro.recession_years:
+                if year < first:
+                    raise ConfigError(
+                        f"{owner}.recession_years: {year} is before the first year this "
+                        f"regime governs ({first})"
+                    )
 
 
 def register_configs() -> None:

@@ -41,6 +41,8 @@ DONORS = "donors"
 INVESTORS = "private_investors"
 #: Sources outside the model's accounts: they send money without receiving it.
 EXTERNAL_SOURCES = frozenset({CENTRAL, DONORS, INVESTORS, "opening_reserves"})
+#: Programme money per resident a year (GBP) below which a ward does not count as funded.
+FUNDED_PER_HEAD = 1.0
 #: Share of wards (most deprived by the IMD-like score) eligible for national programmes.
 PROGRAMME_ELIGIBLE_SHARE = 0.3
 #: Share of eligible wards winning a competitive round each year.
@@ -106,20 +108,22 @@ class CentralGovernment(mesa.Agent):
 
 
 class LocalAuthority(mesa.Agent):
-    """A local authority: receives the settlement, funds its wards' services, holds reserves."""
+    """A local authority: receives the settlement, funds its wards' services, holds reserves.
 
-    def __init__(self, model: mesa.Model, index: int, code: str, reserves: int) -> None:
+    Its decision (spend a share of what it holds, keep the rest) is taken for
+    all authorities at once by ``LBNModel.la_budgets``; the agent is a view on
+    the model's arrays.
+    """
+
+    def __init__(self, model: mesa.Model, index: int, code: str) -> None:
         super().__init__(model)
         self.index = index
         self.code = code
-        self.reserves = int(reserves)
 
-    def budget(self, settlement: int, spend_share: float) -> int:
-        """Pence passed to ward services this year; the rest stays in reserves."""
-        available = self.reserves + int(settlement)
-        spend = int(np.floor(spend_share * available))
-        self.reserves = available - spend
-        return spend
+    @property
+    def reserves(self) -> int:
+        """Pence held in reserve at the end of the last year."""
+        return int(self.model.la_reserves[self.index])
 
 
 class WardServices(mesa.Agent):
@@ -140,12 +144,18 @@ class PrivateInvestors(mesa.Agent):
 
     Investment per resident is ``PRIVATE_PER_HEAD * skills_ratio ** 0.8 *
     access_ratio ** 0.5 * income_ratio ** 0.3`` (ratios to the ward's start),
-    times real wage growth: investors go where workers are skilled, links are
-    good and people have money to spend. With the connectivity mechanism off,
+    times the compounded growth of the economy relative to a 1% trend:
+    investors go where workers are skilled, links are good and people have
+    money to spend, and hold back when the economy stagnates. With the connectivity mechanism off,
     access does not matter.
     """
 
     PRIVATE_PER_HEAD = 400.0  # GBP per resident per year at the start (business investment)
+    TREND_GROWTH = 0.01  # real growth per year at which investment per resident holds steady
+
+    def growth_factor(self, real_wage_growth: float) -> float:
+        """This year's change of investment from growth above or below trend (dimensionless)."""
+        return (1.0 + real_wage_growth) / (1.0 + self.TREND_GROWTH)
 
     def __init__(self, model: mesa.Model, population0: F64) -> None:
         super().__init__(model)
@@ -319,6 +329,7 @@ def ward_money(
     la_pence: I64,
     programme_pence: dict[tuple[str, str], I64],
     service_mix: F64,
+    population: F64,
 ) -> WardMoney:
     """Turn pence received by each ward into running money, capital and capacity support.
 
@@ -327,6 +338,8 @@ def ward_money(
         programme_pence: int64 ``[n_wards]`` per (purpose, mechanism).
         service_mix: float64 ``[n_services, n_wards]``, shares (columns sum to 1)
             in which a ward spends its running money (the start year's pattern).
+        population: float64 ``[n_wards]`` residents; a ward counts as funded by a
+            programme when it receives at least ``FUNDED_PER_HEAD`` per resident.
     """
     n = la_pence.shape[0]
     running = service_mix * (la_pence / 100.0)[None, :]
@@ -336,7 +349,7 @@ def ward_money(
     controlled = np.zeros(n, dtype=bool)
     for (purpose, mechanism), pence in programme_pence.items():
         pounds = pence / 100.0
-        funded |= pence > 0
+        funded |= pounds >= FUNDED_PER_HEAD * population
         if mechanism == "devolved":
             controlled |= pence > 0
         if purpose == "capacity_building":

@@ -42,7 +42,7 @@ from lbn_sim.institutions import (
     la_deprivation_z,
     ward_money,
 )
-from lbn_sim.ledger import DELIVERED, Ledger, pounds_to_pence, split_pence
+from lbn_sim.ledger import DELIVERED, I64, Ledger, pounds_to_pence, split_pence
 from lbn_sim.params import CoreParams
 from lbn_sim.services import baseline_spend
 from lbn_sim.state import (
@@ -151,12 +151,12 @@ class LBNModel(mesa.Model):
         self.government = CentralGovernment(
             self, settlement0, la_deprivation_z(self.la_index, self.baseline.imd_score, pop0)
         )
-        self.authorities = [
-            LocalAuthority(self, i, code, int(reserves0[i])) for i, code in enumerate(la_list)
-        ]
+        self.la_reserves = reserves0.copy()
+        self.authorities = [LocalAuthority(self, i, code) for i, code in enumerate(la_list)]
         self.ward_services = [WardServices(self, i, c) for i, c in enumerate(self.codes)]
         self.programmes = Programmes(self.n_wards)
         self.national_population = float(pop0.sum())
+        self.growth_index = 1.0
         self.ledger.record(
             cfg.start_year,
             "opening_reserves",
@@ -172,6 +172,7 @@ class LBNModel(mesa.Model):
         # Start-year money per ward (GBP/yr): what sustains the start year's services.
         self.funding = spend0.sum(axis=0)
         self.history: list[dict[str, NDArray[np.generic]]] = []
+        self.recent: list[tuple[F64, F64]] = []
         self._record()
 
     # -- set-up -------------------------------------------------------------
@@ -179,43 +180,41 @@ class LBNModel(mesa.Model):
     # -- the year ------------------------------------------------------------
 
     def regime(self, year: int) -> Regime:
-        """Levers and conditions in force while simulating ``year`` (history before policy)."""
-        if year <= self.cfg.policy_start:
+        """Levers and conditions in force while simulating ``year``.
+
+        The history regime before ``policy_start``, the scenario's from it on.
+        """
+        if year < self.cfg.policy_start:
             return Regime(self.cfg.history.levers, self.cfg.history.macro)
         return Regime(self.cfg.scenario.levers, self.cfg.scenario.macro)
 
-    def year_rng(self, year: int) -> np.random.Generator:
-        """The generator for one year, spawned from the run's seed.
+    def year_rng(self, year: int, stream: int) -> np.random.Generator:
+        """The generator of one consumer (``stream``) in one year, spawned from the run's seed.
 
-        Every future draws the same random numbers in the same year (common
-        random numbers), so futures differ by their levers, not their luck.
+        Every future draws the same random numbers in the same year for the
+        same purpose (common random numbers: stream 0 for the households,
+        1 for programme allocation), so futures differ by their levers, not by
+        their luck, and a draw taken by one institution never shifts another's.
         """
-        return np.random.Generator(
-            np.random.PCG64(np.random.SeedSequence(self.seed_seq.entropy, spawn_key=(year,)))
-        )
+        seq = np.random.SeedSequence(self.seed_seq.entropy, spawn_key=(year, stream))
+        return np.random.Generator(np.random.PCG64(seq))
 
     def step(self) -> None:
         """Advance the whole model by one year."""
         year = self.year + 1
         regime = self.regime(year)
         levers, macro, mech = regime.levers, regime.macro, self.cfg.mechanisms
-        rng = self.year_rng(year)
         ledger = self.ledger
         last = self.history[-1]
+        people = self.wards.agg.people
 
         # Central government -> local authorities -> ward services.
         settlement = self.government.settle(
             levers, mech, first_year=year == self.cfg.start_year + 1
         )
         ledger.record(year, CENTRAL, self.la_list, "la_settlement", "settlement", settlement)
-        la_spend = np.array(
-            [
-                la.budget(int(settlement[la.index]), levers.la_spend_share)
-                for la in self.authorities
-            ],
-            dtype=np.int64,
-        )
-        ledger.balance(year, self.la_list, np.array([la.reserves for la in self.authorities]))
+        la_spend = self.la_budgets(settlement, levers.la_spend_share)
+        ledger.balance(year, self.la_list, self.la_reserves)
         la_pence = split_pence(la_spend, self.la_index, self.ward_weight)
         ledger.record(
             year, self.la_list[self.la_index], self.codes, "services", "la_grant", la_pence
@@ -229,18 +228,19 @@ class LBNModel(mesa.Model):
             self.national_population,
             np.asarray(last["imd_like"], dtype=np.float64),
             np.asarray(last["cni_like"], dtype=np.float64),
-            self.wards.agg.people,
+            people,
             self.wards.capacity,
-            rng,
+            self.year_rng(year, 1),
             ledger,
         )
         paid = self.programmes.pay(year, self.codes, ledger)
         for account, pence in self.programmes.balance.items():
             ledger.balance(year, account, np.array([pence]))
+
         # Charities raise money where community capacity is; investors follow skills and links.
-        people = self.wards.agg.people
         charity = self.charities.raise_money(self.wards.capacity, people)
         ledger.record(year, DONORS, self.codes, "charity", "charity", charity)
+        self.growth_index *= self.investors.growth_factor(macro.real_wage_growth)
         agg, agg0 = self.wards.agg, self.baseline.agg
         private, investment_ratio = self.investors.invest(
             skills_ratio=agg.skills / np.maximum(agg0.skills, 1e-9),
@@ -249,7 +249,7 @@ class LBNModel(mesa.Model):
             income_ratio=(1.0 - agg.income_deprivation)
             / np.maximum(1.0 - agg0.income_deprivation, 1e-9),
             connectivity=mech.connectivity,
-            growth=1.0,
+            growth=self.growth_index,
             population=people,
         )
         ledger.record(year, INVESTORS, self.codes, "jobs", "private", private)
@@ -258,38 +258,58 @@ class LBNModel(mesa.Model):
         ledger.record(year, self.codes, DELIVERED, "jobs", "private", private)
         self.funding = (public + charity) / 100.0
 
-        money = ward_money(la_pence, paid, self.service_mix)
-        power = self.local_power(levers, money.community_controlled)
-        running = money.running + self.charities.running(charity)
+        # Where communities decide, money goes further: devolved funds fully, the rest by
+        # the devolution share.
+        devolved = {k: v for k, v in paid.items() if k[1] == "devolved"}
+        other = {k: v for k, v in paid.items() if k[1] != "devolved"}
+        zero = np.zeros(self.n_wards, dtype=np.int64)
+        m_other = ward_money(la_pence, other, self.service_mix, people)
+        m_dev = ward_money(zero, devolved, self.service_mix, people)
+        p_other, p_dev = self.local_power(levers)
+        self.delivered = m_other, m_dev, self.charities.running(charity)
         inputs = YearInputs(
             year=year,
-            spend=running * power[None, :],
-            invest=money.capital * power[None, :],
-            capacity_support=money.capacity_support * power,
-            community_funded=money.community_funded,
+            spend=(m_other.running + self.delivered[2]) * p_other[None, :]
+            + m_dev.running * p_dev[None, :],
+            invest=m_other.capital * p_other[None, :] + m_dev.capital * p_dev[None, :],
+            capacity_support=m_other.capacity_support * p_other + m_dev.capacity_support * p_dev,
+            community_funded=m_other.community_funded | m_dev.community_funded,
             real_wage_growth=macro.real_wage_growth,
             cost_of_living=macro.cost_of_living_pressure,
             recession=macro.recession_severity if year in macro.recession_years else 0.0,
             investment_ratio=investment_ratio,
         )
         self.households, self.wards = advance(
-            self.households, self.wards, inputs, self.params, self.baseline, rng
+            self.households, self.wards, inputs, self.params, self.baseline, self.year_rng(year, 0)
         )
         self.year = year
         self._record()
 
-    def local_power(self, levers: PolicyLevers, controlled: NDArray[np.bool_]) -> F64:
-        """How much further each pound goes where communities decide, ``[n_wards]`` (>= 1).
+    def la_budgets(self, settlement: I64, spend_share: float) -> I64:
+        """Pence each local authority passes to its wards; the rest stays in its reserves.
 
-        ``1 + gain * d * capacity`` with ``d`` the devolution share (all of it
-        where the money is a devolved community fund): local decisions match
-        money to needs, and capable organisations make it go further.
+        Every authority spends ``floor(spend_share * (reserves + settlement))``;
+        int64 ``[n_las]``.
+        """
+        available = self.la_reserves + settlement
+        spend = np.floor(spend_share * available).astype(np.int64)
+        self.la_reserves = available - spend
+        return spend
+
+    def local_power(self, levers: PolicyLevers) -> tuple[F64, F64]:
+        """How much further a pound goes where communities decide, ``[n_wards]`` each (>= 1).
+
+        Returns ``(other money, devolved funds)``: ``1 + gain * d * capacity``
+        with ``d`` the devolution share for ordinary money and 1 for devolved
+        community funds. Local decisions match money to needs, and capable
+        organisations make it go further.
         """
         mech = self.cfg.mechanisms
         if not mech.local_power:
-            return np.ones(self.n_wards)
-        d = np.where(controlled, 1.0, levers.devolution_share)
-        return 1.0 + mech.local_power_gain * d * self.wards.capacity
+            ones = np.ones(self.n_wards)
+            return ones, ones
+        gain = mech.local_power_gain * self.wards.capacity
+        return 1.0 + gain * levers.devolution_share, 1.0 + gain
 
     # -- recording -------------------------------------------------------------
 
@@ -297,8 +317,14 @@ class LBNModel(mesa.Model):
         ind = compute(self.wards, self.baseline)
         imd, cni = composites(ind, self.start_rates, self.baseline)
         imd_rank, cni_rank = rank_desc(imd), rank_desc(cni)
+        self.recent.append((imd, cni))
         if self.year > self.cfg.start_year:
-            self.left_behind = left_behind_rule(imd_rank, cni_rank)
+            # Status from the mean of the last few years' composites, as the published indices
+            # pool several years of data; it damps the sampling noise of a single year.
+            window = self.recent[-self.cfg.left_behind_window :]
+            imd_mean = np.mean([r[0] for r in window], axis=0)
+            cni_mean = np.mean([r[1] for r in window], axis=0)
+            self.left_behind = left_behind_rule(rank_desc(imd_mean), rank_desc(cni_mean))
         people = self.wards.agg.people
         # Residents: the published count at the start, moved by the simulated households since.
         population = self.population0 * people / self.baseline.agg.people

@@ -106,12 +106,18 @@ def write_atomically(run_dir: Path, writers: dict[str, Callable[[Path], None]]) 
             target = stage / name
             target.parent.mkdir(parents=True, exist_ok=True)
             write(target)
-        written = []
         for name in writers:
-            final = run_dir / name
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(stage / name, final)
-            written.append(final)
+            (run_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        try:
+            for name in writers:
+                final = run_dir / name
+                os.replace(stage / name, final)
+                written.append(final)
+        except OSError:
+            for path in written:  # roll back: all or nothing
+                path.unlink(missing_ok=True)
+            raise
         return written
     finally:
         shutil.rmtree(stage, ignore_errors=True)
