@@ -86,8 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     o2015, o2019 = observed(args.data_dir)
     m0, m4 = modelled(args.data_dir, args.seeds, args.overrides)
     obs, mod = o2019 - o2015, m4 - m0
-    print(f"observed  left-behind:England IMD ratio 2015 {o2015:.4f} -> 2019 {o2019:.4f}: {obs:+.4f}")
-    print(f"modelled  left-behind:England IMD-like ratio start {m0:.4f} -> +4 years {m4:.4f}: {mod:+.4f}")
+    print(
+        f"observed  left-behind:England IMD ratio 2015 {o2015:.4f} -> 2019 {o2019:.4f}: {obs:+.4f}"
+    )
+    print(
+        f"modelled  left-behind:England IMD-like ratio start {m0:.4f} -> +4 years {m4:.4f}: {mod:+.4f}"
+    )
     ok = abs(mod - obs) <= TOLERANCE
     print(f"difference {mod - obs:+.4f} (tolerance {TOLERANCE}): {'agree' if ok else 'DISAGREE'}")
     return 0 if ok else 1
