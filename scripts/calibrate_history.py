@@ -90,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         f"observed  left-behind:England IMD ratio 2015 {o2015:.4f} -> 2019 {o2019:.4f}: {obs:+.4f}"
     )
     print(
-        f"modelled  left-behind:England IMD-like ratio start {m0:.4f} -> +4 years {m4:.4f}: {mod:+.4f}"
+        f"modelled  left-behind:England IMD-like ratio start {m0:.4f} -> "
+        f"+4 years {m4:.4f}: {mod:+.4f}"
     )
     ok = abs(mod - obs) <= TOLERANCE
     print(f"difference {mod - obs:+.4f} (tolerance {TOLERANCE}): {'agree' if ok else 'DISAGREE'}")

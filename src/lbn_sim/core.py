@@ -6,19 +6,40 @@ draw comes from ``rng``. The Mesa model (``lbn_sim.model``) decides the money
 (``YearInputs``); this module turns money and conditions into stocks and
 household transitions.
 
-Draws per household-year: two uniforms (employment; demography and moving),
-plus about eight for each household that is replaced (a newcomer or a newly
-formed household, about 8% of households a year).
+The household rules run over blocks of whole wards (``households.BLOCK_HOUSEHOLDS``
+households at a time), so every temporary is the size of a block, not of the
+population; each block's results are summed to its wards as it goes (the ward
+aggregates), and no household history is kept.
+
+Draws per household-year: two float32 uniforms (employment; demography and
+moving: together one 64-bit output of the generator), plus, for each household
+that is replaced (a newcomer or a newly formed household, about 5% of
+households a year), two beta draws (skills, health), a normal (income) and up
+to three uniforms (age band of a newcomer, employment unless retired, size).
+Every household's uniforms are drawn (block by block) before any new
+household's draws, so which households leave never shifts anyone's uniforms:
+futures that share a year's generator share their households' luck.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, fields
 
 import numpy as np
 from numpy.typing import NDArray
 
-from lbn_sim.households import INCOME_SPREAD, RETIRED_BAND, Households, base_income
+from lbn_sim.households import (
+    BLOCK_HOUSEHOLDS,
+    INCOME_SPREAD,
+    RETIRED_BAND,
+    Households,
+    base_income,
+    segment_sums,
+    take_block,
+    take_rows,
+    ward_segments,
+)
 from lbn_sim.params import CoreParams
 from lbn_sim.services import (
     ADJUST_SPEED,
@@ -27,7 +48,13 @@ from lbn_sim.services import (
     Service,
     sustainable_quality,
 )
-from lbn_sim.state import Baseline, WardState, aggregate
+from lbn_sim.state import (
+    SUM_ROWS,
+    Baseline,
+    WardState,
+    aggregates_from_sums,
+    sum_terms,
+)
 
 F32 = NDArray[np.float32]
 F64 = NDArray[np.float64]
@@ -36,6 +63,25 @@ F64 = NDArray[np.float64]
 AGE_UP = np.array([1 / 14, 1 / 20, 1 / 15, 1 / 15], dtype=np.float32)
 #: Relative propensity to move away by age band.
 MOVE_BY_BAND = np.array([2.0, 1.0, 0.4, 0.2], dtype=np.float32)
+#: Head's age band of a household moving in: probabilities 0.5, 0.35, 0.1, 0.05, cumulated.
+NEWCOMER_BAND_CDF = np.cumsum([0.5, 0.35, 0.1])
+#: Mean extra members of a newcomer household (Poisson) by head's age band (30-49: 1.6).
+NEWCOMER_EXTRA_MEMBERS = (0.7, 1.6)
+
+
+def _poisson_cdf(lam: float, k_max: int) -> F64:
+    """``P(X <= k)``, ``k = 0..k_max``, of a Poisson variable with mean ``lam``: ``[k_max + 1]``."""
+    pmf = [math.exp(-lam) * lam**k / math.factorial(k) for k in range(k_max + 1)]
+    return np.cumsum(pmf)
+
+
+#: Size of a new household is ``min(1 + Poisson, 8)``, drawn by its inverse CDF: the
+#: Poisson's cumulative probabilities up to 6 for each mean of :data:`NEWCOMER_EXTRA_MEMBERS`,
+#: the second list shifted by 1 so that one sorted table serves both (see
+#: ``_place_new_households``).
+NEWCOMER_SIZE_CDF = np.concatenate(
+    [_poisson_cdf(lam, 6) + i for i, lam in enumerate(NEWCOMER_EXTRA_MEMBERS)]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,33 +133,85 @@ def resilience(wards: WardState) -> F64:
     ) / 3.0
 
 
-def job_finding_factor(
-    hh: Households, wards: WardState, baseline: Baseline, params: CoreParams
-) -> F32:
-    """Household part of the yearly job-finding probability, ``[n]`` (dimensionless).
+def employment_support(quality: F64, quality0: F64) -> F64:
+    """Job-finding multiplier of employment support relative to the start, ``[n_wards]``.
 
-    ``(0.3 + 0.7 skills) (0.4 + 0.6 health) (1 + network (participation - 0.5))``,
-    times the ward's employment support relative to the start.
+    ``quality`` and ``quality0`` (at the start): float64 ``[n_services, n_wards]``.
     """
-    net = params.network_effect if params.switches.social_infrastructure else 0.0
-    support = 1.0 + 0.5 * (
-        wards.quality[Service.EMPLOYMENT_SUPPORT] - baseline.quality[Service.EMPLOYMENT_SUPPORT]
-    )
-    f = (
-        (np.float32(0.3) + np.float32(0.7) * hh.skills)
-        * (np.float32(0.4) + np.float32(0.6) * hh.health)
-        * (np.float32(1.0) + np.float32(net) * (hh.participation - np.float32(0.5)))
-    )
-    return (f * support.astype(np.float32)[hh.ward]).astype(np.float32)
+    es = Service.EMPLOYMENT_SUPPORT
+    return 1.0 + 0.5 * (quality[es] - quality0[es])
 
 
-def job_loss_prob(hh: Households, params: CoreParams) -> F32:
-    """Yearly probability that a worker loses work, ``[n]``, before recessions."""
-    return (
-        np.float32(params.job_loss)
-        * (np.float32(1.4) - np.float32(0.8) * hh.skills)
-        * (np.float32(1.3) - np.float32(0.6) * hh.health)
-    ).astype(np.float32)
+def finding_factor(skills: F32, health: F32, participation: F32, network: float) -> F32:
+    """Household part of the yearly job-finding probability, float32 ``[n]`` (dimensionless).
+
+    ``(0.3 + 0.7 skills) (0.4 + 0.6 health) (1 + network (participation - 0.5))``.
+    """
+    f = np.float32(0.7) * skills
+    f += np.float32(0.3)
+    g = np.float32(0.6) * health
+    g += np.float32(0.4)
+    f *= g
+    g = np.float32(network) * participation
+    g += np.float32(1.0 - 0.5 * network)
+    f *= g
+    return f
+
+
+def loss_prob(skills: F32, health: F32, job_loss: float) -> F32:
+    """Yearly probability that a worker loses work, float32 ``[n]``, before recessions.
+
+    ``job_loss (1.4 - 0.8 skills) (1.3 - 0.6 health)``.
+    """
+    p = np.float32(-0.8 * job_loss) * skills
+    p += np.float32(1.4 * job_loss)
+    g = np.float32(-0.6) * health
+    g += np.float32(1.3)
+    p *= g
+    return p
+
+
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    """The year's ward conditions as the household rules read them.
+
+    Tables are float32 ``[n_wards]`` (read once per household) or float64
+    ``[n_wards]`` (read only for households that are replaced).
+
+    Attributes:
+        find: job-finding scale (per year): the start-year scale times labour
+            demand, access and employment support.
+        shock: job-loss multiplier of a recession year, or None.
+        stress_base: the level stress relaxes to for a household in work and above
+            the poverty line (prices and debt advice included).
+        stress_deprived: extra stress target of an income-deprived household.
+        d_health: this year's change of the ward's lagged health effect.
+        d_participation: this year's change of the ward's lagged participation effect.
+        d_skill: change of working-age skills through adult education, or None
+            (mechanism off).
+        move: moving propensity (per year) before the age-band and skills factors.
+        young_skill: float64, mean skills of a newly formed household (clipped).
+        mover_skill: float64, mean skills of a household moving in (clipped).
+        new_health: float64, mean health of a new household (clipped).
+        new_employment: float64, probability that a new working-age head is in work.
+        new_log_income: float64, centre of a new household's log income factor.
+        new_participation: float32, civic participation of a new household.
+    """
+
+    find: F32
+    shock: F32 | None
+    stress_base: F32
+    stress_deprived: float
+    d_health: F32
+    d_participation: F32
+    d_skill: F32 | None
+    move: F32
+    young_skill: F64
+    mover_skill: F64
+    new_health: F64
+    new_employment: F64
+    new_log_income: F64
+    new_participation: F32
 
 
 def update_stocks(
@@ -174,10 +272,23 @@ def advance(
     Returns:
         The households and ward stocks at the end of the year.
     """
+    stocks, cond = ward_year(wards, inputs, params, baseline)
+    out, sums = household_year(hh, cond, params, stocks.capacity.shape[0], rng)
+    return out, stocks.with_(agg=aggregates_from_sums(sums))
+
+
+def ward_year(
+    wards: WardState, inputs: YearInputs, params: CoreParams, baseline: Baseline
+) -> tuple[WardState, Conditions]:
+    """The wards' part of a year: stocks after the year's money, and the households' conditions.
+
+    Returns ``(stocks, conditions)``: the ward stocks at the end of the year, whose
+    ``agg`` is still the start of the year's (the households' year replaces it),
+    and the conditions the household rules read (see :func:`household_year`).
+    """
     sw = params.switches
     n_wards = wards.capacity.shape[0]
     population = wards.agg.people
-    n = hh.n
 
     # 1. Ward stocks from the year's money.
     quality, capacity, legacy, years = update_stocks(wards, inputs, population, baseline, params)
@@ -192,34 +303,15 @@ def advance(
         jobs = jobs * (1.0 - inputs.recession * (0.5 + (1.0 - res)) * 2.0)
     jobs = np.maximum(jobs, 0.05)
 
-    # 3. Employment: one uniform per household.
-    u = rng.random(n, dtype=np.float32)
-    working_age = hh.band != RETIRED_BAND
-    p_find = baseline.job_rate[hh.ward] * (jobs * acc)[hh.ward]
-    p_find = np.minimum(
-        p_find.astype(np.float32) * job_finding_factor(hh, wards, baseline, params), 1.0
-    )
-    p_lose = job_loss_prob(hh, params)
+    # 3-4. Employment, then financial stress (the household rules are in _household_block).
+    f32 = np.float32
+    find = baseline.job_rate * jobs * acc * employment_support(wards.quality, baseline.quality)
+    shock = None
     if inputs.recession > 0:
         shock = 1.0 + params.recession_job_loss * inputs.recession * 10.0 * (1.5 - res)
-        p_lose = np.minimum(p_lose * shock.astype(np.float32)[hh.ward], 1.0)
-    employed = np.where(hh.employed, u >= p_lose, working_age & (u < p_find))
-
-    # 4. Financial stress: relaxes towards a level set by income, work, prices and advice.
-    deprived = hh.income_factor * base_income(employed, hh.band, hh.skills) < 1.0
-    col = inputs.cost_of_living if sw.cost_of_living else 0.0
+    col = (inputs.cost_of_living if sw.cost_of_living else 0.0) * params.cost_of_living_exposure
     advice = params.debt_advice_effect * (
         quality[Service.DEBT_ADVICE] - baseline.quality[Service.DEBT_ADVICE]
-    )
-    target_stress = (
-        np.float32(0.1)
-        + np.float32(0.45) * deprived
-        + np.float32(0.1) * (working_age & ~employed)
-        + np.float32(col * params.cost_of_living_exposure) * (np.float32(0.3) + deprived)
-        - advice.astype(np.float32)[hh.ward]
-    )
-    stress = hh.stress + np.float32(params.stress_speed) * (
-        np.clip(target_stress, 0, 1) - hh.stress
     )
 
     # 5. Health and participation: lagged ward effects of services, civic assets and stress.
@@ -235,54 +327,45 @@ def advance(
         wards.agg.health - baseline.agg.health
     )
     part_effect = wards.participation_effect + 0.3 * (part_driver - wards.participation_effect)
-    d_health = (health_effect - wards.health_effect).astype(np.float32)[hh.ward]
-    d_part = (part_effect - wards.participation_effect).astype(np.float32)[hh.ward]
-    health = np.clip(hh.health + d_health - np.float32(0.1) * (stress - hh.stress), 0, 1)
-    participation = np.clip(hh.participation + d_part, 0, 1)
 
     # 6. Skills: adult education above or below its start level moves adults' skills.
-    skills = hh.skills
+    d_skill = None
     if sw.education_skills:
         adult_ed = quality[Service.ADULT_EDUCATION] - baseline.quality[Service.ADULT_EDUCATION]
-        d_skill = (params.adult_education_effect * adult_ed).astype(np.float32)[hh.ward]
-        skills = np.clip(skills + d_skill * working_age, 0, 1)
+        d_skill = (params.adult_education_effect * adult_ed).astype(f32)
 
-    # 7. Demography and moving: one uniform decides moving away, ageing or neither.
-    v = rng.random(n, dtype=np.float32)
+    # 7. Demography and moving; newcomers to places people leave are less skilled and less
+    # often in work (selective migration); new young households carry the skills their ward's
+    # schools gave them, relative to the start (the long lag of education).
     e_ward = 1.0 - wards.agg.employment_deprivation
     push = np.maximum(baseline.england_employment - e_ward, 0.0) / baseline.england_employment
+    move = np.full(n_wards, params.move_rate)
+    sel = np.zeros(n_wards)
     if sw.out_migration:
-        p_move = (
-            np.float32(params.move_rate)
-            * MOVE_BY_BAND[hh.band]
-            * (np.float32(0.5) + skills)
-            * (1.0 + params.move_push * push).astype(np.float32)[hh.ward]
-        )
-    else:
-        p_move = np.float32(params.move_rate) * MOVE_BY_BAND[hh.band]
-    p_move = np.minimum(p_move, np.float32(0.5))
-    moves = v < p_move
-    ages = ~moves & (v < p_move + AGE_UP[hh.band])
-    band = np.where(ages & (hh.band < RETIRED_BAND), hh.band + 1, hh.band).astype(np.int8)
-    employed = employed & (band != RETIRED_BAND)
-    dissolves = ages & (hh.band == RETIRED_BAND)
-    replaced = moves | dissolves
+        move = move * (1.0 + params.move_push * push)
+        sel = params.newcomer_selectivity * push
+    school = quality[Service.SCHOOLS] - baseline.quality[Service.SCHOOLS]
+    school_gain = params.school_effect * school if sw.education_skills else 0.0
 
-    out = Households(
-        ward=hh.ward,
-        weight=hh.weight,
-        size=hh.size,
-        band=band,
-        employed=employed,
-        skills=skills.astype(np.float32),
-        health=health.astype(np.float32),
-        stress=stress.astype(np.float32),
-        participation=participation.astype(np.float32),
-        income_factor=hh.income_factor,
+    cond = Conditions(
+        find=find.astype(f32),
+        shock=None if shock is None else shock.astype(f32),
+        stress_base=(0.1 + 0.3 * col - advice).astype(f32),
+        stress_deprived=0.45 + col,
+        d_health=(health_effect - wards.health_effect).astype(f32),
+        d_participation=(part_effect - wards.participation_effect).astype(f32),
+        d_skill=d_skill,
+        move=move.astype(f32),
+        young_skill=np.clip(
+            1.0 - baseline.rates["education_deprivation"] + school_gain, 0.02, 0.98
+        ),
+        mover_skill=np.clip(wards.agg.skills - sel, 0.02, 0.98),
+        new_health=np.clip(wards.agg.health, 0.02, 0.98),
+        new_employment=e_ward - sel,
+        new_log_income=baseline.income_centre - 2.0 * sel,
+        new_participation=(0.8 * wards.agg.participation).astype(f32),
     )
-    out = _replace_households(out, replaced, dissolves, wards, quality, baseline, push, params, rng)
-    agg = aggregate(out, n_wards)
-    new_wards = WardState(
+    stocks = WardState(
         quality=quality,
         capacity=capacity,
         legacy=legacy,
@@ -290,68 +373,220 @@ def advance(
         health_effect=health_effect,
         participation_effect=part_effect,
         years_funded=years,
-        agg=agg,
+        agg=wards.agg,
     )
-    return out, new_wards
+    return stocks, cond
 
 
-def _replace_households(
+def household_year(
     hh: Households,
-    replaced: NDArray[np.bool_],
-    newly_formed: NDArray[np.bool_],
-    wards: WardState,
-    quality: F64,
-    baseline: Baseline,
-    push: F64,
+    cond: Conditions,
+    params: CoreParams,
+    n_wards: int,
+    rng: np.random.Generator,
+) -> tuple[Households, F64]:
+    """Every household's year, a block of whole wards at a time, and the ward sums it leaves.
+
+    Args:
+        hh: households at the start of the year (``[n]``; not changed).
+        cond: the year's ward conditions.
+        params: behavioural parameters and switches.
+        n_wards: number of wards.
+        rng: the only source of randomness.
+
+    Returns:
+        ``(households at the end of the year, ward sums float64 [len(SUM_ROWS), n_wards])``
+        (see :func:`lbn_sim.state.ward_sums`). Households not sorted by ward are
+        handled in ward order and handed back in their own order.
+    """
+    seg = ward_segments(hh.ward, n_wards)
+    if seg is None:
+        order = np.argsort(hh.ward, kind="stable")
+        out, sums = household_year(take_rows(hh, order), cond, params, n_wards, rng)
+        back = np.empty_like(order)
+        back[order] = np.arange(order.shape[0])
+        return take_rows(out, back), sums
+    n = hh.n
+    out = Households(
+        ward=hh.ward,
+        weight=hh.weight,
+        size=np.empty(n, np.int8),
+        band=np.empty(n, np.int8),
+        employed=np.empty(n, np.bool_),
+        skills=np.empty(n, np.float32),
+        health=np.empty(n, np.float32),
+        stress=np.empty(n, np.float32),
+        participation=np.empty(n, np.float32),
+        income_factor=np.empty(n, np.float32),
+    )
+    sums = np.zeros((len(SUM_ROWS), n_wards))
+    counts = seg.counts()
+    leaving: list[NDArray[np.intp]] = []
+    formed: list[NDArray[np.bool_]] = []
+    leavers_terms: list[NDArray[np.float32]] = []
+    for s, e, w0, w1 in seg.block_rows():
+        block = take_block(out, s, e)
+        rows, dissolved = _household_block(
+            take_block(hh, s, e), block, counts[w0:w1], w0, cond, params, rng
+        )
+        terms = sum_terms(block)
+        sums[:, w0:w1] = segment_sums(terms, seg.starts[w0 : w1 + 1] - s)
+        leaving.append(rows + s)
+        formed.append(dissolved)
+        leavers_terms.append(terms[:, rows])
+    if not leaving:
+        return out, sums
+    # New households once every household's uniforms are drawn, so who leaves never shifts
+    # anyone's uniforms (common random numbers across futures); the ward sums swap the
+    # leavers' terms for the new households'.
+    rows = np.concatenate(leaving)
+    dissolved = np.concatenate(formed)
+    before = np.concatenate(leavers_terms, axis=1)
+    for i in range(0, rows.shape[0], BLOCK_HOUSEHOLDS):
+        chunk = slice(i, i + BLOCK_HOUSEHOLDS)
+        new = _place_new_households(out, rows[chunk], dissolved[chunk], cond, rng)
+        change = sum_terms(new).astype(np.float64) - before[:, chunk]
+        starts = np.searchsorted(new.ward, np.arange(n_wards + 1, dtype=new.ward.dtype))
+        sums += segment_sums(change, starts)
+    return out, sums
+
+
+def _household_block(
+    hh: Households,
+    out: Households,
+    counts: NDArray[np.int64],
+    first_ward: int,
+    cond: Conditions,
     params: CoreParams,
     rng: np.random.Generator,
-) -> Households:
-    """Put a newcomer (or, for a dissolved household, a newly formed young one) in each freed slot.
+) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """The household rules for one block of whole wards, written into ``out`` (the block's rows).
 
-    Newcomers to places that people leave are less skilled and less often in
-    work (selective migration). New young households carry the skills their
-    ward's schools gave them, relative to the start (the long lag of education).
+    Returns the rows (in the block) of the households that leave this year, and
+    which of them dissolved (the others moved away); ``out`` holds their year's
+    end until :func:`_place_new_households` puts new households there.
+
+    ``hh`` holds the block's households at the start of the year (sorted by
+    ward, ``counts[i]`` of them in ward ``first_ward + i``); ``out`` has the
+    same rows and receives the households at the end of the year.
     """
-    idx = np.flatnonzero(replaced)
-    m = idx.shape[0]
-    if m == 0:
-        return hh
     sw = params.switches
-    ward = hh.ward[idx]
-    young = newly_formed[idx]
-    band = np.where(young, 0, rng.choice(4, size=m, p=[0.5, 0.35, 0.1, 0.05])).astype(np.int8)
-    sel = params.newcomer_selectivity * push[ward] if sw.out_migration else np.zeros(m)
-    school = quality[Service.SCHOOLS] - baseline.quality[Service.SCHOOLS]
-    school_gain = params.school_effect * school[ward] if sw.education_skills else 0.0
-    skill_mean = np.where(
-        young,
-        1.0 - baseline.rates["education_deprivation"][ward] + school_gain,
-        wards.agg.skills[ward] - sel,
-    )
-    skill_mean = np.clip(skill_mean, 0.02, 0.98)
-    skills = rng.beta(skill_mean * 8.0, (1.0 - skill_mean) * 8.0).astype(np.float32)
-    health_mean = np.clip(wards.agg.health[ward], 0.02, 0.98)
-    health = rng.beta(health_mean * 8.0, (1.0 - health_mean) * 8.0).astype(np.float32)
-    e_rate = 1.0 - wards.agg.employment_deprivation[ward] - sel
-    employed = (band != RETIRED_BAND) & (rng.random(m) < e_rate)
-    log_income = baseline.income_centre[ward] - 2.0 * sel + rng.normal(0.0, INCOME_SPREAD, m)
-    size = np.minimum(1 + rng.poisson(np.where(band == 1, 1.6, 0.7)), 8).astype(np.int8)
+    f32 = np.float32
+    end_ward = first_ward + counts.shape[0]
 
-    def put(arr: NDArray[np.generic], values: NDArray[np.generic]) -> NDArray[np.generic]:
-        new = arr.copy()
-        new[idx] = values
-        return new
+    def in_ward(table: F32) -> F32:
+        """A ward table expanded to the block's households (they are sorted by ward)."""
+        return np.repeat(table[first_ward:end_ward], counts)
 
-    return hh.with_(
-        band=put(hh.band, band),
-        size=put(hh.size, size),
-        employed=put(hh.employed, employed),
-        skills=put(hh.skills, skills),
-        health=put(hh.health, health),
-        stress=put(hh.stress, np.full(m, 0.2, dtype=np.float32)),
-        participation=put(
-            hh.participation,
-            (0.8 * wards.agg.participation[ward]).astype(np.float32),
-        ),
-        income_factor=put(hh.income_factor, np.exp(log_income).astype(np.float32)),
+    m = hh.n
+    uv = rng.random(2 * m, dtype=f32)
+    u, v = uv[:m], uv[m:]
+    band = hh.band
+    working_age = band != RETIRED_BAND
+
+    # 3. Employment: one uniform per household. u < 1, so comparing it with a probability
+    # above 1 is the same as comparing it with the probability capped at 1.
+    net = params.network_effect if sw.social_infrastructure else 0.0
+    p_find = finding_factor(hh.skills, hh.health, hh.participation, net)
+    p_find *= in_ward(cond.find)
+    p_lose = loss_prob(hh.skills, hh.health, params.job_loss)
+    if cond.shock is not None:
+        p_lose *= in_ward(cond.shock)
+    # (Masks, not np.where: np.where on a random mask is many times slower.)
+    employed = (hh.employed & (u >= p_lose)) | (~hh.employed & working_age & (u < p_find))
+
+    # 4. Financial stress: relaxes towards a level set by income, work, prices and advice.
+    deprived = hh.income_factor * base_income(employed, band, hh.skills) < 1.0
+    target = in_ward(cond.stress_base)
+    target += f32(cond.stress_deprived) * deprived
+    target += f32(0.1) * (working_age & ~employed)
+    np.clip(target, f32(0.0), f32(1.0), out=target)
+    stress = out.stress
+    np.subtract(target, hh.stress, out=stress)
+    stress *= f32(params.stress_speed)
+    stress += hh.stress
+
+    # 5. Health and participation: the ward's lagged effects, and stress.
+    health = hh.health + in_ward(cond.d_health)
+    health -= f32(0.1) * (stress - hh.stress)
+    np.clip(health, f32(0.0), f32(1.0), out=out.health)
+    participation = hh.participation + in_ward(cond.d_participation)
+    np.clip(participation, f32(0.0), f32(1.0), out=out.participation)
+
+    # 6. Skills: adult education moves working-age skills.
+    if cond.d_skill is None:
+        out.skills[:] = hh.skills
+    else:
+        skills = in_ward(cond.d_skill)
+        skills *= working_age
+        skills += hh.skills
+        np.clip(skills, f32(0.0), f32(1.0), out=out.skills)
+
+    # 7. Demography and moving: one uniform decides moving away, ageing or neither.
+    p_move = MOVE_BY_BAND.take(band)
+    p_move *= in_ward(cond.move)
+    if sw.out_migration:
+        p_move *= f32(0.5) + out.skills
+    np.minimum(p_move, f32(0.5), out=p_move)
+    moves = v < p_move
+    p_move += AGE_UP.take(band)
+    ages = v < p_move
+    ages &= ~moves
+    np.add(band, ages & working_age, out=out.band)
+    dissolves = ages & ~working_age
+    np.logical_and(employed, out.band != RETIRED_BAND, out=out.employed)
+    out.size[:] = hh.size
+    out.income_factor[:] = hh.income_factor
+    rows = np.flatnonzero(moves | dissolves)
+    return rows, dissolves[rows]
+
+
+def _place_new_households(
+    out: Households,
+    rows: NDArray[np.intp],
+    newly_formed: NDArray[np.bool_],
+    cond: Conditions,
+    rng: np.random.Generator,
+) -> Households:
+    """Put a newcomer (or, for a dissolved household, a newly formed young one) in freed rows.
+
+    Writes into ``out`` (households being built, not yet handed out) at ``rows``
+    (int ``[k]``, in increasing order); ``newly_formed`` (bool ``[k]``) marks the
+    rows of dissolved households. Returns the new households (``[k]``).
+    """
+    k = rows.shape[0]
+    ward = out.ward[rows]
+    band = np.zeros(k, np.int8)
+    movers = np.flatnonzero(~newly_formed)
+    band[movers] = np.searchsorted(NEWCOMER_BAND_CDF, rng.random(movers.shape[0]), side="right")
+    skill_mean = np.where(newly_formed, cond.young_skill[ward], cond.mover_skill[ward])
+    skills = rng.beta(skill_mean * 8.0, (1.0 - skill_mean) * 8.0)
+    health_mean = cond.new_health[ward]
+    health = rng.beta(health_mean * 8.0, (1.0 - health_mean) * 8.0)
+    working = np.flatnonzero(band != RETIRED_BAND)
+    employed = np.zeros(k, np.bool_)
+    employed[working] = rng.random(working.shape[0]) < cond.new_employment[ward[working]]
+    log_income = cond.new_log_income[ward] + rng.normal(0.0, INCOME_SPREAD, k)
+    # Size: 1 + Poisson(1.6 for a 30-49 head, else 0.7), at most 8, by its inverse CDF (the
+    # 30-49 heads look their uniform up, shifted by 1, in the table's second half).
+    second = band == 1
+    size = np.searchsorted(NEWCOMER_SIZE_CDF, rng.random(k) + second, side="right")
+    size -= 7 * second
+    size += 1
+
+    new = Households(
+        ward=ward,
+        weight=out.weight[rows],
+        size=size.astype(np.int8),
+        band=band,
+        employed=employed,
+        skills=skills.astype(np.float32),
+        health=health.astype(np.float32),
+        stress=np.full(k, 0.2, dtype=np.float32),
+        participation=cond.new_participation[ward],
+        income_factor=np.exp(log_income).astype(np.float32),
     )
+    for f in fields(new):
+        if f.name not in ("ward", "weight"):
+            getattr(out, f.name)[rows] = getattr(new, f.name)
+    return new

@@ -7,13 +7,20 @@ All arrays are indexed by ward (shape ``[n_wards]``) or by service and ward
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from lbn_sim.households import Households
+from lbn_sim.households import (
+    RETIRED_BAND,
+    Households,
+    income_deprived,
+    segment_sums,
+    take_block,
+    take_rows,
+    ward_segments,
+)
 from lbn_sim.services import N_SERVICES, Service
 
 F64 = NDArray[np.float64]
@@ -100,31 +107,78 @@ class Baseline:
     england_employment: float
 
 
-def aggregate(hh: Households, n_wards: int) -> WardAggregates:
-    """Aggregate households to wards (weighted by residents or by working-age heads)."""
-    from lbn_sim.households import RETIRED_BAND, income_deprived
+#: Rows of :func:`ward_sums`: weighted sums per ward that the aggregates are made of.
+SUM_ROWS = (
+    "people",  # residents: sum of weight * size
+    "income_deprived",  # residents in income-deprived households
+    "working_age",  # working-age heads: sum of weight over heads not in the 65+ band
+    "out_of_work",  # working-age heads out of work
+    "skills",  # residents times skills (likewise the next three)
+    "health",
+    "stress",
+    "participation",
+)
 
-    ward = hh.ward
-    people_w = hh.weight.astype(np.float64) * hh.size
-    people = np.bincount(ward, weights=people_w, minlength=n_wards).astype(np.float64)
+
+def sum_terms(hh: Households) -> NDArray[np.float32]:
+    """Each household's terms of the ward sums, float32 ``[len(SUM_ROWS), n]`` (see SUM_ROWS)."""
+    terms = np.empty((len(SUM_ROWS), hh.n), dtype=np.float32)
+    people_w = np.multiply(hh.weight, hh.size, out=terms[0])
+    working_age = hh.band != RETIRED_BAND
+    np.multiply(people_w, income_deprived(hh), out=terms[1])
+    np.multiply(hh.weight, working_age, out=terms[2])
+    np.multiply(hh.weight, working_age & ~hh.employed, out=terms[3])
+    np.multiply(people_w, hh.skills, out=terms[4])
+    np.multiply(people_w, hh.health, out=terms[5])
+    np.multiply(people_w, hh.stress, out=terms[6])
+    np.multiply(people_w, hh.participation, out=terms[7])
+    return terms
+
+
+def ward_sums(hh: Households, starts: NDArray[np.int64]) -> F64:
+    """Weighted sums per ward of households sorted by ward, float64 ``[len(SUM_ROWS), k]``.
+
+    Terms in float32 (one rounding each), sums accumulated in float64.
+
+    Args:
+        hh: households of ``k`` consecutive wards, sorted by ward (a block of the population).
+        starts: int64 ``[k + 1]``, first row in ``hh`` of each ward (``starts[-1] == hh.n``).
+    """
+    return segment_sums(sum_terms(hh), starts)
+
+
+def aggregates_from_sums(sums: F64) -> WardAggregates:
+    """Ward aggregates from the ward sums (``[len(SUM_ROWS), n_wards]``, see :func:`ward_sums`)."""
+    people = sums[0]
     safe = np.maximum(people, 1e-12)
-
-    def mean(values: NDArray[Any]) -> F64:
-        return np.bincount(ward, weights=people_w * values, minlength=n_wards) / safe
-
-    wa = hh.band != RETIRED_BAND
-    wa_w = hh.weight.astype(np.float64) * wa
-    wa_total = np.maximum(np.bincount(ward, weights=wa_w, minlength=n_wards), 1e-12)
-    out = np.bincount(ward, weights=wa_w * ~hh.employed, minlength=n_wards) / wa_total
+    wa_total = np.maximum(sums[2], 1e-12)
     return WardAggregates(
-        people=people,
-        income_deprivation=np.clip(mean(income_deprived(hh)), 0.0, 1.0),
-        employment_deprivation=np.clip(out, 0.0, 1.0),
-        skills=mean(hh.skills),
-        health=mean(hh.health),
-        stress=mean(hh.stress),
-        participation=mean(hh.participation),
+        people=people.copy(),
+        income_deprivation=np.clip(sums[1] / safe, 0.0, 1.0),
+        employment_deprivation=np.clip(sums[3] / wa_total, 0.0, 1.0),
+        skills=sums[4] / safe,
+        health=sums[5] / safe,
+        stress=sums[6] / safe,
+        participation=sums[7] / safe,
     )
+
+
+def aggregate(hh: Households, n_wards: int) -> WardAggregates:
+    """Aggregate households to wards (weighted by residents or by working-age heads).
+
+    One pass over the households, a block of whole wards at a time (households
+    not sorted by ward are sorted first).
+    """
+    seg = ward_segments(hh.ward, n_wards)
+    if seg is None:
+        hh = take_rows(hh, np.argsort(hh.ward, kind="stable"))
+        seg = ward_segments(hh.ward, n_wards)
+        assert seg is not None
+    sums = np.zeros((len(SUM_ROWS), n_wards))
+    for s, e, w0, w1 in seg.block_rows():
+        block = take_block(hh, s, e)
+        sums[:, w0:w1] = ward_sums(block, seg.starts[w0 : w1 + 1] - s)
+    return aggregates_from_sums(sums)
 
 
 def initial_quality(rates: dict[str, F64]) -> F64:

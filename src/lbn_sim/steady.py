@@ -16,18 +16,19 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from lbn_sim.core import access, job_finding_factor, job_loss_prob
-from lbn_sim.households import RETIRED_BAND, Households, solve_income_shift
+from lbn_sim.core import access, employment_support, finding_factor, loss_prob
+from lbn_sim.households import (
+    RETIRED_BAND,
+    Households,
+    segment_sums,
+    solve_income_shift,
+    take_block,
+    take_rows,
+    ward_segments,
+)
 from lbn_sim.params import CoreParams
 
 F64 = NDArray[np.float64]
-
-
-class _StartView:
-    """Quality at the start, shaped like the parts of ``WardState``/``Baseline`` a rule reads."""
-
-    def __init__(self, quality: F64) -> None:
-        self.quality = quality
 
 
 def stationary_employment(
@@ -51,25 +52,44 @@ def stationary_employment(
         ``(job_rate [n_wards] per year, employed [n] bool)``.
     """
     n_wards = target_rate.shape[0]
-    view = _StartView(quality)
-    factor = job_finding_factor(hh, view, view, params).astype(np.float64)  # type: ignore[arg-type]
-    factor *= access(quality, params)[hh.ward]
-    lose = job_loss_prob(hh, params).astype(np.float64)
-    working_age = hh.band != RETIRED_BAND
-    w = hh.weight.astype(np.float64) * working_age
-    total = np.maximum(np.bincount(hh.ward, weights=w, minlength=n_wards), 1e-12)
-    lo = np.zeros(n_wards)
-    hi = np.full(n_wards, 20.0)
-    for _ in range(iterations):
-        mid = 0.5 * (lo + hi)
-        p_find = np.minimum(mid[hh.ward] * factor, 1.0)
-        rate = np.bincount(hh.ward, weights=w * p_find / (p_find + lose), minlength=n_wards) / total
-        low = rate < target_rate
-        lo = np.where(low, mid, lo)
-        hi = np.where(low, hi, mid)
-    job_rate = 0.5 * (lo + hi)
-    p_find = np.minimum(job_rate[hh.ward] * factor, 1.0)
-    employed = working_age & (rng.random(hh.n) < p_find / (p_find + lose))
+    seg = ward_segments(hh.ward, n_wards)
+    if seg is None:  # put the households in ward order, and the draws back in theirs
+        order = np.argsort(hh.ward, kind="stable")
+        job_rate, employed = stationary_employment(
+            take_rows(hh, order), quality, target_rate, params, rng, iterations
+        )
+        back = np.empty_like(employed)
+        back[order] = employed
+        return job_rate, back
+    support = employment_support(quality, quality)
+    net = params.network_effect if params.switches.social_infrastructure else 0.0
+    ward_factor = support * access(quality, params)
+    job_rate = np.empty(n_wards)
+    employed = np.empty(hh.n, dtype=np.bool_)
+    # A block of whole wards at a time: the bisection's passes stay in the processor's cache.
+    for s, e, w0, w1 in seg.block_rows(skip_empty=False):
+        block = take_block(hh, s, e)
+        starts = seg.starts[w0 : w1 + 1] - s
+        counts = np.diff(starts)
+        factor = finding_factor(block.skills, block.health, block.participation, net)
+        factor = factor * np.repeat(ward_factor[w0:w1], counts)
+        lose = loss_prob(block.skills, block.health, params.job_loss).astype(np.float64)
+        working_age = block.band != RETIRED_BAND
+        w = block.weight * working_age
+        total = np.maximum(segment_sums(w, starts), 1e-12)
+        target = target_rate[w0:w1]
+        lo = np.zeros(w1 - w0)
+        hi = np.full(w1 - w0, 20.0)
+        for _ in range(iterations):
+            mid = 0.5 * (lo + hi)
+            p_find = np.minimum(np.repeat(mid, counts) * factor, 1.0)
+            rate = segment_sums(w * (p_find / (p_find + lose)), starts) / total
+            low = rate < target
+            lo = np.where(low, mid, lo)
+            hi = np.where(low, hi, mid)
+        job_rate[w0:w1] = 0.5 * (lo + hi)
+        p_find = np.minimum(np.repeat(job_rate[w0:w1], counts) * factor, 1.0)
+        employed[s:e] = working_age & (rng.random(e - s) < p_find / (p_find + lose))
     return job_rate, employed
 
 

@@ -1,0 +1,285 @@
+"""A per-agent Mesa baseline of the core's household rules: one ``mesa.Agent`` per household.
+
+The household rules of ``lbn_sim.core.advance`` (employment in and out,
+financial stress, health and participation, adult skills, moving, ageing and
+replacement by a newcomer or a newly formed household), written the way a Mesa
+tutorial would: each household is an agent whose ``step()`` reads its ward's
+conditions, draws its own random numbers from the model's ``random`` and
+updates itself; the model steps them with ``model.agents.shuffle_do("step")``
+and then sums them to wards, agent by agent.
+
+The wards' stocks (services, community capacity, labour demand, lagged
+effects) move by the core's own ward rules (``lbn_sim.core.ward_year``), so
+both are driven by the same ward inputs; everything a household reads is
+derived here from those stocks with the formulas of the original core, not
+from the vectorised core's folded tables, so an error in either shows.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import mesa
+import numpy as np
+
+from lbn_sim.core import AGE_UP, MOVE_BY_BAND, YearInputs, access, resilience, ward_year
+from lbn_sim.households import (
+    BENEFIT_BASE,
+    EMPLOYED_BASE,
+    EMPLOYED_SKILL_PREMIUM,
+    INCOME_SPREAD,
+    PENSION_BASE,
+    RETIRED_BAND,
+    Households,
+)
+from lbn_sim.params import CoreParams
+from lbn_sim.services import Service
+from lbn_sim.state import SUM_ROWS, Baseline, WardState, aggregates_from_sums
+
+#: Age band of a household moving in: cumulative probabilities of bands 0, 1 and 2.
+NEWCOMER_BANDS = (0.5, 0.85, 0.95)
+
+
+def _clip01(x: float) -> float:
+    return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
+
+
+class Household(mesa.Agent):
+    """One household: a head's age band, work, skills, health, stress, participation, income."""
+
+    model: PerAgentModel
+
+    def __init__(
+        self,
+        model: PerAgentModel,
+        ward: int,
+        weight: float,
+        size: int,
+        band: int,
+        employed: bool,
+        skills: float,
+        health: float,
+        stress: float,
+        participation: float,
+        income_factor: float,
+    ) -> None:
+        super().__init__(model)
+        self.ward = ward
+        self.weight = weight
+        self.size = size
+        self.band = band
+        self.employed = employed
+        self.skills = skills
+        self.health = health
+        self.stress = stress
+        self.participation = participation
+        self.income_factor = income_factor
+
+    def base_income(self) -> float:
+        """Income relative to the poverty line before the household's own factor."""
+        if self.employed:
+            return EMPLOYED_BASE + EMPLOYED_SKILL_PREMIUM * self.skills
+        return PENSION_BASE if self.band == RETIRED_BAND else BENEFIT_BASE
+
+    def step(self) -> None:
+        """One year of this household's life."""
+        m = self.model
+        w = self.ward
+        rnd = self.random
+        working_age = self.band != RETIRED_BAND
+        skills, health = self.skills, self.health
+
+        # Employment: a worker may lose work, a working-age head out of work may find it.
+        u = rnd.random()
+        if self.employed:
+            p_lose = m.job_loss * (1.4 - 0.8 * skills) * (1.3 - 0.6 * health) * m.shock[w]
+            self.employed = u >= min(p_lose, 1.0)
+        elif working_age:
+            p_find = (
+                m.find[w]
+                * (0.3 + 0.7 * skills)
+                * (0.4 + 0.6 * health)
+                * (1.0 + m.network * (self.participation - 0.5))
+            )
+            self.employed = u < min(p_find, 1.0)
+
+        # Financial stress relaxes towards a level set by income, work, prices and advice.
+        deprived = 1.0 if self.income_factor * self.base_income() < 1.0 else 0.0
+        out_of_work = 0.1 if working_age and not self.employed else 0.0
+        target = 0.1 + 0.45 * deprived + out_of_work + m.col * (0.3 + deprived) - m.advice[w]
+        old_stress = self.stress
+        self.stress = old_stress + m.stress_speed * (_clip01(target) - old_stress)
+
+        # Health and participation follow the ward's lagged effects; stress harms health.
+        self.health = _clip01(health + m.d_health[w] - 0.1 * (self.stress - old_stress))
+        self.participation = _clip01(self.participation + m.d_participation[w])
+
+        # Adult education moves working-age skills.
+        if m.education_skills and working_age:
+            self.skills = _clip01(skills + m.d_skill[w])
+
+        # Moving away, ageing into the next band (the last: the household dissolves), or neither.
+        v = rnd.random()
+        p_move = m.move_rate * MOVE_BY_BAND_PY[self.band]
+        if m.out_migration:
+            p_move *= (0.5 + self.skills) * m.push_factor[w]
+        p_move = min(p_move, 0.5)
+        if v < p_move:
+            self.renew(newly_formed=False)
+        elif v < p_move + AGE_UP_PY[self.band]:
+            if self.band == RETIRED_BAND:
+                self.renew(newly_formed=True)
+            else:
+                self.band += 1
+                if self.band == RETIRED_BAND:
+                    self.employed = False
+
+    def renew(self, newly_formed: bool) -> None:
+        """The household leaves; a newcomer (or a newly formed young household) takes its place."""
+        m = self.model
+        w = self.ward
+        rnd = self.random
+        if newly_formed:
+            band = 0
+        else:
+            x = rnd.random()
+            band = next((b for b, c in enumerate(NEWCOMER_BANDS) if x < c), RETIRED_BAND)
+        mean = m.young_skill[w] if newly_formed else m.mover_skill[w]
+        self.skills = rnd.betavariate(mean * 8.0, (1.0 - mean) * 8.0)
+        mean = m.new_health[w]
+        self.health = rnd.betavariate(mean * 8.0, (1.0 - mean) * 8.0)
+        self.employed = band != RETIRED_BAND and rnd.random() < m.new_employment[w]
+        self.income_factor = math.exp(m.new_log_income[w] + rnd.gauss(0.0, INCOME_SPREAD))
+        self.size = min(1 + poisson(rnd, 1.6 if band == 1 else 0.7), 8)
+        self.band = band
+        self.stress = 0.2
+        self.participation = m.new_participation[w]
+
+
+MOVE_BY_BAND_PY = [float(x) for x in MOVE_BY_BAND]
+AGE_UP_PY = [float(x) for x in AGE_UP]
+
+
+def poisson(rnd: Any, lam: float) -> int:
+    """A Poisson draw by Knuth's multiplication method (small means)."""
+    limit = math.exp(-lam)
+    k, p = 0, rnd.random()
+    while p > limit:
+        k += 1
+        p *= rnd.random()
+    return k
+
+
+class PerAgentModel(mesa.Model):
+    """The households of a ward table as Mesa agents, and the ward stocks they live in.
+
+    Args:
+        households: the households at the start (one agent each).
+        wards: the ward stocks at the start.
+        baseline: the start-year anchors (shared with the vectorised core).
+        params: behavioural parameters and switches.
+        seed: seed of the model's ``random`` (every household draw comes from it).
+    """
+
+    def __init__(
+        self,
+        households: Households,
+        wards: WardState,
+        baseline: Baseline,
+        params: CoreParams,
+        seed: int,
+    ) -> None:
+        super().__init__(rng=seed)
+        self.wards = wards
+        self.baseline = baseline
+        self.params = params
+        self.n_wards = wards.capacity.shape[0]
+        sw = params.switches
+        self.job_loss = params.job_loss
+        self.network = params.network_effect if sw.social_infrastructure else 0.0
+        self.stress_speed = params.stress_speed
+        self.move_rate = params.move_rate
+        self.out_migration = sw.out_migration
+        self.education_skills = sw.education_skills
+        columns = [
+            getattr(households, name).tolist()
+            for name in (
+                "ward",
+                "weight",
+                "size",
+                "band",
+                "employed",
+                "skills",
+                "health",
+                "stress",
+                "participation",
+                "income_factor",
+            )
+        ]
+        for row in zip(*columns, strict=True):
+            Household(self, *row)
+
+    def step(self, inputs: YearInputs) -> None:
+        """One year: ward stocks from the year's money, every household's year, ward sums."""
+        stocks, _ = ward_year(self.wards, inputs, self.params, self.baseline)
+        self.set_conditions(inputs, stocks)
+        self.agents.shuffle_do("step")
+        self.wards = stocks.with_(agg=aggregates_from_sums(self.ward_sums()))
+
+    def set_conditions(self, inputs: YearInputs, stocks: WardState) -> None:
+        """What a household reads about its ward this year (Python lists, one value per ward)."""
+        p, sw, base, before = self.params, self.params.switches, self.baseline, self.wards
+        q, q0 = stocks.quality, base.quality
+        res = resilience(before) if sw.resilience else np.full(self.n_wards, 0.5)
+        support = 1.0 + 0.5 * (
+            before.quality[Service.EMPLOYMENT_SUPPORT] - q0[Service.EMPLOYMENT_SUPPORT]
+        )
+        self.find = (base.job_rate * stocks.jobs * access(q, p) * support).tolist()
+        shock = np.ones(self.n_wards)
+        if inputs.recession > 0:
+            shock = 1.0 + p.recession_job_loss * inputs.recession * 10.0 * (1.5 - res)
+        self.shock = shock.tolist()
+        self.col = (inputs.cost_of_living if sw.cost_of_living else 0.0) * (
+            p.cost_of_living_exposure
+        )
+        debt = Service.DEBT_ADVICE
+        self.advice = (p.debt_advice_effect * (q[debt] - q0[debt])).tolist()
+        self.d_health = (stocks.health_effect - before.health_effect).tolist()
+        self.d_participation = (stocks.participation_effect - before.participation_effect).tolist()
+        adult = Service.ADULT_EDUCATION
+        self.d_skill = (p.adult_education_effect * (q[adult] - q0[adult])).tolist()
+        agg = before.agg
+        e_ward = 1.0 - agg.employment_deprivation
+        push = np.maximum(base.england_employment - e_ward, 0.0) / base.england_employment
+        self.push_factor = (1.0 + p.move_push * push).tolist()
+        sel = p.newcomer_selectivity * push if sw.out_migration else np.zeros(self.n_wards)
+        school = q[Service.SCHOOLS] - q0[Service.SCHOOLS]
+        school_gain = p.school_effect * school if sw.education_skills else 0.0
+        young = 1.0 - base.rates["education_deprivation"] + school_gain
+        self.young_skill = np.clip(young, 0.02, 0.98).tolist()
+        self.mover_skill = np.clip(agg.skills - sel, 0.02, 0.98).tolist()
+        self.new_health = np.clip(agg.health, 0.02, 0.98).tolist()
+        self.new_employment = (e_ward - sel).tolist()
+        self.new_log_income = (base.income_centre - 2.0 * sel).tolist()
+        self.new_participation = (0.8 * agg.participation).tolist()
+
+    def ward_sums(self) -> np.ndarray[Any, np.dtype[np.float64]]:
+        """The ward sums of ``lbn_sim.state.ward_sums``, added up agent by agent."""
+        sums = [[0.0] * self.n_wards for _ in SUM_ROWS]
+        people, deprived, wa, out, skills, health, stress, part = sums
+        for a in self.agents:
+            w = a.ward
+            pw = a.weight * a.size
+            people[w] += pw
+            if a.income_factor * a.base_income() < 1.0:
+                deprived[w] += pw
+            if a.band != RETIRED_BAND:
+                wa[w] += a.weight
+                if not a.employed:
+                    out[w] += a.weight
+            skills[w] += pw * a.skills
+            health[w] += pw * a.health
+            stress[w] += pw * a.stress
+            part[w] += pw * a.participation
+        return np.array(sums)

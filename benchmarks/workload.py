@@ -1,0 +1,235 @@
+"""What the benchmarks time: the core's step replayed on recorded inputs, and its random draws.
+
+A workload is a model built at one size, its households and ward stocks at
+the start, and the ``YearInputs`` its institutions handed the core in the
+first years (recorded from a real run, so the core is timed on the money and
+conditions of the scenario, all mechanisms on). The core is then replayed from
+the start state, which can be done as often as a best-of-N timing needs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import numpy as np
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+
+import lbn_sim.model
+from lbn_sim.config import Config, register_configs, to_config
+from lbn_sim.core import YearInputs, advance
+from lbn_sim.households import Households
+from lbn_sim.model import LBNModel
+from lbn_sim.params import CoreParams
+from lbn_sim.runner import load_wards
+from lbn_sim.state import Baseline, WardState
+
+REPO = Path(__file__).resolve().parents[1]
+CONF_DIR = REPO / "conf"
+
+
+def compose_config(overrides: tuple[str, ...] | list[str]) -> Config:
+    """The project's config (``conf/``) with Hydra overrides, checked like the command line's."""
+    register_configs()
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
+        dcfg = compose(config_name="config", overrides=list(overrides))
+    GlobalHydra.instance().clear()
+    return to_config(dcfg)
+
+
+@dataclass(slots=True)
+class Workload:
+    """A model at one size, its start state and the inputs of its first years.
+
+    Attributes:
+        model: the model after the recorded years (its baseline and params are the run's).
+        households: households at the start (``[n]``).
+        wards: ward stocks at the start.
+        inputs: the core's inputs for each recorded year, in order.
+        rng_states: the state of the generator the model handed the core each year.
+        init_seconds: time to build the model (synthesis and calibration).
+    """
+
+    model: LBNModel
+    households: Households
+    wards: WardState
+    inputs: list[YearInputs]
+    rng_states: dict[int, Mapping[str, Any]]
+    init_seconds: float
+
+    @property
+    def params(self) -> CoreParams:
+        """The core's parameters."""
+        return self.model.params
+
+    @property
+    def baseline(self) -> Baseline:
+        """The start-year anchors."""
+        return self.model.baseline
+
+    def rng(self, year: int) -> np.random.Generator:
+        """A generator in the state of the one the model handed the core in ``year``."""
+        state = self.rng_states[year]
+        bit_generator = getattr(np.random, state["bit_generator"])()
+        bit_generator.state = state
+        return np.random.Generator(bit_generator)
+
+
+@contextmanager
+def recording(into: list[YearInputs], rng_states: dict[int, Mapping[str, Any]]) -> Iterator[None]:
+    """While active, what the model hands the core is recorded.
+
+    Each year's ``YearInputs`` is appended to ``into`` and the state of its
+    generator (before the core draws from it) kept in ``rng_states`` by year.
+    """
+    real = lbn_sim.model.advance
+
+    def record(
+        hh: Households,
+        wards: WardState,
+        inputs: YearInputs,
+        params: CoreParams,
+        baseline: Baseline,
+        rng: np.random.Generator,
+    ) -> tuple[Households, WardState]:
+        into.append(inputs)
+        rng_states[inputs.year] = rng.bit_generator.state
+        return real(hh, wards, inputs, params, baseline, rng)
+
+    with mock.patch.object(lbn_sim.model, "advance", record):
+        yield
+
+
+def build_workload(cfg: Config, years: int) -> Workload:
+    """Build the model for ``cfg`` and record the core's inputs over its first ``years`` years."""
+    wards_table, _ = load_wards(cfg.data)
+    t0 = time.perf_counter()
+    model = LBNModel(cfg, wards_table)
+    init_seconds = time.perf_counter() - t0
+    households, wards = model.households, model.wards
+    inputs: list[YearInputs] = []
+    rng_states: dict[int, Mapping[str, Any]] = {}
+    with recording(inputs, rng_states):
+        for _ in range(min(years, cfg.horizon - cfg.start_year)):
+            model.step()
+    return Workload(model, households, wards, inputs, rng_states, init_seconds)
+
+
+def replay(
+    work: Workload,
+    years: int,
+    rng_for: Callable[[int], Any] | None = None,
+) -> tuple[float, Households, WardState]:
+    """Advance the start state through the first ``years`` recorded years with the core.
+
+    Returns ``(seconds in the core, households, wards)`` at the end.
+    ``rng_for(year)`` gives each year's generator (default: the model's).
+    """
+    rng_for = rng_for or work.rng
+    hh, wards = work.households, work.wards
+    seconds = 0.0
+    for inputs in work.inputs[:years]:
+        rng = rng_for(inputs.year)
+        t0 = time.perf_counter()
+        hh, wards = advance(hh, wards, inputs, work.params, work.baseline, rng)
+        seconds += time.perf_counter() - t0
+    return seconds, hh, wards
+
+
+def time_core(work: Workload, years: int, repeats: int) -> float:
+    """Best-of-``repeats`` seconds the core takes for the first ``years`` recorded years."""
+    return min(replay(work, years)[0] for _ in range(repeats))
+
+
+# -- counting random draws ------------------------------------------------------------------
+
+#: The LCG multiplier of numpy's PCG64 (128-bit state).
+PCG64_MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645
+_MASK128 = (1 << 128) - 1
+
+
+def pcg64_outputs_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> int:
+    """How many 64-bit outputs a PCG64 generator produced between two of its states.
+
+    The LCG's jump-ahead distance, bit by bit (O'Neill's ``pcg_distance``); a
+    float32 uniform takes half an output, a beta draw several.
+    """
+    cur, new = before["state"]["state"], after["state"]["state"]
+    mult, plus = PCG64_MULTIPLIER, before["state"]["inc"]
+    bit, distance = 1, 0
+    while cur != new:
+        if (cur & bit) != (new & bit):
+            cur = (cur * mult + plus) & _MASK128
+            distance |= bit
+        bit <<= 1
+        plus = ((mult + 1) * plus) & _MASK128
+        mult = (mult * mult) & _MASK128
+    return distance
+
+
+@dataclass(slots=True)
+class DrawTally:
+    """Random values drawn, by distribution, and the time spent drawing them."""
+
+    values: dict[str, int] = field(default_factory=dict)
+    seconds_by: dict[str, float] = field(default_factory=dict)
+    outputs: int = 0  # 64-bit generator outputs consumed
+
+    @property
+    def seconds(self) -> float:
+        """All time spent drawing."""
+        return sum(self.seconds_by.values())
+
+    @property
+    def total(self) -> int:
+        """All values drawn."""
+        return sum(self.values.values())
+
+
+class CountingGenerator:
+    """A ``numpy.random.Generator`` that tallies what is drawn from it (same draws, same order)."""
+
+    def __init__(self, rng: np.random.Generator, tally: DrawTally) -> None:
+        self._rng = rng
+        self._tally = tally
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._rng, name)
+        if not callable(attr):
+            return attr
+        tally = self._tally
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            out = attr(*args, **kwargs)
+            seconds = time.perf_counter() - t0
+            dtype = kwargs.get("dtype")
+            key = name if dtype is None else f"{name}[{np.dtype(dtype).name}]"
+            tally.values[key] = tally.values.get(key, 0) + int(np.size(out))
+            tally.seconds_by[key] = tally.seconds_by.get(key, 0.0) + seconds
+            return out
+
+        return counted
+
+
+def count_draws(work: Workload, years: int) -> DrawTally:
+    """Replay ``years`` years once through counting generators: what the core draws."""
+    tally = DrawTally()
+    states: list[tuple[np.random.Generator, Mapping[str, Any]]] = []
+
+    def rng_for(year: int) -> CountingGenerator:
+        rng = work.rng(year)
+        states.append((rng, rng.bit_generator.state))
+        return CountingGenerator(rng, tally)
+
+    replay(work, years, rng_for)
+    for rng, before in states:
+        tally.outputs += pcg64_outputs_between(before, rng.bit_generator.state)
+    return tally
