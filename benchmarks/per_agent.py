@@ -23,7 +23,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from lbn_sim.core import AGE_UP, MOVE_BY_BAND, YearInputs, access, resilience, ward_year
+from lbn_sim.core import MOVE_BY_BAND, YearInputs, access, leaver_skill, resilience, ward_year
 from lbn_sim.households import (
     BENEFIT_BASE,
     EMPLOYED_BASE,
@@ -38,7 +38,6 @@ from lbn_sim.services import Service
 from lbn_sim.state import SUM_ROWS, Baseline, WardState, aggregates_from_sums
 
 #: Age band of a household moving in: cumulative probabilities of bands 0, 1 and 2.
-NEWCOMER_BANDS = (0.5, 0.85, 0.95)
 
 
 def _clip01(x: float) -> float:
@@ -127,7 +126,7 @@ class Household(mesa.Agent):
         p_move = min(p_move, 0.5)
         if v < p_move:
             self.renew(newly_formed=False)
-        elif v < p_move + AGE_UP_PY[self.band]:
+        elif v < p_move + m.age_up[w][self.band]:
             if self.band == RETIRED_BAND:
                 self.renew(newly_formed=True)
             else:
@@ -140,35 +139,20 @@ class Household(mesa.Agent):
         m = self.model
         w = self.ward
         rnd = self.random
-        if newly_formed:
-            band = 0
-        else:
-            x = rnd.random()
-            band = next((b for b, c in enumerate(NEWCOMER_BANDS) if x < c), RETIRED_BAND)
+        # A newcomer takes the leaving household's age band and size; a new household is young.
+        band = 0 if newly_formed else self.band
         mean = m.young_skill[w] if newly_formed else m.mover_skill[w]
         self.skills = rnd.betavariate(mean * 8.0, (1.0 - mean) * 8.0)
         mean = m.new_health[w]
         self.health = rnd.betavariate(mean * 8.0, (1.0 - mean) * 8.0)
         self.employed = band != RETIRED_BAND and rnd.random() < m.new_employment[w]
         self.income_factor = math.exp(m.new_log_income[w] + rnd.gauss(0.0, INCOME_SPREAD))
-        self.size = min(1 + poisson(rnd, 1.6 if band == 1 else 0.7), 8)
         self.band = band
         self.stress = 0.2
         self.participation = m.new_participation[w]
 
 
 MOVE_BY_BAND_PY = [float(x) for x in MOVE_BY_BAND]
-AGE_UP_PY = [float(x) for x in AGE_UP]
-
-
-def poisson(rnd: Any, lam: float) -> int:
-    """A Poisson draw by Knuth's multiplication method (small means)."""
-    limit = math.exp(-lam)
-    k, p = 0, rnd.random()
-    while p > limit:
-        k += 1
-        p *= rnd.random()
-    return k
 
 
 class PerAgentModel(mesa.Model):
@@ -258,11 +242,12 @@ class PerAgentModel(mesa.Model):
         school_gain = p.school_effect * school if sw.education_skills else 0.0
         young = 1.0 - base.rates["education_deprivation"] + school_gain
         self.young_skill = np.clip(young, 0.02, 0.98).tolist()
-        self.mover_skill = np.clip(agg.skills - sel, 0.02, 0.98).tolist()
+        self.mover_skill = np.clip(leaver_skill(agg.skills) - sel, 0.02, 0.98).tolist()
         self.new_health = np.clip(agg.health, 0.02, 0.98).tolist()
         self.new_employment = (e_ward - sel).tolist()
         self.new_log_income = (base.income_centre - 2.0 * sel).tolist()
-        self.new_participation = (0.8 * agg.participation).tolist()
+        self.new_participation = agg.participation.tolist()
+        self.age_up = base.age_up.tolist()
 
     def ward_sums(self) -> np.ndarray[Any, np.dtype[np.float64]]:
         """The ward sums of ``lbn_sim.state.ward_sums``, added up agent by agent."""

@@ -106,11 +106,17 @@ def test_connectivity() -> None:
 
 
 def test_cost_of_living() -> None:
-    on, no = run("worst_case"), run("worst_case", off("cost_of_living"))
-    # Price pressure bites harder on the indebted: stress, and through it health, diverge.
-    # (Its effect on the IMD-like composite is within run-to-run noise at this size.)
-    assert gap(on, "financial_stress") > gap(no, "financial_stress") + 0.01
-    assert gap(on, "health_deprivation") > gap(no, "health_deprivation")
+    # Price pressure bites harder on the indebted. Its effect on the composite is small
+    # against run-to-run noise at this size, so it is judged on the mean of three seeds.
+    seeds = [f"seed={s}" for s in range(3)]
+    on = [run("worst_case", s) for s in seeds]
+    no = [run("worst_case", s, off("cost_of_living")) for s in seeds]
+
+    def mean_gap(runs: list[RunResult], column: str) -> float:
+        return sum(gap(r, column) for r in runs) / len(runs)
+
+    assert mean_gap(on, "financial_stress") > mean_gap(no, "financial_stress") + 0.01
+    assert mean_gap(on, "imd_like") > mean_gap(no, "imd_like")
 
 
 def test_education_and_skills() -> None:

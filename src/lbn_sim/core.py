@@ -23,7 +23,6 @@ futures that share a year's generator share their households' luck.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -32,6 +31,7 @@ from numpy.typing import NDArray
 from lbn_sim.households import (
     BLOCK_HOUSEHOLDS,
     INCOME_SPREAD,
+    N_BANDS,
     RETIRED_BAND,
     Households,
     base_income,
@@ -59,29 +59,8 @@ from lbn_sim.state import (
 F32 = NDArray[np.float32]
 F64 = NDArray[np.float64]
 
-#: Probability per year that a head moves to the next age band (the last: household dissolves).
-AGE_UP = np.array([1 / 14, 1 / 20, 1 / 15, 1 / 15], dtype=np.float32)
 #: Relative propensity to move away by age band.
 MOVE_BY_BAND = np.array([2.0, 1.0, 0.4, 0.2], dtype=np.float32)
-#: Head's age band of a household moving in: probabilities 0.5, 0.35, 0.1, 0.05, cumulated.
-NEWCOMER_BAND_CDF = np.cumsum([0.5, 0.35, 0.1])
-#: Mean extra members of a newcomer household (Poisson) by head's age band (30-49: 1.6).
-NEWCOMER_EXTRA_MEMBERS = (0.7, 1.6)
-
-
-def _poisson_cdf(lam: float, k_max: int) -> F64:
-    """``P(X <= k)``, ``k = 0..k_max``, of a Poisson variable with mean ``lam``: ``[k_max + 1]``."""
-    pmf = [math.exp(-lam) * lam**k / math.factorial(k) for k in range(k_max + 1)]
-    return np.cumsum(pmf)
-
-
-#: Size of a new household is ``min(1 + Poisson, 8)``, drawn by its inverse CDF: the
-#: Poisson's cumulative probabilities up to 6 for each mean of :data:`NEWCOMER_EXTRA_MEMBERS`,
-#: the second list shifted by 1 so that one sorted table serves both (see
-#: ``_place_new_households``).
-NEWCOMER_SIZE_CDF = np.concatenate(
-    [_poisson_cdf(lam, 6) + i for i, lam in enumerate(NEWCOMER_EXTRA_MEMBERS)]
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +103,19 @@ def access(quality: F64, params: CoreParams) -> F64:
         return np.ones_like(conn)
     w = params.connectivity_weight
     return (1.0 - w) + w * conn
+
+
+def leaver_skill(mean: F64) -> F64:
+    """Mean skills of the households that move away from a ward, ``[n_wards]``.
+
+    Moving is proportional to ``0.5 + skills``; with skills spread as a beta of
+    concentration 8 around the ward's mean ``m`` (variance ``m (1 - m) / 9``),
+    leavers' mean skill is ``E[s (0.5 + s)] / E[0.5 + s]``. Newcomers arrive with
+    it (less the selectivity of places people leave), so an average ward's skills
+    hold still.
+    """
+    var = mean * (1.0 - mean) / 9.0
+    return (0.5 * mean + mean**2 + var) / (0.5 + mean)
 
 
 def resilience(wards: WardState) -> F64:
@@ -196,6 +188,8 @@ class Conditions:
         new_employment: float64, probability that a new working-age head is in work.
         new_log_income: float64, centre of a new household's log income factor.
         new_participation: float32, civic participation of a new household.
+        age_up: float32 ``[n_wards, 4]``, yearly probability of moving to the next age
+            band (the 65+ band: the household dissolves), by ward and band.
     """
 
     find: F32
@@ -212,6 +206,7 @@ class Conditions:
     new_employment: F64
     new_log_income: F64
     new_participation: F32
+    age_up: NDArray[np.float32]
 
 
 def update_stocks(
@@ -359,11 +354,12 @@ def ward_year(
         young_skill=np.clip(
             1.0 - baseline.rates["education_deprivation"] + school_gain, 0.02, 0.98
         ),
-        mover_skill=np.clip(wards.agg.skills - sel, 0.02, 0.98),
+        mover_skill=np.clip(leaver_skill(wards.agg.skills) - sel, 0.02, 0.98),
         new_health=np.clip(wards.agg.health, 0.02, 0.98),
         new_employment=e_ward - sel,
         new_log_income=baseline.income_centre - 2.0 * sel,
-        new_participation=(0.8 * wards.agg.participation).astype(f32),
+        new_participation=wards.agg.participation.astype(f32),
+        age_up=baseline.age_up,
     )
     stocks = WardState(
         quality=quality,
@@ -529,7 +525,7 @@ def _household_block(
         p_move *= f32(0.5) + out.skills
     np.minimum(p_move, f32(0.5), out=p_move)
     moves = v < p_move
-    p_move += AGE_UP.take(band)
+    p_move += cond.age_up.ravel().take(hh.ward.astype(np.intp) * N_BANDS + band)
     ages = v < p_move
     ages &= ~moves
     np.add(band, ages & working_age, out=out.band)
@@ -556,9 +552,10 @@ def _place_new_households(
     """
     k = rows.shape[0]
     ward = out.ward[rows]
-    band = np.zeros(k, np.int8)
-    movers = np.flatnonzero(~newly_formed)
-    band[movers] = np.searchsorted(NEWCOMER_BAND_CDF, rng.random(movers.shape[0]), side="right")
+    # A newcomer takes the place of the household that left: its age band and size (so the
+    # ward's age structure and population stay put unless the rules move them); a newly
+    # formed household is young.
+    band = np.where(newly_formed, 0, out.band[rows]).astype(np.int8)
     skill_mean = np.where(newly_formed, cond.young_skill[ward], cond.mover_skill[ward])
     skills = rng.beta(skill_mean * 8.0, (1.0 - skill_mean) * 8.0)
     health_mean = cond.new_health[ward]
@@ -567,12 +564,7 @@ def _place_new_households(
     employed = np.zeros(k, np.bool_)
     employed[working] = rng.random(working.shape[0]) < cond.new_employment[ward[working]]
     log_income = cond.new_log_income[ward] + rng.normal(0.0, INCOME_SPREAD, k)
-    # Size: 1 + Poisson(1.6 for a 30-49 head, else 0.7), at most 8, by its inverse CDF (the
-    # 30-49 heads look their uniform up, shifted by 1, in the table's second half).
-    second = band == 1
-    size = np.searchsorted(NEWCOMER_SIZE_CDF, rng.random(k) + second, side="right")
-    size -= 7 * second
-    size += 1
+    size = out.size[rows]
 
     new = Households(
         ward=ward,

@@ -298,7 +298,11 @@ def synthesise(wards: pd.DataFrame, cfg: HouseholdConfig, rng: np.random.Generat
     working_age = band != RETIRED_BAND
     employed = working_age & (rng.random(n) >= in_ward(rates["employment_deprivation"]))
 
-    skills = _beta_around(rng, 1.0 - in_ward(rates["education_deprivation"]) + 0.05 * employed, 8.0)
+    # Workers a little more skilled than the ward's average, the out-of-work a little less,
+    # the ward's mean unchanged.
+    e_rate = 1.0 - in_ward(rates["employment_deprivation"])
+    skill_mean = 1.0 - in_ward(rates["education_deprivation"]) + 0.05 * (employed - e_rate)
+    skills = _beta_around(rng, skill_mean, 8.0)
     health = _beta_around(rng, 1.0 - in_ward(rates["health_deprivation"]), 8.0)
     participation = _beta_around(rng, 0.15 + 0.5 * (1.0 - in_ward(rates["engagement_need"])), 6.0)
 

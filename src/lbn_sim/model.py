@@ -52,7 +52,7 @@ from lbn_sim.state import (
     initial_capacity,
     initial_quality,
 )
-from lbn_sim.steady import calibrate_start
+from lbn_sim.steady import ageing_rates, calibrate_start
 
 F64 = NDArray[np.float64]
 
@@ -112,6 +112,7 @@ class LBNModel(mesa.Model):
             agg=agg0,
             job_rate=job_rate,
             income_centre=income_centre,
+            age_up=ageing_rates(self.households, self.n_wards),
             imd_score=imd0,
             cni_score=self.ward_table["cni_score"].to_numpy(np.float64),
             imd_points=imd_points_per_unit(

@@ -88,6 +88,8 @@ class Baseline:
         job_rate: job-finding scale at the start (per year), calibrated so the
             start is a steady state of employment.
         income_centre: mean log income factor per ward (newcomers draw around it).
+        age_up: float32 ``[n_wards, 4]`` yearly probability of moving to the next age
+            band by ward and band (the start's age structure is a steady state).
         imd_score, cni_score: published composites at the start (points).
         imd_points: ``[7]`` IMD points per unit change of each IMD domain on the
             model scale, already multiplied by the domain weight.
@@ -101,6 +103,7 @@ class Baseline:
     agg: WardAggregates
     job_rate: F64
     income_centre: F64
+    age_up: NDArray[np.float32]
     imd_score: F64
     cni_score: F64
     imd_points: F64

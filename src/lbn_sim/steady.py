@@ -18,8 +18,10 @@ from numpy.typing import NDArray
 
 from lbn_sim.core import access, employment_support, finding_factor, loss_prob
 from lbn_sim.households import (
+    N_BANDS,
     RETIRED_BAND,
     Households,
+    base_income,
     segment_sums,
     solve_income_shift,
     take_block,
@@ -93,6 +95,26 @@ def stationary_employment(
     return job_rate, employed
 
 
+#: Mean years a head spends in each age band (the last: until the household dissolves).
+BAND_YEARS = np.array([14.0, 20.0, 15.0, 15.0])
+
+
+def ageing_rates(hh: Households, n_wards: int) -> NDArray[np.float32]:
+    """Yearly probability of moving to the next age band, per ward and band, ``[n_wards, 4]``.
+
+    Each ward's rates make its start-year age structure a steady state:
+    households flow through the bands at one rate ``F`` (``N_b * a_b = F`` for
+    every band ``b``, the 65+ band dissolving into a new young household), with
+    ``F = N / sum(BAND_YEARS)``, the turnover of a ward whose bands last
+    :data:`BAND_YEARS`. Rates are capped to [0.01, 0.5].
+    """
+    counts = np.zeros((n_wards, N_BANDS))
+    np.add.at(counts, (hh.ward, hh.band), hh.weight.astype(np.float64))
+    flow = counts.sum(axis=1, keepdims=True) / BAND_YEARS.sum()
+    rates = np.where(counts > 0, flow / np.maximum(counts, 1e-9), 1.0 / BAND_YEARS[None, :])
+    return np.clip(rates, 0.01, 0.5).astype(np.float32)
+
+
 def calibrate_start(
     hh: Households,
     quality: F64,
@@ -121,7 +143,12 @@ def calibrate_start(
         rates["income_deprivation"],
     )
     income_factor = (hh.income_factor * np.exp(shift)[hh.ward]).astype(np.float32)
-    hh = hh.with_(income_factor=income_factor)
+    # Stress at the level the core's rule holds it for each household's situation.
+    deprived = income_factor * base_income(hh.employed, hh.band, hh.skills) < 1.0
+    out_of_work = (hh.band != RETIRED_BAND) & ~hh.employed
+    noise = rng.normal(0.0, 0.03, hh.n)
+    stress = np.clip(0.1 + 0.45 * deprived + 0.1 * out_of_work + noise, 0.0, 1.0)
+    hh = hh.with_(income_factor=income_factor, stress=stress.astype(np.float32))
     n_wards = job_rate.shape[0]
     counts = np.maximum(np.bincount(hh.ward, minlength=n_wards), 1)
     centre = np.bincount(hh.ward, weights=np.log(income_factor), minlength=n_wards) / counts
