@@ -55,15 +55,16 @@ SIZES: dict[str, Size] = {
         ),
         Size(
             "default",
-            "England's wards, the default sample (left behind 20%, others 2%)",
+            "England's wards, the default sample (every left-behind household, others 2%, "
+            "at least 200 a ward)",
             (),
             core_years=5,
             repeats=3,
         ),
         Size(
             "left_behind_full",
-            "England's wards, every household in the left-behind wards, others 2%",
-            ("households.left_behind_sample_rate=1.0",),
+            "England's wards, every household in the left-behind wards, others 2% (at least 30)",
+            ("households.left_behind_sample_rate=1.0", "households.min_per_ward=30"),
             core_years=5,
             repeats=3,
         ),

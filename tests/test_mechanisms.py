@@ -22,6 +22,7 @@ SIZE = [
     "data.n_wards=600",
     "households.sample_rate=0.03",
     "households.left_behind_sample_rate=0.3",
+    "households.min_per_ward=30",
     "plots=false",
 ]
 

@@ -213,9 +213,9 @@ class HouseholdConfig:
     # Share of households simulated in wards that are not left behind (share; weights scale up).
     sample_rate: float = 0.02
     # Share of households simulated in the left-behind wards (1.0: every household).
-    left_behind_sample_rate: float = 0.2
+    left_behind_sample_rate: float = 1.0
     # Fewest households simulated in any ward (households).
-    min_per_ward: int = 30
+    min_per_ward: int = 200
 
     def __post_init__(self) -> None:
         for name in ("sample_rate", "left_behind_sample_rate"):
