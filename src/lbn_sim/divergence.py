@@ -31,20 +31,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-INDICATORS: tuple[str, ...] = (
-    "income_deprivation",
-    "employment_deprivation",
-    "education_deprivation",
-    "health_deprivation",
-    "crime",
-    "housing_access_deprivation",
-    "living_environment_deprivation",
-    "civic_assets_need",
-    "connectedness_need",
-    "engagement_need",
-    "financial_stress",
-    "funding_per_head",
-)
+from lbn_sim.indicators import RATE_INDICATORS
+
+INDICATORS: tuple[str, ...] = (*RATE_INDICATORS, "funding_per_head")
 """Indicator columns of ``wards.parquet`` and ``groups.parquet``."""
 
 COMPOSITES: tuple[str, ...] = ("imd_like", "cni_like")
