@@ -145,8 +145,10 @@ class Household(mesa.Agent):
         self.skills = rnd.betavariate(mean * 8.0, (1.0 - mean) * 8.0)
         mean = m.new_health[w]
         self.health = rnd.betavariate(mean * 8.0, (1.0 - mean) * 8.0)
-        self.employed = band != RETIRED_BAND and rnd.random() < m.new_employment[w]
-        self.income_factor = math.exp(m.new_log_income[w] + rnd.gauss(0.0, INCOME_SPREAD))
+        e_new = m.young_employment[w] if newly_formed else m.new_employment[w]
+        centre = m.young_log_income[w] if newly_formed else m.new_log_income[w]
+        self.employed = band != RETIRED_BAND and rnd.random() < e_new
+        self.income_factor = math.exp(centre + rnd.gauss(0.0, INCOME_SPREAD))
         self.band = band
         self.stress = 0.2
         self.participation = m.new_participation[w]
@@ -246,6 +248,8 @@ class PerAgentModel(mesa.Model):
         self.new_health = np.clip(agg.health, 0.02, 0.98).tolist()
         self.new_employment = (e_ward - sel).tolist()
         self.new_log_income = (base.income_centre - 2.0 * sel).tolist()
+        self.young_employment = e_ward.tolist()
+        self.young_log_income = base.income_centre.tolist()
         self.new_participation = agg.participation.tolist()
         self.age_up = base.age_up.tolist()
 

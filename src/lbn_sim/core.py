@@ -185,8 +185,10 @@ class Conditions:
         young_skill: float64, mean skills of a newly formed household (clipped).
         mover_skill: float64, mean skills of a household moving in (clipped).
         new_health: float64, mean health of a new household (clipped).
-        new_employment: float64, probability that a new working-age head is in work.
-        new_log_income: float64, centre of a new household's log income factor.
+        new_employment: float64, probability that a newcomer's working-age head is in work.
+        new_log_income: float64, centre of a newcomer's log income factor.
+        young_employment: float64, the same for a newly formed local household.
+        young_log_income: float64, the same for a newly formed local household.
         new_participation: float32, civic participation of a new household.
         age_up: float32 ``[n_wards, 4]``, yearly probability of moving to the next age
             band (the 65+ band: the household dissolves), by ward and band.
@@ -205,6 +207,8 @@ class Conditions:
     new_health: F64
     new_employment: F64
     new_log_income: F64
+    young_employment: F64
+    young_log_income: F64
     new_participation: F32
     age_up: NDArray[np.float32]
 
@@ -358,6 +362,8 @@ def ward_year(
         new_health=np.clip(wards.agg.health, 0.02, 0.98),
         new_employment=e_ward - sel,
         new_log_income=baseline.income_centre - 2.0 * sel,
+        young_employment=e_ward,
+        young_log_income=baseline.income_centre,
         new_participation=wards.agg.participation.astype(f32),
         age_up=baseline.age_up,
     )
@@ -562,8 +568,11 @@ def _place_new_households(
     health = rng.beta(health_mean * 8.0, (1.0 - health_mean) * 8.0)
     working = np.flatnonzero(band != RETIRED_BAND)
     employed = np.zeros(k, np.bool_)
-    employed[working] = rng.random(working.shape[0]) < cond.new_employment[ward[working]]
-    log_income = cond.new_log_income[ward] + rng.normal(0.0, INCOME_SPREAD, k)
+    # Selective migration marks newcomers only, not households formed in the ward.
+    e_new = np.where(newly_formed, cond.young_employment[ward], cond.new_employment[ward])
+    employed[working] = rng.random(working.shape[0]) < e_new[working]
+    centre = np.where(newly_formed, cond.young_log_income[ward], cond.new_log_income[ward])
+    log_income = centre + rng.normal(0.0, INCOME_SPREAD, k)
     size = out.size[rows]
 
     new = Households(
