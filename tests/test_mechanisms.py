@@ -42,6 +42,11 @@ def gap(result: RunResult, column: str = "imd_like", year: int = 2050) -> float:
     return float(g[("left_behind", year)] - g[("england", year)])
 
 
+def mean_gap(runs: list[RunResult], column: str) -> float:
+    """Mean over runs of :func:`gap` in the horizon year."""
+    return sum(gap(r, column) for r in runs) / len(runs)
+
+
 def programme_per_head(result: RunResult, mechanism: str) -> pd.Series:
     ph = per_head_by_group(result.ledger, result.wards)
     ph = ph[(ph["mechanism"] == mechanism) & (ph["year"] > 2025)]
@@ -101,23 +106,23 @@ def test_social_infrastructure() -> None:
 
 
 def test_connectivity() -> None:
-    on, no = run("best_case"), run("best_case", off("connectivity"))
-    assert gap(on, "employment_deprivation") < gap(no, "employment_deprivation")
-    assert gap(on) < gap(no)
+    # Best case invests in transport and digital links; only with the mechanism do better
+    # links reach jobs. The effect is modest, so it is judged on the mean of three seeds.
+    seeds = [f"seed={s}" for s in range(3)]
+    on = [run("best_case", s) for s in seeds]
+    no = [run("best_case", s, off("connectivity")) for s in seeds]
+    assert mean_gap(on, "employment_deprivation") < mean_gap(no, "employment_deprivation")
+    assert mean_gap(on, "imd_like") < mean_gap(no, "imd_like")
 
 
 def test_cost_of_living() -> None:
-    # Price pressure bites harder on the indebted. Its effect on the composite is small
-    # against run-to-run noise at this size, so it is judged on the mean of three seeds.
-    seeds = [f"seed={s}" for s in range(3)]
-    on = [run("worst_case", s) for s in seeds]
-    no = [run("worst_case", s, off("cost_of_living")) for s in seeds]
-
-    def mean_gap(runs: list[RunResult], column: str) -> float:
-        return sum(gap(r, column) for r in runs) / len(runs)
-
-    assert mean_gap(on, "financial_stress") > mean_gap(no, "financial_stress") + 0.01
-    assert mean_gap(on, "imd_like") > mean_gap(no, "imd_like")
+    # Price pressure bites harder on the indebted: the left-behind wards' financial stress
+    # pulls away from England's, in every seed. (Its effect on the IMD-like composite, through
+    # health and crime, is within run-to-run noise at this size: the IMD has no debt domain.)
+    for s in range(3):
+        on = run("worst_case", f"seed={s}")
+        no = run("worst_case", f"seed={s}", off("cost_of_living"))
+        assert gap(on, "financial_stress") > gap(no, "financial_stress") + 0.01
 
 
 def test_education_and_skills() -> None:
