@@ -40,7 +40,7 @@ def stationary_employment(
     params: CoreParams,
     rng: np.random.Generator,
     iterations: int = 30,
-) -> tuple[F64, NDArray[np.bool_]]:
+) -> tuple[F64, NDArray[np.bool_], NDArray[np.float32]]:
     """Job-finding scale per ward and a stationary draw of who is in work.
 
     Args:
@@ -51,23 +51,27 @@ def stationary_employment(
         rng: the model's generator.
 
     Returns:
-        ``(job_rate [n_wards] per year, employed [n] bool)``.
+        ``(job_rate [n_wards] per year, employed [n] bool, p_employed [n] float32)``:
+        the last is each household's stationary probability of being in work (0 if retired).
     """
     n_wards = target_rate.shape[0]
     seg = ward_segments(hh.ward, n_wards)
     if seg is None:  # put the households in ward order, and the draws back in theirs
         order = np.argsort(hh.ward, kind="stable")
-        job_rate, employed = stationary_employment(
+        job_rate, employed, p_emp = stationary_employment(
             take_rows(hh, order), quality, target_rate, params, rng, iterations
         )
         back = np.empty_like(employed)
         back[order] = employed
-        return job_rate, back
+        p_back = np.empty_like(p_emp)
+        p_back[order] = p_emp
+        return job_rate, back, p_back
     support = employment_support(quality, quality)
     net = params.network_effect if params.switches.social_infrastructure else 0.0
     ward_factor = support * access(quality, params)
     job_rate = np.empty(n_wards)
     employed = np.empty(hh.n, dtype=np.bool_)
+    p_employed = np.empty(hh.n, dtype=np.float32)
     # A block of whole wards at a time: the bisection's passes stay in the processor's cache.
     for s, e, w0, w1 in seg.block_rows(skip_empty=False):
         block = take_block(hh, s, e)
@@ -91,8 +95,10 @@ def stationary_employment(
             hi = np.where(low, hi, mid)
         job_rate[w0:w1] = 0.5 * (lo + hi)
         p_find = np.minimum(np.repeat(job_rate[w0:w1], counts) * factor, 1.0)
-        employed[s:e] = working_age & (rng.random(e - s) < p_find / (p_find + lose))
-    return job_rate, employed
+        p_emp = working_age * (p_find / (p_find + lose))
+        p_employed[s:e] = p_emp
+        employed[s:e] = rng.random(e - s) < p_emp
+    return job_rate, employed, p_employed
 
 
 #: Mean years a head spends in each age band (the last: until the household dissolves).
@@ -128,18 +134,23 @@ def calibrate_start(
     the last is the mean log income factor of each ward, from which newcomers
     draw theirs.
     """
-    job_rate, employed = stationary_employment(
+    job_rate, employed, p_emp = stationary_employment(
         hh, quality, 1.0 - rates["employment_deprivation"], params, rng
     )
     hh = hh.with_(employed=employed)
+    # Solve incomes on each household's expected situation (in work with its stationary
+    # probability), not on this year's draw: a ward whose draw happened to find more people
+    # in work would otherwise get incomes too low, and drift once employment regresses.
+    both = np.concatenate
+    weight = hh.weight.astype(np.float64)
     shift = solve_income_shift(
-        hh.ward,
-        hh.weight,
-        hh.size,
-        hh.employed,
-        hh.band,
-        hh.skills,
-        hh.income_factor,
+        both([hh.ward, hh.ward]),
+        both([weight * p_emp, weight * (1.0 - p_emp)]).astype(np.float32),
+        both([hh.size, hh.size]),
+        both([np.ones(hh.n, np.bool_), np.zeros(hh.n, np.bool_)]),
+        both([hh.band, hh.band]),
+        both([hh.skills, hh.skills]),
+        both([hh.income_factor, hh.income_factor]),
         rates["income_deprivation"],
     )
     income_factor = (hh.income_factor * np.exp(shift)[hh.ward]).astype(np.float32)
