@@ -288,9 +288,11 @@ def synthesise(wards: pd.DataFrame, cfg: HouseholdConfig, rng: np.random.Generat
         band += u > in_ward(cum[:, j])
     del u
 
-    # Size: 1 + Poisson, larger for 30-49 heads, matched to the ward's mean size.
-    band_factor = np.array([0.8, 1.5, 0.8, 0.35])
-    lam = in_ward(mean_size - 1.0) * band_factor.take(band)
+    # Size: 1 + Poisson, matched to the ward's mean size. Not tied to the head's age band:
+    # a household keeps its size as its head ages and a newcomer takes the size of the
+    # household it replaces, so a size tied to the band at the start would drift (retired
+    # households, more often poor, would slowly grow and move income deprivation with them).
+    lam = in_ward(mean_size - 1.0)
     size = np.minimum(1 + rng.poisson(np.maximum(lam, 0.0)), 8).astype(np.int8)
     del lam
 
