@@ -314,16 +314,7 @@ def gap_figure(
     ]
     if table.empty:
         raise ValueError(f"gap_figure: no rows for measure {measure!r}, reference {reference!r}")
-    small = ax is not None
-    if ax is None:
-        fig = Figure(figsize=(8.0, 5.0), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = _figure_of(ax)
-    fontsize = 7.0 if small else 10.0
-    _draw_futures(ax, table, policy_start, "-", linewidth=1.2 if small else 1.6)
-    _policy_marker(ax, policy_start, fontsize=6.0 if small else 8.0)
-    _year_axis(ax, table, fontsize=fontsize)
+    fig, ax, small, fontsize = _futures_axes(ax, table, policy_start)
     label, unit = measure_label(measure), measure_unit(measure).split(",")[0]
     ref = GROUP_LABELS.get(reference, reference)
     ax.set_ylabel(f"Gap to {ref} ({unit})" if unit else f"Gap to {ref}", fontsize=fontsize)
@@ -340,6 +331,24 @@ def gap_figure(
         handles = _future_handles(scenarios, bool((table["year"] < policy_start).any()))
         fig.legend(handles=handles, loc="outside lower center", ncol=5, fontsize=8, frameon=False)
     return fig
+
+
+def _futures_axes(
+    ax: Axes | None, table: pd.DataFrame, policy_start: int
+) -> tuple[Figure, Axes, bool, float]:
+    """A new figure (or the given panel axes) with the futures' median lines and bands drawn,
+    the policy start marked and the year axis set; returns ``(fig, ax, small, fontsize)``."""
+    small = ax is not None
+    if ax is None:
+        fig = Figure(figsize=(8.0, 5.0), layout="constrained")
+        ax = fig.add_subplot()
+    else:
+        fig = _figure_of(ax)
+    fontsize = 7.0 if small else 10.0
+    _draw_futures(ax, table, policy_start, "-", linewidth=1.2 if small else 1.6)
+    _policy_marker(ax, policy_start, fontsize=6.0 if small else 8.0)
+    _year_axis(ax, table, fontsize=fontsize)
+    return fig, ax, small, fontsize
 
 
 def _figure_of(ax: Axes) -> Figure:
@@ -427,16 +436,7 @@ def sigma_figure(
     ]
     if table.empty:
         raise ValueError(f"sigma_figure: no rows for {measure!r} / {statistic!r}")
-    small = ax is not None
-    if ax is None:
-        fig = Figure(figsize=(8.0, 5.0), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = _figure_of(ax)
-    fontsize = 7.0 if small else 10.0
-    _draw_futures(ax, table, policy_start, "-", linewidth=1.2 if small else 1.6)
-    _policy_marker(ax, policy_start, fontsize=6.0 if small else 8.0)
-    _year_axis(ax, table, fontsize=fontsize)
+    fig, ax, small, fontsize = _futures_axes(ax, table, policy_start)
     label = measure_label(measure)
     what = "Standard deviation" if statistic == "sd" else "Coefficient of variation"
     unit = "points" if statistic == "sd" else "ratio"
