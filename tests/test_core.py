@@ -55,7 +55,6 @@ def test_advance_is_pure(toy_cfg: Callable[..., Config]) -> None:
         invest=np.zeros_like(quality),
         capacity_support=np.zeros(model.n_wards),
         community_funded=np.zeros(model.n_wards, dtype=bool),
-        real_wage_growth=0.0,
         cost_of_living=0.0,
         recession=0.0,
         investment_ratio=np.ones(model.n_wards),

@@ -75,7 +75,6 @@ class YearInputs:
             (already multiplied by the local-power effect).
         capacity_support: float64 ``[n_wards]``, GBP/yr for community organisations.
         community_funded: bool ``[n_wards]``, community-controlled money this year.
-        real_wage_growth: fraction per year.
         cost_of_living: pressure on household budgets, [0, 1].
         recession: severity of a recession starting this year (0: none).
         investment_ratio: float64 ``[n_wards]``, private investment per resident
@@ -87,7 +86,6 @@ class YearInputs:
     invest: F64
     capacity_support: F64
     community_funded: NDArray[np.bool_]
-    real_wage_growth: float
     cost_of_living: float
     recession: float
     investment_ratio: F64

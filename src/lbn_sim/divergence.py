@@ -106,12 +106,11 @@ def weighted_std(values: np.ndarray, weights: np.ndarray) -> float:
     """
     x = np.asarray(values, dtype=float)
     w = np.asarray(weights, dtype=float)
-    ok = np.isfinite(x) & np.isfinite(w)
-    total = float(w[ok].sum())
-    if total <= 0.0:
+    mean = weighted_mean(x, w)
+    if math.isnan(mean):
         return math.nan
-    mean = float((w[ok] * x[ok]).sum() / total)
-    return float(math.sqrt((w[ok] * (x[ok] - mean) ** 2).sum() / total))
+    ok = np.isfinite(x) & np.isfinite(w)
+    return float(math.sqrt((w[ok] * (x[ok] - mean) ** 2).sum() / w[ok].sum()))
 
 
 def reference_means(wards: pd.DataFrame, measures: Sequence[str] | None = None) -> pd.DataFrame:

@@ -79,14 +79,12 @@ class WardMoney:
         capital: float64 ``[n_services, n_wards]`` GBP/yr of capital investment.
         capacity_support: float64 ``[n_wards]`` GBP/yr for community organisations.
         community_funded: bool ``[n_wards]``: programme money arrived this year.
-        community_controlled: bool ``[n_wards]``: that money is the community's to decide.
     """
 
     running: F64
     capital: F64
     capacity_support: F64
     community_funded: NDArray[np.bool_]
-    community_controlled: NDArray[np.bool_]
 
 
 class CentralGovernment(mesa.Agent):
@@ -346,12 +344,9 @@ def ward_money(
     capital = np.zeros((N_SERVICES, n))
     support = np.zeros(n)
     funded = np.zeros(n, dtype=bool)
-    controlled = np.zeros(n, dtype=bool)
     for (purpose, mechanism), pence in programme_pence.items():
         pounds = pence / 100.0
         funded |= pounds >= FUNDED_PER_HEAD * population
-        if mechanism == "devolved":
-            controlled |= pence > 0
         if purpose == "capacity_building":
             support += pounds
             continue
@@ -360,7 +355,7 @@ def ward_money(
         target = capital if mechanism == "competitive" else running
         for s in services:
             target[s] += pounds / len(services)
-    return WardMoney(running, capital, support, funded, controlled)
+    return WardMoney(running, capital, support, funded)
 
 
 def la_deprivation_z(la_index: NDArray[np.int64], imd_score: F64, population: F64) -> F64:

@@ -56,9 +56,6 @@ from lbn_sim.steady import ageing_rates, calibrate_start
 
 F64 = NDArray[np.float64]
 
-#: Columns recorded per ward and year besides the rate indicators.
-EXTRA_COLUMNS = ("population", "funding_per_head", "imd_like", "cni_like")
-
 
 @dataclass(frozen=True, slots=True)
 class Regime:
@@ -275,7 +272,6 @@ class LBNModel(mesa.Model):
             invest=m_other.capital * p_other[None, :] + m_dev.capital * p_dev[None, :],
             capacity_support=m_other.capacity_support * p_other + m_dev.capacity_support * p_dev,
             community_funded=m_other.community_funded | m_dev.community_funded,
-            real_wage_growth=macro.real_wage_growth,
             cost_of_living=macro.cost_of_living_pressure,
             recession=macro.recession_severity if year in macro.recession_years else 0.0,
             investment_ratio=investment_ratio,
@@ -358,4 +354,4 @@ class LBNModel(mesa.Model):
                 )
 
 
-__all__ = ["EXTRA_COLUMNS", "IMD_DOMAINS", "LBNModel", "Regime"]
+__all__ = ["IMD_DOMAINS", "LBNModel", "Regime"]
