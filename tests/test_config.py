@@ -72,6 +72,8 @@ def test_more_domain_rules() -> None:
         compose_cfg(["mechanisms.local_power_gain=50"])
     with pytest.raises(ConfigError, match="programme_per_head"):
         compose_cfg(["scenario.levers.programme_per_head=1e9"])
+    with pytest.raises(ConfigError, match="benefit_uprating"):
+        compose_cfg(["history.levers.benefit_uprating=-0.5"])
 
 
 def test_scenario_files_hold_levers_and_conditions_only() -> None:

@@ -58,6 +58,7 @@ def test_advance_is_pure(toy_cfg: Callable[..., Config]) -> None:
         cost_of_living=0.0,
         recession=0.0,
         investment_ratio=np.ones(model.n_wards),
+        benefit_level=1.0,
     )
     out1, w1 = advance(hh, wards, inputs, model.params, model.baseline, np.random.default_rng(5))
     out2, _ = advance(hh, wards, inputs, model.params, model.baseline, np.random.default_rng(5))

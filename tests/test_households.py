@@ -9,7 +9,7 @@ import pytest
 
 from lbn_sim.config import Config
 from lbn_sim.data.synthetic import generate_wards
-from lbn_sim.households import model_rates
+from lbn_sim.households import base_income, model_rates
 from lbn_sim.model import LBNModel
 
 
@@ -60,3 +60,13 @@ def test_sample_rate_scales_households_and_weights(toy_cfg: Callable[..., Config
     )
     assert big.households.n > 2 * small.households.n
     np.testing.assert_allclose(small.baseline.agg.people, big.baseline.agg.people, rtol=1e-5)
+
+
+def test_benefit_level_scales_out_of_work_income_only() -> None:
+    employed = np.array([True, False, False, True])
+    band = np.array([1, 1, 3, 0], dtype=np.int8)  # the last but one is retired
+    skills = np.full(4, 0.5, dtype=np.float32)
+    full = base_income(employed, band, skills)
+    cut = base_income(employed, band, skills, benefit=0.8)
+    np.testing.assert_allclose(cut, full * np.array([1.0, 0.8, 1.0, 1.0]), rtol=1e-6)
+    np.testing.assert_allclose(full[1], 0.6, rtol=1e-6)

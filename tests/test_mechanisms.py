@@ -149,15 +149,21 @@ def test_out_migration() -> None:
 
 
 def test_resilience() -> None:
-    on, no = run("base_case"), run("base_case", off("resilience"))
+    """The 2033 recession widens the left-behind wards' employment gap more with resilience on.
+
+    Under worst case, where cuts leave the left-behind wards least resilient; averaged over
+    three seeds, as one year's jump is small (about 0.01) beside its noise.
+    """
+    seeds = [f"seed={s}" for s in range(3)]
 
     def jump(result: RunResult) -> float:
         return gap(result, "employment_deprivation", 2033) - gap(
             result, "employment_deprivation", 2032
         )
 
-    # The 2033 recession hits the less resilient left-behind wards harder.
-    assert jump(on) > jump(no)
+    on = sum(jump(run("worst_case", s)) for s in seeds) / 3
+    no = sum(jump(run("worst_case", s, off("resilience"))) for s in seeds) / 3
+    assert on > no
 
 
 def test_allocation_mechanisms_with_equal_budgets() -> None:

@@ -88,6 +88,14 @@ def test_allocation_label_alone_changes_nothing(toy_cfg: Callable[..., Config]) 
 def test_a_tiny_devolved_pot_changes_outcomes_only_a_little(
     toy_cfg: Callable[..., Config],
 ) -> None:
+    """A tenth of a penny per head of devolved money must not switch on local power (or any
+    other effect) for a ward's whole budget.
+
+    Compared over the policy's first six years: later, a single household whose situation
+    sits on a threshold can flip, and the run then drifts the way a different seed would
+    (in this toy, first in 2032, by about 1 point by 2050, against a seed-to-seed spread of
+    0.8), which says nothing about the pot.
+    """
     levers = [
         "scenario.levers.allocation=devolved",
         "scenario.levers.devolution_share=0",
@@ -104,12 +112,14 @@ def test_a_tiny_devolved_pot_changes_outcomes_only_a_little(
     ]
     none = simulate(toy_cfg(*levers, "scenario.levers.programme_per_head=0")).groups
     tiny = simulate(toy_cfg(*levers, "scenario.levers.programme_per_head=0.001")).groups
-    end = none["year"].max()
+    start = toy_cfg().policy_start
 
-    def lb(df: pd.DataFrame) -> float:
-        return float(df[(df["group"] == "left_behind") & (df["year"] == end)]["imd_like"].iloc[0])
+    def lb(df: pd.DataFrame) -> pd.Series:
+        keep = (df["group"] == "left_behind") & df["year"].between(start, start + 5)
+        return df[keep].set_index("year")["imd_like"]
 
-    assert abs(lb(tiny) - lb(none)) < 0.2
+    assert len(lb(none)) == 6
+    assert (lb(tiny) - lb(none)).abs().max() < 0.05
 
 
 def test_growth_moves_employment(toy_cfg: Callable[..., Config]) -> None:
@@ -122,6 +132,23 @@ def test_growth_moves_employment(toy_cfg: Callable[..., Config]) -> None:
         return float(row["employment_deprivation"].iloc[0])
 
     assert eng(slow) > eng(fast) + 0.01
+
+
+def test_benefits_falling_behind_the_poverty_line_raise_income_deprivation(
+    toy_cfg: Callable[..., Config],
+) -> None:
+    """Out-of-work incomes scale with the benefit level; more households fall below the line."""
+    held = simulate(toy_cfg("scenario.levers.benefit_uprating=0")).groups
+    cut = simulate(toy_cfg("scenario.levers.benefit_uprating=-0.03")).groups
+    end = held["year"].max()
+
+    def eng(df: pd.DataFrame, year: int) -> float:
+        row = df[(df["group"] == "england") & (df["year"] == year)]
+        return float(row["income_deprivation"].iloc[0])
+
+    start = toy_cfg().policy_start - 1
+    assert eng(cut, start) == eng(held, start)  # the shared history
+    assert eng(cut, end) > eng(held, end) + 0.01
 
 
 @pytest.mark.slow

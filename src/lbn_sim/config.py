@@ -80,6 +80,10 @@ class PolicyLevers:
     connectivity_per_head: float = 0.0
     # Extra employment support and local jobs programmes, deprived wards (GBP/resident/yr).
     jobs_per_head: float = 0.0
+    # Working-age benefits: change per year of their value relative to the poverty line, which
+    # moves with earnings (fraction/yr). 0 keeps pace; a cash freeze while prices and
+    # earnings grow is about -0.03.
+    benefit_uprating: float = 0.0
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -114,6 +118,11 @@ class PolicyLevers:
             raise ConfigError(
                 f"{owner}.la_deprivation_gradient must be in [-0.2, 0.2] per year, "
                 f"got {self.la_deprivation_gradient!r}"
+            )
+        if not -0.2 <= self.benefit_uprating <= 0.2:
+            raise ConfigError(
+                f"{owner}.benefit_uprating must be in [-0.2, 0.2] per year, "
+                f"got {self.benefit_uprating!r}"
             )
         if not -0.2 <= self.la_real_growth <= 0.2:
             raise ConfigError(
@@ -160,18 +169,23 @@ class ScenarioConfig:
 class HistoryConfig:
     """The regime all futures share from ``start_year`` to ``policy_start``.
 
-    Defaults reflect 2019 to 2025: continued LA funding gradient, competitive
-    pots (Levelling Up Fund, Towns Fund), a cost-of-living shock and the 2020
-    recession.
+    Defaults reflect 2019 to 2025: continued LA funding gradient; competitive,
+    two-year pots (Levelling Up Fund, Towns Fund, UK Shared Prosperity Fund:
+    together about GBP 1.5bn a year in England, GBP 25 per resident); working-age
+    benefits uprated with prices, a little behind earnings (-0.5% a year against
+    the poverty line); stagnant real wages; the 2020 recession and the 2022
+    price shock. The model's response is calibrated on 2015-2019 under that
+    period's regime (``scripts/calibrate_history.py``).
     """
 
     levers: PolicyLevers = field(
         default_factory=lambda: PolicyLevers(
             la_real_growth=-0.005,
             la_deprivation_gradient=-0.006,
-            programme_per_head=8.0,
+            programme_per_head=25.0,
             allocation="competitive",
             award_years=2,
+            benefit_uprating=-0.005,
         )
     )
     macro: MacroConditions = field(

@@ -79,6 +79,8 @@ class YearInputs:
         recession: severity of a recession starting this year (0: none).
         investment_ratio: float64 ``[n_wards]``, private investment per resident
             relative to the start year (local labour demand follows it).
+        benefit_level: value of working-age benefits relative to the poverty line,
+            as a multiple of the start year's (1: kept pace since the start).
     """
 
     year: int
@@ -89,6 +91,7 @@ class YearInputs:
     cost_of_living: float
     recession: float
     investment_ratio: F64
+    benefit_level: float
 
 
 def access(quality: F64, params: CoreParams) -> F64:
@@ -175,6 +178,8 @@ class Conditions:
         stress_base: the level stress relaxes to for a household in work and above
             the poverty line (prices and debt advice included).
         stress_deprived: extra stress target of an income-deprived household.
+        benefit: value of working-age benefits relative to the start year's (poverty-line
+            terms): out-of-work incomes are scaled by it.
         d_health: this year's change of the ward's lagged health effect.
         d_participation: this year's change of the ward's lagged participation effect.
         d_skill: change of working-age skills through adult education, or None
@@ -196,6 +201,7 @@ class Conditions:
     shock: F32 | None
     stress_base: F32
     stress_deprived: float
+    benefit: float
     d_health: F32
     d_participation: F32
     d_skill: F32 | None
@@ -349,6 +355,7 @@ def ward_year(
         shock=None if shock is None else shock.astype(f32),
         stress_base=(0.1 + 0.3 * col - advice).astype(f32),
         stress_deprived=0.45 + col,
+        benefit=inputs.benefit_level,
         d_health=(health_effect - wards.health_effect).astype(f32),
         d_participation=(part_effect - wards.participation_effect).astype(f32),
         d_skill=d_skill,
@@ -429,7 +436,7 @@ def household_year(
         rows, dissolved = _household_block(
             take_block(hh, s, e), block, counts[w0:w1], w0, cond, params, rng
         )
-        terms = sum_terms(block)
+        terms = sum_terms(block, cond.benefit)
         sums[:, w0:w1] = segment_sums(terms, seg.starts[w0 : w1 + 1] - s)
         leaving.append(rows + s)
         formed.append(dissolved)
@@ -445,7 +452,7 @@ def household_year(
     for i in range(0, rows.shape[0], BLOCK_HOUSEHOLDS):
         chunk = slice(i, i + BLOCK_HOUSEHOLDS)
         new = _place_new_households(out, rows[chunk], dissolved[chunk], cond, rng)
-        change = sum_terms(new).astype(np.float64) - before[:, chunk]
+        change = sum_terms(new, cond.benefit).astype(np.float64) - before[:, chunk]
         starts = np.searchsorted(new.ward, np.arange(n_wards + 1, dtype=new.ward.dtype))
         sums += segment_sums(change, starts)
     return out, sums
@@ -496,7 +503,7 @@ def _household_block(
     employed = (hh.employed & (u >= p_lose)) | (~hh.employed & working_age & (u < p_find))
 
     # 4. Financial stress: relaxes towards a level set by income, work, prices and advice.
-    deprived = hh.income_factor * base_income(employed, band, hh.skills) < 1.0
+    deprived = hh.income_factor * base_income(employed, band, hh.skills, cond.benefit) < 1.0
     target = in_ward(cond.stress_base)
     target += f32(cond.stress_deprived) * deprived
     target += f32(0.1) * (working_age & ~employed)

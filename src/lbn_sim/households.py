@@ -184,18 +184,25 @@ def take_block(hh: Households, start: int, end: int) -> Households:
     return Households(**{f.name: getattr(hh, f.name)[start:end] for f in fields(hh)})
 
 
-def base_income(employed: NDArray[np.bool_], band: NDArray[np.int8], skills: F32) -> F32:
+def base_income(
+    employed: NDArray[np.bool_], band: NDArray[np.int8], skills: F32, benefit: float = 1.0
+) -> F32:
     """Base household income relative to the poverty line, shape ``[n]`` (dimensionless).
 
     In work: ``0.9 + 1.2 * skills``; retired: 1.1 (state pension and savings);
-    working age out of work: 0.6 (benefits).
+    working age out of work: ``0.6 * benefit`` (benefits; ``benefit`` is their value
+    relative to the start year's, against the poverty line).
     """
     # Selection by multiplying with the masks (exact: one term is zero), many times faster
     # than np.where on a random mask.
     working = np.float32(EMPLOYED_SKILL_PREMIUM) * skills
     working += np.float32(EMPLOYED_BASE)
     working *= employed
-    out_of_work = OUT_OF_WORK_INCOME.take(band)
+    table = OUT_OF_WORK_INCOME
+    if benefit != 1.0:
+        table = table.copy()
+        table[:RETIRED_BAND] *= np.float32(benefit)
+    out_of_work = table.take(band)
     out_of_work *= ~employed
     working += out_of_work
     return working
@@ -342,13 +349,14 @@ def synthesise(wards: pd.DataFrame, cfg: HouseholdConfig, rng: np.random.Generat
     )
 
 
-def income_deprived(hh: Households) -> NDArray[np.bool_]:
+def income_deprived(hh: Households, benefit: float = 1.0) -> NDArray[np.bool_]:
     """Households whose income is below the poverty line, shape ``[n]``.
 
     Incomes are relative to the poverty line, which is uprated with earnings,
-    so the test is ``income_factor * base_income < 1``.
+    so the test is ``income_factor * base_income < 1``; ``benefit`` is the value
+    of working-age benefits relative to the start year's (see :func:`base_income`).
     """
-    return hh.income_factor * base_income(hh.employed, hh.band, hh.skills) < 1.0
+    return hh.income_factor * base_income(hh.employed, hh.band, hh.skills, benefit) < 1.0
 
 
 def solve_income_shift(

@@ -155,6 +155,8 @@ class LBNModel(mesa.Model):
         self.programmes = Programmes(self.n_wards)
         self.national_population = float(pop0.sum())
         self.growth_index = 1.0
+        #: Value of working-age benefits against the poverty line, relative to the start year.
+        self.benefit_level = 1.0
         self.ledger.record(
             cfg.start_year,
             "opening_reserves",
@@ -251,6 +253,9 @@ class LBNModel(mesa.Model):
             population=people,
         )
         ledger.record(year, INVESTORS, self.codes, "jobs", "private", private)
+        # Working-age benefits against the poverty line (transfers to households, outside the
+        # place-based funding flows the ledger follows).
+        self.benefit_level *= 1.0 + levers.benefit_uprating
         public = la_pence + sum(paid.values(), np.zeros(self.n_wards, dtype=np.int64))
         ledger.record(year, self.codes, DELIVERED, "services", "delivery", public + charity)
         ledger.record(year, self.codes, DELIVERED, "jobs", "private", private)
@@ -275,6 +280,7 @@ class LBNModel(mesa.Model):
             cost_of_living=macro.cost_of_living_pressure,
             recession=macro.recession_severity if year in macro.recession_years else 0.0,
             investment_ratio=investment_ratio,
+            benefit_level=self.benefit_level,
         )
         self.households, self.wards = advance(
             self.households, self.wards, inputs, self.params, self.baseline, self.year_rng(year, 0)

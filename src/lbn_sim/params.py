@@ -18,9 +18,9 @@ class CoreParams:
     job_loss: float = 0.06
     network_effect: float = 0.4
     connectivity_weight: float = 0.5
-    move_rate: float = 0.03
+    move_rate: float = 0.05
     move_push: float = 2.0
-    newcomer_selectivity: float = 0.05
+    newcomer_selectivity: float = 0.10
     school_effect: float = 0.8
     adult_education_effect: float = 0.06
     health_service_effect: float = 0.6

@@ -123,12 +123,16 @@ SUM_ROWS = (
 )
 
 
-def sum_terms(hh: Households) -> NDArray[np.float32]:
-    """Each household's terms of the ward sums, float32 ``[len(SUM_ROWS), n]`` (see SUM_ROWS)."""
+def sum_terms(hh: Households, benefit: float = 1.0) -> NDArray[np.float32]:
+    """Each household's terms of the ward sums, float32 ``[len(SUM_ROWS), n]`` (see SUM_ROWS).
+
+    ``benefit``: value of working-age benefits relative to the start year's (it
+    decides who is below the poverty line).
+    """
     terms = np.empty((len(SUM_ROWS), hh.n), dtype=np.float32)
     people_w = np.multiply(hh.weight, hh.size, out=terms[0])
     working_age = hh.band != RETIRED_BAND
-    np.multiply(people_w, income_deprived(hh), out=terms[1])
+    np.multiply(people_w, income_deprived(hh, benefit), out=terms[1])
     np.multiply(hh.weight, working_age, out=terms[2])
     np.multiply(hh.weight, working_age & ~hh.employed, out=terms[3])
     np.multiply(people_w, hh.skills, out=terms[4])
