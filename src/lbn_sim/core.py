@@ -13,7 +13,7 @@ aggregates), and no household history is kept.
 
 Draws per household-year: two float32 uniforms (employment; demography and
 moving: together one 64-bit output of the generator), plus, for each household
-that is replaced (a newcomer or a newly formed household, about 5% of
+that is replaced (a newcomer or a newly formed household, about 7% of
 households a year), two beta draws (skills, health), a normal (income) and up
 to three uniforms (age band of a newcomer, employment unless retired, size).
 Every household's uniforms are drawn (block by block) before any new
