@@ -68,3 +68,31 @@ def test_advance_is_pure(toy_cfg: Callable[..., Config]) -> None:
     np.testing.assert_array_equal(wards.quality, quality)
     # No money: services decay.
     assert (w1.quality.mean(axis=1) < quality.mean(axis=1)).all()
+
+
+def test_out_migration_push_ignores_sampling_error(toy_cfg: Callable[..., Config]) -> None:
+    """At the start, a ward is pushed by its published employment shortfall, not by how far
+    its small sample happens to fall short: wards at or above England's published rate are
+    not pushed whatever their sample says."""
+    from lbn_sim.core import YearInputs, ward_year
+
+    model = LBNModel(toy_cfg(), generate_wards(n_wards=120, seed=0))
+    base = model.baseline
+    inputs = YearInputs(
+        year=2020,
+        spend=base.spend,
+        invest=np.zeros_like(base.spend),
+        capacity_support=np.zeros(model.n_wards),
+        community_funded=np.zeros(model.n_wards, dtype=bool),
+        cost_of_living=0.0,
+        recession=0.0,
+        investment_ratio=np.ones(model.n_wards),
+        benefit_level=1.0,
+    )
+    _, cond = ward_year(model.wards, inputs, model.params, base)
+    published = 1.0 - base.rates["employment_deprivation"]
+    sampled = 1.0 - base.agg.employment_deprivation
+    unpushed = published >= base.england_employment
+    assert (unpushed & (sampled < base.england_employment - 0.01)).any()  # the case arises
+    np.testing.assert_allclose(cond.move[unpushed], model.params.move_rate, rtol=1e-6)
+    assert (cond.move[~unpushed] > model.params.move_rate).all()

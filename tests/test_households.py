@@ -70,3 +70,15 @@ def test_benefit_level_scales_out_of_work_income_only() -> None:
     cut = base_income(employed, band, skills, benefit=0.8)
     np.testing.assert_allclose(cut, full * np.array([1.0, 0.8, 1.0, 1.0]), rtol=1e-6)
     np.testing.assert_allclose(full[1], 0.6, rtol=1e-6)
+
+
+def test_no_household_starts_on_the_poverty_line(model: LBNModel) -> None:
+    """The income solve ends mid-step: the smallest change must not tip a household under.
+
+    Ending on the step's edge left one household per ward within 1e-8 of the line (300 of
+    them here); mid-step the nearest is about 1e-6 away (float32 incomes).
+    """
+    hh = model.households
+    for employed in (np.ones(hh.n, np.bool_), np.zeros(hh.n, np.bool_)):
+        income = hh.income_factor.astype(np.float64) * base_income(employed, hh.band, hh.skills)
+        assert np.abs(np.log(income)).min() > 5e-7

@@ -174,8 +174,8 @@ class HistoryConfig:
     together about GBP 1.5bn a year in England, GBP 25 per resident); working-age
     benefits uprated with prices, a little behind earnings (-0.5% a year against
     the poverty line); stagnant real wages; the 2020 recession and the 2022
-    price shock. The model's response is calibrated on 2015-2019 under that
-    period's regime (``scripts/calibrate_history.py``).
+    price shock. ``scripts/calibrate_history.py`` compares the model under the
+    2015-2019 regime with the drift observed from IMD 2015 to IMD 2019.
     """
 
     levers: PolicyLevers = field(
