@@ -9,10 +9,27 @@ import numpy as np
 import pytest
 
 from lbn_sim.config import Config
-from lbn_sim.core import advance
+from lbn_sim.core import YearInputs, advance, ward_year
 from lbn_sim.data.synthetic import generate_wards
 from lbn_sim.indicators import RATE_INDICATORS
 from lbn_sim.model import LBNModel
+
+
+def quiet_year(year: int, spend: np.ndarray) -> YearInputs:
+    """A year's inputs with running money ``spend`` ``[n_services, n_wards]`` and nothing else:
+    no investment or support, no shocks, start-year labour demand and benefits."""
+    n_wards = spend.shape[1]
+    return YearInputs(
+        year=year,
+        spend=spend,
+        invest=np.zeros_like(spend),
+        capacity_support=np.zeros(n_wards),
+        community_funded=np.zeros(n_wards, dtype=bool),
+        cost_of_living=0.0,
+        recession=0.0,
+        investment_ratio=np.ones(n_wards),
+        benefit_level=1.0,
+    )
 
 
 @pytest.mark.slow
@@ -47,19 +64,7 @@ def test_advance_is_pure(toy_cfg: Callable[..., Config]) -> None:
     hh, wards = model.households, model.wards
     before = {f.name: getattr(hh, f.name).copy() for f in dataclasses.fields(hh)}
     quality = wards.quality.copy()
-    from lbn_sim.core import YearInputs
-
-    inputs = YearInputs(
-        year=2021,
-        spend=np.zeros_like(quality),
-        invest=np.zeros_like(quality),
-        capacity_support=np.zeros(model.n_wards),
-        community_funded=np.zeros(model.n_wards, dtype=bool),
-        cost_of_living=0.0,
-        recession=0.0,
-        investment_ratio=np.ones(model.n_wards),
-        benefit_level=1.0,
-    )
+    inputs = quiet_year(2021, np.zeros_like(quality))
     out1, w1 = advance(hh, wards, inputs, model.params, model.baseline, np.random.default_rng(5))
     out2, _ = advance(hh, wards, inputs, model.params, model.baseline, np.random.default_rng(5))
     for name, arr in before.items():
@@ -74,22 +79,9 @@ def test_out_migration_push_ignores_sampling_error(toy_cfg: Callable[..., Config
     """At the start, a ward is pushed by its published employment shortfall, not by how far
     its small sample happens to fall short: wards at or above England's published rate are
     not pushed whatever their sample says."""
-    from lbn_sim.core import YearInputs, ward_year
-
     model = LBNModel(toy_cfg(), generate_wards(n_wards=120, seed=0))
     base = model.baseline
-    inputs = YearInputs(
-        year=2020,
-        spend=base.spend,
-        invest=np.zeros_like(base.spend),
-        capacity_support=np.zeros(model.n_wards),
-        community_funded=np.zeros(model.n_wards, dtype=bool),
-        cost_of_living=0.0,
-        recession=0.0,
-        investment_ratio=np.ones(model.n_wards),
-        benefit_level=1.0,
-    )
-    _, cond = ward_year(model.wards, inputs, model.params, base)
+    _, cond = ward_year(model.wards, quiet_year(2020, base.spend), model.params, base)
     published = 1.0 - base.rates["employment_deprivation"]
     sampled = 1.0 - base.agg.employment_deprivation
     unpushed = published >= base.england_employment
