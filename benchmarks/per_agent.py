@@ -79,7 +79,9 @@ class Household(mesa.Agent):
         """Income relative to the poverty line before the household's own factor."""
         if self.employed:
             return EMPLOYED_BASE + EMPLOYED_SKILL_PREMIUM * self.skills
-        return PENSION_BASE if self.band == RETIRED_BAND else BENEFIT_BASE
+        if self.band == RETIRED_BAND:
+            return PENSION_BASE
+        return BENEFIT_BASE * self.model.benefit
 
     def step(self) -> None:
         """One year of this household's life."""
@@ -188,6 +190,8 @@ class PerAgentModel(mesa.Model):
         self.move_rate = params.move_rate
         self.out_migration = sw.out_migration
         self.education_skills = sw.education_skills
+        #: Working-age benefits against the poverty line (set each year from the inputs).
+        self.benefit = 1.0
         columns = [
             getattr(households, name).tolist()
             for name in (
@@ -235,9 +239,15 @@ class PerAgentModel(mesa.Model):
         self.d_participation = (stocks.participation_effect - before.participation_effect).tolist()
         adult = Service.ADULT_EDUCATION
         self.d_skill = (p.adult_education_effect * (q[adult] - q0[adult])).tolist()
+        self.benefit = inputs.benefit_level
         agg = before.agg
         e_ward = 1.0 - agg.employment_deprivation
-        push = np.maximum(base.england_employment - e_ward, 0.0) / base.england_employment
+        e_push = 1.0 - (
+            base.rates["employment_deprivation"]
+            + agg.employment_deprivation
+            - base.agg.employment_deprivation
+        )
+        push = np.maximum(base.england_employment - e_push, 0.0) / base.england_employment
         self.push_factor = (1.0 + p.move_push * push).tolist()
         sel = p.newcomer_selectivity * push if sw.out_migration else np.zeros(self.n_wards)
         school = q[Service.SCHOOLS] - q0[Service.SCHOOLS]
