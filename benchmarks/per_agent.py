@@ -242,12 +242,7 @@ class PerAgentModel(mesa.Model):
         self.benefit = inputs.benefit_level
         agg = before.agg
         e_ward = 1.0 - agg.employment_deprivation
-        e_push = 1.0 - (
-            base.rates["employment_deprivation"]
-            + agg.employment_deprivation
-            - base.agg.employment_deprivation
-        )
-        push = np.maximum(base.england_employment - e_push, 0.0) / base.england_employment
+        push = np.maximum(base.england_employment - e_ward, 0.0) / base.england_employment
         self.push_factor = (1.0 + p.move_push * push).tolist()
         sel = p.newcomer_selectivity * push if sw.out_migration else np.zeros(self.n_wards)
         school = q[Service.SCHOOLS] - q0[Service.SCHOOLS]

@@ -143,16 +143,17 @@ def observed(data_dir: str | None) -> dict[str, float]:
         .sum()
     )
     w = wards.set_index("ward_code").join(
-        pd.DataFrame({"r15": sums["a"] / sums["pop"], "r19": sums["b"] / sums["pop"]}),
+        pd.DataFrame({"w15": sums["a"] / sums["pop"], "w19": sums["b"] / sums["pop"]}),
         how="inner",
     )
     pop = w["population"].to_numpy(np.float64)
     lb = w["left_behind"].to_numpy(bool)
     cut = int(np.floor(LEFT_BEHIND_SHARE * len(w)))
     cni_top = rank_desc(w["cni_score"].to_numpy(np.float64)) <= cut
-    top15 = rank_desc(w["r15"].to_numpy(np.float64)) <= cut
-    top19 = rank_desc(w["r19"].to_numpy(np.float64)) <= cut
-    s15, s19 = w["r15"].to_numpy(np.float64), w["r19"].to_numpy(np.float64)
+    top15 = rank_desc(w["w15"].to_numpy(np.float64)) <= cut
+    top19 = rank_desc(w["w19"].to_numpy(np.float64)) <= cut
+    # Ward scores of both editions on the 2015 rank-to-score curve.
+    s15, s19 = w["w15"].to_numpy(np.float64), w["w19"].to_numpy(np.float64)
 
     def change(a: F64, b: F64, group: NDArray[np.bool_]) -> float:
         return ratio(b, pop, group) - ratio(a, pop, group)

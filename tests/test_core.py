@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lbn_sim.config import Config
-from lbn_sim.core import YearInputs, advance, ward_year
+from lbn_sim.core import YearInputs, advance
 from lbn_sim.data.synthetic import generate_wards
 from lbn_sim.indicators import RATE_INDICATORS
 from lbn_sim.model import LBNModel
@@ -73,18 +73,3 @@ def test_advance_is_pure(toy_cfg: Callable[..., Config]) -> None:
     np.testing.assert_array_equal(wards.quality, quality)
     # No money: services decay.
     assert (w1.quality.mean(axis=1) < quality.mean(axis=1)).all()
-
-
-def test_out_migration_push_ignores_sampling_error(toy_cfg: Callable[..., Config]) -> None:
-    """At the start, a ward is pushed by its published employment shortfall, not by how far
-    its small sample happens to fall short: wards at or above England's published rate are
-    not pushed whatever their sample says."""
-    model = LBNModel(toy_cfg(), generate_wards(n_wards=120, seed=0))
-    base = model.baseline
-    _, cond = ward_year(model.wards, quiet_year(2020, base.spend), model.params, base)
-    published = 1.0 - base.rates["employment_deprivation"]
-    sampled = 1.0 - base.agg.employment_deprivation
-    unpushed = published >= base.england_employment
-    assert (unpushed & (sampled < base.england_employment - 0.01)).any()  # the case arises
-    np.testing.assert_allclose(cond.move[unpushed], model.params.move_rate, rtol=1e-6)
-    assert (cond.move[~unpushed] > model.params.move_rate).all()

@@ -9,7 +9,7 @@ import pytest
 
 from lbn_sim.config import Config
 from lbn_sim.data.synthetic import generate_wards
-from lbn_sim.households import base_income, model_rates
+from lbn_sim.households import base_income, model_rates, solve_income_shift
 from lbn_sim.model import LBNModel
 
 
@@ -82,3 +82,32 @@ def test_no_household_starts_on_the_poverty_line(model: LBNModel) -> None:
     for employed in (np.ones(hh.n, np.bool_), np.zeros(hh.n, np.bool_)):
         income = hh.income_factor.astype(np.float64) * base_income(employed, hh.band, hh.skills)
         assert np.abs(np.log(income)).min() > 5e-7
+
+
+def test_income_solve_hits_the_nearest_step_off_the_line() -> None:
+    """Wards of 20 equal households, targets from below one household's share to a half:
+    the share lands within half a household of the target, and no household sits on the
+    line, even where the target is under one household's share."""
+    rng = np.random.default_rng(0)
+    n_wards, per = 50, 20
+    n = n_wards * per
+    ward = np.repeat(np.arange(n_wards), per).astype(np.int32)
+    employed = rng.random(n) < 0.7
+    band = rng.integers(0, 4, n).astype(np.int8)
+    skills = rng.random(n).astype(np.float32)
+    factor = np.exp(rng.normal(0.0, 0.45, n)).astype(np.float32)
+    target = np.linspace(0.005, 0.5, n_wards)
+    shift = solve_income_shift(
+        ward,
+        np.ones(n, np.float32),
+        np.full(n, 2, np.int8),
+        employed,
+        band,
+        skills,
+        factor,
+        target,
+    )
+    log_income = np.log(factor * base_income(employed, band, skills)) + shift[ward]
+    assert np.abs(log_income).min() > 1e-4
+    share = np.bincount(ward, weights=log_income < 0) / per
+    assert np.abs(share - target).max() <= 0.5 / per + 1e-9

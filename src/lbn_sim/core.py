@@ -341,15 +341,7 @@ def ward_year(
     # often in work (selective migration); new young households carry the skills their ward's
     # schools gave them, relative to the start (the long lag of education).
     e_ward = 1.0 - wards.agg.employment_deprivation
-    # The push reads the published rate plus the simulated change since the start, not the
-    # sampled rate itself: a ward's sample deviates from its published rate by sampling
-    # error, and through the max() that error would push (on average) where nothing does.
-    e_push = 1.0 - (
-        baseline.rates["employment_deprivation"]
-        + wards.agg.employment_deprivation
-        - baseline.agg.employment_deprivation
-    )
-    push = np.maximum(baseline.england_employment - e_push, 0.0) / baseline.england_employment
+    push = np.maximum(baseline.england_employment - e_ward, 0.0) / baseline.england_employment
     move = np.full(n_wards, params.move_rate)
     sel = np.zeros(n_wards)
     if sw.out_migration:

@@ -359,6 +359,45 @@ def income_deprived(hh: Households, benefit: float = 1.0) -> NDArray[np.bool_]:
     return hh.income_factor * base_income(hh.employed, hh.band, hh.skills, benefit) < 1.0
 
 
+#: Distance (log income) from the line of a step with no household beyond it.
+_OPEN_STEP = 0.05
+
+
+def _middle_of_step(
+    lo: NDArray[np.float64],
+    hi: NDArray[np.float64],
+    crit: NDArray[np.float64],
+    people_w: NDArray[np.float32],
+    starts: NDArray[np.int64],
+    target: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """The middle of the step (of the share as a function of the shift) nearer the target.
+
+    ``lo``/``hi`` ``[k]``: the bisection's bracket (share above the target at ``lo``, at or
+    below it at ``hi``); ``crit`` ``[m]``: the shift at which each row leaves poverty
+    (below the line iff ``shift < crit``); ``people_w`` ``[m]`` its weight (rows of no
+    weight do not count); ``starts`` ``[k + 1]`` the wards' rows; ``target`` ``[k]``.
+    The step below is ``(prev, lo]``, the step above ``[hi, nxt)``; a step with no
+    household beyond it is given width ``2 * _OPEN_STEP``.
+    """
+    counts = np.diff(starts)
+    people = np.maximum(segment_sums(people_w, starts), 1e-12)
+    weighted = people_w > 0
+    rep_lo, rep_hi = np.repeat(lo, counts), np.repeat(hi, counts)
+    share_lo = segment_sums(people_w * (rep_lo < crit), starts) / people
+    share_hi = segment_sums(people_w * (rep_hi < crit), starts) / people
+    has = counts > 0
+    first = starts[:-1][has]
+    nxt = np.full(lo.shape[0], np.inf)
+    prev = np.full(lo.shape[0], -np.inf)
+    nxt[has] = np.minimum.reduceat(np.where(weighted & (crit > rep_hi), crit, np.inf), first)
+    prev[has] = np.maximum.reduceat(np.where(weighted & (crit <= rep_lo), crit, -np.inf), first)
+    upper = np.where(np.isfinite(nxt), 0.5 * (hi + nxt), hi + _OPEN_STEP)
+    lower = np.where(np.isfinite(prev), 0.5 * (prev + lo), lo - _OPEN_STEP)
+    below_nearer = np.abs(share_lo - target) < np.abs(share_hi - target)
+    return np.where(below_nearer, lower, upper)
+
+
 def solve_income_shift(
     ward: NDArray[np.int32],
     weight: F32,
@@ -376,11 +415,12 @@ def solve_income_shift(
     ``income_factor * exp(d) * base_income < 1`` equals ``target`` (a share).
     The share falls as ``d`` rises, so bisection converges for every ward at once.
 
-    The share is a step function of ``d``: bisection ends on a step, with one
-    household exactly on the poverty line, where the smallest change would tip
-    it under. The shift returned is the middle of the step instead (halfway to
-    the next household's line), so no household starts on the line; in a
-    sampled ward of 200 households one such household is 0.5% of its residents.
+    The share is a step function of ``d``: bisection ends on the edge between
+    two steps, with one household exactly on the poverty line, where the
+    smallest change would tip it over. The shift returned is the middle of
+    whichever of the two steps has the share nearer the target (see
+    :func:`_middle_of_step`), so no household starts on the line; in a sampled
+    ward of 200 households one such household is 0.5% of its residents.
     """
     n_wards = target.shape[0]
     seg = ward_segments(ward, n_wards)
@@ -416,14 +456,7 @@ def solve_income_shift(
             too_many = share > target[w0:w1]
             lo = np.where(too_many, mid, lo)
             hi = np.where(too_many, hi, mid)
-        # From the edge of the step to its middle: halfway to the next household's line.
-        edge = hi
-        crit = -log_income
-        above = np.where(crit > np.repeat(edge, counts), crit, np.inf)
-        nxt = np.full(w1 - w0, np.inf)
-        has = counts > 0
-        nxt[has] = np.minimum.reduceat(above, starts[:-1][has])
-        shift[w0:w1] = np.where(np.isfinite(nxt), 0.5 * (edge + nxt), edge)
+        shift[w0:w1] = _middle_of_step(lo, hi, -log_income, people_w, starts, target[w0:w1])
     return shift
 
 

@@ -116,7 +116,7 @@ class LBNModel(mesa.Model):
                 *np.percentile(np.stack([rates[d] for d in IMD_DOMAINS]), [1, 99], axis=1)
             ),
             england_employment=float(
-                1.0 - np.average(rates["employment_deprivation"], weights=agg0.people)
+                1.0 - np.average(agg0.employment_deprivation, weights=agg0.people)
             ),
         )
         zeros = np.zeros(self.n_wards)
