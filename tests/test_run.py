@@ -14,6 +14,15 @@ import pytest
 from lbn_sim.config import Config
 from lbn_sim.runner import simulate, write
 
+#: Levers that pay money to deprived wards outside the national programme (GBP per head).
+TARGETED_PER_HEAD = (
+    "capacity_building_per_head",
+    "education_per_head",
+    "health_per_head",
+    "connectivity_per_head",
+    "jobs_per_head",
+)
+
 
 def _digest(cfg: Config, tmp: Path) -> dict[str, str]:
     result = simulate(cfg)
@@ -69,17 +78,7 @@ def test_a_constant_that_is_not_used_changes_nothing(toy_cfg: Callable[..., Conf
 def test_allocation_label_alone_changes_nothing(toy_cfg: Callable[..., Config]) -> None:
     # With every pot at zero, competitive and formula allocation differ only in their draws,
     # which come from their own stream: the households' random numbers must not move.
-    zero = [
-        f"scenario.levers.{k}=0"
-        for k in (
-            "programme_per_head",
-            "capacity_building_per_head",
-            "education_per_head",
-            "health_per_head",
-            "connectivity_per_head",
-            "jobs_per_head",
-        )
-    ]
+    zero = [f"scenario.levers.{k}=0" for k in ("programme_per_head", *TARGETED_PER_HEAD)]
     a = simulate(toy_cfg(*zero, "scenario.levers.allocation=competitive")).groups
     b = simulate(toy_cfg(*zero, "scenario.levers.allocation=formula")).groups
     pd.testing.assert_frame_equal(a, b)
@@ -99,16 +98,7 @@ def test_a_tiny_devolved_pot_changes_outcomes_only_a_little(
     levers = [
         "scenario.levers.allocation=devolved",
         "scenario.levers.devolution_share=0",
-        *(
-            f"scenario.levers.{k}=0"
-            for k in (
-                "capacity_building_per_head",
-                "education_per_head",
-                "health_per_head",
-                "connectivity_per_head",
-                "jobs_per_head",
-            )
-        ),
+        *(f"scenario.levers.{k}=0" for k in TARGETED_PER_HEAD),
     ]
     none = simulate(toy_cfg(*levers, "scenario.levers.programme_per_head=0")).groups
     tiny = simulate(toy_cfg(*levers, "scenario.levers.programme_per_head=0.001")).groups

@@ -308,12 +308,7 @@ def gap_figure(
     Returns:
         The figure holding the axes.
     """
-    _require(group_gap_bands, [*_BAND_KEYS, "measure", "reference"], "gap_figure")
-    table = group_gap_bands[
-        (group_gap_bands["measure"] == measure) & (group_gap_bands["reference"] == reference)
-    ]
-    if table.empty:
-        raise ValueError(f"gap_figure: no rows for measure {measure!r}, reference {reference!r}")
+    table = _band_rows(group_gap_bands, "gap_figure", measure=measure, reference=reference)
     fig, ax, small, fontsize = _futures_axes(ax, table, policy_start)
     label, unit = measure_label(measure), measure_unit(measure).split(",")[0]
     ref = GROUP_LABELS.get(reference, reference)
@@ -331,6 +326,19 @@ def gap_figure(
         handles = _future_handles(scenarios, bool((table["year"] < policy_start).any()))
         fig.legend(handles=handles, loc="outside lower center", ncol=5, fontsize=8, frameon=False)
     return fig
+
+
+def _band_rows(bands: pd.DataFrame, caller: str, **match: str) -> pd.DataFrame:
+    """Rows of a bands table whose columns equal ``match``; a ValueError naming them if none."""
+    _require(bands, [*_BAND_KEYS, *match], caller)
+    keep = np.ones(len(bands), dtype=bool)
+    for column, value in match.items():
+        keep &= (bands[column] == value).to_numpy()
+    table = bands[keep]
+    if table.empty:
+        wanted = ", ".join(f"{k} {v!r}" for k, v in match.items())
+        raise ValueError(f"{caller}: no rows for {wanted}")
+    return table
 
 
 def _futures_axes(
@@ -430,12 +438,7 @@ def sigma_figure(
         statistic: ``sd`` (the measure's points) or ``cv`` (dimensionless).
         ax: draw into this axes instead of a new figure.
     """
-    _require(sigma_bands, [*_BAND_KEYS, "measure", "statistic"], "sigma_figure")
-    table = sigma_bands[
-        (sigma_bands["measure"] == measure) & (sigma_bands["statistic"] == statistic)
-    ]
-    if table.empty:
-        raise ValueError(f"sigma_figure: no rows for {measure!r} / {statistic!r}")
+    table = _band_rows(sigma_bands, "sigma_figure", measure=measure, statistic=statistic)
     fig, ax, small, fontsize = _futures_axes(ax, table, policy_start)
     label = measure_label(measure)
     what = "Standard deviation" if statistic == "sd" else "Coefficient of variation"
