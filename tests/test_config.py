@@ -74,6 +74,8 @@ def test_more_domain_rules() -> None:
         compose_cfg(["scenario.levers.programme_per_head=1e9"])
     with pytest.raises(ConfigError, match="benefit_uprating"):
         compose_cfg(["history.levers.benefit_uprating=-0.5"])
+    with pytest.raises(ConfigError, match="ring_fenced_growth"):
+        compose_cfg(["scenario.levers.ring_fenced_growth=0.3"])
 
 
 def test_scenario_files_hold_levers_and_conditions_only() -> None:

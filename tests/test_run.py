@@ -57,15 +57,28 @@ def test_futures_share_history_then_branch(toy_cfg: Callable[..., Config]) -> No
 
 
 def test_a_lever_changes_the_results(toy_cfg: Callable[..., Config]) -> None:
-    base = simulate(toy_cfg()).groups
-    cut = simulate(toy_cfg("scenario.levers.la_real_growth=-0.04")).groups
-    end = base["year"].max()
+    base = simulate(toy_cfg())
+    cut = simulate(toy_cfg("scenario.levers.la_real_growth=-0.04"))
+    ring_cut = simulate(toy_cfg("scenario.levers.ring_fenced_growth=-0.04"))
+    end = base.groups["year"].max()
 
     def lb(df: pd.DataFrame, col: str) -> float:
         return float(df[(df["group"] == "left_behind") & (df["year"] == end)][col].iloc[0])
 
-    assert lb(cut, "funding_per_head") < 0.6 * lb(base, "funding_per_head")
-    assert lb(cut, "imd_like") > lb(base, "imd_like")
+    def paid(ledger: pd.DataFrame, purpose: str) -> float:
+        """GBP the authorities passed to wards for ``purpose`` in the last year."""
+        rows = ledger[(ledger["year"] == end) & (ledger["mechanism"] == "la_grant")]
+        return float(rows.loc[rows["purpose"] == purpose, "amount"].sum())
+
+    # 26 years at -4% leave about a third of the core settlement (0.96 ** 26 = 0.35); the
+    # ring-fenced grants are untouched, and the other way round.
+    assert paid(cut.ledger, "services") < 0.45 * paid(base.ledger, "services")
+    assert paid(cut.ledger, "ring_fenced") == pytest.approx(paid(base.ledger, "ring_fenced"))
+    assert paid(ring_cut.ledger, "ring_fenced") < 0.45 * paid(base.ledger, "ring_fenced")
+    assert paid(ring_cut.ledger, "services") == pytest.approx(paid(base.ledger, "services"))
+    assert lb(ring_cut.groups, "funding_per_head") < 0.6 * lb(base.groups, "funding_per_head")
+    for run in (cut, ring_cut):
+        assert lb(run.groups, "imd_like") > lb(base.groups, "imd_like")
 
 
 def test_a_constant_that_is_not_used_changes_nothing(toy_cfg: Callable[..., Config]) -> None:

@@ -54,10 +54,15 @@ class PolicyLevers:
     Shared by the history regime and by every scenario.
     """
 
-    # LA settlement: real-terms change per year for an LA of average deprivation (fraction/yr).
+    # LA core (discretionary) settlement: real-terms change per year for an LA of average
+    # deprivation (fraction/yr). Funds community spaces, transport, digital, adult education,
+    # employment support and debt advice.
     la_real_growth: float = 0.0
     # Austerity gradient: extra change per year per unit of LA deprivation z-score (fraction/yr).
     la_deprivation_gradient: float = 0.0
+    # Ring-fenced grants for schools and health, passed through the LA: real-terms change per
+    # year, the same everywhere (fraction/yr).
+    ring_fenced_growth: float = 0.0
     # Share of LA money that LAs pass to ward services rather than hold in reserve (share).
     la_spend_share: float = 0.97
     # National programme budget for place-based funds (GBP per English resident per year).
@@ -118,6 +123,11 @@ class PolicyLevers:
             raise ConfigError(
                 f"{owner}.la_deprivation_gradient must be in [-0.2, 0.2] per year, "
                 f"got {self.la_deprivation_gradient!r}"
+            )
+        if not -0.2 <= self.ring_fenced_growth <= 0.2:
+            raise ConfigError(
+                f"{owner}.ring_fenced_growth must be in [-0.2, 0.2] per year, "
+                f"got {self.ring_fenced_growth!r}"
             )
         if not -0.2 <= self.benefit_uprating <= 0.2:
             raise ConfigError(

@@ -8,11 +8,19 @@ is one array operation for all authorities.
 
 Money moves in whole pence through :class:`lbn_sim.ledger.Ledger`:
 
-* central government -> local authority: the settlement (``la_settlement``),
-  growing each year by ``la_real_growth + la_deprivation_gradient * z`` with
-  ``z`` the authority's deprivation z-score (the austerity gradient);
-* local authority -> ward services: running money (``services``), the
-  authority keeping ``1 - la_spend_share`` of what it holds as reserves;
+* central government -> local authority, two streams:
+
+  - the core settlement (``la_settlement``), which pays for the discretionary
+    services (community spaces, transport, digital, adult education,
+    employment support, debt advice), growing each year by ``la_real_growth +
+    la_deprivation_gradient * z`` with ``z`` the authority's deprivation
+    z-score (the austerity gradient);
+  - ring-fenced grants for schools and health (``ring_fenced``), growing by
+    ``ring_fenced_growth`` everywhere: protected nationally, as in the 2010s;
+
+* local authority -> ward services: running money, the core settlement's
+  (``services``) with the authority keeping ``1 - la_spend_share`` of what it
+  holds as reserves, the ring-fenced grants (``ring_fenced``) passed on whole;
 * central government -> national programme -> ward services: programme money
   allocated by the scenario's mechanism (``competitive``, ``formula`` or
   ``devolved``), paid over ``award_years``; committed money waits in the
@@ -88,21 +96,35 @@ class WardMoney:
 
 
 class CentralGovernment(mesa.Agent):
-    """Funds local authorities (the settlement) and national programmes."""
+    """Funds local authorities (core settlement and ring-fenced grants) and national programmes.
 
-    def __init__(self, model: mesa.Model, settlement0: I64, la_deprivation_z: F64) -> None:
+    Args:
+        core0: int64 pence ``[n_las]``, the start year's core settlement.
+        ring_fenced0: int64 pence ``[n_las]``, the start year's ring-fenced grants.
+        la_deprivation_z: float64 ``[n_las]``, each authority's deprivation z-score.
+    """
+
+    def __init__(
+        self, model: mesa.Model, core0: I64, ring_fenced0: I64, la_deprivation_z: F64
+    ) -> None:
         super().__init__(model)
-        self.settlement = settlement0.astype(np.int64)
+        self.core = core0.astype(np.int64)
+        self.ring_fenced = ring_fenced0.astype(np.int64)
         self.la_z = la_deprivation_z
 
-    def settle(self, levers: PolicyLevers, mech: MechanismsConfig, first_year: bool) -> I64:
-        """Next year's settlement per local authority, int64 pence ``[n_las]``."""
+    def settle(
+        self, levers: PolicyLevers, mech: MechanismsConfig, first_year: bool
+    ) -> tuple[I64, I64]:
+        """Next year's ``(core settlement, ring-fenced grants)`` per LA, int64 pence ``[n_las]``."""
         if first_year:
-            return self.settlement
+            return self.core, self.ring_fenced
         gradient = levers.la_deprivation_gradient if mech.austerity_gradient else 0.0
         factor = np.clip(1.0 + levers.la_real_growth + gradient * self.la_z, 0.5, 1.5)
-        self.settlement = np.rint(self.settlement * factor).astype(np.int64)
-        return self.settlement
+        self.core = np.rint(self.core * factor).astype(np.int64)
+        self.ring_fenced = np.rint(self.ring_fenced * (1.0 + levers.ring_fenced_growth)).astype(
+            np.int64
+        )
+        return self.core, self.ring_fenced
 
 
 class LocalAuthority(mesa.Agent):
@@ -324,23 +346,21 @@ class Programmes:
 
 
 def ward_money(
-    la_pence: I64,
+    la_running: F64,
     programme_pence: dict[tuple[str, str], I64],
-    service_mix: F64,
     population: F64,
 ) -> WardMoney:
-    """Turn pence received by each ward into running money, capital and capacity support.
+    """Turn money received by each ward into running money, capital and capacity support.
 
     Args:
-        la_pence: int64 ``[n_wards]`` from the local authority.
+        la_running: float64 ``[n_services, n_wards]``, GBP/yr of running money from
+            the local authority (core settlement and ring-fenced grants, by service).
         programme_pence: int64 ``[n_wards]`` per (purpose, mechanism).
-        service_mix: float64 ``[n_services, n_wards]``, shares (columns sum to 1)
-            in which a ward spends its running money (the start year's pattern).
         population: float64 ``[n_wards]`` residents; a ward counts as funded by a
             programme when it receives at least ``FUNDED_PER_HEAD`` per resident.
     """
-    n = la_pence.shape[0]
-    running = service_mix * (la_pence / 100.0)[None, :]
+    n = la_running.shape[1]
+    running = la_running.copy()
     capital = np.zeros((N_SERVICES, n))
     support = np.zeros(n)
     funded = np.zeros(n, dtype=bool)

@@ -44,7 +44,7 @@ from lbn_sim.institutions import (
 )
 from lbn_sim.ledger import DELIVERED, I64, Ledger, pounds_to_pence, split_pence
 from lbn_sim.params import CoreParams
-from lbn_sim.services import baseline_spend
+from lbn_sim.services import RING_FENCED, baseline_spend
 from lbn_sim.state import (
     Baseline,
     WardState,
@@ -132,22 +132,31 @@ class LBNModel(mesa.Model):
         )
 
         pop0 = agg0.people
-        ward_total = public0.sum(axis=0)  # public money; charities add their own
-        self.service_mix = public0 / ward_total[None, :]
-        self.ward_weight = ward_total
+        # Public money in two streams: ring-fenced grants (schools, health) and the LA's core
+        # (discretionary) spending; each ward's share of a stream, and each service's share of
+        # a ward's stream, stay those of the start year.
+        ring = RING_FENCED[:, None]
+        self.ring_weight = np.where(ring, public0, 0.0).sum(axis=0)
+        self.core_weight = np.where(ring, 0.0, public0).sum(axis=0)
+        self.ring_mix = np.where(ring, public0, 0.0) / np.maximum(self.ring_weight, 1e-12)
+        self.core_mix = np.where(ring, 0.0, public0) / np.maximum(self.core_weight, 1e-12)
         self.la_index, la_list = la_codes(self.ward_table)
         self.n_las = len(la_list)
         self.la_list = np.array(la_list, dtype=object)
-        settlement0 = np.bincount(
-            self.la_index,
-            weights=pounds_to_pence(ward_total).astype(np.float64),
-            minlength=self.n_las,
-        ).astype(np.int64)
+
+        def per_la(per_ward: F64) -> I64:
+            pence = pounds_to_pence(per_ward).astype(np.float64)
+            return np.bincount(self.la_index, weights=pence, minlength=self.n_las).astype(np.int64)
+
+        core0 = per_la(self.core_weight)
         share = cfg.history.levers.la_spend_share
-        reserves0 = np.floor(settlement0 * (1.0 - share) / share).astype(np.int64)
+        reserves0 = np.floor(core0 * (1.0 - share) / share).astype(np.int64)
         self.ledger = Ledger()
         self.government = CentralGovernment(
-            self, settlement0, la_deprivation_z(self.la_index, self.baseline.imd_score, pop0)
+            self,
+            core0,
+            per_la(self.ring_weight),
+            la_deprivation_z(self.la_index, self.baseline.imd_score, pop0),
         )
         self.la_reserves = reserves0.copy()
         self.authorities = [LocalAuthority(self, i, code) for i, code in enumerate(la_list)]
@@ -208,17 +217,21 @@ class LBNModel(mesa.Model):
         last = self.history[-1]
         people = self.wards.agg.people
 
-        # Central government -> local authorities -> ward services.
-        settlement = self.government.settle(
+        # Central government -> local authorities -> ward services: the core settlement, less
+        # what authorities keep in reserve, and the ring-fenced grants, passed on whole.
+        core, ring_fenced = self.government.settle(
             levers, mech, first_year=year == self.cfg.start_year + 1
         )
-        ledger.record(year, CENTRAL, self.la_list, "la_settlement", "settlement", settlement)
-        la_spend = self.la_budgets(settlement, levers.la_spend_share)
+        ledger.record(year, CENTRAL, self.la_list, "la_settlement", "settlement", core)
+        ledger.record(year, CENTRAL, self.la_list, "ring_fenced", "settlement", ring_fenced)
+        la_spend = self.la_budgets(core, levers.la_spend_share)
         ledger.balance(year, self.la_list, self.la_reserves)
-        la_pence = split_pence(la_spend, self.la_index, self.ward_weight)
-        ledger.record(
-            year, self.la_list[self.la_index], self.codes, "services", "la_grant", la_pence
-        )
+        core_pence = split_pence(la_spend, self.la_index, self.core_weight)
+        ring_pence = split_pence(ring_fenced, self.la_index, self.ring_weight)
+        la_of_ward = self.la_list[self.la_index]
+        ledger.record(year, la_of_ward, self.codes, "services", "la_grant", core_pence)
+        ledger.record(year, la_of_ward, self.codes, "ring_fenced", "la_grant", ring_pence)
+        la_pence = core_pence + ring_pence
 
         # National programmes: this year's round, then instalments due.
         self.programmes.allocate(
@@ -265,9 +278,12 @@ class LBNModel(mesa.Model):
         # the devolution share.
         devolved = {k: v for k, v in paid.items() if k[1] == "devolved"}
         other = {k: v for k, v in paid.items() if k[1] != "devolved"}
-        zero = np.zeros(self.n_wards, dtype=np.int64)
-        m_other = ward_money(la_pence, other, self.service_mix, people)
-        m_dev = ward_money(zero, devolved, self.service_mix, people)
+        la_running = (
+            self.core_mix * (core_pence / 100.0)[None, :]
+            + self.ring_mix * (ring_pence / 100.0)[None, :]
+        )
+        m_other = ward_money(la_running, other, people)
+        m_dev = ward_money(np.zeros_like(la_running), devolved, people)
         p_other, p_dev = self.local_power(levers)
         self.delivered = m_other, m_dev, self.charities.running(charity)
         inputs = YearInputs(

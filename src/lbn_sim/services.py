@@ -36,6 +36,11 @@ SERVICE_NAMES = tuple(s.name.lower() for s in Service)
 #: Schools and health are funded nationally; here they pass through the LA settlement as
 #: ring-fenced grants so that one funding chain carries every pound.
 BASE_PER_HEAD = np.array([900.0, 1400.0, 20.0, 40.0, 15.0, 15.0, 15.0, 5.0])
+#: Services paid by ring-fenced grants (schools, health), ``[n_services]`` bool: protected
+#: nationally and passed through the LA untouched; the rest is the LA's discretionary
+#: (core) spending, where the austerity of the 2010s fell.
+RING_FENCED = np.zeros(N_SERVICES, dtype=bool)
+RING_FENCED[[Service.SCHOOLS, Service.HEALTH]] = True
 #: Extra spending per resident per unit of the ward's deprivation z-score (fraction): need
 #: weighting in the start-year funding (schools' pupil premium, health inequalities, advice).
 NEED_GRADIENT = np.array([0.25, 0.3, 0.1, 0.1, 0.0, 0.3, 0.6, 0.6])
