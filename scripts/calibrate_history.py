@@ -29,9 +29,17 @@ benefits, pots and macro conditions), four years on from the start, three ways:
 * ``points``: England's own change in points removed from both means,
   ``(LB_t - (E_t - E_0)) / E_0`` (treats a shared change as additive).
 
-The calibration criterion is the ``absolute`` figure against the ``published``
-one, within ``TOLERANCE``; the script prints every figure and exits 1 when they
-disagree.
+Both sides are also measured outside London (``outside London``: England's mean
+and the rank curve over the wards outside London's boroughs). London's deprived
+wards improved sharply in those years (its wards fell 2.2 points on the 2015
+rank curve), and the IMD is relative, so London's gain shows as everyone
+else's loss: most of the left-behind wards' observed rise against England is
+London pulling away, which a model without regional economies cannot show.
+
+The calibration criterion is the issue's: the ``absolute`` figure against the
+``published`` one, within ``TOLERANCE``. The script prints every figure, the
+criterion and the two outside-London comparisons, and exits 1 when the
+criterion is not met.
 
 Usage (from the project root, with ``LBN_SIM_DATA_DIR`` set or ``--data-dir``)::
 
@@ -56,9 +64,21 @@ F64 = NDArray[np.float64]
 #: observed figure between its two measurements (published +0.0405, ranks +0.0555).
 TOLERANCE = 0.015
 
-#: The 2015-2019 regime, as Hydra overrides of the history regime. It keeps the history's LA
-#: funding path (real cuts, steeper in deprived places) and sets the period's conditions.
+#: The 2015-2019 regime, as Hydra overrides of the history regime. Most of the indicators in
+#: IMD 2015 describe 2012/13 and most in IMD 2019 describe 2015/16, so the drift between the
+#: editions is that of the middle of the 2010s: deep cuts to councils' discretionary services,
+#: steeper in deprived places, the benefit freeze, small place-based pots, trend growth.
 PERIOD_2015_2019 = (
+    # Councils' spending per person on services fell 23% in real terms from 2009/10 to 2014/15
+    # (IFS BN166), social care (cut 17%) less and the discretionary services more (planning and
+    # development by half); the most deprived tenth of councils lost about twice as much per
+    # person as the least deprived. On the core settlement (the discretionary services): -6% a
+    # year for an authority of average deprivation, 1 point more per unit of deprivation z
+    # (about -8% a year in the most deprived authorities, -5% in the least).
+    "history.levers.la_real_growth=-0.06",
+    "history.levers.la_deprivation_gradient=-0.01",
+    # Schools and the NHS were protected: ring-fenced money flat in real terms.
+    "history.levers.ring_fenced_growth=0",
     # Working-age benefits frozen in cash 2016-2020 while the poverty line rose with earnings
     # (about 3% a year): their value against the line fell about 3% a year.
     "history.levers.benefit_uprating=-0.03",
@@ -70,6 +90,8 @@ PERIOD_2015_2019 = (
     "history.macro.recession_years=[]",
     "history.macro.cost_of_living_pressure=0",
 )
+#: Local authority codes of the London boroughs (and the City of London) start with this.
+LONDON = "E09"
 #: Every household simulated: the default sample's noise is as large as a four-year change.
 FULL_SAMPLE = ("households.sample_rate=1.0", "households.left_behind_sample_rate=1.0")
 
@@ -92,21 +114,36 @@ def rank_mapped(score: F64, curve: F64) -> F64:
     return out
 
 
-def drift_measures(start: F64, end: F64, population: F64, group: NDArray[np.bool_]) -> dict:
+def drift_measures(
+    start: F64,
+    end: F64,
+    population: F64,
+    group: NDArray[np.bool_],
+    outside_london: NDArray[np.bool_] | None = None,
+) -> dict[str, float]:
     """Change of the group:England ratio from ``start`` to ``end`` scores (each ``[n_wards]``).
 
-    Returns ``absolute``, ``ranks`` and ``points`` (see the module docstring).
-    ``population``: residents at the start, the weights of every mean.
+    Returns ``absolute``, ``ranks`` and ``points`` (see the module docstring), and, when
+    ``outside_london`` (bool ``[n_wards]``) is given, ``absolute, outside London`` and
+    ``ranks, outside London``: the same with England's mean and the rank curve taken over
+    the wards outside London only. ``population``: residents at the start, the weights of
+    every mean.
     """
     r0 = ratio(start, population, group)
     e0 = np.average(start, weights=population)
     shared = np.average(end, weights=population) - e0
     curve = np.sort(start)[::-1]
-    return {
+    out = {
         "absolute": ratio(end, population, group) - r0,
         "ranks": ratio(rank_mapped(end, curve), population, group) - r0,
         "points": ratio(end - shared, population, group) - r0,
     }
+    if outside_london is not None:
+        m = outside_london
+        inner = drift_measures(start[m], end[m], population[m], group[m])
+        out["absolute, outside London"] = inner["absolute"]
+        out["ranks, outside London"] = inner["ranks"]
+    return out
 
 
 def observed(data_dir: str | None) -> dict[str, float]:
@@ -155,18 +192,33 @@ def observed(data_dir: str | None) -> dict[str, float]:
     # Ward scores of both editions on the 2015 rank-to-score curve.
     s15, s19 = w["w15"].to_numpy(np.float64), w["w19"].to_numpy(np.float64)
 
-    def change(a: F64, b: F64, group: NDArray[np.bool_]) -> float:
-        return ratio(b, pop, group) - ratio(a, pop, group)
+    def change(
+        a: F64, b: F64, group: NDArray[np.bool_], england: NDArray[np.bool_] | None = None
+    ) -> float:
+        m = np.ones_like(group) if england is None else england
+        return ratio(b[m], pop[m], group[m]) - ratio(a[m], pop[m], group[m])
 
-    published = change(
-        w["extra_imd2015_score"].to_numpy(np.float64), w["imd_score"].to_numpy(np.float64), lb
-    )
+    p15 = w["extra_imd2015_score"].to_numpy(np.float64)
+    p19 = w["imd_score"].to_numpy(np.float64)
+    london = w["la_code"].astype(str).str.startswith(LONDON).to_numpy()
+    outside = ~london
+    # The rank-to-score curve outside London: both editions' ward scores ranked among the
+    # wards outside London and mapped through the 2015 curve of those wards.
+    curve = np.sort(s15[outside])[::-1]
+    r15 = rank_mapped(s15[outside], curve)
+    r19 = rank_mapped(s19[outside], curve)
     return {
-        "published": published,
+        "published": change(p15, p19, lb),
         "ranks": change(s15, s19, lb),
         "ranks, chosen in 2015": change(s15, s19, top15 & cni_top),
         "IMD top 10%, chosen in 2019": change(s15, s19, top19),
         "IMD top 10%, chosen in 2015": change(s15, s19, top15),
+        "published, outside London": change(p15, p19, lb, outside),
+        "ranks, outside London": ratio(r19, pop[outside], lb[outside])
+        - ratio(r15, pop[outside], lb[outside]),
+        "London's own change (points)": float(
+            np.average(s19[london] - s15[london], weights=pop[london])
+        ),
     }
 
 
@@ -212,6 +264,7 @@ def modelled(
                     end["imd_like"].to_numpy(np.float64),
                     start["population"].to_numpy(np.float64),
                     (start["start_group"] == "left_behind").to_numpy(),
+                    ~start["la_code"].astype(str).str.startswith(LONDON).to_numpy(),
                 ),
             }
         )
@@ -234,16 +287,27 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in obs.items():
         print(f"  {name:28s} {value:+.4f}")
     print(f"modelled, 2015-2019 regime, four years, {len(runs)} seeds (min to max)")
-    for name in ("absolute", "ranks", "points"):
+    for name in runs.columns.drop("seed"):
         col = runs[name]
         print(f"  {name:28s} {col.mean():+.4f} ({col.min():+.4f} to {col.max():+.4f})")
-    diff = float(runs["absolute"].mean()) - obs["published"]
-    ok = abs(diff) <= TOLERANCE
-    print(
-        f"absolute minus published: {diff:+.4f} (tolerance {TOLERANCE}): "
-        f"{'agree' if ok else 'DISAGREE'}"
+    checks = (
+        ("criterion: absolute vs published", "absolute", "published"),
+        (
+            "outside London: absolute vs published",
+            "absolute, outside London",
+            "published, outside London",
+        ),
+        ("outside London: ranks vs ranks", "ranks, outside London", "ranks, outside London"),
     )
-    return 0 if ok else 1
+    verdicts = []
+    for label, model_key, obs_key in checks:
+        diff = float(runs[model_key].mean()) - obs[obs_key]
+        verdicts.append(abs(diff) <= TOLERANCE)
+        print(
+            f"{label}: {diff:+.4f} (tolerance {TOLERANCE}): "
+            f"{'agree' if verdicts[-1] else 'DISAGREE'}"
+        )
+    return 0 if verdicts[0] else 1
 
 
 if __name__ == "__main__":

@@ -52,3 +52,17 @@ def test_observed_drift_from_the_files(data_dir: Path) -> None:
     assert obs["ranks, chosen in 2015"] == pytest.approx(0.0455, abs=1e-4)
     assert obs["IMD top 10%, chosen in 2019"] > 0.02
     assert obs["IMD top 10%, chosen in 2015"] < 0.0
+    # London's deprived wards pulled away; outside London most of the rise disappears.
+    assert obs["London's own change (points)"] == pytest.approx(-2.20, abs=0.01)
+    assert obs["published, outside London"] == pytest.approx(0.0035, abs=1e-4)
+    assert obs["ranks, outside London"] == pytest.approx(0.0173, abs=1e-4)
+
+
+def test_outside_london_measures_drop_the_london_wards() -> None:
+    outside = np.array([True, True, True, False, True, True])
+    end = SCORES.copy()
+    end[3] = 0.0  # the London ward improves; nothing else moves
+    m = drift_measures(SCORES, end, POPULATION, GROUP, outside)
+    assert m["absolute"] > 0.1  # England's mean falls, so the group's ratio rises
+    assert m["absolute, outside London"] == pytest.approx(0.0, abs=1e-12)
+    assert m["ranks, outside London"] == pytest.approx(0.0, abs=1e-12)

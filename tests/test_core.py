@@ -9,10 +9,12 @@ import numpy as np
 import pytest
 
 from lbn_sim.config import Config
-from lbn_sim.core import YearInputs, advance
+from lbn_sim.core import YearInputs, advance, update_stocks
 from lbn_sim.data.synthetic import generate_wards
 from lbn_sim.indicators import RATE_INDICATORS
 from lbn_sim.model import LBNModel
+from lbn_sim.params import CoreParams
+from lbn_sim.services import COMMUNITY_RUN
 
 
 def quiet_year(year: int, spend: np.ndarray) -> YearInputs:
@@ -73,3 +75,26 @@ def test_advance_is_pure(toy_cfg: Callable[..., Config]) -> None:
     np.testing.assert_array_equal(wards.quality, quality)
     # No money: services decay.
     assert (w1.quality.mean(axis=1) < quality.mean(axis=1)).all()
+
+
+def test_capable_communities_keep_cut_services_going(toy_cfg: Callable[..., Config]) -> None:
+    model = LBNModel(toy_cfg(), generate_wards(n_wards=120, seed=0))
+    wards, base, params = model.wards, model.baseline, model.params
+    people = wards.agg.people
+
+    def quality(capacity: float, spend_factor: float, p: CoreParams = params) -> np.ndarray:
+        w = wards.with_(capacity=np.full_like(wards.capacity, capacity))
+        inputs = quiet_year(2020, spend_factor * base.spend)
+        return update_stocks(w, inputs, people, base, p)[0]
+
+    able, unable = quality(0.6, 0.5), quality(0.2, 0.5)
+    run = COMMUNITY_RUN
+    # Half the money gone: a capable community keeps part of its community-run services going.
+    assert (able[run] > unable[run] + 1e-4).all()
+    np.testing.assert_array_equal(able[~run], unable[~run])
+    # Nothing to take over when the money holds, or when the mechanism is off.
+    np.testing.assert_array_equal(quality(0.6, 1.0), quality(0.2, 1.0))
+    off = dataclasses.replace(
+        params, switches=dataclasses.replace(params.switches, social_infrastructure=False)
+    )
+    np.testing.assert_array_equal(quality(0.6, 0.5, off), quality(0.2, 0.5, off))

@@ -45,8 +45,10 @@ from lbn_sim.services import (
     ADJUST_SPEED,
     CAPITAL_COST,
     CLOSURE_QUALITY,
+    COMMUNITY_RUN,
     Service,
     sustainable_quality,
+    takeover_share,
 )
 from lbn_sim.state import (
     SUM_ROWS,
@@ -226,7 +228,13 @@ def update_stocks(
     years_funded [n_wards])``, all in [0, 1] but the last.
     """
     sw = params.switches
-    target = sustainable_quality(inputs.spend, baseline.spend, baseline.quality)
+    spend = inputs.spend
+    if sw.social_infrastructure:
+        # Where the money for a community-run service falls below its start, community
+        # organisations keep part of it going (volunteers, asset transfer), if they are capable.
+        lost = np.maximum(baseline.spend - spend, 0.0) * COMMUNITY_RUN[:, None]
+        spend = spend + takeover_share(wards.capacity, params.community_takeover)[None, :] * lost
+    target = sustainable_quality(spend, baseline.spend, baseline.quality)
     quality = wards.quality + ADJUST_SPEED[:, None] * (target - wards.quality)
     lift = inputs.invest / (CAPITAL_COST[:, None] * np.maximum(population, 1.0)[None, :])
     quality = quality + lift * (1.0 - quality)

@@ -30,6 +30,7 @@ class CoreParams:
     cost_of_living_exposure: float = 0.5
     debt_advice_effect: float = 0.4
     capacity_speed: float = 0.15
+    community_takeover: float = 0.45
     capacity_support_gain: float = 0.25
     legacy_rate: float = 0.01
     recession_job_loss: float = 1.5

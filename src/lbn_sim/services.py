@@ -52,6 +52,31 @@ ADJUST_SPEED = np.array([0.10, 0.15, 0.20, 0.15, 0.10, 0.25, 0.30, 0.30])
 CAPITAL_COST = np.array([3000.0, 3000.0, 200.0, 800.0, 300.0, 150.0, 150.0, 50.0])
 #: Quality below which a community space closes unless the community takes it over.
 CLOSURE_QUALITY = 0.08
+#: Services a community organisation can take over when the council's money goes (community
+#: asset transfer of libraries and centres, volunteer-run classes, advice and job clubs),
+#: ``[n_services]`` bool. Schools, health, buses and broadband need more than volunteers.
+COMMUNITY_RUN = np.zeros(N_SERVICES, dtype=bool)
+COMMUNITY_RUN[
+    [
+        Service.COMMUNITY_SPACES,
+        Service.ADULT_EDUCATION,
+        Service.EMPLOYMENT_SUPPORT,
+        Service.DEBT_ADVICE,
+    ]
+] = True
+#: Community capacity below which no organisation can take a service over, and at which every
+#: threatened service finds one (the ramp between is linear); centred on the capacity at which
+#: a closing community space is taken over.
+TAKEOVER_CAPACITY = (0.3, 0.5)
+
+
+def takeover_share(capacity: NDArray[np.float64], strength: float) -> NDArray[np.float64]:
+    """Share of a lost pound of community-run services that the community keeps going.
+
+    ``strength * clip((capacity - 0.3) / 0.2, 0, 1)``, ``[n_wards]`` in [0, strength].
+    """
+    lo, hi = TAKEOVER_CAPACITY
+    return strength * np.clip((capacity - lo) / (hi - lo), 0.0, 1.0)
 
 
 def baseline_spend(
