@@ -1,8 +1,9 @@
 """The history calibration's figures (``scripts/calibrate_history.py``): the observed
 2015-2019 drift computed from the files, and the measures the model's drift is read by.
 
-The modelled figure does not yet agree with the observed one (see the README and
-``docs/mechanisms.md``); these tests make sure both sides are measured right.
+The modelled figure does not yet agree with the observed one for England as a whole
+(London's boom, see the README and ``docs/mechanisms.md``); these tests make sure both
+sides are measured right.
 """
 
 from __future__ import annotations
