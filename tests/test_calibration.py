@@ -56,7 +56,10 @@ def test_observed_drift_from_the_files(data_dir: Path) -> None:
     # London's deprived wards pulled away; outside London most of the rise disappears.
     assert obs["London's own change (points)"] == pytest.approx(-2.20, abs=0.01)
     assert obs["published, outside London"] == pytest.approx(0.0035, abs=1e-4)
-    assert obs["ranks, outside London"] == pytest.approx(0.0173, abs=1e-4)
+    assert obs["ranks, outside London"] == pytest.approx(0.0303, abs=1e-4)
+    # Ranked among wards (as the model's ranks are read), all England and outside London.
+    assert obs["ward ranks"] == pytest.approx(0.0458, abs=1e-4)
+    assert obs["ward ranks, outside London"] == pytest.approx(0.0173, abs=1e-4)
 
 
 def test_outside_london_measures_drop_the_london_wards() -> None:

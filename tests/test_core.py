@@ -17,13 +17,15 @@ from lbn_sim.params import CoreParams
 from lbn_sim.services import COMMUNITY_RUN
 
 
-def quiet_year(year: int, spend: np.ndarray) -> YearInputs:
-    """A year's inputs with running money ``spend`` ``[n_services, n_wards]`` and nothing else:
-    no investment or support, no shocks, start-year labour demand and benefits."""
+def quiet_year(year: int, spend: np.ndarray, public: np.ndarray | None = None) -> YearInputs:
+    """A year's inputs with running money ``spend`` ``[n_services, n_wards]``, of which
+    ``public`` (default: all of it) is public, and nothing else: no investment or support,
+    no shocks, start-year labour demand and benefits."""
     n_wards = spend.shape[1]
     return YearInputs(
         year=year,
         spend=spend,
+        public_spend=spend if public is None else public,
         invest=np.zeros_like(spend),
         capacity_support=np.zeros(n_wards),
         community_funded=np.zeros(n_wards, dtype=bool),
@@ -81,20 +83,27 @@ def test_capable_communities_keep_cut_services_going(toy_cfg: Callable[..., Conf
     model = LBNModel(toy_cfg(), generate_wards(n_wards=120, seed=0))
     wards, base, params = model.wards, model.baseline, model.params
     people = wards.agg.people
+    charity = base.spend - base.public_spend
 
-    def quality(capacity: float, spend_factor: float, p: CoreParams = params) -> np.ndarray:
+    def quality(
+        capacity: float, public_factor: float, charity_factor: float = 1.0, p: CoreParams = params
+    ) -> np.ndarray:
         w = wards.with_(capacity=np.full_like(wards.capacity, capacity))
-        inputs = quiet_year(2020, spend_factor * base.spend)
+        public = public_factor * base.public_spend
+        inputs = quiet_year(2020, public + charity_factor * charity, public)
         return update_stocks(w, inputs, people, base, p)[0]
 
     able, unable = quality(0.6, 0.5), quality(0.2, 0.5)
     run = COMMUNITY_RUN
-    # Half the money gone: a capable community keeps part of its community-run services going.
+    # Half the public money gone: a capable community keeps part of its community-run
+    # services going; the others are untouched.
     assert (able[run] > unable[run] + 1e-4).all()
     np.testing.assert_array_equal(able[~run], unable[~run])
-    # Nothing to take over when the money holds, or when the mechanism is off.
+    # Nothing to take over when the public money holds, even if donations fall, or when the
+    # mechanism is off.
     np.testing.assert_array_equal(quality(0.6, 1.0), quality(0.2, 1.0))
+    np.testing.assert_array_equal(quality(0.6, 1.0, 0.5), quality(0.2, 1.0, 0.5))
     off = dataclasses.replace(
         params, switches=dataclasses.replace(params.switches, social_infrastructure=False)
     )
-    np.testing.assert_array_equal(quality(0.6, 0.5, off), quality(0.2, 0.5, off))
+    np.testing.assert_array_equal(quality(0.6, 0.5, p=off), quality(0.2, 0.5, p=off))

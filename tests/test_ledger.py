@@ -49,6 +49,7 @@ def test_split_pence_is_exact(totals: list[int], data: st.DataObject) -> None:
     programme=st.floats(0, 50),
     growth=st.floats(-0.05, 0.05),
     gradient=st.floats(-0.02, 0.02),
+    ring_fenced=st.floats(-0.2, 0.2),
     seed=st.integers(0, 1000),
 )
 def test_money_is_conserved_to_the_penny(
@@ -58,6 +59,7 @@ def test_money_is_conserved_to_the_penny(
     programme: float,
     growth: float,
     gradient: float,
+    ring_fenced: float,
     seed: int,
 ) -> None:
     lv = "scenario.levers"
@@ -74,6 +76,7 @@ def test_money_is_conserved_to_the_penny(
             f"{lv}.capacity_building_per_head={programme / 3}",
             f"{lv}.la_real_growth={growth}",
             f"{lv}.la_deprivation_gradient={gradient}",
+            f"{lv}.ring_fenced_growth={ring_fenced}",
         ]
     )
     model = LBNModel(cfg, generate_wards(n_wards=40, seed=seed % 7))

@@ -67,7 +67,9 @@ def test_a_lever_changes_the_results(toy_cfg: Callable[..., Config]) -> None:
 
     def paid(ledger: pd.DataFrame, purpose: str) -> float:
         """GBP the authorities passed to wards for ``purpose`` in the last year."""
-        rows = ledger[(ledger["year"] == end) & (ledger["mechanism"] == "la_grant")]
+        rows = ledger[
+            (ledger["year"] == end) & ledger["mechanism"].isin(["la_grant", "ring_fenced"])
+        ]
         return float(rows.loc[rows["purpose"] == purpose, "amount"].sum())
 
     # 26 years at -4% leave about a third of the core settlement (0.96 ** 26 = 0.35); the

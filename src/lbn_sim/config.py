@@ -63,7 +63,8 @@ class PolicyLevers:
     # Ring-fenced grants for schools and health, passed through the LA: real-terms change per
     # year, the same everywhere (fraction/yr).
     ring_fenced_growth: float = 0.0
-    # Share of LA money that LAs pass to ward services rather than hold in reserve (share).
+    # Share of the core settlement (and reserves) that LAs pass to ward services rather than
+    # hold in reserve (share); ring-fenced grants pass through whole.
     la_spend_share: float = 0.97
     # National programme budget for place-based funds (GBP per English resident per year).
     programme_per_head: float = 0.0
@@ -179,7 +180,9 @@ class ScenarioConfig:
 class HistoryConfig:
     """The regime all futures share from ``start_year`` to ``policy_start``.
 
-    Defaults reflect 2019 to 2025: continued LA funding gradient; competitive,
+    Defaults reflect 2019 to 2025: councils' discretionary services still cut a little
+    (-0.5% a year, 0.6 points more per unit of LA deprivation z), schools and health flat
+    in real terms per resident; competitive,
     two-year pots (Levelling Up Fund, Towns Fund, UK Shared Prosperity Fund:
     together about GBP 1.5bn a year in England, GBP 25 per resident); working-age
     benefits uprated with prices, a little behind earnings (-0.5% a year against

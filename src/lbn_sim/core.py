@@ -45,6 +45,7 @@ from lbn_sim.services import (
     ADJUST_SPEED,
     CAPITAL_COST,
     CLOSURE_QUALITY,
+    CLOSURE_TAKEOVER_CAPACITY,
     COMMUNITY_RUN,
     Service,
     sustainable_quality,
@@ -73,6 +74,9 @@ class YearInputs:
         year: calendar year being simulated.
         spend: float64 ``[n_services, n_wards]``, running spending, GBP/yr
             (already multiplied by the local-power effect).
+        public_spend: float64 ``[n_services, n_wards]``, the public part of the running
+            money (local authority and programmes, before the local-power effect), GBP/yr:
+            what community organisations make up for when it falls.
         invest: float64 ``[n_services, n_wards]``, capital investment, GBP/yr
             (already multiplied by the local-power effect).
         capacity_support: float64 ``[n_wards]``, GBP/yr for community organisations.
@@ -87,6 +91,7 @@ class YearInputs:
 
     year: int
     spend: F64
+    public_spend: F64
     invest: F64
     capacity_support: F64
     community_funded: NDArray[np.bool_]
@@ -230,9 +235,10 @@ def update_stocks(
     sw = params.switches
     spend = inputs.spend
     if sw.social_infrastructure:
-        # Where the money for a community-run service falls below its start, community
+        # Where the public money for a community-run service falls below its start, community
         # organisations keep part of it going (volunteers, asset transfer), if they are capable.
-        lost = np.maximum(baseline.spend - spend, 0.0) * COMMUNITY_RUN[:, None]
+        lost = np.maximum(baseline.public_spend - inputs.public_spend, 0.0)
+        lost *= COMMUNITY_RUN[:, None]
         spend = spend + takeover_share(wards.capacity, params.community_takeover)[None, :] * lost
     target = sustainable_quality(spend, baseline.spend, baseline.quality)
     quality = wards.quality + ADJUST_SPEED[:, None] * (target - wards.quality)
@@ -240,7 +246,7 @@ def update_stocks(
     quality = quality + lift * (1.0 - quality)
     # Community spaces close when quality falls too low, unless the community takes them over.
     spaces = quality[Service.COMMUNITY_SPACES]
-    taken_over = wards.capacity >= 0.4
+    taken_over = sw.social_infrastructure & (wards.capacity >= CLOSURE_TAKEOVER_CAPACITY)
     closing = (spaces < CLOSURE_QUALITY) & ~taken_over
     quality[Service.COMMUNITY_SPACES] = np.where(closing, 0.0, spaces)
     quality = np.clip(quality, 0.0, 1.0)

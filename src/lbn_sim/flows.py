@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 #: Mechanisms of money reaching wards, in plotting order, with Okabe-Ito colours.
 MECHANISM_COLOURS = {
+    "ring_fenced": "#999999",
     "la_grant": "#0072B2",
     "competitive": "#E69F00",
     "formula": "#009E73",
@@ -21,7 +22,8 @@ MECHANISM_COLOURS = {
     "charity": "#56B4E9",
 }
 MECHANISM_LABELS = {
-    "la_grant": "Local authority grants",
+    "ring_fenced": "Ring-fenced grants (schools, health)",
+    "la_grant": "Local authority core spending",
     "competitive": "Competitive pots",
     "formula": "Needs-based formula",
     "devolved": "Devolved community funds",

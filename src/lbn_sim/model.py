@@ -105,6 +105,7 @@ class LBNModel(mesa.Model):
             rates=rates,
             quality=q0,
             spend=spend0,
+            public_spend=public0,
             capacity=cap0,
             agg=agg0,
             job_rate=job_rate,
@@ -230,7 +231,7 @@ class LBNModel(mesa.Model):
         ring_pence = split_pence(ring_fenced, self.la_index, self.ring_weight)
         la_of_ward = self.la_list[self.la_index]
         ledger.record(year, la_of_ward, self.codes, "services", "la_grant", core_pence)
-        ledger.record(year, la_of_ward, self.codes, "ring_fenced", "la_grant", ring_pence)
+        ledger.record(year, la_of_ward, self.codes, "ring_fenced", "ring_fenced", ring_pence)
         la_pence = core_pence + ring_pence
 
         # National programmes: this year's round, then instalments due.
@@ -290,6 +291,7 @@ class LBNModel(mesa.Model):
             year=year,
             spend=(m_other.running + self.delivered[2]) * p_other[None, :]
             + m_dev.running * p_dev[None, :],
+            public_spend=m_other.running + m_dev.running,
             invest=m_other.capital * p_other[None, :] + m_dev.capital * p_dev[None, :],
             capacity_support=m_other.capacity_support * p_other + m_dev.capacity_support * p_dev,
             community_funded=m_other.community_funded | m_dev.community_funded,
@@ -305,10 +307,11 @@ class LBNModel(mesa.Model):
         self._record()
 
     def la_budgets(self, settlement: I64, spend_share: float) -> I64:
-        """Pence each local authority passes to its wards; the rest stays in its reserves.
+        """Pence of the core settlement each local authority passes to its wards.
 
         Every authority spends ``floor(spend_share * (reserves + settlement))``;
-        int64 ``[n_las]``.
+        the rest stays in its reserves (ring-fenced grants pass through whole and
+        never reach this decision). int64 ``[n_las]``.
         """
         available = self.la_reserves + settlement
         spend = np.floor(spend_share * available).astype(np.int64)

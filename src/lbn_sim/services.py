@@ -33,8 +33,9 @@ N_SERVICES = len(Service)
 SERVICE_NAMES = tuple(s.name.lower() for s in Service)
 
 #: Running spending per resident at average deprivation, 2019 (GBP per resident per year).
-#: Schools and health are funded nationally; here they pass through the LA settlement as
-#: ring-fenced grants so that one funding chain carries every pound.
+#: Schools and health are funded nationally; here they pass through the local authority as
+#: ring-fenced grants (``RING_FENCED``), beside its core settlement for the other services,
+#: so that one funding chain carries every pound.
 BASE_PER_HEAD = np.array([900.0, 1400.0, 20.0, 40.0, 15.0, 15.0, 15.0, 5.0])
 #: Services paid by ring-fenced grants (schools, health), ``[n_services]`` bool: protected
 #: nationally and passed through the LA untouched; the rest is the LA's discretionary
@@ -64,17 +65,21 @@ COMMUNITY_RUN[
         Service.DEBT_ADVICE,
     ]
 ] = True
-#: Community capacity below which no organisation can take a service over, and at which every
-#: threatened service finds one (the ramp between is linear); centred on the capacity at which
-#: a closing community space is taken over.
+#: Community capacity below which no organisation can take a service over, and at which the
+#: takeover reaches its full strength (the ramp between is linear).
 TAKEOVER_CAPACITY = (0.3, 0.5)
+#: Community capacity at which a closing community space is taken over: the ramp's middle.
+CLOSURE_TAKEOVER_CAPACITY = 0.5 * (TAKEOVER_CAPACITY[0] + TAKEOVER_CAPACITY[1])
 
 
 def takeover_share(capacity: NDArray[np.float64], strength: float) -> NDArray[np.float64]:
     """Share of a lost pound of community-run services that the community keeps going.
 
-    ``strength * clip((capacity - 0.3) / 0.2, 0, 1)``, ``[n_wards]`` in [0, strength].
+    ``strength * clip((capacity - 0.3) / 0.2, 0, 1)``, ``[n_wards]`` in [0, strength];
+    ``strength`` must be in [0, 1] (no community replaces more than was lost).
     """
+    if not 0.0 <= strength <= 1.0:
+        raise ValueError(f"takeover strength must be in [0, 1], got {strength!r}")
     lo, hi = TAKEOVER_CAPACITY
     return strength * np.clip((capacity - lo) / (hi - lo), 0.0, 1.0)
 

@@ -83,6 +83,7 @@ class Baseline:
         rates: the ward table's indicators on the model's [0, 1] scale.
         quality: ``[n_services, n_wards]`` service quality at the start.
         spend: ``[n_services, n_wards]`` running money in the start year (GBP/yr).
+        public_spend: ``[n_services, n_wards]`` its public part (local authority), GBP/yr.
         capacity: community capacity at the start.
         agg: household aggregates at the start.
         job_rate: job-finding scale at the start (per year), calibrated so the
@@ -99,6 +100,7 @@ class Baseline:
     rates: dict[str, F64]
     quality: F64
     spend: F64
+    public_spend: F64
     capacity: F64
     agg: WardAggregates
     job_rate: F64
