@@ -21,7 +21,11 @@ Observed, 2015 to 2019, from the shared files:
   printed: chosen in 2019 they rose, chosen in 2015 they did not;
 * ``..., outside London``: the same with England's mean and the rank curves
   taken over the wards (and LSOAs) outside London's boroughs only; and London's
-  own change on the 2015 curve.
+  own change on the 2015 curve;
+* ``gradient, <CNI domain>``: among the most deprived fifth of wards outside
+  London (ward ranks), the rise in points per standard deviation of each CNI
+  domain, holding the start score (:func:`cni_gradients`). The model's
+  community channels should reproduce them; they are printed for both sides.
 
 London's deprived wards improved sharply in those years (its wards fell 2.2
 points on the 2015 rank curve) and the IMD is relative, so London's gain shows
@@ -153,6 +157,41 @@ def drift_measures(
     return out
 
 
+#: The CNI's three domains, as columns of the ward table.
+CNI_DOMAINS = ("civic_assets", "connectedness", "engaged_community")
+
+
+def cni_gradients(start: pd.Series, end: pd.Series, domains: pd.DataFrame) -> dict[str, float]:
+    """Rise in points per standard deviation of each CNI domain, among the most deprived fifth.
+
+    An ordinary least-squares fit of ``end - start`` on the standardised start
+    score and the three CNI domain scores, over the fifth of wards with the
+    highest ``start``. ``start``, ``end``: scores by ward code on one scale;
+    ``domains``: the ward table's CNI domain scores, indexed by ward code.
+    Returns ``gradient, <domain>`` for each domain (points per SD).
+    """
+    top = start[start.rank(ascending=False) <= 0.2 * len(start)]
+    x = pd.concat([top.rename("start"), domains.loc[top.index, list(CNI_DOMAINS)]], axis=1)
+    z = ((x - x.mean()) / x.std()).to_numpy(np.float64)
+    design = np.column_stack([np.ones(len(x)), z])
+    rise = (end.loc[top.index] - top).to_numpy(np.float64)
+    coef = np.linalg.lstsq(design, rise, rcond=None)[0]
+    return {f"gradient, {d}": float(c) for d, c in zip(CNI_DOMAINS, coef[2:], strict=True)}
+
+
+def outside_london_ranks(
+    start: F64, end: F64, codes: pd.Index, outside: NDArray[np.bool_]
+) -> tuple[pd.Series, pd.Series]:
+    """Start and end scores of the wards outside London, ranked among themselves and mapped
+    through their start curve, as series by ward code."""
+    curve = np.sort(start[outside])[::-1]
+    index = codes[outside]
+    return (
+        pd.Series(rank_mapped(start[outside], curve), index=index),
+        pd.Series(rank_mapped(end[outside], curve), index=index),
+    )
+
+
 def observed(data_dir: str | None) -> dict[str, float]:
     """Observed 2015-2019 changes of the ratio (see the module docstring)."""
     from lbn_sim.data.england import _as_str, _read_rda, load_england
@@ -238,13 +277,20 @@ def observed(data_dir: str | None) -> dict[str, float]:
         "London's own change (points)": float(
             np.average(s19[london] - s15[london], weights=pop[london])
         ),
+        **cni_gradients(*outside_london_ranks(s15, s19, w.index, outside), w),
     }
 
 
 def modelled(
-    data_dir: str | None, seeds: int, overrides: list[str], full: bool = True
+    data_dir: str | None,
+    seeds: int,
+    overrides: list[str],
+    domains: pd.DataFrame,
+    full: bool = True,
 ) -> pd.DataFrame:
-    """Per seed, the modelled four-year changes of the ratio (see :func:`drift_measures`)."""
+    """Per seed, the modelled four-year changes of the ratio (see :func:`drift_measures`),
+    and the CNI gradients outside London (see :func:`cni_gradients`; ``domains``: the
+    ward table's CNI domain scores by ward code)."""
     from hydra import compose, initialize_config_dir
 
     from lbn_sim.config import register_configs, to_config
@@ -275,16 +321,20 @@ def modelled(
         y0, y4 = cfg.start_year, cfg.start_year + 4
         start = wards[wards["year"] == y0].set_index("ward_code")
         end = wards[wards["year"] == y4].set_index("ward_code").loc[start.index]
+        s0 = start["imd_like"].to_numpy(np.float64)
+        s4 = end["imd_like"].to_numpy(np.float64)
+        outside = ~start["la_code"].astype(str).str.startswith(LONDON).to_numpy()
         rows.append(
             {
                 "seed": seed,
                 **drift_measures(
-                    start["imd_like"].to_numpy(np.float64),
-                    end["imd_like"].to_numpy(np.float64),
+                    s0,
+                    s4,
                     start["population"].to_numpy(np.float64),
                     (start["start_group"] == "left_behind").to_numpy(),
-                    ~start["la_code"].astype(str).str.startswith(LONDON).to_numpy(),
+                    outside,
                 ),
+                **cni_gradients(*outside_london_ranks(s0, s4, start.index, outside), domains),
             }
         )
         print(f"  seed {seed}: {rows[-1]}", file=sys.stderr)
@@ -300,8 +350,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("overrides", nargs="*", help="Hydra overrides for the model run")
     args = parser.parse_args(argv)
+    from lbn_sim.data.england import load_england
+
     obs = observed(args.data_dir)
-    runs = modelled(args.data_dir, args.seeds, args.overrides, full=not args.sampled)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        domains = load_england(args.data_dir)[0].set_index("ward_code")[list(CNI_DOMAINS)]
+    runs = modelled(args.data_dir, args.seeds, args.overrides, domains, full=not args.sampled)
     print("observed 2015-2019 change of the left-behind:England IMD ratio")
     for name, value in obs.items():
         print(f"  {name:28s} {value:+.4f}")

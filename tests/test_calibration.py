@@ -11,8 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
-from scripts.calibrate_history import drift_measures, observed, rank_mapped
+from scripts.calibrate_history import (
+    CNI_DOMAINS,
+    cni_gradients,
+    drift_measures,
+    observed,
+    rank_mapped,
+)
 
 SCORES = np.array([60.0, 45.0, 30.0, 20.0, 10.0, 5.0])
 POPULATION = np.array([1.0, 2.0, 1.0, 3.0, 2.0, 1.0])
@@ -60,6 +67,10 @@ def test_observed_drift_from_the_files(data_dir: Path) -> None:
     # Ranked among wards (as the model's ranks are read), all England and outside London.
     assert obs["ward ranks"] == pytest.approx(0.0458, abs=1e-4)
     assert obs["ward ranks, outside London"] == pytest.approx(0.0173, abs=1e-4)
+    # Among deprived wards outside London, those with more community need rose more.
+    assert obs["gradient, civic_assets"] == pytest.approx(0.131, abs=1e-3)
+    assert obs["gradient, connectedness"] == pytest.approx(0.216, abs=1e-3)
+    assert obs["gradient, engaged_community"] == pytest.approx(0.232, abs=1e-3)
 
 
 def test_outside_london_measures_drop_the_london_wards() -> None:
@@ -70,3 +81,18 @@ def test_outside_london_measures_drop_the_london_wards() -> None:
     assert m["absolute"] > 0.1  # England's mean falls, so the group's ratio rises
     assert m["absolute, outside London"] == pytest.approx(0.0, abs=1e-12)
     assert m["ranks, outside London"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_cni_gradients_recover_a_planted_slope() -> None:
+    rng = np.random.default_rng(0)
+    n = 500
+    codes = pd.Index([f"W{i}" for i in range(n)])
+    domains = pd.DataFrame(rng.normal(size=(n, 3)), index=codes, columns=list(CNI_DOMAINS))
+    start = pd.Series(rng.normal(size=n), index=codes)
+    conn = domains["connectedness"]
+    end = start + 0.5 * (conn - conn.mean()) / conn.std()  # +0.5 points per SD
+    g = cni_gradients(start, end, domains)
+    # Fitted over the top fifth only, where connectedness's SD differs a little from all.
+    assert g["gradient, connectedness"] == pytest.approx(0.5, rel=0.2)
+    assert abs(g["gradient, civic_assets"]) < 0.05
+    assert abs(g["gradient, engaged_community"]) < 0.05
