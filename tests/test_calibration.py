@@ -71,6 +71,10 @@ def test_observed_drift_from_the_files(data_dir: Path) -> None:
     assert obs["gradient, civic_assets"] == pytest.approx(0.131, abs=1e-3)
     assert obs["gradient, connectedness"] == pytest.approx(0.216, abs=1e-3)
     assert obs["gradient, engaged_community"] == pytest.approx(0.232, abs=1e-3)
+    # The same over the fifth chosen by 2019 scores (the model's fifth): engagement weaker.
+    assert obs["gradient (2019 fifth), civic_assets"] == pytest.approx(0.096, abs=1e-3)
+    assert obs["gradient (2019 fifth), connectedness"] == pytest.approx(0.244, abs=1e-3)
+    assert obs["gradient (2019 fifth), engaged_community"] == pytest.approx(0.112, abs=1e-3)
 
 
 def test_outside_london_measures_drop_the_london_wards() -> None:

@@ -39,8 +39,8 @@ GROUP_TITLES = {
 def per_head_by_group(ledger: pd.DataFrame, wards: pd.DataFrame) -> pd.DataFrame:
     """Money reaching wards per resident, by year, start group and mechanism (GBP/resident/yr).
 
-    Counts flows whose destination is a ward (local authority grants,
-    programme payments, charity); divides by the group's residents that year.
+    Counts flows whose destination is a ward (local authority core spending,
+    ring-fenced grants, programme payments, charity); divides by the group's residents that year.
     Columns: ``year, start_group, mechanism, amount, population, per_head``.
     """
     meta = wards[["year", "ward_code", "start_group", "population"]].astype(

@@ -83,7 +83,9 @@ class Baseline:
         rates: the ward table's indicators on the model's [0, 1] scale.
         quality: ``[n_services, n_wards]`` service quality at the start.
         spend: ``[n_services, n_wards]`` running money in the start year (GBP/yr).
-        public_spend: ``[n_services, n_wards]`` its public part (local authority), GBP/yr.
+        public_spend: ``[n_services, n_wards]`` its public part, GBP/yr: the local
+            authority's (no programme money is running at the start). Each year's public
+            money, programmes included, is measured against it.
         capacity: community capacity at the start.
         agg: household aggregates at the start.
         job_rate: job-finding scale at the start (per year), calibrated so the
