@@ -144,6 +144,7 @@ class LBNModel(mesa.Model):
         self.la_index, la_list = la_codes(self.ward_table)
         self.n_las = len(la_list)
         self.la_list = np.array(la_list, dtype=object)
+        self.la_of_ward = self.la_list[self.la_index]  # each ward's LA code
 
         def per_la(per_ward: F64) -> I64:
             pence = pounds_to_pence(per_ward).astype(np.float64)
@@ -229,9 +230,8 @@ class LBNModel(mesa.Model):
         ledger.balance(year, self.la_list, self.la_reserves)
         core_pence = split_pence(la_spend, self.la_index, self.core_weight)
         ring_pence = split_pence(ring_fenced, self.la_index, self.ring_weight)
-        la_of_ward = self.la_list[self.la_index]
-        ledger.record(year, la_of_ward, self.codes, "services", "la_grant", core_pence)
-        ledger.record(year, la_of_ward, self.codes, "ring_fenced", "ring_fenced", ring_pence)
+        ledger.record(year, self.la_of_ward, self.codes, "services", "la_grant", core_pence)
+        ledger.record(year, self.la_of_ward, self.codes, "ring_fenced", "ring_fenced", ring_pence)
         la_pence = core_pence + ring_pence
 
         # National programmes: this year's round, then instalments due.
