@@ -346,17 +346,20 @@ def _futures_axes(
 ) -> tuple[Figure, Axes, bool, float]:
     """A new figure (or the given panel axes) with the futures' median lines and bands drawn,
     the policy start marked and the year axis set; returns ``(fig, ax, small, fontsize)``."""
-    small = ax is not None
-    if ax is None:
-        fig = Figure(figsize=(8.0, 5.0), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = _figure_of(ax)
-    fontsize = 7.0 if small else 10.0
+    fig, ax, small, fontsize = _canvas(ax)
     _draw_futures(ax, table, policy_start, "-", linewidth=1.2 if small else 1.6)
     _policy_marker(ax, policy_start, fontsize=6.0 if small else 8.0)
     _year_axis(ax, table, fontsize=fontsize)
     return fig, ax, small, fontsize
+
+
+def _canvas(ax: Axes | None) -> tuple[Figure, Axes, bool, float]:
+    """A new 8 x 5 inch figure, or the given panel axes (small text); returns
+    ``(fig, ax, small, fontsize)``."""
+    if ax is None:
+        fig = Figure(figsize=(8.0, 5.0), layout="constrained")
+        return fig, fig.add_subplot(), False, 10.0
+    return _figure_of(ax), ax, True, 7.0
 
 
 def _figure_of(ax: Axes) -> Figure:
@@ -380,13 +383,7 @@ def left_behind_count_figure(
         ax: draw into this axes instead of a new figure.
     """
     _require(count_bands, [*_BAND_KEYS, "measure"], "left_behind_count_figure")
-    small = ax is not None
-    if ax is None:
-        fig = Figure(figsize=(8.0, 5.0), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = _figure_of(ax)
-    fontsize = 7.0 if small else 10.0
+    fig, ax, small, fontsize = _canvas(ax)
     series: tuple[tuple[str, LineStyleType], ...] = (
         ("n_left_behind", "-"),
         ("n_still_left_behind", "--"),
