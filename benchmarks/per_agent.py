@@ -244,7 +244,8 @@ class PerAgentModel(mesa.Model):
         e_ward = 1.0 - agg.employment_deprivation
         push = np.maximum(base.england_employment - e_ward, 0.0) / base.england_employment
         self.push_factor = (1.0 + p.move_push * push).tolist()
-        sel = p.newcomer_selectivity * push if sw.out_migration else np.zeros(self.n_wards)
+        pull = np.maximum(stocks.jobs - 1.0, 0.0)
+        sel = p.newcomer_selectivity * (push - pull) if sw.out_migration else np.zeros(self.n_wards)
         school = q[Service.SCHOOLS] - q0[Service.SCHOOLS]
         school_gain = p.school_effect * school if sw.education_skills else 0.0
         young = 1.0 - base.rates["education_deprivation"] + school_gain

@@ -160,6 +160,14 @@ def drift_measures(
     return out
 
 
+def london_change(start: F64, end: F64, population: F64, london: NDArray[np.bool_]) -> float:
+    """Population-weighted mean change of London's wards on the start year's rank-to-score
+    curve, in points (negative: London improved against the rest). Arrays ``[n_wards]``."""
+    curve = np.sort(start)[::-1]
+    change = rank_mapped(end, curve) - start
+    return float(np.average(change[london], weights=population[london]))
+
+
 #: The CNI's three domains, as columns of the ward table.
 CNI_DOMAINS = ("civic_assets", "connectedness", "engaged_community")
 
@@ -350,16 +358,14 @@ def modelled(
         s0 = start["imd_like"].to_numpy(np.float64)
         s4 = end["imd_like"].to_numpy(np.float64)
         outside = ~start["la_code"].astype(str).str.startswith(LONDON).to_numpy()
+        pop = start["population"].to_numpy(np.float64)
         rows.append(
             {
                 "seed": seed,
                 **drift_measures(
-                    s0,
-                    s4,
-                    start["population"].to_numpy(np.float64),
-                    (start["start_group"] == "left_behind").to_numpy(),
-                    outside,
+                    s0, s4, pop, (start["start_group"] == "left_behind").to_numpy(), outside
                 ),
+                "London's own change (points)": london_change(s0, s4, pop, ~outside),
                 **cni_gradients(*outside_london_ranks(s0, s4, start.index, outside), domains),
             }
         )

@@ -107,3 +107,44 @@ def test_capable_communities_keep_cut_services_going(toy_cfg: Callable[..., Conf
         params, switches=dataclasses.replace(params.switches, social_infrastructure=False)
     )
     np.testing.assert_array_equal(quality(0.6, 0.5, p=off), quality(0.2, 0.5, p=off))
+
+
+def test_growth_goes_to_better_links() -> None:
+    """Agglomeration: growth favours wards with better reach than England's, and England's
+    mean moves with growth alone; without growth (or strength 0) every ward moves alike."""
+    from lbn_sim.institutions import PrivateInvestors
+
+    growth = PrivateInvestors.growth_factor
+    reach = np.array([0.8, 1.0, 1.2])  # mean 1 (equal populations)
+    factor = growth(0.02, reach, 7.0)
+    assert factor[0] < factor[1] < factor[2]
+    assert factor.mean() == pytest.approx(1.02 / 1.01)
+    for g, strength in ((0.02, 0.0), (0.0, 7.0), (-0.02, 7.0)):
+        f = growth(g, reach, strength)
+        np.testing.assert_allclose(f, (1.0 + g) / 1.01)
+
+
+def test_newcomers_follow_growing_labour_demand(toy_cfg: Callable[..., Config]) -> None:
+    """Selective migration's pull side: where labour demand has risen above its start,
+    newcomers are more skilled and more often in work than where it has not; with the
+    mechanism off, labour demand does not select them."""
+    from lbn_sim.core import ward_year
+
+    model = LBNModel(toy_cfg(), generate_wards(n_wards=120, seed=0))
+    wards, base, params = model.wards, model.baseline, model.params
+    inputs = quiet_year(2020, base.spend)
+
+    def newcomers(jobs: float, p: CoreParams = params) -> tuple[np.ndarray, np.ndarray]:
+        w = wards.with_(jobs=np.full_like(wards.jobs, jobs))
+        inp = dataclasses.replace(inputs, investment_ratio=np.full_like(wards.jobs, jobs))
+        cond = ward_year(w, inp, p, base)[1]
+        return cond.mover_skill, cond.new_employment
+
+    skill_up, work_up = newcomers(1.2)
+    skill_flat, work_flat = newcomers(1.0)
+    assert (skill_up >= skill_flat).all() and (skill_up > skill_flat + 0.01).mean() > 0.9
+    assert (work_up > work_flat + 0.01).all()
+    off = dataclasses.replace(
+        params, switches=dataclasses.replace(params.switches, out_migration=False)
+    )
+    np.testing.assert_array_equal(newcomers(1.2, off)[0], newcomers(1.0, off)[0])

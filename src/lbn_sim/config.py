@@ -278,9 +278,13 @@ class MechanismsConfig:
     local_power_gain: float = 0.5
     # Extra capacity growth per year of unbroken funding, up to 10 years (fraction per year).
     long_term_compounding: float = 0.1
+    # Extra growth per unit of reach above England's, as a multiple of the year's growth:
+    # growth goes to places with good links (dimensionless; part of connectivity).
+    agglomeration: float = 7.0
 
     def __post_init__(self) -> None:
         for name, top in (
+            ("agglomeration", 20.0),
             ("bid_capacity_elasticity", 10.0),
             ("local_power_gain", 2.0),
             ("long_term_compounding", 1.0),

@@ -360,7 +360,10 @@ def ward_year(
     sel = np.zeros(n_wards)
     if sw.out_migration:
         move = move * (1.0 + params.move_push * push)
-        sel = params.newcomer_selectivity * push
+        # Where labour demand has grown above its start, the newcomers it draws are better
+        # off than those who leave: the pull side of selective migration, as selective.
+        pull = np.maximum(jobs - 1.0, 0.0)
+        sel = params.newcomer_selectivity * (push - pull)
     school = quality[Service.SCHOOLS] - baseline.quality[Service.SCHOOLS]
     school_gain = params.school_effect * school if sw.education_skills else 0.0
 

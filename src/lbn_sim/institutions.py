@@ -166,16 +166,27 @@ class PrivateInvestors(mesa.Agent):
     access_ratio ** 0.5 * income_ratio ** 0.3`` (ratios to the ward's start),
     times the compounded growth of the economy relative to a 1% trend:
     investors go where workers are skilled, links are good and people have
-    money to spend, and hold back when the economy stagnates. With the connectivity mechanism off,
-    access does not matter.
+    money to spend, and hold back when the economy stagnates. Growth goes more to the
+    wards with better reach than England's (``growth_factor``). With the connectivity
+    mechanism off, access does not matter.
     """
 
     PRIVATE_PER_HEAD = 400.0  # GBP per resident per year at the start (business investment)
     TREND_GROWTH = 0.01  # real growth per year at which investment per resident holds steady
 
-    def growth_factor(self, real_wage_growth: float) -> float:
-        """This year's change of investment from growth above or below trend (dimensionless)."""
-        return (1.0 + real_wage_growth) / (1.0 + self.TREND_GROWTH)
+    @classmethod
+    def growth_factor(cls, real_wage_growth: float, reach: F64, agglomeration: float) -> F64:
+        """This year's change of investment per resident by ward, ``[n_wards]`` (dimensionless).
+
+        Growth above or below the 1% trend moves every ward alike; growth itself goes
+        more to the wards with better reach of jobs and markets (agglomeration):
+        ``(1 + g + agglomeration * max(g, 0) * (reach - 1)) / (1 + trend)``, with
+        ``g`` the year's real growth and ``reach`` (``[n_wards]``) each ward's access
+        relative to England's population-weighted mean (1 everywhere with the
+        connectivity mechanism off). England's mean moves with ``g`` alone.
+        """
+        spread = agglomeration * max(real_wage_growth, 0.0) * (reach - 1.0)
+        return (1.0 + real_wage_growth + spread) / (1.0 + cls.TREND_GROWTH)
 
     def __init__(self, model: mesa.Model, population0: F64) -> None:
         super().__init__(model)
@@ -187,7 +198,7 @@ class PrivateInvestors(mesa.Agent):
         access_ratio: F64,
         income_ratio: F64,
         connectivity: bool,
-        growth: float,
+        growth: F64,
         population: F64,
     ) -> tuple[I64, F64]:
         """Pence invested per ward this year, and investment per resident relative to the start."""

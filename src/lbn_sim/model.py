@@ -165,7 +165,8 @@ class LBNModel(mesa.Model):
         self.ward_services = [WardServices(self, i, c) for i, c in enumerate(self.codes)]
         self.programmes = Programmes(self.n_wards)
         self.national_population = float(pop0.sum())
-        self.growth_index = 1.0
+        #: Compounded growth of investment per resident by ward, relative to the start.
+        self.growth_index = np.ones(self.n_wards)
         #: Value of working-age benefits against the poverty line, relative to the start year.
         self.benefit_level = 1.0
         self.ledger.record(
@@ -254,8 +255,12 @@ class LBNModel(mesa.Model):
         # Charities raise money where community capacity is; investors follow skills and links.
         charity = self.charities.raise_money(self.wards.capacity, people)
         ledger.record(year, DONORS, self.codes, "charity", "charity", charity)
-        self.growth_index *= self.investors.growth_factor(macro.real_wage_growth)
         agg, agg0 = self.wards.agg, self.baseline.agg
+        reach = access(self.wards.quality, self.params)
+        reach = reach / np.average(reach, weights=agg.people)
+        self.growth_index *= self.investors.growth_factor(
+            macro.real_wage_growth, reach, mech.agglomeration
+        )
         private, investment_ratio = self.investors.invest(
             skills_ratio=agg.skills / np.maximum(agg0.skills, 1e-9),
             access_ratio=access(self.wards.quality, self.params)
