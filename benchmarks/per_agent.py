@@ -244,7 +244,8 @@ class PerAgentModel(mesa.Model):
         e_ward = 1.0 - agg.employment_deprivation
         push = np.maximum(base.england_employment - e_ward, 0.0) / base.england_employment
         self.push_factor = (1.0 + p.move_push * push).tolist()
-        pull = np.maximum(stocks.jobs - 1.0, 0.0)
+        jobs = stocks.jobs
+        pull = np.clip(jobs / np.average(jobs, weights=agg.people) - 1.0, 0.0, 1.0)
         sel = p.newcomer_selectivity * (push - pull) if sw.out_migration else np.zeros(self.n_wards)
         school = q[Service.SCHOOLS] - q0[Service.SCHOOLS]
         school_gain = p.school_effect * school if sw.education_skills else 0.0
@@ -252,7 +253,7 @@ class PerAgentModel(mesa.Model):
         self.young_skill = np.clip(young, 0.02, 0.98).tolist()
         self.mover_skill = np.clip(leaver_skill(agg.skills) - sel, 0.02, 0.98).tolist()
         self.new_health = np.clip(agg.health, 0.02, 0.98).tolist()
-        self.new_employment = (e_ward - sel).tolist()
+        self.new_employment = np.clip(e_ward - sel, 0.0, 1.0).tolist()
         self.new_log_income = (base.income_centre - 2.0 * sel).tolist()
         self.young_employment = e_ward.tolist()
         self.young_log_income = base.income_centre.tolist()

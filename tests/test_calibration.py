@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from scripts.calibrate_history import (
     CNI_DOMAINS,
+    chosen_in_2015,
     cni_gradients,
     drift_measures,
     observed,
@@ -58,6 +59,7 @@ def test_observed_drift_from_the_files(data_dir: Path) -> None:
     # The left-behind wards fell behind even when chosen with the 2015 IMD; wards chosen on
     # the IMD alone rose only when chosen at the end (selection), not when chosen in 2015.
     assert obs["ranks, chosen in 2015"] == pytest.approx(0.0455, abs=1e-4)
+    assert obs["published, chosen in 2015"] == pytest.approx(0.0304, abs=1e-4)
     assert obs["IMD top 10%, chosen in 2019"] > 0.02
     assert obs["IMD top 10%, chosen in 2015"] < 0.0
     # London's deprived wards pulled away; outside London most of the rise disappears.
@@ -75,6 +77,17 @@ def test_observed_drift_from_the_files(data_dir: Path) -> None:
     assert obs["gradient (2019 fifth), civic_assets"] == pytest.approx(0.096, abs=1e-3)
     assert obs["gradient (2019 fifth), connectedness"] == pytest.approx(0.244, abs=1e-3)
     assert obs["gradient (2019 fifth), engaged_community"] == pytest.approx(0.112, abs=1e-3)
+
+
+def test_the_rule_applied_with_imd_2015(data_dir: Path) -> None:
+    """The 'left behind' rule with the 2015 IMD picks 201 wards, 196 of them among the 225
+    (the CNI is the 2019 one in both)."""
+    from lbn_sim.data.england import load_england
+
+    wards = load_england(str(data_dir), imd2015=True)[0]
+    codes = chosen_in_2015(wards)
+    assert len(codes) == 201
+    assert int(wards.set_index("ward_code").loc[codes, "left_behind"].sum()) == 196
 
 
 def test_outside_london_measures_drop_the_london_wards() -> None:

@@ -360,9 +360,9 @@ def ward_year(
     sel = np.zeros(n_wards)
     if sw.out_migration:
         move = move * (1.0 + params.move_push * push)
-        # Where labour demand has grown above its start, the newcomers it draws are better
-        # off than those who leave: the pull side of selective migration, as selective.
-        pull = np.maximum(jobs - 1.0, 0.0)
+        # Where labour demand has grown more than England's, the newcomers it draws are
+        # better off than those who leave: the pull side of selective migration.
+        pull = np.clip(jobs / np.average(jobs, weights=population) - 1.0, 0.0, 1.0)
         sel = params.newcomer_selectivity * (push - pull)
     school = quality[Service.SCHOOLS] - baseline.quality[Service.SCHOOLS]
     school_gain = params.school_effect * school if sw.education_skills else 0.0
@@ -382,7 +382,7 @@ def ward_year(
         ),
         mover_skill=np.clip(leaver_skill(wards.agg.skills) - sel, 0.02, 0.98),
         new_health=np.clip(wards.agg.health, 0.02, 0.98),
-        new_employment=e_ward - sel,
+        new_employment=np.clip(e_ward - sel, 0.0, 1.0),
         new_log_income=baseline.income_centre - 2.0 * sel,
         young_employment=e_ward,
         young_log_income=baseline.income_centre,

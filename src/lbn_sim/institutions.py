@@ -164,33 +164,63 @@ class PrivateInvestors(mesa.Agent):
 
     Investment per resident is ``PRIVATE_PER_HEAD * skills_ratio ** 0.8 *
     access_ratio ** 0.5 * income_ratio ** 0.3`` (ratios to the ward's start),
-    times the compounded growth of the economy relative to a 1% trend:
+    times the compounded growth of the economy relative to a 1% trend, times
+    the ward's agglomeration premium (``exp(premium)``, see :meth:`agglomerate`):
     investors go where workers are skilled, links are good and people have
-    money to spend, and hold back when the economy stagnates. Growth goes more to the
-    wards with better reach than England's (``growth_factor``). With the connectivity
-    mechanism off, access does not matter.
+    money to spend, and hold back when the economy stagnates; growth itself
+    goes more to the wards with better reach than England's. With the
+    connectivity mechanism off, access does not matter and there is no premium.
     """
 
     PRIVATE_PER_HEAD = 400.0  # GBP per resident per year at the start (business investment)
     TREND_GROWTH = 0.01  # real growth per year at which investment per resident holds steady
+    #: Share of a ward's premium (or discount) that closes each year: about 2% a year, the
+    #: classic estimate of convergence between regions (Barro and Sala-i-Martin, 1991-2004).
+    CONVERGENCE = 0.02
 
     @classmethod
-    def growth_factor(cls, real_wage_growth: float, reach: F64, agglomeration: float) -> F64:
-        """This year's change of investment per resident by ward, ``[n_wards]`` (dimensionless).
+    def growth_factor(cls, real_wage_growth: float) -> float:
+        """This year's change of England's investment per resident (dimensionless): growth
+        above or below the 1% trend."""
+        return (1.0 + real_wage_growth) / (1.0 + cls.TREND_GROWTH)
 
-        Growth above or below the 1% trend moves every ward alike; growth itself goes
-        more to the wards with better reach of jobs and markets (agglomeration):
-        ``(1 + g + agglomeration * max(g, 0) * (reach - 1)) / (1 + trend)``, with
-        ``g`` the year's real growth and ``reach`` (``[n_wards]``) each ward's access
-        relative to England's population-weighted mean (1 everywhere with the
-        connectivity mechanism off). England's mean moves with ``g`` alone.
+    @classmethod
+    def agglomerate(
+        cls,
+        premium: F64,
+        real_wage_growth: float,
+        reach: F64,
+        strength: float,
+        population: F64,
+    ) -> F64:
+        """Next year's agglomeration premium by ward, ``[n_wards]`` (log of investment per
+        resident relative to England's, from this mechanism alone).
+
+        Growth goes more to the wards with better reach of jobs and markets:
+        ``premium' = (1 - CONVERGENCE) premium + strength * max(g, 0) * (reach - 1)``,
+        then shifted so that England's population-weighted mean of ``exp(premium)`` is 1
+        (the premium moves investment between wards, never England's total per
+        resident). ``g``: the year's real growth; ``reach`` (``[n_wards]``): each ward's
+        access over England's population-weighted mean (1 everywhere with the
+        connectivity mechanism off); ``population``: residents, ``[n_wards]``. The
+        convergence term bounds the premium: at steady reach it settles at
+        ``strength * g * (reach - 1) / CONVERGENCE``.
         """
-        spread = agglomeration * max(real_wage_growth, 0.0) * (reach - 1.0)
-        return (1.0 + real_wage_growth + spread) / (1.0 + cls.TREND_GROWTH)
+        spread = strength * max(real_wage_growth, 0.0) * (reach - 1.0)
+        out = (1.0 - cls.CONVERGENCE) * premium + spread
+        return out - np.log(np.average(np.exp(out), weights=population))
 
     def __init__(self, model: mesa.Model, population0: F64) -> None:
         super().__init__(model)
         self.per_head0 = np.full(population0.shape[0], self.PRIVATE_PER_HEAD)
+        #: Agglomeration premium by ward (log, 0 at the start), ``[n_wards]``.
+        self.premium = np.zeros(population0.shape[0])
+
+    def follow_growth(
+        self, real_wage_growth: float, reach: F64, strength: float, population: F64
+    ) -> None:
+        """Move this year's agglomeration premium on (see :meth:`agglomerate`)."""
+        self.premium = self.agglomerate(self.premium, real_wage_growth, reach, strength, population)
 
     def invest(
         self,
@@ -198,15 +228,20 @@ class PrivateInvestors(mesa.Agent):
         access_ratio: F64,
         income_ratio: F64,
         connectivity: bool,
-        growth: F64,
+        growth: float,
         population: F64,
     ) -> tuple[I64, F64]:
-        """Pence invested per ward this year, and investment per resident relative to the start."""
+        """Pence invested per ward this year, and investment per resident relative to the start.
+
+        ``growth``: England's compounded growth factor; the ward's premium
+        (``self.premium``, see :meth:`follow_growth`) multiplies it.
+        """
         ratio = (
             np.maximum(skills_ratio, 1e-6) ** 0.8
             * (np.maximum(access_ratio, 1e-6) ** 0.5 if connectivity else 1.0)
             * np.maximum(income_ratio, 1e-6) ** 0.3
             * growth
+            * np.exp(self.premium)
         )
         return pounds_to_pence(self.per_head0 * ratio * population), ratio
 

@@ -165,8 +165,7 @@ class LBNModel(mesa.Model):
         self.ward_services = [WardServices(self, i, c) for i, c in enumerate(self.codes)]
         self.programmes = Programmes(self.n_wards)
         self.national_population = float(pop0.sum())
-        #: Compounded growth of investment per resident by ward, relative to the start.
-        self.growth_index = np.ones(self.n_wards)
+        self.growth_index = 1.0
         #: Value of working-age benefits against the poverty line, relative to the start year.
         self.benefit_level = 1.0
         self.ledger.record(
@@ -255,16 +254,18 @@ class LBNModel(mesa.Model):
         # Charities raise money where community capacity is; investors follow skills and links.
         charity = self.charities.raise_money(self.wards.capacity, people)
         ledger.record(year, DONORS, self.codes, "charity", "charity", charity)
+        self.growth_index *= self.investors.growth_factor(macro.real_wage_growth)
         agg, agg0 = self.wards.agg, self.baseline.agg
         reach = access(self.wards.quality, self.params)
-        reach = reach / np.average(reach, weights=agg.people)
-        self.growth_index *= self.investors.growth_factor(
-            macro.real_wage_growth, reach, mech.agglomeration
+        self.investors.follow_growth(
+            macro.real_wage_growth,
+            reach / np.average(reach, weights=people),
+            mech.agglomeration,
+            people,
         )
         private, investment_ratio = self.investors.invest(
             skills_ratio=agg.skills / np.maximum(agg0.skills, 1e-9),
-            access_ratio=access(self.wards.quality, self.params)
-            / access(self.baseline.quality, self.params),
+            access_ratio=reach / access(self.baseline.quality, self.params),
             income_ratio=(1.0 - agg.income_deprivation)
             / np.maximum(1.0 - agg0.income_deprivation, 1e-9),
             connectivity=mech.connectivity,
