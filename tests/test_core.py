@@ -123,9 +123,11 @@ def test_growth_goes_to_better_links() -> None:
         premium = P.agglomerate(premium, 0.03, reach, 7.0, people)
         assert np.average(np.exp(premium), weights=people) == pytest.approx(1.0)
     assert np.argsort(premium).tolist() == np.argsort(reach).tolist()
-    # Settled: within the bound convergence sets, and no longer moving.
-    bound = 7.0 * 0.03 * np.abs(reach - 1.0).max() / P.CONVERGENCE
-    assert np.abs(premium).max() < 2 * bound
+    # Settled at strength g (reach - 1) / convergence, less the common shift that keeps
+    # England's mean at 1, and no longer moving.
+    settled = 7.0 * 0.03 * (reach - 1.0) / P.CONVERGENCE
+    settled -= np.log(np.average(np.exp(settled), weights=people))
+    np.testing.assert_allclose(premium, settled, atol=1e-6)
     np.testing.assert_allclose(P.agglomerate(premium, 0.03, reach, 7.0, people), premium, atol=1e-6)
     for g, strength in ((0.03, 0.0), (0.0, 7.0), (-0.02, 7.0)):
         np.testing.assert_array_equal(P.agglomerate(np.zeros(4), g, reach, strength, people), 0.0)
@@ -149,6 +151,26 @@ def test_newcomers_follow_growing_labour_demand(toy_cfg: Callable[..., Config]) 
         cond = ward_year(w, dataclasses.replace(inputs, investment_ratio=jobs), p, base)[1]
         return [cond.mover_skill, cond.new_employment, cond.new_log_income]
 
+    # Start-of-year labour demand and this year's target differ, so the year moves it; the
+    # pull reads the year's end, against England's population-weighted mean.
+    start_jobs = np.where(ahead, 1.1, 0.95)
+    target = np.where(ahead, 1.4, 1.1)
+    stocks, cond = ward_year(
+        wards.with_(jobs=start_jobs),
+        dataclasses.replace(inputs, investment_ratio=target),
+        params,
+        base,
+    )
+    jobs = stocks.jobs
+    assert np.abs(jobs - start_jobs).min() > 0.005
+    pull = np.clip(jobs / np.average(jobs, weights=wards.agg.people) - 1.0, 0.0, 1.0)
+    e_ward = 1.0 - wards.agg.employment_deprivation
+    push = np.maximum(base.england_employment - e_ward, 0.0) / base.england_employment
+    sel = params.newcomer_selectivity * (push - pull)
+    np.testing.assert_allclose(cond.new_employment, np.clip(e_ward - sel, 0.0, 1.0), atol=1e-12)
+    np.testing.assert_allclose(cond.new_log_income, base.income_centre - 2.0 * sel, atol=1e-12)
+    assert pull[ahead].min() > 0.05 and pull[~ahead].max() == 0.0
+
     flat = np.ones_like(wards.jobs)
     uneven = np.where(ahead, 1.3, 1.0)
     (skill_up, work_up, _), (skill_flat, work_flat, _) = newcomers(uneven), newcomers(flat)
@@ -164,3 +186,23 @@ def test_newcomers_follow_growing_labour_demand(toy_cfg: Callable[..., Config]) 
     )
     for a, b in zip(newcomers(uneven, off), newcomers(flat, off), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_agglomeration_moves_investment_between_wards_only(
+    toy_cfg: Callable[..., Config],
+) -> None:
+    """In a model run, the premium spreads wards apart and England's population-weighted
+    mean of it stays 1 every year; the ward table records it and labour demand."""
+    model = LBNModel(
+        toy_cfg("scenario=best_case", "policy_start=2020", "horizon=2030"),
+        generate_wards(n_wards=120, seed=0),
+    )
+    while model.year < 2030:
+        people = model.wards.agg.people.copy()
+        model.step()
+        premium = model.investors.premium
+        assert np.average(np.exp(premium), weights=people) == pytest.approx(1.0, abs=1e-12)
+    assert premium.max() - premium.min() > 0.01
+    last = model.history[-1]
+    np.testing.assert_array_equal(last["agglomeration_premium"], np.exp(premium))
+    np.testing.assert_array_equal(last["labour_demand"], model.wards.jobs)

@@ -203,8 +203,9 @@ class PrivateInvestors(mesa.Agent):
         resident). ``g``: the year's real growth; ``reach`` (``[n_wards]``): each ward's
         access over England's population-weighted mean (1 everywhere with the
         connectivity mechanism off); ``population``: residents, ``[n_wards]``. The
-        convergence term bounds the premium: at steady reach it settles at
-        ``strength * g * (reach - 1) / CONVERGENCE``.
+        convergence term bounds the premium: at steady reach and growth it settles at
+        ``f - log(average(exp(f)))``, ``f = strength * g * (reach - 1) / CONVERGENCE``
+        (population-weighted average).
         """
         spread = strength * max(real_wage_growth, 0.0) * (reach - 1.0)
         out = (1.0 - cls.CONVERGENCE) * premium + spread

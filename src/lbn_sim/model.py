@@ -361,6 +361,8 @@ class LBNModel(mesa.Model):
             year=np.array(self.year),
             population=population,
             funding_per_head=self.funding / np.maximum(people, 1.0),
+            labour_demand=self.wards.jobs.copy(),
+            agglomeration_premium=np.exp(self.investors.premium),
             imd_like=imd,
             cni_like=cni,
             imd_rank=imd_rank,

@@ -21,8 +21,12 @@ from lbn_sim.indicators import RATE_INDICATORS
 START_GROUPS = ("left_behind", "other_deprived", "rest")
 #: Groups summarised in ``groups.parquet``.
 SUMMARY_GROUPS = ("left_behind", "other_deprived", "england")
+#: Ward state recorded beside the indicators (dimensionless, 1 at the start): labour demand
+#: relative to the ward's start, and private investment per resident relative to England's
+#: from agglomeration alone (``exp`` of the investors' premium).
+STATE_COLUMNS = ("labour_demand", "agglomeration_premium")
 #: Float columns averaged (population-weighted) in the group table.
-MEAN_COLUMNS = (*RATE_INDICATORS, "funding_per_head", "imd_like", "cni_like")
+MEAN_COLUMNS = (*RATE_INDICATORS, "funding_per_head", "imd_like", "cni_like", *STATE_COLUMNS)
 
 
 def ward_table(history: list[dict[str, np.ndarray]], wards: pd.DataFrame) -> pd.DataFrame:
@@ -38,7 +42,7 @@ def ward_table(history: list[dict[str, np.ndarray]], wards: pd.DataFrame) -> pd.
         "left_behind": np.concatenate([r["left_behind"] for r in history]).astype(bool),
         "population": np.concatenate([r["population"] for r in history]),
     }
-    for c in (*RATE_INDICATORS, "funding_per_head", "imd_like", "cni_like"):
+    for c in MEAN_COLUMNS:
         cols[c] = np.concatenate([r[c] for r in history]).astype(np.float64)
     for c in ("imd_rank", "cni_rank"):
         cols[c] = np.concatenate([r[c] for r in history]).astype(np.int32)
