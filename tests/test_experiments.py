@@ -46,3 +46,19 @@ def test_mechanism_ablation_runs(tmp_path: Path) -> None:
     assert "change when switched off" in text
     best = runs[runs["scenario"] == "best_case"].set_index("switched_off")["gap_end"]
     assert best["local_power"] > best["all_on"]  # without local power, best case gains less
+
+
+def test_history_sensitivity_runs_the_same_on_one_or_two_workers(tmp_path: Path) -> None:
+    out1, out2 = tmp_path / "one.csv", tmp_path / "two.csv"
+    args = ("--trajectories", "2")
+    text = _run("history_sensitivity.py", out1, *args, "--workers", "1")
+    _run("history_sensitivity.py", out2, *args, "--workers", "2")
+    assert out1.read_bytes() == out2.read_bytes()
+    runs = pd.read_csv(out1)
+    assert len(runs) == 2 * (6 + 1)  # trajectories x (factors + 1)
+    assert {"mechanisms.agglomeration", "absolute", "ranks"} <= set(runs.columns)
+    # A factor's run differs from the one before it in that factor alone (one at a time).
+    factors = runs.iloc[:, :6].to_numpy()
+    changed = (factors[1:] != factors[:-1]).sum(axis=1)
+    assert set(changed[[i for i in range(13) if i != 6]]) == {1}
+    assert "mu_star" in text and "criterion reading (absolute) over 14 runs" in text
