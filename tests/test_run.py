@@ -7,11 +7,13 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 from lbn_sim.config import Config
+from lbn_sim.model import LBNModel
 from lbn_sim.runner import simulate, write
 
 #: Levers that pay money to deprived wards outside the national programme (GBP per head).
@@ -211,3 +213,28 @@ def test_cli_writes_the_contract(tmp_path: Path) -> None:
     summary = pd.read_csv(run_dir / "ward_summary.csv")
     assert len(summary) == 200 and "imd_gap_end" in summary.columns
     assert not (run_dir / ".staging").exists()
+
+
+def test_a_finished_run_leaves_nothing_behind(
+    toy_cfg: Callable[..., Config], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sweeps run many models in one process: each must be freed once its tables are built
+    (Mesa 3.3 keeps every model in a class attribute unless released)."""
+    import gc
+    import weakref
+
+    from lbn_sim import runner
+
+    built: list[weakref.ref[LBNModel]] = []
+
+    class Tracked(LBNModel):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            built.append(weakref.ref(self))
+
+    monkeypatch.setattr(runner, "LBNModel", Tracked)
+    for _ in range(2):
+        simulate(toy_cfg("policy_start=2021", "horizon=2022"))
+    gc.collect()
+    assert len(built) == 2
+    assert all(ref() is None for ref in built)

@@ -371,6 +371,17 @@ class LBNModel(mesa.Model):
         )
         self.history.append(row)
 
+    def release(self) -> None:
+        """Let the finished model be garbage-collected: remove its agents, and its key in
+        Mesa's class-level ``Agent._ids``, which otherwise keeps every model ever built
+        alive (mesa#3179, fixed upstream by mesa#3180 after mesa 3.3.1; about 0.8 GB a
+        run with every household in England). The model cannot be stepped afterwards."""
+        for agent in list(self.agents):
+            agent.remove()
+        ids = getattr(mesa.Agent, "_ids", None)
+        if ids is not None:
+            ids.pop(self, None)
+
     def run(self, progress: bool = False) -> None:
         """Step to the horizon, printing progress every five years when asked."""
         import sys

@@ -57,7 +57,7 @@ def simulate(cfg: Config, progress: bool = False) -> RunResult:
     model.run(progress=progress)
     wt = ward_table(model.history, model.ward_table)
     groups = group_table(wt)
-    return RunResult(
+    result = RunResult(
         wards=wt,
         groups=groups,
         summary=ward_summary(wt, groups),
@@ -66,6 +66,8 @@ def simulate(cfg: Config, progress: bool = False) -> RunResult:
         data_report=report,
         seconds=time.perf_counter() - t0,
     )
+    model.release()
+    return result
 
 
 def write(result: RunResult, cfg: Config, run_dir: Path) -> list[Path]:
