@@ -183,6 +183,7 @@ def cni_gradients(
     domains: pd.DataFrame,
     chosen_by: pd.Series | None = None,
     label: str = "gradient",
+    with_se: bool = False,
 ) -> dict[str, float]:
     """Rise in points per standard deviation of each CNI domain, among the most deprived fifth.
 
@@ -191,7 +192,9 @@ def cni_gradients(
     highest ``chosen_by`` (default: ``start``). ``start``, ``end``, ``chosen_by``:
     scores by ward code on one scale; ``domains``: the ward table's CNI domain
     scores, indexed by ward code. Returns ``<label>, <domain>`` for each domain
-    (points per SD).
+    (points per SD) and, with ``with_se``, ``<label> SE, <domain>``: the ordinary
+    least-squares standard errors (wards treated as independent; neighbouring
+    wards are not, so these understate the uncertainty).
     """
     pick = start if chosen_by is None else chosen_by.loc[start.index]
     top = start[pick.rank(ascending=False) <= 0.2 * len(start)]
@@ -200,7 +203,13 @@ def cni_gradients(
     design = np.column_stack([np.ones(len(x)), z])
     rise = (end.loc[top.index] - top).to_numpy(np.float64)
     coef = np.linalg.lstsq(design, rise, rcond=None)[0]
-    return {f"{label}, {d}": float(c) for d, c in zip(CNI_DOMAINS, coef[2:], strict=True)}
+    out = {f"{label}, {d}": float(c) for d, c in zip(CNI_DOMAINS, coef[2:], strict=True)}
+    if with_se:
+        resid = rise - design @ coef
+        s2 = float(resid @ resid) / (len(rise) - design.shape[1])
+        se = np.sqrt(np.diag(s2 * np.linalg.inv(design.T @ design)))
+        out |= {f"{label} SE, {d}": float(e) for d, e in zip(CNI_DOMAINS, se[2:], strict=True)}
+    return out
 
 
 def outside_london_ranks(
@@ -323,7 +332,7 @@ def observed(data_dir: str | None) -> dict[str, float]:
         "London's own change (points)": float(
             np.average(s19[london] - s15[london], weights=pop[london])
         ),
-        **cni_gradients(*outside_london_ranks(s15, s19, w.index, outside), w),
+        **cni_gradients(*outside_london_ranks(s15, s19, w.index, outside), w, with_se=True),
         # The same fifth as the model's, which starts from 2019: chosen by the 2019 score
         # (so partly on the outcome; the 2015 choice above is the clean one).
         **cni_gradients(
@@ -331,6 +340,7 @@ def observed(data_dir: str | None) -> dict[str, float]:
             w,
             chosen_by=w["imd_score"],
             label="gradient (2019 fifth)",
+            with_se=True,
         ),
     }
 

@@ -77,6 +77,9 @@ def test_observed_drift_from_the_files(data_dir: Path) -> None:
     assert obs["gradient (2019 fifth), civic_assets"] == pytest.approx(0.096, abs=1e-3)
     assert obs["gradient (2019 fifth), connectedness"] == pytest.approx(0.244, abs=1e-3)
     assert obs["gradient (2019 fifth), engaged_community"] == pytest.approx(0.112, abs=1e-3)
+    # Their standard errors: each about 0.065, so the gradients are loose targets.
+    assert obs["gradient SE, connectedness"] == pytest.approx(0.068, abs=1e-3)
+    assert obs["gradient (2019 fifth) SE, connectedness"] == pytest.approx(0.065, abs=1e-3)
 
 
 def test_the_rule_applied_with_imd_2015(data_dir: Path) -> None:
@@ -113,3 +116,9 @@ def test_cni_gradients_recover_a_planted_slope() -> None:
     assert g["gradient, connectedness"] == pytest.approx(0.5, rel=0.2)
     assert abs(g["gradient, civic_assets"]) < 0.05
     assert abs(g["gradient, engaged_community"]) < 0.05
+    assert "gradient SE, connectedness" not in g
+    # With noise of SD 1 over the top fifth (100 wards), the slope's standard error is
+    # about 1 / sqrt(100).
+    noisy = end + pd.Series(rng.normal(size=n), index=codes)
+    se = cni_gradients(start, noisy, domains, with_se=True)["gradient SE, connectedness"]
+    assert 0.07 < se < 0.15
