@@ -39,6 +39,7 @@ from scripts.calibrate_history import (
     PERIOD_2015_2019,
     TOLERANCE,
     drift_measures,
+    four_years,
     london_change,
 )
 
@@ -72,13 +73,7 @@ def one_run(overrides: list[str]) -> dict[str, float]:
     from lbn_sim.runner import simulate
 
     cfg = compose_cfg(["scenario=base_case", "horizon=2025", "seed=0", *overrides])
-    wards = simulate(cfg).wards
-    y0, y4 = cfg.start_year, cfg.start_year + 4
-    start = wards[wards["year"] == y0].set_index("ward_code")
-    end = wards[wards["year"] == y4].set_index("ward_code").loc[start.index]
-    s0 = start["imd_like"].to_numpy(np.float64)
-    s4 = end["imd_like"].to_numpy(np.float64)
-    pop = start["population"].to_numpy(np.float64)
+    start, s0, s4, pop = four_years(simulate(cfg).wards, cfg.start_year)
     london = start["la_code"].astype(str).str.startswith(LONDON).to_numpy()
     group = (start["start_group"] == "left_behind").to_numpy()
     out = drift_measures(s0, s4, pop, group, ~london if london.any() else None)

@@ -345,6 +345,20 @@ def observed(data_dir: str | None) -> dict[str, float]:
     }
 
 
+def four_years(wards: pd.DataFrame, start_year: int) -> tuple[pd.DataFrame, F64, F64, F64]:
+    """From a run's ward table: the start year's rows (indexed by ward code), and each
+    ward's IMD-like score at the start and four years on, and its residents at the start
+    (each ``[n_wards]``, in the start rows' order)."""
+    start = wards[wards["year"] == start_year].set_index("ward_code")
+    end = wards[wards["year"] == start_year + 4].set_index("ward_code").loc[start.index]
+    return (
+        start,
+        start["imd_like"].to_numpy(np.float64),
+        end["imd_like"].to_numpy(np.float64),
+        start["population"].to_numpy(np.float64),
+    )
+
+
 def modelled(
     data_dir: str | None,
     seeds: int,
@@ -383,14 +397,8 @@ def modelled(
                 ],
             )
         cfg = to_config(dcfg)
-        wards = simulate(cfg).wards
-        y0, y4 = cfg.start_year, cfg.start_year + 4
-        start = wards[wards["year"] == y0].set_index("ward_code")
-        end = wards[wards["year"] == y4].set_index("ward_code").loc[start.index]
-        s0 = start["imd_like"].to_numpy(np.float64)
-        s4 = end["imd_like"].to_numpy(np.float64)
+        start, s0, s4, pop = four_years(simulate(cfg).wards, cfg.start_year)
         outside = ~start["la_code"].astype(str).str.startswith(LONDON).to_numpy()
-        pop = start["population"].to_numpy(np.float64)
         rows.append(
             {
                 "seed": seed,
