@@ -278,8 +278,9 @@ class MechanismsConfig:
     local_power_gain: float = 0.5
     # Extra capacity growth per year of unbroken funding, up to 10 years (fraction per year).
     long_term_compounding: float = 0.1
-    # Extra growth per unit of reach above England's, as a multiple of the year's growth:
-    # growth goes to places with good links (dimensionless; part of connectivity).
+    # Growth goes to places with good links (part of connectivity): each year a ward's
+    # investment premium moves by this times the year's growth times its reach above
+    # England's, and closes 2% a year (dimensionless; see PrivateInvestors.agglomerate).
     agglomeration: float = 7.0
 
     def __post_init__(self) -> None:
