@@ -36,6 +36,7 @@ from _common import TOY, compose_cfg, default_workers, parallel_map
 from scripts.calibrate_history import (
     FULL_SAMPLE,
     LONDON,
+    LONDON_ECONOMY,
     PERIOD_2015_2019,
     TOLERANCE,
     drift_measures,
@@ -98,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
 
     prob = problem()
     x = morris_sample.sample(prob, N=args.trajectories, num_levels=LEVELS, seed=0)
-    base = [*PERIOD_2015_2019, *(TOY if args.toy else ["data=england_2019", *FULL_SAMPLE])]
+    real = ["data=england_2019", *FULL_SAMPLE, *LONDON_ECONOMY]
+    base = [*PERIOD_2015_2019, *(TOY if args.toy else real)]
     jobs = [
         [
             *base,

@@ -11,7 +11,7 @@ from hydra.errors import ConfigCompositionException, MissingConfigException
 from omegaconf.errors import ConfigKeyError, ValidationError
 from tests.conftest import compose_cfg
 
-from lbn_sim.config import ConfigError, PolicyLevers, ScenarioConfig
+from lbn_sim.config import ConfigError, MacroConditions, PolicyLevers, ScenarioConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,6 +76,10 @@ def test_more_domain_rules() -> None:
         compose_cfg(["history.levers.benefit_uprating=-0.5"])
     with pytest.raises(ConfigError, match="ring_fenced_growth"):
         compose_cfg(["scenario.levers.ring_fenced_growth=0.3"])
+    with pytest.raises(ConfigError, match=r"regional_growth\['E09'\]"):
+        compose_cfg(["+scenario.macro.regional_growth.E09=0.5"])
+    with pytest.raises(ConfigError, match="empty key"):
+        MacroConditions(regional_growth={" ": 0.01})
 
 
 def test_scenario_files_hold_levers_and_conditions_only() -> None:

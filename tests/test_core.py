@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from lbn_sim.config import Config
+from lbn_sim.config import Config, ConfigError
 from lbn_sim.core import YearInputs, advance, update_stocks
 from lbn_sim.data.synthetic import generate_wards
 from lbn_sim.indicators import RATE_INDICATORS
@@ -206,3 +206,58 @@ def test_agglomeration_moves_investment_between_wards_only(
     last = model.history[-1]
     np.testing.assert_array_equal(last["agglomeration_premium"], np.exp(premium))
     np.testing.assert_array_equal(last["labour_demand"], model.wards.jobs)
+
+
+def test_regional_growth_moves_investment_between_regions_only() -> None:
+    """Regional economies: a ward takes the longest matching LA-code prefix's differential;
+    its index grows at the differential against the rest; England's population-weighted
+    mean stays 1; no differential, no index; a key matching no LA fails naming it."""
+    from lbn_sim.institutions import PrivateInvestors as P
+
+    las = np.array(["E09000001", "E09000002", "E08000001", "E06000001"])
+    d = P.differentials({"E09": 0.01, "E09000002": 0.03, "E08": -0.005}, las)
+    np.testing.assert_array_equal(d, [0.01, 0.03, -0.005, 0.0])
+    np.testing.assert_array_equal(P.differentials({}, las), 0.0)
+    with pytest.raises(ConfigError, match=r"'E10'.*matches no local authority"):
+        P.differentials({"E10": 0.01}, las)
+
+    people = np.array([3.0, 1.0, 4.0, 2.0])
+    index = np.zeros(4)
+    for _ in range(10):
+        index = P.regionalise(index, 0.01, d, people)
+        assert np.average(np.exp(index), weights=people) == pytest.approx(1.0, abs=1e-12)
+    # Against the ward with no differential, each grows by (1 + g + d) / (1 + g) a year.
+    np.testing.assert_allclose(
+        index - index[3], 10 * (np.log1p(0.01 + d) - np.log1p(0.01)), atol=1e-12
+    )
+    np.testing.assert_allclose(P.regionalise(np.zeros(4), 0.02, np.zeros(4), people), 0.0)
+
+
+def test_regional_growth_in_a_model_run(toy_cfg: Callable[..., Config]) -> None:
+    """A history-regime differential for one local authority raises its wards' labour
+    demand against a run without it, only while the history regime is in force (from the
+    policy start the regional gaps stop moving), and the ward table records the index; a
+    key that matches no LA fails when the model is built, naming it."""
+    wards = generate_wards(n_wards=120, seed=0)
+    region = (wards["la_code"] == "SLA001").to_numpy()
+    common = ("scenario=base_case", "policy_start=2024", "horizon=2028")
+    runs = {}
+    for label, extra in (("flat", ()), ("boom", ("+history.macro.regional_growth.SLA001=0.05",))):
+        model = LBNModel(toy_cfg(*common, *extra), wards)
+        gaps = []
+        while model.year < 2028:
+            model.step()
+            index = model.investors.regional
+            gaps.append(index[region].mean() - index[~region].mean())
+        runs[label] = model, np.array(gaps)
+    flat, boom = runs["flat"][0], runs["boom"][0]
+    np.testing.assert_array_equal(runs["flat"][1], 0.0)
+    gaps = runs["boom"][1]  # years 2020..2028; history to 2023
+    assert np.all(np.diff(gaps[:4]) > 0.03)
+    np.testing.assert_allclose(gaps[4:], gaps[3], atol=1e-12)
+    assert boom.wards.jobs[region].mean() > flat.wards.jobs[region].mean() + 0.05
+    np.testing.assert_array_equal(
+        boom.history[-1]["regional_index"], np.exp(boom.investors.regional)
+    )
+    with pytest.raises(ConfigError, match="'E09'"):
+        LBNModel(toy_cfg("+scenario.macro.regional_growth.E09=0.01"), wards)

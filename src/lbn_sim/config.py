@@ -154,6 +154,12 @@ class MacroConditions:
     recession_years: list[int] = field(default_factory=list)
     # Size of a recession: extra job-loss probability at zero resilience (probability).
     recession_severity: float = 0.05
+    # Regional economies: extra real growth per year (fraction/yr) of the wards whose local
+    # authority code starts with the key ("E09": London's boroughs and the City), against
+    # the rest of England. England's own growth stays ``real_wage_growth``: a differential
+    # moves investment between places, never England's total. A ward matching several keys
+    # takes the longest; a key that matches no local authority fails when the model is built.
+    regional_growth: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -164,6 +170,14 @@ class MacroConditions:
                 f"{owner}.real_wage_growth must be in [-0.1, 0.1] per year, "
                 f"got {self.real_wage_growth!r}"
             )
+        for key, value in self.regional_growth.items():
+            if not str(key).strip():
+                raise ConfigError(f"{owner}.regional_growth has an empty key (an LA code prefix)")
+            if not -0.1 <= value <= 0.1:
+                raise ConfigError(
+                    f"{owner}.regional_growth[{key!r}] must be in [-0.1, 0.1] per year, "
+                    f"got {value!r}"
+                )
 
 
 @dataclass(slots=True)

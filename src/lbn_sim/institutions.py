@@ -31,6 +31,7 @@ Money moves in whole pence through :class:`lbn_sim.ledger.Ledger`:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -39,7 +40,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from lbn_sim.config import MechanismsConfig, PolicyLevers
+from lbn_sim.config import ConfigError, MechanismsConfig, PolicyLevers
 from lbn_sim.ledger import DELIVERED, I64, Ledger, pounds_to_pence, split_pence
 from lbn_sim.services import N_SERVICES, Service
 
@@ -165,11 +166,14 @@ class PrivateInvestors(mesa.Agent):
     Investment per resident is ``PRIVATE_PER_HEAD * skills_ratio ** 0.8 *
     access_ratio ** 0.5 * income_ratio ** 0.3`` (ratios to the ward's start),
     times the compounded growth of the economy relative to a 1% trend, times
-    the ward's agglomeration premium (``exp(premium)``, see :meth:`agglomerate`):
+    the ward's agglomeration premium (``exp(premium)``, see :meth:`agglomerate`)
+    and its regional index (``exp(regional)``, see :meth:`regionalise`):
     investors go where workers are skilled, links are good and people have
     money to spend, and hold back when the economy stagnates; growth itself
-    goes more to the wards with better reach than England's. With the
-    connectivity mechanism off, access does not matter and there is no premium.
+    goes more to the wards with better reach than England's, and to the regions
+    whose economies grow faster (an exogenous condition,
+    ``macro.regional_growth``). With the connectivity mechanism off, access does
+    not matter and there is no agglomeration premium.
     """
 
     PRIVATE_PER_HEAD = 400.0  # GBP per resident per year at the start (business investment)
@@ -211,17 +215,63 @@ class PrivateInvestors(mesa.Agent):
         out = (1.0 - cls.CONVERGENCE) * premium + spread
         return out - np.log(np.average(np.exp(out), weights=population))
 
+    @staticmethod
+    def differentials(regional_growth: Mapping[str, float], la_of_ward: NDArray[np.str_]) -> F64:
+        """Each ward's growth differential (fraction/yr), ``[n_wards]``: the value of the
+        longest key of ``regional_growth`` its local authority's code (``la_of_ward``,
+        ``[n_wards]``) starts with, 0 where none does.
+
+        Raises:
+            ConfigError: a key matches no local authority (a misspelt code would
+                otherwise silently change nothing).
+        """
+        out = np.zeros(la_of_ward.shape[0])
+        for key in sorted(regional_growth, key=len):
+            hit = np.char.startswith(la_of_ward, key)
+            if not hit.any():
+                raise ConfigError(
+                    f"macro.regional_growth key {key!r} matches no local authority code in "
+                    f"the ward table (its codes look like {la_of_ward[0]!r}); the key is the "
+                    "start of an LA code, such as 'E09' for London's boroughs"
+                )
+            out[hit] = regional_growth[key]
+        return out
+
+    @staticmethod
+    def regionalise(
+        regional: F64, real_wage_growth: float, differential: F64, population: F64
+    ) -> F64:
+        """Next year's regional index by ward, ``[n_wards]`` (log of investment per resident
+        relative to England's, from regional growth alone).
+
+        ``regional' = regional + log((1 + g + d) / (1 + g))``, then shifted so that England's
+        population-weighted mean of ``exp(regional)`` is 1: each ward's economy grows at
+        England's ``g`` plus its differential ``d`` (``[n_wards]``, see
+        :meth:`differentials`) less the population-weighted mean differential, so
+        England's growth and total investment per resident are unchanged.
+        ``population``: residents, ``[n_wards]``.
+        """
+        # Relative to England's growth, so no differential adds exactly 0.
+        out = regional + (np.log1p(real_wage_growth + differential) - np.log1p(real_wage_growth))
+        return out - np.log(np.average(np.exp(out), weights=population))
+
     def __init__(self, model: mesa.Model, population0: F64) -> None:
         super().__init__(model)
         self.per_head0 = np.full(population0.shape[0], self.PRIVATE_PER_HEAD)
         #: Agglomeration premium by ward (log, 0 at the start), ``[n_wards]``.
         self.premium = np.zeros(population0.shape[0])
+        #: Regional index by ward (log, 0 at the start), ``[n_wards]``.
+        self.regional = np.zeros(population0.shape[0])
 
     def follow_growth(
         self, real_wage_growth: float, reach: F64, strength: float, population: F64
     ) -> None:
         """Move this year's agglomeration premium on (see :meth:`agglomerate`)."""
         self.premium = self.agglomerate(self.premium, real_wage_growth, reach, strength, population)
+
+    def follow_regions(self, real_wage_growth: float, differential: F64, population: F64) -> None:
+        """Move this year's regional index on (see :meth:`regionalise`)."""
+        self.regional = self.regionalise(self.regional, real_wage_growth, differential, population)
 
     def invest(
         self,
@@ -234,15 +284,16 @@ class PrivateInvestors(mesa.Agent):
     ) -> tuple[I64, F64]:
         """Pence invested per ward this year, and investment per resident relative to the start.
 
-        ``growth``: England's compounded growth factor; the ward's premium
-        (``self.premium``, see :meth:`follow_growth`) multiplies it.
+        ``growth``: England's compounded growth factor; the ward's agglomeration
+        premium (``self.premium``, see :meth:`follow_growth`) and regional index
+        (``self.regional``, see :meth:`follow_regions`) multiply it.
         """
         ratio = (
             np.maximum(skills_ratio, 1e-6) ** 0.8
             * (np.maximum(access_ratio, 1e-6) ** 0.5 if connectivity else 1.0)
             * np.maximum(income_ratio, 1e-6) ** 0.3
             * growth
-            * np.exp(self.premium)
+            * np.exp(self.premium + self.regional)
         )
         return pounds_to_pence(self.per_head0 * ratio * population), ratio
 

@@ -145,6 +145,13 @@ class LBNModel(mesa.Model):
         self.n_las = len(la_list)
         self.la_list = np.array(la_list, dtype=object)
         self.la_of_ward = self.la_list[self.la_index]  # each ward's LA code
+        # Each regime's regional growth differentials by ward (fraction/yr), checked here so a
+        # key that matches no local authority fails before the first year.
+        codes = self.la_of_ward.astype(str)
+        self.differential = {
+            "history": PrivateInvestors.differentials(cfg.history.macro.regional_growth, codes),
+            "scenario": PrivateInvestors.differentials(cfg.scenario.macro.regional_growth, codes),
+        }
 
         def per_la(per_ward: F64) -> I64:
             pence = pounds_to_pence(per_ward).astype(np.float64)
@@ -263,6 +270,11 @@ class LBNModel(mesa.Model):
             mech.agglomeration,
             people,
         )
+        self.investors.follow_regions(
+            macro.real_wage_growth,
+            self.differential["history" if year < self.cfg.policy_start else "scenario"],
+            people,
+        )
         private, investment_ratio = self.investors.invest(
             skills_ratio=agg.skills / np.maximum(agg0.skills, 1e-9),
             access_ratio=reach / access(self.baseline.quality, self.params),
@@ -363,6 +375,7 @@ class LBNModel(mesa.Model):
             funding_per_head=self.funding / np.maximum(people, 1.0),
             labour_demand=self.wards.jobs.copy(),
             agglomeration_premium=np.exp(self.investors.premium),
+            regional_index=np.exp(self.investors.regional),
             imd_like=imd,
             cni_like=cni,
             imd_rank=imd_rank,

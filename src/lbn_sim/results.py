@@ -23,8 +23,9 @@ START_GROUPS = ("left_behind", "other_deprived", "rest")
 SUMMARY_GROUPS = ("left_behind", "other_deprived", "england")
 #: Ward state recorded beside the indicators (dimensionless, 1 at the start): labour demand
 #: relative to the ward's start, and private investment per resident relative to England's
-#: from agglomeration alone (``exp`` of the investors' premium).
-STATE_COLUMNS = ("labour_demand", "agglomeration_premium")
+#: from agglomeration alone (``exp`` of the investors' premium) and from regional growth
+#: alone (``exp`` of their regional index).
+STATE_COLUMNS = ("labour_demand", "agglomeration_premium", "regional_index")
 #: Float columns averaged (population-weighted) in the group table.
 MEAN_COLUMNS = (*RATE_INDICATORS, "funding_per_head", "imd_like", "cni_like", *STATE_COLUMNS)
 
