@@ -231,7 +231,7 @@ class PrivateInvestors(mesa.Agent):
             if not hit.any():
                 raise ConfigError(
                     f"macro.regional_growth key {key!r} matches no local authority code in "
-                    f"the ward table (its codes look like {la_of_ward[0]!r}); the key is the "
+                    f"the ward table (its codes look like {str(la_of_ward[0])!r}); the key is the "
                     "start of an LA code, such as 'E09' for London's boroughs"
                 )
             out[hit] = regional_growth[key]
