@@ -112,15 +112,15 @@ PERIOD_2015_2019 = (
     "history.macro.recession_years=[]",
     "history.macro.cost_of_living_pressure=0",
 )
+#: Local authority codes of the London boroughs (and the City of London) start with this.
+LONDON = "E09"
 #: The period's regional condition, for the real data only (it names London's LA codes):
 #: London's economy grew faster than the rest of England. Its real GVA grew 3.0% a year in
 #: 2016 and 2017 against the UK's 1.6% and 1.9% (ONS, regional GVA(B) 1998 to 2017), and its
 #: share of UK GVA rose from 19.2% in 1998 to 23.8% in 2017 (1.4% a year faster than the rest
 #: of the UK); with London's population growing about 0.5% a year faster, about 1% a year
 #: faster per resident.
-LONDON_ECONOMY = ("++history.macro.regional_growth.E09=0.01",)
-#: Local authority codes of the London boroughs (and the City of London) start with this.
-LONDON = "E09"
+LONDON_ECONOMY = (f"++history.macro.regional_growth.{LONDON}=0.01",)
 #: Every household simulated: the default sample's noise is as large as a four-year change.
 FULL_SAMPLE = ("households.sample_rate=1.0", "households.left_behind_sample_rate=1.0")
 

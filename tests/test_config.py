@@ -113,6 +113,7 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         ("scenario.levers.devolution_share=2", "devolution_share"),
         ("scenario.name=best_case", "relabelled"),
         ("history.levers.la_spend_share=0", "la_spend_share"),
+        ("+scenario.macro.regional_growth.E09=0.01", "scenario.macro.regional_growth key 'E09'"),
     ],
 )
 def test_cli_rejects_bad_input_and_writes_nothing(
@@ -122,6 +123,7 @@ def test_cli_rejects_bad_input_and_writes_nothing(
     result = _cli(override, f"hydra.run.dir={run_dir}", "data.n_wards=30", cwd=tmp_path)
     assert result.returncode != 0
     assert named in result.stderr
+    assert "the simulation failed" not in result.stderr  # reported as bad input
     assert "Traceback" not in result.stderr
     assert not run_dir.exists() or not any(
         p.suffix in (".parquet", ".csv", ".png") for p in run_dir.rglob("*")

@@ -234,30 +234,46 @@ def test_regional_growth_moves_investment_between_regions_only() -> None:
 
 
 def test_regional_growth_in_a_model_run(toy_cfg: Callable[..., Config]) -> None:
-    """A history-regime differential for one local authority raises its wards' labour
-    demand against a run without it, only while the history regime is in force (from the
-    policy start the regional gaps stop moving), and the ward table records the index; a
-    key that matches no LA fails when the model is built, naming it."""
+    """A differential for one local authority opens a gap in its wards' regional index from
+    the first year its regime is in force, by ``log((1 + g + d) / (1 + g))`` a year, and
+    only then: a history differential stops at the policy start, a scenario one starts
+    there. It raises the wards' labour demand against a run without it; the ward table
+    records the index; a key that matches no LA fails when the model is built, naming it."""
     wards = generate_wards(n_wards=120, seed=0)
     region = (wards["la_code"] == "SLA001").to_numpy()
     common = ("scenario=base_case", "policy_start=2024", "horizon=2028")
+    key = "macro.regional_growth.SLA001=0.05"
     runs = {}
-    for label, extra in (("flat", ()), ("boom", ("+history.macro.regional_growth.SLA001=0.05",))):
+    for label, extra in (
+        ("flat", ()),
+        ("history", (f"+history.{key}",)),
+        ("scenario", (f"+scenario.{key}",)),
+    ):
         model = LBNModel(toy_cfg(*common, *extra), wards)
         gaps = []
         while model.year < 2028:
             model.step()
             index = model.investors.regional
             gaps.append(index[region].mean() - index[~region].mean())
-        runs[label] = model, np.array(gaps)
-    flat, boom = runs["flat"][0], runs["boom"][0]
+        runs[label] = model, np.array(gaps)  # years 2020..2028
+    flat = runs["flat"][0]
     np.testing.assert_array_equal(runs["flat"][1], 0.0)
-    gaps = runs["boom"][1]  # years 2020..2028; history to 2023
-    assert np.all(np.diff(gaps[:4]) > 0.03)
-    np.testing.assert_allclose(gaps[4:], gaps[3], atol=1e-12)
+
+    def step(part: str) -> float:
+        g = getattr(flat.cfg, part).macro.real_wage_growth
+        return float(np.log1p(g + 0.05) - np.log1p(g))
+
+    history, scenario = runs["history"][1], runs["scenario"][1]
+    # History regime: 2020..2023 (four years), then the gap holds.
+    np.testing.assert_allclose(history[:4], step("history") * np.arange(1, 5), atol=1e-12)
+    np.testing.assert_allclose(history[4:], history[3], atol=1e-12)
+    # Scenario regime: nothing before 2024, then five years of it.
+    np.testing.assert_array_equal(scenario[:4], 0.0)
+    np.testing.assert_allclose(scenario[4:], step("scenario") * np.arange(1, 6), atol=1e-12)
+    boom = runs["history"][0]
     assert boom.wards.jobs[region].mean() > flat.wards.jobs[region].mean() + 0.05
     np.testing.assert_array_equal(
         boom.history[-1]["regional_index"], np.exp(boom.investors.regional)
     )
-    with pytest.raises(ConfigError, match="'E09'"):
+    with pytest.raises(ConfigError, match=r"scenario\.macro\.regional_growth key 'E09'"):
         LBNModel(toy_cfg("+scenario.macro.regional_growth.E09=0.01"), wards)

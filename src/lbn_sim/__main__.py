@@ -56,7 +56,7 @@ def main(dcfg: DictConfig) -> None:
         _fail(run_dir, str(err), code=2)
     try:
         result = simulate(cfg, progress=True)
-    except DataError as err:
+    except (ConfigError, DataError) as err:  # config checked against the data, or bad data
         _fail(run_dir, str(err), code=2)
     except Exception as err:
         _fail(run_dir, f"the simulation failed: {type(err).__name__}: {err}", code=1)

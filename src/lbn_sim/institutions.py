@@ -160,6 +160,13 @@ class WardServices(mesa.Agent):
         return self.model.wards.quality[:, self.index]
 
 
+def recentre(log_index: F64, population: F64) -> F64:
+    """``log_index`` (``[n_wards]``) shifted so that England's population-weighted mean of
+    its ``exp`` is 1 (``population``: residents, ``[n_wards]``): an index that moves
+    investment between wards, never England's total."""
+    return log_index - np.log(np.average(np.exp(log_index), weights=population))
+
+
 class PrivateInvestors(mesa.Agent):
     """Private investment in local jobs: follows skills, connectivity and demand.
 
@@ -212,14 +219,17 @@ class PrivateInvestors(mesa.Agent):
         (population-weighted average).
         """
         spread = strength * max(real_wage_growth, 0.0) * (reach - 1.0)
-        out = (1.0 - cls.CONVERGENCE) * premium + spread
-        return out - np.log(np.average(np.exp(out), weights=population))
+        return recentre((1.0 - cls.CONVERGENCE) * premium + spread, population)
 
     @staticmethod
-    def differentials(regional_growth: Mapping[str, float], la_of_ward: NDArray[np.str_]) -> F64:
+    def differentials(
+        regional_growth: Mapping[str, float],
+        la_of_ward: NDArray[np.str_],
+        where: str = "macro.regional_growth",
+    ) -> F64:
         """Each ward's growth differential (fraction/yr), ``[n_wards]``: the value of the
         longest key of ``regional_growth`` its local authority's code (``la_of_ward``,
-        ``[n_wards]``) starts with, 0 where none does.
+        ``[n_wards]``) starts with, 0 where none does. ``where`` names the setting in errors.
 
         Raises:
             ConfigError: a key matches no local authority (a misspelt code would
@@ -230,9 +240,10 @@ class PrivateInvestors(mesa.Agent):
             hit = np.char.startswith(la_of_ward, key)
             if not hit.any():
                 raise ConfigError(
-                    f"macro.regional_growth key {key!r} matches no local authority code in "
-                    f"the ward table (its codes look like {str(la_of_ward[0])!r}); the key is the "
-                    "start of an LA code, such as 'E09' for London's boroughs"
+                    f"{where} key {key!r} matches no local authority code in the ward table "
+                    f"(its codes look like {str(la_of_ward[0])!r}); a key is the start of an "
+                    "LA code in the data used: the real data (data=england_2019) has English "
+                    "codes such as 'E09' (London's boroughs), the synthetic data 'SLA001'"
                 )
             out[hit] = regional_growth[key]
         return out
@@ -252,8 +263,8 @@ class PrivateInvestors(mesa.Agent):
         ``population``: residents, ``[n_wards]``.
         """
         # Relative to England's growth, so no differential adds exactly 0.
-        out = regional + (np.log1p(real_wage_growth + differential) - np.log1p(real_wage_growth))
-        return out - np.log(np.average(np.exp(out), weights=population))
+        step = np.log1p(real_wage_growth + differential) - np.log1p(real_wage_growth)
+        return recentre(regional + step, population)
 
     def __init__(self, model: mesa.Model, population0: F64) -> None:
         super().__init__(model)

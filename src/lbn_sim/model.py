@@ -59,10 +59,12 @@ F64 = NDArray[np.float64]
 
 @dataclass(frozen=True, slots=True)
 class Regime:
-    """The levers and conditions in force in one year."""
+    """The levers and conditions in force in one year, and the conditions' regional growth
+    differential by ward (fraction/yr, ``[n_wards]``; see ``macro.regional_growth``)."""
 
     levers: PolicyLevers
     macro: MacroConditions
+    differential: F64
 
 
 class LBNModel(mesa.Model):
@@ -145,12 +147,18 @@ class LBNModel(mesa.Model):
         self.n_las = len(la_list)
         self.la_list = np.array(la_list, dtype=object)
         self.la_of_ward = self.la_list[self.la_index]  # each ward's LA code
-        # Each regime's regional growth differentials by ward (fraction/yr), checked here so a
-        # key that matches no local authority fails before the first year.
+        # The two regimes, with their regional growth differentials by ward, worked out here so
+        # a key that matches no local authority fails before the first year.
         codes = self.la_of_ward.astype(str)
-        self.differential = {
-            "history": PrivateInvestors.differentials(cfg.history.macro.regional_growth, codes),
-            "scenario": PrivateInvestors.differentials(cfg.scenario.macro.regional_growth, codes),
+        self.regimes = {
+            name: Regime(
+                part.levers,
+                part.macro,
+                PrivateInvestors.differentials(
+                    part.macro.regional_growth, codes, f"{name}.macro.regional_growth"
+                ),
+            )
+            for name, part in (("history", cfg.history), ("scenario", cfg.scenario))
         }
 
         def per_la(per_ward: F64) -> I64:
@@ -202,9 +210,7 @@ class LBNModel(mesa.Model):
 
         The history regime before ``policy_start``, the scenario's from it on.
         """
-        if year < self.cfg.policy_start:
-            return Regime(self.cfg.history.levers, self.cfg.history.macro)
-        return Regime(self.cfg.scenario.levers, self.cfg.scenario.macro)
+        return self.regimes["history" if year < self.cfg.policy_start else "scenario"]
 
     def year_rng(self, year: int, stream: int) -> np.random.Generator:
         """The generator of one consumer (``stream``) in one year, spawned from the run's seed.
@@ -270,11 +276,7 @@ class LBNModel(mesa.Model):
             mech.agglomeration,
             people,
         )
-        self.investors.follow_regions(
-            macro.real_wage_growth,
-            self.differential["history" if year < self.cfg.policy_start else "scenario"],
-            people,
-        )
+        self.investors.follow_regions(macro.real_wage_growth, regime.differential, people)
         private, investment_ratio = self.investors.invest(
             skills_ratio=agg.skills / np.maximum(agg0.skills, 1e-9),
             access_ratio=reach / access(self.baseline.quality, self.params),
