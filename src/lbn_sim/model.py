@@ -194,6 +194,8 @@ class LBNModel(mesa.Model):
         self.ledger.balance(cfg.start_year, self.la_list, reserves0)
 
         self.start_rates = compute(self.wards, self.baseline)
+        #: Each ward's reach of jobs and services at the start, ``[n_wards]`` in [0, 1].
+        self.access0 = access(self.baseline.quality, self.params)
         self.left_behind = self.ward_table["left_behind"].to_numpy(bool)
         # Start-year money per ward (GBP/yr): what sustains the start year's services.
         self.funding = spend0.sum(axis=0)
@@ -279,7 +281,7 @@ class LBNModel(mesa.Model):
         self.investors.follow_regions(macro.real_wage_growth, regime.differential, people)
         private, investment_ratio = self.investors.invest(
             skills_ratio=agg.skills / np.maximum(agg0.skills, 1e-9),
-            access_ratio=reach / access(self.baseline.quality, self.params),
+            access_ratio=reach / self.access0,
             income_ratio=(1.0 - agg.income_deprivation)
             / np.maximum(1.0 - agg0.income_deprivation, 1e-9),
             connectivity=mech.connectivity,
