@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
@@ -39,3 +39,26 @@ def parallel_map(fn: Callable[[list[str]], T], jobs: list[list[str]], workers: i
 def default_workers() -> int:
     """All cores of this machine."""
     return os.cpu_count() or 1
+
+
+def morris_tables(problem: dict[str, Any], x: Any, runs: Any, levels: int) -> dict[str, Any]:
+    """Morris elementary effects (SALib) of every measure (column of the DataFrame ``runs``,
+    one row per row of the sample ``x``): a table per measure of ``mu_star`` (mean absolute
+    effect over a factor's full range, in the measure's units), ``mu`` (signed) and
+    ``sigma`` (spread: interactions or non-linearity), largest ``mu_star`` first."""
+    import numpy as np
+    from SALib.analyze import morris as morris_analyze
+
+    out = {}
+    for measure in runs.columns:
+        res = morris_analyze.analyze(
+            problem,
+            x,
+            runs[measure].to_numpy(np.float64),
+            num_levels=levels,
+            seed=0,
+            print_to_console=False,
+        )
+        table = res.to_df()[["mu_star", "mu", "sigma"]]
+        out[measure] = table.sort_values("mu_star", ascending=False)
+    return out

@@ -27,12 +27,11 @@ import argparse
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import TOY, compose_cfg, default_workers, parallel_map
+from _common import TOY, compose_cfg, default_workers, morris_tables, parallel_map
 from scripts.calibrate_history import (
     FULL_SAMPLE,
     LONDON,
@@ -84,7 +83,6 @@ def one_run(overrides: list[str]) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from SALib.analyze import morris as morris_analyze
     from SALib.sample import morris as morris_sample
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -116,20 +114,9 @@ def main(argv: list[str] | None = None) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         pd.concat([factors, runs], axis=1).to_csv(args.out, index=False)
 
-    for measure in runs.columns:
-        res = morris_analyze.analyze(
-            prob,
-            x,
-            runs[measure].to_numpy(np.float64),
-            num_levels=LEVELS,
-            seed=0,
-            print_to_console=False,
-        )
-        table = res.to_df()[["mu_star", "mu", "sigma"]]
+    for measure, table in morris_tables(prob, x, runs, LEVELS).items():
         print(f"\n{measure}: elementary effects over each factor's full range")
-        print(
-            table.sort_values("mu_star", ascending=False).to_string(float_format="{:+.4f}".format)
-        )
+        print(table.to_string(float_format="{:+.4f}".format))
     crit = runs["absolute"]
     meets = (crit - PUBLISHED).abs() <= TOLERANCE
     print(
