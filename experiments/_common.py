@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -62,3 +63,30 @@ def morris_tables(problem: dict[str, Any], x: Any, runs: Any, levels: int) -> di
         table = res.to_df()[["mu_star", "mu", "sigma"]]
         out[measure] = table.sort_values("mu_star", ascending=False)
     return out
+
+
+def morris_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every Morris screening takes: ``--trajectories``, ``--workers``,
+    ``--toy`` and further Hydra overrides."""
+    parser.add_argument("--trajectories", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--toy", action="store_true", help="tiny synthetic England, for tests")
+    parser.add_argument("overrides", nargs="*", help="further Hydra overrides for every run")
+
+
+def morris_design(
+    ranges: Mapping[str, tuple[float, float]], trajectories: int, levels: int
+) -> tuple[dict[str, Any], Any]:
+    """The SALib problem of ``ranges`` (factor name to ``(low, high)``) and its Morris sample,
+    ``[trajectories * (k + 1), k]`` (seed 0: the same design every time).
+
+    Raises:
+        ValueError: fewer than 2 trajectories (no elementary effect can be averaged).
+    """
+    from SALib.sample import morris as morris_sample
+
+    if trajectories < 2:
+        raise ValueError(f"--trajectories must be at least 2, got {trajectories}")
+    names = list(ranges)
+    problem = {"num_vars": len(names), "names": names, "bounds": [list(ranges[n]) for n in names]}
+    return problem, morris_sample.sample(problem, N=trajectories, num_levels=levels, seed=0)

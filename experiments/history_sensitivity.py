@@ -31,7 +31,14 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import TOY, compose_cfg, default_workers, morris_tables, parallel_map
+from _common import (
+    TOY,
+    compose_cfg,
+    morris_arguments,
+    morris_design,
+    morris_tables,
+    parallel_map,
+)
 from scripts.calibrate_history import (
     FULL_SAMPLE,
     LONDON,
@@ -59,15 +66,6 @@ PUBLISHED = 0.0405
 LEVELS = 4
 
 
-def problem() -> dict[str, object]:
-    """The SALib problem: factor names and bounds."""
-    return {
-        "num_vars": len(RANGES),
-        "names": list(RANGES),
-        "bounds": [list(b) for b in RANGES.values()],
-    }
-
-
 def one_run(overrides: list[str]) -> dict[str, float]:
     """Four years of the 2015-2019 regime under ``overrides``; the drift measures."""
     from lbn_sim.runner import simulate
@@ -83,20 +81,14 @@ def one_run(overrides: list[str]) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from SALib.sample import morris as morris_sample
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trajectories", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--toy", action="store_true", help="tiny synthetic England, for tests")
-    parser.add_argument("overrides", nargs="*", help="further Hydra overrides for every run")
+    morris_arguments(parser)
     args = parser.parse_args(argv)
-    if args.trajectories < 2:
-        parser.error(f"--trajectories must be at least 2, got {args.trajectories}")
-
-    prob = problem()
-    x = morris_sample.sample(prob, N=args.trajectories, num_levels=LEVELS, seed=0)
+    try:
+        prob, x = morris_design(RANGES, args.trajectories, LEVELS)
+    except ValueError as err:
+        parser.error(str(err))
     real = ["data=england_2019", *FULL_SAMPLE, *LONDON_ECONOMY]
     base = [*PERIOD_2015_2019, *(TOY if args.toy else real)]
     jobs = [

@@ -31,7 +31,7 @@ import pandas as pd
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import CONF_DIR, TOY, default_workers, morris_tables, parallel_map
+from _common import CONF_DIR, TOY, morris_arguments, morris_design, morris_tables, parallel_map
 from three_futures import SCENARIOS
 from three_futures import one_run as futures_run
 
@@ -79,24 +79,18 @@ def one_run(overrides: list[str]) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from SALib.sample import morris as morris_sample
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default="best_case", choices=SCENARIOS)
-    parser.add_argument("--trajectories", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=Path("outputs/lever_sensitivity.csv"))
-    parser.add_argument("--toy", action="store_true", help="tiny England, for tests")
-    parser.add_argument("overrides", nargs="*", help="further Hydra overrides for every run")
+    morris_arguments(parser)
     args = parser.parse_args(argv)
-    if args.trajectories < 2:
-        parser.error(f"--trajectories must be at least 2, got {args.trajectories}")
-
     ranges = scenario_ranges()
     names = list(ranges)
-    prob = {"num_vars": len(names), "names": names, "bounds": [list(ranges[n]) for n in names]}
-    x = morris_sample.sample(prob, N=args.trajectories, num_levels=LEVELS, seed=0)
+    try:
+        prob, x = morris_design(ranges, args.trajectories, LEVELS)
+    except ValueError as err:
+        parser.error(str(err))
     base = [f"scenario={args.scenario}", f"seed={args.seed}", *(TOY if args.toy else [])]
     jobs = [[*base, *overrides_for(row, names), *args.overrides] for row in x.tolist()]
     print(
