@@ -1,71 +1,111 @@
-"""Which levers matter most: a Morris screening of the futures' levers and conditions.
+"""Which levers and conditions matter most: a Morris screening around one future.
 
 Usage (from the project root)::
 
     python experiments/lever_sensitivity.py [--scenario best_case] [--trajectories 4]
         [--workers 2] [--seed 0] [--out FILE] [--toy] [overrides ...]
 
-The factors are every numeric lever and condition on which the three scenario
-files differ, each over the range they span (``scenario_ranges``: from the
-worst case's value to the best case's, whichever is lower first); the other
-settings, including the allocation mechanism, are the chosen ``--scenario``'s.
-SALib's method of elementary effects (Morris) runs ``--trajectories``
-one-at-a-time paths through those ranges, ``k + 1`` runs each (``k`` factors),
-all with one seed (common random numbers: an elementary effect is the lever's,
-not the seed's). For the left-behind wards' IMD-like gap to England at the
-horizon (``gap_end``, points), its change from the year before the policy start
-(``gap_change``) and how many of the start's left-behind wards are still left
-behind (``still_left_behind``), it prints ``mu_star`` (mean absolute effect over
-the factor's full range, in the measure's units), ``mu`` (signed: negative
-narrows the gap) and ``sigma`` (interactions or non-linearity). ``--out`` keeps
-every run (CSV). Results do not depend on ``--workers``.
+The factors are every numeric lever and macro condition on which the three
+scenarios (as composed, so defaults count) differ, each over the span of their
+values (``scenario_ranges``: lowest to highest of the three). Every other
+setting is the chosen ``--scenario``'s; since the factors override all numeric
+settings that differ, in effect ``--scenario`` chooses the non-numeric ones,
+above all the allocation mechanism (``least_first_share`` does nothing under
+competitive allocation), so ``base_case`` and ``worst_case`` give the same
+runs. SALib's method of elementary effects (Morris) runs ``--trajectories``
+one-at-a-time paths through those ranges on a grid of ``LEVELS`` points, ``k +
+1`` runs each (``k`` factors), all with one seed (common random numbers: an
+elementary effect is the factor's, not the seed's). Whole-number levers
+(``award_years``) fall on whole numbers of that grid. For the left-behind
+wards' IMD-like gap to England at the horizon (``gap_end``, points), its change
+from the year before the policy start (``gap_change``) and how many of the
+start's left-behind wards are still left behind (``still_left_behind``), it
+prints ``mu_star`` (mean absolute effect over the factor's full range, in the
+measure's units), ``mu`` (signed: negative narrows the gap) and ``sigma``
+(interactions or non-linearity); conditions (the world the policy meets, not
+levers) are marked. ``--out`` keeps every run (CSV). Results do not depend on
+``--workers``.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import CONF_DIR, TOY, morris_arguments, morris_design, morris_tables, parallel_map
+from _common import (
+    TOY,
+    compose_cfg,
+    morris_arguments,
+    morris_design,
+    morris_tables,
+    parallel_map,
+)
 from three_futures import SCENARIOS
 from three_futures import one_run as futures_run
 
-#: Morris grid levels.
-LEVELS = 4
-#: Levers that take whole numbers (rounded from the Morris grid).
+from lbn_sim.config import ScenarioConfig
+
+#: Morris grid levels: 6 puts ``award_years`` (2 to 12 years) on whole years (2, 4, ..., 12).
+LEVELS = 6
+#: Levers that take whole numbers.
 INTEGER = frozenset({"levers.award_years"})
 
 
-def scenario_ranges(conf_dir: Path = Path(CONF_DIR)) -> dict[str, tuple[float, float]]:
-    """``{"levers.<name>" or "macro.<name>": (low, high)}`` for every numeric setting on
-    which the scenario files (``conf/scenario/<name>.yaml``) differ, in file order."""
-    values: dict[str, list[float]] = {}
-    for name in SCENARIOS:
-        with open(conf_dir / "scenario" / f"{name}.yaml", encoding="utf-8") as fh:
-            spec = yaml.safe_load(fh)
-        for part in ("levers", "macro"):
-            for key, value in spec.get(part, {}).items():
-                if isinstance(value, int | float) and not isinstance(value, bool):
-                    values.setdefault(f"{part}.{key}", []).append(float(value))
-    return {
-        key: (min(v), max(v))
-        for key, v in values.items()
-        if len(v) == len(SCENARIOS) and min(v) < max(v)
-    }
+def scenario_ranges(
+    scenarios: Mapping[str, ScenarioConfig],
+) -> tuple[dict[str, tuple[float, float]], list[str]]:
+    """The factors: ``{"levers.<name>" or "macro.<name>": (low, high)}`` for every numeric
+    setting on which ``scenarios`` differ, in field order; and the names of the non-numeric
+    settings on which they differ (kept from the chosen scenario, not screened)."""
+    ranges: dict[str, tuple[float, float]] = {}
+    fixed: list[str] = []
+    for part in ("levers", "macro"):
+        parts = [getattr(sc, part) for sc in scenarios.values()]
+        for field in dataclasses.fields(parts[0]):
+            values = [getattr(p, field.name) for p in parts]
+            if all(v == values[0] for v in values):
+                continue
+            name = f"{part}.{field.name}"
+            if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+                ranges[name] = (float(min(values)), float(max(values)))
+            else:
+                fixed.append(name)
+    return ranges, fixed
 
 
 def overrides_for(row: list[float], names: list[str]) -> list[str]:
-    """Hydra overrides setting each factor of one sampled row."""
+    """Hydra overrides setting each factor of one sampled row.
+
+    Raises:
+        ValueError: a whole-number lever off a whole number (the grid does not suit it).
+    """
     out = []
     for name, value in zip(names, row, strict=True):
-        text = str(round(value)) if name in INTEGER else repr(value)
+        if name in INTEGER:
+            if abs(value - round(value)) > 1e-9:
+                raise ValueError(f"{name} sampled at {value!r}, not a whole number")
+            text = str(round(value))
+        else:
+            text = repr(value)
         out.append(f"scenario.{name}={text}")
     return out
+
+
+def getattr_path(scenario: ScenarioConfig, name: str) -> object:
+    """The value of ``"levers.<name>"`` or ``"macro.<name>"`` in ``scenario``."""
+    part, field = name.split(".")
+    return getattr(getattr(scenario, part), field)
+
+
+def label(name: str) -> str:
+    """A factor's name in the printed tables, conditions marked."""
+    return f"{name} (condition)" if name.startswith("macro.") else name
 
 
 def one_run(overrides: list[str]) -> dict[str, float]:
@@ -85,14 +125,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("outputs/lever_sensitivity.csv"))
     morris_arguments(parser)
     args = parser.parse_args(argv)
-    ranges = scenario_ranges()
+    extra = [*(TOY if args.toy else []), *args.overrides]
+    scenarios = {s: compose_cfg([f"scenario={s}", *extra]).scenario for s in SCENARIOS}
+    ranges, fixed = scenario_ranges(scenarios)
     names = list(ranges)
+    clash = [
+        o for o in args.overrides if o.lstrip("+~").split("=")[0].removeprefix("scenario.") in names
+    ]
+    if clash:
+        parser.error(f"overrides {clash} set a screened factor; leave it to the screening")
     try:
         prob, x = morris_design(ranges, args.trajectories, LEVELS)
     except ValueError as err:
         parser.error(str(err))
-    base = [f"scenario={args.scenario}", f"seed={args.seed}", *(TOY if args.toy else [])]
-    jobs = [[*base, *overrides_for(row, names), *args.overrides] for row in x.tolist()]
+    base = [f"scenario={args.scenario}", f"seed={args.seed}", *extra]
+    jobs = [[*base, *overrides_for(row, names)] for row in x.tolist()]
     print(
         f"{len(jobs)} runs ({len(names)} factors, {args.trajectories} trajectories) "
         f"on {args.workers} workers",
@@ -101,12 +148,14 @@ def main(argv: list[str] | None = None) -> int:
     runs = pd.DataFrame(parallel_map(one_run, jobs, args.workers))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     pd.concat([pd.DataFrame(x, columns=names), runs], axis=1).to_csv(args.out, index=False)
-    print(f"levers and conditions of {args.scenario}, ranges spanning the three scenarios:")
+    print(f"around {args.scenario}; factors over the span of the three scenarios' values:")
     for name in names:
-        print(f"  {name:40s} {ranges[name][0]:g} to {ranges[name][1]:g}")
+        print(f"  {label(name):52s} {ranges[name][0]:g} to {ranges[name][1]:g}")
+    for name in fixed:
+        print(f"  {label(name):52s} {getattr_path(scenarios[args.scenario], name)!r} (kept)")
     for measure, table in morris_tables(prob, x, runs, LEVELS).items():
         print(f"\n{measure}: elementary effects over each factor's full range")
-        print(table.to_string(float_format="{:+.3f}".format))
+        print(table.rename(index=label).to_string(float_format="{:+.3f}".format))
     print(f"\nruns written to {args.out}")
     return 0
 

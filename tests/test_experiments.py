@@ -64,30 +64,43 @@ def test_history_sensitivity_runs_the_same_on_one_or_two_workers(tmp_path: Path)
     assert "mu_star" in text and "criterion reading (absolute) over 14 runs" in text
 
 
-def test_lever_sensitivity_screens_the_levers_the_scenarios_differ_on(tmp_path: Path) -> None:
-    sys.path.insert(0, str(ROOT / "experiments"))
-    from lever_sensitivity import overrides_for, scenario_ranges
+def test_lever_sensitivity_screens_the_settings_the_scenarios_differ_on(tmp_path: Path) -> None:
+    import dataclasses
 
-    ranges = scenario_ranges()
-    # Every numeric setting the three files set differently, over the span they set.
-    assert ranges["levers.programme_per_head"] == (5.0, 25.0)
-    assert ranges["levers.award_years"] == (2.0, 12.0)
-    assert ranges["macro.cost_of_living_pressure"] == (0.05, 0.25)
-    assert "levers.la_spend_share" not in ranges  # the same in all three
-    assert "macro.recession_years" not in ranges  # not a number
-    assert overrides_for([5.4, 0.3], ["levers.award_years", "levers.devolution_share"]) == [
-        "scenario.levers.award_years=5",
+    sys.path.insert(0, str(ROOT / "experiments"))
+    from lever_sensitivity import LEVELS, overrides_for, scenario_ranges
+
+    from lbn_sim.config import MacroConditions, PolicyLevers, ScenarioConfig
+
+    def future(**levers: object) -> ScenarioConfig:
+        return ScenarioConfig(name="x", levers=PolicyLevers(**levers), macro=MacroConditions())  # type: ignore[arg-type]
+
+    # A setting left at its default in one future still counts; equal ones, bools and
+    # non-numbers are not screened; non-numbers that differ are reported as kept.
+    low = future(programme_per_head=5.0, allocation="competitive")
+    high = future(programme_per_head=25.0, award_years=12, allocation="devolved")
+    mid = dataclasses.replace(low, macro=MacroConditions(recession_years=[2030]))
+    ranges, fixed = scenario_ranges({"a": low, "b": high, "c": mid})
+    assert ranges == {"levers.programme_per_head": (5.0, 25.0), "levers.award_years": (2.0, 12.0)}
+    assert fixed == ["levers.allocation", "macro.recession_years"]
+    assert overrides_for([8.0, 0.3], ["levers.award_years", "levers.devolution_share"]) == [
+        "scenario.levers.award_years=8",
         "scenario.levers.devolution_share=0.3",
     ]
+    with pytest.raises(ValueError, match="award_years"):
+        overrides_for([5.4], ["levers.award_years"])
+    assert LEVELS == 6  # award_years' grid, 2 to 12, falls on whole years
 
     out = tmp_path / "levers.csv"
     text = _run("lever_sensitivity.py", out, "--trajectories", "2", "--workers", "2")
     runs = pd.read_csv(out)
-    k = len(ranges)
+    k = 14  # the numeric levers and conditions the three scenario files set differently
     assert len(runs) == 2 * (k + 1)
     assert {"gap_end", "gap_change", "still_left_behind"} <= set(runs.columns)
     factors = runs.iloc[:, :k].to_numpy()
     changed = (factors[1:] != factors[:-1]).sum(axis=1)
     assert set(changed[[i for i in range(2 * k + 1) if i != k]]) == {1}
+    assert set(runs["levers.award_years"]) <= {2.0, 4.0, 6.0, 8.0, 10.0, 12.0}
     assert runs["gap_end"].nunique() > 1  # the levers move the outcome
-    assert "gap_end: elementary effects" in text and "mu_star" in text
+    assert "gap_end: elementary effects" in text and "(condition)" in text
+    assert "levers.allocation" in text and "(kept)" in text
