@@ -23,8 +23,10 @@ start's left-behind wards are still left behind (``still_left_behind``), it
 prints ``mu_star`` (mean absolute effect over the factor's full range, in the
 measure's units), ``mu`` (signed: negative narrows the gap) and ``sigma``
 (interactions or non-linearity); conditions (the world the policy meets, not
-levers) are marked. ``--out`` keeps every run (CSV). Results do not depend on
-``--workers``.
+levers) are marked. Overrides apply to all three scenarios before the factors
+are found, so ``scenario.levers.devolution_share=0.2`` holds that lever at 0.2
+in every run and takes it out of the screening. ``--out`` keeps every run
+(CSV). Results do not depend on ``--workers``.
 """
 
 from __future__ import annotations
@@ -129,11 +131,6 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = {s: compose_cfg([f"scenario={s}", *extra]).scenario for s in SCENARIOS}
     ranges, fixed = scenario_ranges(scenarios)
     names = list(ranges)
-    clash = [
-        o for o in args.overrides if o.lstrip("+~").split("=")[0].removeprefix("scenario.") in names
-    ]
-    if clash:
-        parser.error(f"overrides {clash} set a screened factor; leave it to the screening")
     try:
         prob, x = morris_design(ranges, args.trajectories, LEVELS)
     except ValueError as err:
