@@ -17,9 +17,10 @@ one-at-a-time paths through those ranges on a grid of ``LEVELS`` points, ``k +
 1`` runs each (``k`` factors), all with one seed (common random numbers: an
 elementary effect is the factor's, not the seed's). Whole-number levers
 (``award_years``) fall on whole numbers of that grid. For the left-behind
-wards' IMD-like gap to England at the horizon (``gap_end``, points), its change
-from the year before the policy start (``gap_change``) and how many of the
-start's left-behind wards are still left behind (``still_left_behind``), it
+wards' IMD-like gap to England at the horizon (``gap_end``, points; its change
+under the policy has the same effects, as every run shares the history) and how
+many of the start's left-behind wards are still left behind
+(``still_left_behind``), it
 prints ``mu_star`` (mean absolute effect over the factor's full range, in the
 measure's units), ``mu`` (signed: negative narrows the gap) and ``sigma``
 (interactions or non-linearity); conditions (the world the policy meets, not
@@ -111,11 +112,10 @@ def label(name: str) -> str:
 
 
 def one_run(overrides: list[str]) -> dict[str, float]:
-    """One run; the gap at the horizon, its change under the policy, the count still behind."""
+    """One run; the gap at the horizon and the count still left behind."""
     res = futures_run(overrides)
     return {
         "gap_end": float(res["gap_end"]),
-        "gap_change": float(res["gap_end"]) - float(res["gap_before_policy"]),
         "still_left_behind": float(res["still_left_behind"]),
     }
 
