@@ -73,10 +73,14 @@ import os
 import sys
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from lbn_sim.config import Config
 
 F64 = NDArray[np.float64]
 
@@ -369,6 +373,38 @@ def four_years(wards: pd.DataFrame, start_year: int) -> tuple[pd.DataFrame, F64,
     )
 
 
+def period_config(
+    data_dir: str | None, seed: int, overrides: list[str], full: bool = True
+) -> Config:
+    """The config of one modelled run: the real data, the base case, the 2015-2019 regime
+    (``PERIOD_2015_2019`` and ``LONDON_ECONOMY``) to 2025, every household unless
+    ``full`` is false, then ``overrides``."""
+    from hydra import compose, initialize_config_dir
+
+    from lbn_sim.config import register_configs, to_config
+
+    register_configs()
+    conf = str(Path(__file__).resolve().parents[1] / "conf")
+    with initialize_config_dir(config_dir=conf, version_base="1.3"):
+        extra = [f"data.dir={data_dir}"] if data_dir else []
+        dcfg = compose(
+            config_name="config",
+            overrides=[
+                "data=england_2019",
+                "scenario=base_case",
+                "plots=false",
+                "horizon=2025",
+                f"seed={seed}",
+                *PERIOD_2015_2019,
+                *LONDON_ECONOMY,
+                *(FULL_SAMPLE if full else ()),
+                *extra,
+                *overrides,
+            ],
+        )
+    return to_config(dcfg)
+
+
 def modelled(
     data_dir: str | None,
     seeds: int,
@@ -381,33 +417,11 @@ def modelled(
     the same for the wards chosen with IMD 2015 (``chosen_2015``, ward codes; see
     :func:`chosen_in_2015`), and the CNI gradients outside London (see
     :func:`cni_gradients`; ``domains``: the ward table's CNI domain scores by ward code)."""
-    from hydra import compose, initialize_config_dir
-
-    from lbn_sim.config import register_configs, to_config
     from lbn_sim.runner import simulate
 
-    register_configs()
-    conf = str(Path(__file__).resolve().parents[1] / "conf")
     rows = []
     for seed in range(seeds):
-        with initialize_config_dir(config_dir=conf, version_base="1.3"):
-            extra = [f"data.dir={data_dir}"] if data_dir else []
-            dcfg = compose(
-                config_name="config",
-                overrides=[
-                    "data=england_2019",
-                    "scenario=base_case",
-                    "plots=false",
-                    "horizon=2025",
-                    f"seed={seed}",
-                    *PERIOD_2015_2019,
-                    *LONDON_ECONOMY,
-                    *(FULL_SAMPLE if full else ()),
-                    *extra,
-                    *overrides,
-                ],
-            )
-        cfg = to_config(dcfg)
+        cfg = period_config(data_dir, seed, overrides, full)
         start, s0, s4, pop = four_years(simulate(cfg).wards, cfg.start_year)
         outside = ~start["la_code"].astype(str).str.startswith(LONDON).to_numpy()
         rows.append(

@@ -19,6 +19,7 @@ from scripts.calibrate_history import (
     cni_gradients,
     drift_measures,
     observed,
+    period_config,
     rank_mapped,
 )
 
@@ -122,3 +123,17 @@ def test_cni_gradients_recover_a_planted_slope() -> None:
     noisy = end + pd.Series(rng.normal(size=n), index=codes)
     se = cni_gradients(start, noisy, domains, with_se=True)["gradient SE, connectedness"]
     assert 0.07 < se < 0.15
+
+
+def test_the_modelled_runs_use_the_period_regime() -> None:
+    """The modelled runs take the 2015-2019 regime, London's faster economy included, four
+    years on the real data with every household; a user's override comes last."""
+    cfg = period_config(None, 2, ["history.macro.regional_growth.E09=0.02"])
+    macro, levers = cfg.history.macro, cfg.history.levers
+    assert (cfg.data.name, cfg.seed, cfg.horizon) == ("england_2019", 2, 2025)
+    assert macro.real_wage_growth == 0.01 and macro.recession_years == []
+    assert levers.la_real_growth == -0.06 and levers.benefit_uprating == -0.03
+    assert macro.regional_growth == {"E09": 0.02}
+    assert cfg.households.sample_rate == 1.0
+    assert period_config(None, 0, []).history.macro.regional_growth == {"E09": 0.01}
+    assert period_config(None, 0, [], full=False).households.sample_rate < 1.0
