@@ -20,10 +20,9 @@ elementary effect is the factor's, not the seed's). Whole-number levers
 wards' IMD-like gap to England at the horizon (``gap_end``, points; its change
 under the policy has the same effects, as every run shares the history) and how
 many of the start's left-behind wards are still left behind
-(``still_left_behind``), it
-prints ``mu_star`` (mean absolute effect over the factor's full range, in the
-measure's units), ``mu`` (signed: negative narrows the gap) and ``sigma``
-(interactions or non-linearity); conditions (the world the policy meets, not
+(``still_left_behind``), it prints ``mu_star`` (mean absolute effect over the
+factor's full range, in the measure's units), ``mu`` (signed: negative narrows
+the gap) and ``sigma`` (interactions or non-linearity); conditions (the world the policy meets, not
 levers) are marked. Overrides apply to all three scenarios before the factors
 are found, so ``scenario.levers.devolution_share=0.2`` holds that lever at 0.2
 in every run and takes it out of the screening. ``--out`` keeps every run
