@@ -18,6 +18,7 @@ from scripts.calibrate_history import (
     chosen_in_2015,
     cni_gradients,
     drift_measures,
+    london_domains,
     observed,
     period_config,
     rank_mapped,
@@ -102,6 +103,30 @@ def test_outside_london_measures_drop_the_london_wards() -> None:
     assert m["absolute"] > 0.1  # England's mean falls, so the group's ratio rises
     assert m["absolute, outside London"] == pytest.approx(0.0, abs=1e-12)
     assert m["ranks, outside London"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_london_domains_split_london_s_change_by_domain() -> None:
+    from lbn_sim.indicators import IMD_DOMAINS, imd_points_per_unit
+
+    rng = np.random.default_rng(3)
+    n = 300
+    start = pd.DataFrame({d: rng.uniform(0.05, 0.6, n) for d in IMD_DOMAINS})
+    london = np.arange(n) < 40
+    pop = rng.uniform(1.0, 3.0, n)
+    end = start.copy()
+    end.loc[london, "crime"] -= 0.02  # only London's crime improves
+    parts = london_domains(start, end, pop, london)
+    points = imd_points_per_unit(*np.percentile(start.to_numpy().T, [1, 99], axis=1))
+    crime = points[IMD_DOMAINS.index("crime")]
+    share = pop[london].sum() / pop.sum()
+    assert parts["London: crime (points)"] == pytest.approx(-0.02 * crime * (1 - share))
+    others = [v for k, v in parts.items() if k != "London: crime (points)"]
+    assert np.allclose(others, 0.0, atol=1e-12)
+    # Every domain moving: the parts sum to London's change in the composite less England's.
+    end = start + rng.normal(0.0, 0.01, start.shape)
+    composite = (end.to_numpy() - start.to_numpy()) @ points
+    gap = np.average(composite[london], weights=pop[london]) - np.average(composite, weights=pop)
+    assert sum(london_domains(start, end, pop, london).values()) == pytest.approx(gap)
 
 
 def test_cni_gradients_recover_a_planted_slope() -> None:
