@@ -241,12 +241,13 @@ def test_a_finished_run_leaves_nothing_behind(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("launcher", ["joblib", "submitit_local"])
+@pytest.mark.parametrize("launcher", ["joblib", "submitit_local", "ray"])
 def test_a_sweep_gives_the_same_bytes_on_every_launcher(launcher: str, tmp_path: Path) -> None:
     """A two-seed Hydra multirun writes the same tables, byte for byte, whether its jobs
     run one after another in one process (Hydra's basic launcher), on joblib's workers,
-    or as separate submitit jobs (``submitit_local``: the cluster launcher's code path,
-    with local processes for SLURM)."""
+    as separate submitit jobs (``submitit_local``: the cluster launcher's code path,
+    with local processes for SLURM), or as Ray tasks (``ray``: a local Ray instance
+    here, an existing Ray cluster with ``hydra.launcher.ray.init.address``)."""
 
     def sweep(name: str) -> Path:
         out = tmp_path / name
