@@ -20,7 +20,8 @@ Three kinds of setting live here, kept apart on purpose:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+from difflib import get_close_matches
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
@@ -245,6 +246,20 @@ class DataConfig:
             raise ConfigError(f"data.n_wards must be at least 3, got {self.n_wards!r}")
         if self.seed < 0:
             raise ConfigError(f"data.seed must be >= 0, got {self.seed!r}")
+        # A setting of the other data source would be silently ignored: refuse it.
+        if self.name == "synthetic" and self.dir is not None:
+            raise ConfigError(
+                f"data.dir is read with the real data only (got {self.dir!r} for synthetic "
+                "data); add data=england_2019 to run on the files there"
+            )
+        if self.name == "england_2019" and (self.n_wards is not None or self.seed != 0):
+            key, value = (
+                ("n_wards", self.n_wards) if self.n_wards is not None else ("seed", self.seed)
+            )
+            raise ConfigError(
+                f"data.{key} applies to synthetic data only (got {value!r} with "
+                "data=england_2019, which always has every English ward)"
+            )
 
 
 @dataclass(slots=True)
@@ -376,8 +391,49 @@ def register_configs() -> None:
     cs.store(name="lbn_config", node=Config)
 
 
+def _check_node(node: DictConfig, path: str) -> None:
+    """Check one schema-typed node and every node below it (children first).
+
+    A key the schema does not have (added with Hydra's ``+``) and a broken domain
+    rule both fail with a :class:`ConfigError` naming the key as it is typed on the
+    command line (``scenario.levers.devolution_share``, not the schema's class
+    name, which the history and the scenario regimes share).
+    """
+    prefix = f"{path}." if path else ""
+    for key in node.keys():
+        child = node._get_node(key)
+        if isinstance(child, DictConfig):
+            _check_node(child, f"{prefix}{key}")
+    schema = OmegaConf.get_type(node)
+    if schema is None or not is_dataclass(schema):
+        return
+    known = [f.name for f in fields(schema)]
+    for key in node.keys():
+        if str(key) not in known:
+            close = get_close_matches(str(key), known, n=1)
+            hint = f"; did you mean {prefix}{close[0]}?" if close else ""
+            raise ConfigError(f"{prefix}{key} is not a setting of lbn_sim{hint}")
+    if not path:
+        return
+    try:
+        OmegaConf.to_object(node)
+    except ConfigError as err:
+        message = str(err)
+        own = f"{schema.__name__}."
+        if message.startswith(own):
+            message = f"{prefix}{message[len(own) :]}"
+        raise ConfigError(message) from None
+
+
 def to_config(cfg: DictConfig | Any) -> Config:
-    """Turn a composed DictConfig into :class:`Config`, running every domain check."""
+    """Turn a composed DictConfig into :class:`Config`, running every domain check.
+
+    Raises:
+        ConfigError: a key the schema does not have, or a value breaking a domain rule;
+            the message names the key by its full path (``scenario.levers.devolution_share``).
+    """
+    if isinstance(cfg, DictConfig):
+        _check_node(cfg, "")
     obj = OmegaConf.to_object(cfg)
     if not isinstance(obj, Config):
         raise ConfigError(f"expected a composed lbn_sim config, got {type(obj).__name__}")
