@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,7 @@ from lbn_sim.compare import (
     run_comparison,
 )
 from lbn_sim.compare.__main__ import main
+from lbn_sim.sweep import BASIC_SWEEPER, sweep_jobs
 
 SCENARIOS = ("worst_case", "base_case", "best_case")
 START, POLICY, HORIZON = 2019, 2022, 2030
@@ -142,7 +144,18 @@ def write_multirun(
 ) -> Path:
     """A fake Hydra multirun: 3 scenarios x len(seeds) seeds in numbered job dirs."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "multirun.yaml").write_text("hydra: {mode: MULTIRUN}\n")
+    task = [f"scenario={','.join(SCENARIOS)}", f"seed=range({seeds.start},{seeds.stop})"]
+    (root / "multirun.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "hydra": {
+                    "mode": "MULTIRUN",
+                    "sweeper": {"_target_": BASIC_SWEEPER, "max_batch_size": None, "params": None},
+                    "overrides": {"hydra": ["hydra.mode=MULTIRUN"], "task": task},
+                }
+            }
+        )
+    )
     job = 0
     for scenario in SCENARIOS:
         for seed in seeds:
@@ -282,6 +295,22 @@ def test_refuses_empty_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     err = capsys.readouterr().err
     assert "no runs found" in err
     assert not (tmp_path / "empty" / "comparison").exists()
+
+
+def test_refuses_a_sweep_that_stopped_part_way(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sweep = write_multirun(tmp_path / "mr", range(2), FEW)
+    assert len(sweep_jobs(sweep) or ()) == 6
+    shutil.rmtree(sweep / "3")  # job 3: base_case, seed 1
+    assert main([str(sweep)]) == 2
+    err = capsys.readouterr().err
+    assert "has results for 5 of its 6 jobs" in err
+    assert "job 3: scenario=base_case seed=1" in err and "--allow-incomplete" in err
+    assert not (sweep / "comparison").exists()
+    assert main([str(sweep), "--allow-incomplete"]) == 0
+    assert "warning: the sweep" in capsys.readouterr().err
+    assert (sweep / "comparison" / "report.md").is_file()
 
 
 def test_refuses_mixed_configs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -400,7 +400,8 @@ def _check_node(node: DictConfig, path: str) -> None:
     name, which the history and the scenario regimes share).
     """
     prefix = f"{path}." if path else ""
-    for key in node.keys():
+    keys = [str(key) for key in node.keys()]
+    for key in keys:
         child = node._get_node(key)
         if isinstance(child, DictConfig):
             _check_node(child, f"{prefix}{key}")
@@ -408,9 +409,9 @@ def _check_node(node: DictConfig, path: str) -> None:
     if schema is None or not is_dataclass(schema):
         return
     known = [f.name for f in fields(schema)]
-    for key in node.keys():
-        if str(key) not in known:
-            close = get_close_matches(str(key), known, n=1)
+    for key in keys:
+        if key not in known:
+            close = get_close_matches(key, known, n=1)
             hint = f"; did you mean {prefix}{close[0]}?" if close else ""
             raise ConfigError(f"{prefix}{key} is not a setting of lbn_sim{hint}")
     if not path:

@@ -47,6 +47,7 @@ from lbn_sim import divergence as dv
 from lbn_sim import figures as fg
 from lbn_sim.ensemble import RunTables, ScenarioEnsemble, summarise_run, summarise_runs, write_table
 from lbn_sim.report import VariantResult, build_report
+from lbn_sim.sweep import sweep_jobs
 
 CONFIG_FILE = Path(".hydra") / "config.yaml"
 OVERRIDES_FILE = Path(".hydra") / "overrides.yaml"
@@ -416,11 +417,28 @@ def _replace_dir(tmp: Path, out: Path) -> None:
         tmp.rename(out)
 
 
+def missing_jobs(sweep_dir: Path, runs: Sequence[RunInfo]) -> list[tuple[int, tuple[str, ...]]]:
+    """The jobs of the sweep in ``sweep_dir`` that have no run among ``runs``.
+
+    A sweep that stopped part-way (a job failed, or the machine went down) has
+    fewer runs than its ``multirun.yaml`` lists; a job counts as present when a
+    run's overrides are the job's. Returns ``(job number, overrides)`` pairs; empty
+    when the sweep is complete or its jobs cannot be listed (not a sweep's root,
+    or a sweeper other than the basic one).
+    """
+    jobs = sweep_jobs(sweep_dir)
+    if jobs is None:
+        return []
+    present = {frozenset(run.overrides) for run in runs}
+    return [(num, job) for num, job in enumerate(jobs) if frozenset(job) not in present]
+
+
 def run_comparison(
     dirs: Sequence[Path],
     out: Path | None = None,
     force: bool = False,
     log: Log = log_stderr,
+    allow_incomplete: bool = False,
 ) -> Path:
     """Compare the runs under ``dirs`` and write the comparison folder.
 
@@ -429,12 +447,15 @@ def run_comparison(
         out: output folder; default ``<dirs[0]>/comparison``.
         force: compare even when runs differ in keys no override sets.
         log: progress sink (default: stderr).
+        allow_incomplete: compare a sweep even when some of its jobs have no results
+            (each missing job is logged); by default that is refused.
 
     Returns:
         The comparison folder.
 
     Raises:
-        CompareRefusal: nothing to compare, or runs that should not be pooled.
+        CompareRefusal: nothing to compare, runs that should not be pooled, or a sweep
+            missing some of its jobs' results (unless ``allow_incomplete``).
     """
     if not dirs:
         raise CompareRefusal("give at least one run or sweep directory")
@@ -449,7 +470,22 @@ def run_comparison(
             f"{CONFIG_FILE} and {GROUPS_FILE}"
         )
     log(f"found {len(paths)} run(s)")
-    plan = plan_comparison([load_run_info(p) for p in paths], force=force)
+    infos = [load_run_info(p) for p in paths]
+    for d in dirs:
+        missing = missing_jobs(Path(d), infos)
+        if not missing:
+            continue
+        total = len(sweep_jobs(Path(d)) or ())
+        listed = "; ".join(f"job {num}: {' '.join(job)}" for num, job in missing[:5])
+        more = f"; and {len(missing) - 5} more" if len(missing) > 5 else ""
+        what = f"the sweep {d} has results for {total - len(missing)} of its {total} jobs"
+        if not allow_incomplete:
+            raise CompareRefusal(
+                f"{what} (missing {listed}{more}); rerun the missing jobs, or pass "
+                "--allow-incomplete to compare the runs that finished"
+            )
+        log(f"warning: {what}; comparing those (missing {listed}{more})")
+    plan = plan_comparison(infos, force=force)
     for key, values in plan.unswept.items():
         log(f"warning: '{key}' differs without an override ({', '.join(values)}); --force")
     if plan.dims:

@@ -1,8 +1,9 @@
-"""Command line: ``python -m lbn_sim.compare RUN_OR_SWEEP_DIR ... [--out DIR] [--force]``.
+"""Command line: ``python -m lbn_sim.compare RUN_OR_SWEEP_DIR ... [--out DIR] [--force]
+[--allow-incomplete]``.
 
-Exit codes: 0 written; 2 refused (no runs, runs that cannot be pooled, a bad
-output directory) or bad arguments; 1 any other error (for example an
-unreadable table, with its traceback).
+Exit codes: 0 written; 2 refused (no runs, runs that cannot be pooled, a sweep
+missing some jobs' results, a bad output directory) or bad arguments; 1 any
+other error (for example an unreadable table, with its traceback).
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="compare runs whose configs differ in keys no override sets (treated as swept)",
     )
+    parser.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="compare a sweep even if some of its jobs have no results (refused by default)",
+    )
     return parser
 
 
@@ -45,7 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        out = run_comparison(args.dirs, out=args.out, force=args.force)
+        out = run_comparison(
+            args.dirs, out=args.out, force=args.force, allow_incomplete=args.allow_incomplete
+        )
     except CompareRefusal as refusal:
         print(f"lbn_sim.compare: refused: {refusal}", file=sys.stderr)
         return 2

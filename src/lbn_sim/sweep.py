@@ -1,0 +1,117 @@
+"""Hydra sweeps: which jobs a sweep holds, and a check of every job before any runs.
+
+Hydra's basic sweeper composes each job's config before launching it, but the
+domain rules (shares in [0, 1], years in order, ...) run inside the job, so a
+bad value in the tenth job of a sweep used to stop the sweep there, hours in,
+with the first nine written and the rest never run. :class:`CheckSweep` (a
+Hydra callback, registered in ``conf/config.yaml``) turns every job's config into
+a :class:`~lbn_sim.config.Config` before the first job starts, and stops the
+sweep with one line naming the job and the key when any fails. Checks that need
+the data (a ``regional_growth`` key matching no local authority) still happen
+when each job builds its model.
+
+:func:`sweep_jobs` lists a finished sweep's jobs from its ``multirun.yaml``, so
+``lbn_sim.compare`` can tell a complete sweep from one that stopped part-way.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra.core.global_hydra import GlobalHydra
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig, OmegaConf, open_dict
+
+from lbn_sim.config import ConfigError, to_config
+
+#: The sweeper whose jobs :func:`expand_sweep` can list (others choose jobs as they go).
+BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
+#: Written by Hydra at the root of every sweep directory.
+MULTIRUN_FILE = "multirun.yaml"
+
+
+def expand_sweep(
+    task_overrides: Sequence[str], params: Mapping[str, Any] | None = None
+) -> list[tuple[str, ...]]:
+    """Every job's overrides, in launch order, as Hydra's basic sweeper forms them.
+
+    Args:
+        task_overrides: the command line's overrides (``seed=range(3)``, ``a=1,2``).
+        params: ``hydra.sweeper.params`` (key to sweep string), put before them.
+
+    Returns:
+        One tuple of ``key=value`` strings per job (job ``i`` is the ``i``-th).
+    """
+    arguments = [f"{k}={v}" for k, v in (params or {}).items()] + list(task_overrides)
+    parsed = OverridesParser.create().parse_overrides(arguments)
+    return [tuple(job) for job in BasicSweeper.split_arguments(parsed, None)[0]]
+
+
+def _sweep_of(config: DictConfig) -> list[tuple[str, ...]] | None:
+    """The jobs of the sweep ``config`` (a master config with its ``hydra`` node), or
+    None when its sweeper is not the basic one."""
+    if OmegaConf.select(config, "hydra.sweeper._target_") != BASIC_SWEEPER:
+        return None
+    params = OmegaConf.select(config, "hydra.sweeper.params")
+    task = OmegaConf.to_container(config.hydra.overrides.task, resolve=False)
+    if not isinstance(task, list):
+        return None
+    return expand_sweep(
+        [str(t) for t in task],
+        None if params is None else {str(k): v for k, v in params.items()},
+    )
+
+
+def sweep_jobs(sweep_dir: Path) -> list[tuple[str, ...]] | None:
+    """The jobs of the sweep written to ``sweep_dir`` (from its ``multirun.yaml``).
+
+    Returns None when the directory is not a sweep's root or its sweeper is not the
+    basic one (which jobs such a sweeper ran is not knowable from its config).
+    """
+    path = Path(sweep_dir) / MULTIRUN_FILE
+    if not path.is_file():
+        return None
+    config = OmegaConf.load(path)
+    assert isinstance(config, DictConfig)
+    return _sweep_of(config)
+
+
+def check_jobs(master: DictConfig, jobs: Sequence[Sequence[str]]) -> None:
+    """Turn every job's config into a :class:`~lbn_sim.config.Config`.
+
+    Raises:
+        ConfigError: the first job that breaks a rule, its number and overrides named.
+    """
+    loader = GlobalHydra.instance().config_loader()
+    for num, job in enumerate(jobs):
+        cfg = loader.load_sweep_config(master_config=master, sweep_overrides=list(job))
+        with open_dict(cfg):
+            del cfg["hydra"]
+        try:
+            to_config(cfg)
+        except ConfigError as err:
+            raise ConfigError(f"sweep job {num} ({' '.join(job)}): {err}") from None
+
+
+class CheckSweep(Callback):
+    """Check every job of a basic sweep before the first one runs (see the module doc)."""
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Exit 2 with one line naming the job and the key if any job's config is bad."""
+        jobs = _sweep_of(config)
+        if not jobs:
+            return
+        tic = time.perf_counter()
+        try:
+            check_jobs(config, jobs)
+        except ConfigError as err:
+            print(f"lbn_sim: error: {err}; no job was run", file=sys.stderr)
+            sys.exit(2)
+        seconds = time.perf_counter() - tic
+        print(f"lbn_sim: checked the {len(jobs)} jobs' configs ({seconds:.1f} s)", file=sys.stderr)

@@ -1,0 +1,52 @@
+"""Sweeps: the jobs a sweep holds, and every job checked before the first runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from lbn_sim.sweep import expand_sweep
+
+
+def test_expand_sweep_lists_jobs_in_launch_order() -> None:
+    # As Hydra writes them to each job's overrides.yaml (a bool as Python spells it).
+    jobs = expand_sweep(["scenario=worst_case,best_case", "seed=range(2)", "plots=false"])
+    assert jobs == [
+        ("scenario=worst_case", "seed=0", "plots=False"),
+        ("scenario=worst_case", "seed=1", "plots=False"),
+        ("scenario=best_case", "seed=0", "plots=False"),
+        ("scenario=best_case", "seed=1", "plots=False"),
+    ]
+    # hydra.sweeper.params come first, and the command line overrides a key they set.
+    assert expand_sweep(["seed=5"], {"seed": "1,2", "horizon": "2030,2040"}) == [
+        ("seed=5", "horizon=2030"),
+        ("seed=5", "horizon=2040"),
+    ]
+
+
+def test_a_bad_value_anywhere_in_a_sweep_stops_it_before_any_job(tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lbn_sim",
+            "-m",
+            "data.n_wards=30",
+            "horizon=2026",
+            "plots=false",
+            "scenario.levers.devolution_share=0.5,1.5,0.2",
+            f"hydra.sweep.dir={out}",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "sweep job 1 (" in result.stderr
+    assert "scenario.levers.devolution_share must be a share in [0, 1], got 1.5" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()  # job 0, which is fine, did not run either
