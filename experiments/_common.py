@@ -68,8 +68,18 @@ def morris_tables(problem: dict[str, Any], x: Any, runs: Any, levels: int) -> di
 def morris_arguments(parser: argparse.ArgumentParser) -> None:
     """The options every Morris screening takes: ``--trajectories``, ``--workers``,
     ``--toy`` and further Hydra overrides."""
-    parser.add_argument("--trajectories", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument(
+        "--trajectories",
+        type=int,
+        default=4,
+        help="Morris trajectories (runs: trajectories x (factors + 1)); default 4",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="parallel processes (default: every core); results do not depend on it",
+    )
     parser.add_argument("--toy", action="store_true", help="tiny synthetic England, for tests")
     parser.add_argument("overrides", nargs="*", help="further Hydra overrides for every run")
 

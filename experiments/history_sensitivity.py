@@ -82,7 +82,9 @@ def one_run(overrides: list[str]) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--out", type=Path, default=None, help="CSV of every run's factors and readings"
+    )
     morris_arguments(parser)
     args = parser.parse_args(argv)
     try:

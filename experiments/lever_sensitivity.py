@@ -121,9 +121,19 @@ def one_run(overrides: list[str]) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", default="best_case", choices=SCENARIOS)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=Path("outputs/lever_sensitivity.csv"))
+    parser.add_argument(
+        "--scenario",
+        default="best_case",
+        choices=SCENARIOS,
+        help="future whose non-numeric settings (allocation) every run keeps",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="model seed of every run")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("outputs/lever_sensitivity.csv"),
+        help="CSV of every run's factors and measures (the tables print to stdout)",
+    )
     morris_arguments(parser)
     args = parser.parse_args(argv)
     extra = [*(TOY if args.toy else []), *args.overrides]

@@ -36,9 +36,14 @@ MECHANISMS = (
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=default_workers())
-    parser.add_argument("--out", type=Path, default=Path("outputs/mechanism_ablation.csv"))
+    parser.add_argument("--seeds", type=int, default=3, help="seeds per variant")
+    parser.add_argument("--workers", type=int, default=default_workers(), help="parallel processes")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("outputs/mechanism_ablation.csv"),
+        help="CSV of every run",
+    )
     parser.add_argument("--toy", action="store_true", help="tiny England, for tests")
     args = parser.parse_args(argv)
     extra = TOY if args.toy else []

@@ -60,9 +60,11 @@ def summarise(runs: pd.DataFrame) -> pd.DataFrame:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=default_workers())
-    parser.add_argument("--out", type=Path, default=Path("outputs/three_futures.csv"))
+    parser.add_argument("--seeds", type=int, default=20, help="seeds per future")
+    parser.add_argument("--workers", type=int, default=default_workers(), help="parallel processes")
+    parser.add_argument(
+        "--out", type=Path, default=Path("outputs/three_futures.csv"), help="CSV of every run"
+    )
     parser.add_argument("--toy", action="store_true", help="tiny England, for tests")
     parser.add_argument("overrides", nargs="*", help="extra Hydra overrides for every run")
     args = parser.parse_args(argv)
