@@ -1,14 +1,13 @@
-"""Hydra sweeps: which jobs a sweep holds, and a check of every job before any runs.
+"""Hydra sweeps: which jobs a sweep holds, and a check of every job's config.
 
 Hydra's basic sweeper composes each job's config before launching it, but the
 domain rules (shares in [0, 1], years in order, ...) run inside the job, so a
-bad value in the tenth job of a sweep used to stop the sweep there, hours in,
-with the first nine written and the rest never run. :class:`CheckSweep` (a
-Hydra callback, registered in ``conf/config.yaml``) turns every job's config into
-a :class:`~lbn_sim.config.Config` before the first job starts, and stops the
-sweep with one line naming the job and the key when any fails. Checks that need
-the data (a ``regional_growth`` key matching no local authority) still happen
-when each job builds its model.
+bad value in the tenth job of a sweep would stop the sweep there, hours in,
+with the first nine written and the rest never run. :func:`check_jobs` turns
+every job's config into a :class:`~lbn_sim.config.Config` first (called by
+:class:`lbn_sim.callbacks.Checks` before the first job starts). Checks that
+need the data (a ``regional_growth`` key matching no local authority) still
+happen when each job builds its model.
 
 :func:`sweep_jobs` lists a finished sweep's jobs from its ``multirun.yaml``, so
 ``lbn_sim.compare`` can tell a complete sweep from one that stopped part-way.
@@ -16,8 +15,6 @@ when each job builds its model.
 
 from __future__ import annotations
 
-import sys
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,7 +22,6 @@ from typing import Any
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from lbn_sim.config import ConfigError, to_config
@@ -53,7 +49,7 @@ def expand_sweep(
     return [tuple(job) for job in BasicSweeper.split_arguments(parsed, None)[0]]
 
 
-def _sweep_of(config: DictConfig) -> list[tuple[str, ...]] | None:
+def config_jobs(config: DictConfig) -> list[tuple[str, ...]] | None:
     """The jobs of the sweep ``config`` (a master config with its ``hydra`` node), or
     None when its sweeper is not the basic one."""
     if OmegaConf.select(config, "hydra.sweeper._target_") != BASIC_SWEEPER:
@@ -79,7 +75,7 @@ def sweep_jobs(sweep_dir: Path) -> list[tuple[str, ...]] | None:
         return None
     config = OmegaConf.load(path)
     assert isinstance(config, DictConfig)
-    return _sweep_of(config)
+    return config_jobs(config)
 
 
 def check_jobs(master: DictConfig, jobs: Sequence[Sequence[str]]) -> None:
@@ -97,21 +93,3 @@ def check_jobs(master: DictConfig, jobs: Sequence[Sequence[str]]) -> None:
             to_config(cfg)
         except ConfigError as err:
             raise ConfigError(f"sweep job {num} ({' '.join(job)}): {err}") from None
-
-
-class CheckSweep(Callback):
-    """Check every job of a basic sweep before the first one runs (see the module doc)."""
-
-    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """Exit 2 with one line naming the job and the key if any job's config is bad."""
-        jobs = _sweep_of(config)
-        if not jobs:
-            return
-        tic = time.perf_counter()
-        try:
-            check_jobs(config, jobs)
-        except ConfigError as err:
-            print(f"lbn_sim: error: {err}; no job was run", file=sys.stderr)
-            sys.exit(2)
-        seconds = time.perf_counter() - tic
-        print(f"lbn_sim: checked the {len(jobs)} jobs' configs ({seconds:.1f} s)", file=sys.stderr)

@@ -1,0 +1,84 @@
+"""Hydra callbacks: checks that run before any job, so a run fails at once, cleanly.
+
+:class:`Checks` is registered in ``conf/config.yaml`` (``hydra.callbacks``). Before
+a single run it checks that the run directory can be written; before a sweep,
+that the sweep directory can be written and that every job's config passes the
+domain rules (:func:`lbn_sim.sweep.check_jobs`). A failure prints one line,
+``lbn_sim: error: ...``, and exits 2 with nothing run.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, NoReturn
+
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+from lbn_sim.config import ConfigError
+from lbn_sim.sweep import check_jobs, config_jobs
+
+
+def _stop(message: str) -> NoReturn:
+    print(f"lbn_sim: error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def unwritable(directory: Path) -> str | None:
+    """Why ``directory`` cannot hold results (None when it can).
+
+    Creates the directory (and its parents) if needed, and a temporary file in it,
+    removed at once. When that fails, the folders this call created are removed.
+    """
+    created = [p for p in (directory, *directory.parents) if not p.exists()]
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as err:
+        for p in created:  # deepest first
+            try:
+                p.rmdir()
+            except OSError:
+                pass
+        return err.strerror or str(err)
+    return None
+
+
+class Checks(Callback):
+    """Check the output directory and (for a sweep) every job's config before any job."""
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Exit 2 if the run directory cannot be written."""
+        run_dir = Path(str(config.hydra.run.dir))
+        reason = unwritable(run_dir)
+        if reason is not None:
+            _stop(
+                f"cannot write the run directory {run_dir}: {reason}; "
+                "choose another with hydra.run.dir=PATH"
+            )
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Exit 2 if the sweep directory cannot be written or any job's config is bad."""
+        jobs = config_jobs(config)
+        if jobs:
+            tic = time.perf_counter()
+            try:
+                check_jobs(config, jobs)
+            except ConfigError as err:
+                _stop(f"{err}; no job was run")
+            seconds = time.perf_counter() - tic
+            print(
+                f"lbn_sim: checked the {len(jobs)} jobs' configs ({seconds:.1f} s)",
+                file=sys.stderr,
+            )
+        sweep_dir = Path(str(config.hydra.sweep.dir))
+        reason = unwritable(sweep_dir)
+        if reason is not None:
+            _stop(
+                f"cannot write the sweep directory {sweep_dir}: {reason}; "
+                "choose another with hydra.sweep.dir=PATH"
+            )
