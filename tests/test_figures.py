@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
@@ -227,6 +228,29 @@ def test_top_movers_splits_small_groups_and_disambiguates_names() -> None:
     assert len(ax.patches) == 6
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert len(set(labels)) == 6 and all(lab.startswith("Central (") for lab in labels)
+
+
+def test_top_movers_block_labels_sit_outside_the_plot_and_never_cover_a_bar() -> None:
+    # every ward improved (as in the best case): the bars run to the right edge at 0
+    table = ward_bands()
+    table["median"] = -np.abs(table["median"]) - 0.5
+    table["p05"], table["p95"] = table["median"] - 1, table["median"] + 1
+    fig = fg.top_movers_figure(table, n=10)
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    page = fig.bbox
+    for ax in fig.axes:
+        plot = ax.get_window_extent(renderer)
+        labels = [t for t in ax.texts if t.get_text().startswith("top ")]
+        assert sorted(t.get_text() for t in labels) == ["top 10 fall", "top 10 leap"]
+        for label in labels:
+            box = label.get_window_extent(renderer)
+            assert box.x0 >= plot.x1  # in the right margin, not on the plot
+            assert page.x0 <= box.x0 and box.x1 <= page.x1  # and not cut off the page
+            assert not any(box.overlaps(bar.get_window_extent(renderer)) for bar in ax.patches)
+        leap, fall = sorted(labels, key=lambda t: t.get_text())[::-1]
+        # each label is centred level with its own block: leap above the split, fall below
+        assert leap.get_window_extent(renderer).y0 > fall.get_window_extent(renderer).y1
 
 
 def test_panel_fits_a4_and_has_small_multiples() -> None:

@@ -507,19 +507,22 @@ def sigma_convergence(
 
 @dataclass(frozen=True, slots=True)
 class BetaConvergence:
-    """Result of :func:`beta_convergence` (one measure, one window).
+    """Result of :func:`beta_convergence` (one measure, one window), in levels.
 
     Attributes:
         measure: the measure regressed.
         year_from, year_to: the window ``[t1, t2]`` (years).
-        slope: ``beta`` (per year per log point); negative means wards that
-            started higher fell faster (convergence for a higher-is-worse measure).
-        intercept: ``alpha`` (per year).
+        slope: ``beta`` (per year: the measure's unit per year per unit of the
+            start level); negative means wards that started higher fell faster
+            (catch-up, for a higher-is-worse measure), positive that they rose
+            faster (falling further behind).
+        intercept: ``alpha`` (the measure's unit per year).
         slope_se: standard error of ``beta`` (NaN when ``n < 3``).
         r2: coefficient of determination.
-        n: wards used; n_dropped: wards left out (non-positive or missing values).
+        n: wards used; n_dropped: wards left out (a value missing or non-finite
+            at either end, or a non-positive weight).
         speed: implied catch-up speed ``lambda = -ln(1 + beta*(t2 - t1)) / (t2 - t1)``
-            (per year); NaN when ``1 + beta*(t2 - t1) <= 0``.
+            (per year; negative when ``beta > 0``); NaN when ``1 + beta*(t2 - t1) <= 0``.
         half_life: ``ln 2 / lambda`` (years) when ``lambda > 0``, else NaN.
     """
 
@@ -540,6 +543,53 @@ class BetaConvergence:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
+@dataclass(frozen=True, slots=True)
+class _LineFit:
+    """Weighted least-squares line ``y = intercept + slope * x`` (NaN where undefined)."""
+
+    slope: float
+    intercept: float
+    slope_se: float
+    r2: float
+
+
+def _weighted_line(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> _LineFit:
+    """Weighted least squares of ``y`` on ``x``.
+
+    ``x``, ``y``: float64 ``[n]`` finite; ``w``: float64 ``[n]`` positive
+    weights (normalised here). The slope's standard error uses ``n`` as the
+    number of observations; it is NaN when ``n < 3``. Slope, its error and
+    ``r2`` are NaN when ``x`` does not vary.
+    """
+    n = len(x)
+    ww = w / w.sum()
+    mx = float((ww * x).sum())
+    my = float((ww * y).sum())
+    sxx = float((ww * (x - mx) ** 2).sum())
+    if sxx <= 0.0:
+        return _LineFit(math.nan, my, math.nan, math.nan)
+    slope = float((ww * (x - mx) * (y - my)).sum() / sxx)
+    intercept = my - slope * mx
+    resid = y - intercept - slope * x
+    ss_res = float((ww * resid**2).sum())
+    ss_tot = float((ww * (y - my) ** 2).sum())
+    r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else 1.0
+    se = math.sqrt(ss_res / sxx / (n - 2)) if n > 2 else math.nan
+    return _LineFit(slope, intercept, se, r2)
+
+
+def _speed_and_half_life(slope: float, horizon: float) -> tuple[float, float]:
+    """``lambda = -ln(1 + beta T) / T`` (per year) and ``ln 2 / lambda`` (years).
+
+    ``lambda`` is NaN when ``1 + beta T <= 0``; the half-life is NaN unless
+    ``lambda > 0``.
+    """
+    base = 1.0 + slope * horizon
+    speed = -math.log(base) / horizon if math.isfinite(base) and base > 0 else math.nan
+    half_life = math.log(2.0) / speed if math.isfinite(speed) and speed > 0 else math.nan
+    return speed, half_life
+
+
 def beta_convergence(
     wards: pd.DataFrame,
     measure: str = "imd_like",
@@ -548,15 +598,21 @@ def beta_convergence(
     weighted: bool = False,
     start_groups: Sequence[str] | None = None,
 ) -> BetaConvergence:
-    """Beta convergence: OLS of annualised growth on the log starting level.
+    """Beta convergence in levels: OLS of the yearly change on the starting level.
 
-    For each ward with positive values at both ends,
-    ``growth_i = ln(x_i(t2) / x_i(t1)) / (t2 - t1)`` (per year), and
-    ``growth_i = alpha + beta * ln x_i(t1) + e_i`` is fitted by least squares
-    (weighted by ``p_i(t1)`` if ``weighted``). ``beta < 0`` means wards that
-    started more deprived improve faster: catch-up. The implied speed of
-    convergence is ``lambda = -ln(1 + beta T) / T`` with ``T = t2 - t1``
-    (Barro and Sala-i-Martin), and the half-life ``ln 2 / lambda``.
+    For each ward, ``change_i = (x_i(t2) - x_i(t1)) / T`` with ``T = t2 - t1``
+    (the measure's unit per year), and ``change_i = alpha + beta * x_i(t1) + e_i``
+    is fitted by least squares (weighted by ``p_i(t1)`` if ``weighted``).
+    ``beta < 0`` means wards that started more deprived improve faster:
+    catch-up; ``beta > 0`` means they fall further behind.
+
+    Levels, not logs: a composite such as ``imd_like`` is the start score plus
+    weighted domain changes, so it can reach zero or go negative for the least
+    deprived wards; the log specification would have to drop those wards and
+    turns scores near zero into huge growth rates. In levels every finite value
+    counts. Since ``x_i(t2) = alpha T + (1 + beta T) x_i(t1) + e_i T``, the
+    implied speed of convergence is exactly ``lambda = -ln(1 + beta T) / T``
+    (per year) and the half-life ``ln 2 / lambda`` (years).
 
     Args:
         wards: ``wards.parquet`` (needs ``year``, ``ward_code``, the measure and,
@@ -565,6 +621,10 @@ def beta_convergence(
         year_from, year_to: ``t1`` and ``t2``; default the first and last year.
         weighted: weight wards by population at ``t1``.
         start_groups: restrict to wards whose ``start_group`` is listed.
+
+    Returns:
+        A :class:`BetaConvergence`; wards with a missing or non-finite value at
+        either end, or a non-positive weight, are counted in ``n_dropped``.
     """
     _require(wards, ["year", "ward_code", measure], "beta_convergence")
     t1 = int(wards["year"].min()) if year_from is None else int(year_from)
@@ -583,45 +643,23 @@ def beta_convergence(
     joined = a.merge(b, on="ward_code", how="outer", suffixes=("", "_end"))
     x0 = joined[measure].to_numpy(dtype=float)
     x1 = joined[f"{measure}_end"].to_numpy(dtype=float)
-    ok = np.isfinite(x0) & np.isfinite(x1) & (x0 > 0) & (x1 > 0)
     w = joined["population"].to_numpy(dtype=float) if weighted else np.ones(len(joined))
-    ok &= np.isfinite(w) & (w > 0)
+    ok = np.isfinite(x0) & np.isfinite(x1) & np.isfinite(w) & (w > 0)
     n = int(ok.sum())
     horizon = float(t2 - t1)
-    nan = math.nan
     if n < 2:
+        nan = math.nan
         return BetaConvergence(measure, t1, t2, nan, nan, nan, nan, n, len(joined) - n, nan, nan)
-    lx = np.log(x0[ok])
-    growth = np.log(x1[ok] / x0[ok]) / horizon
-    ww = w[ok] / w[ok].sum()
-    mx = float((ww * lx).sum())
-    my = float((ww * growth).sum())
-    sxx = float((ww * (lx - mx) ** 2).sum())
-    if sxx <= 0.0:
-        slope = nan
-        intercept = my
-        se = nan
-        r2 = nan
-    else:
-        slope = float((ww * (lx - mx) * (growth - my)).sum() / sxx)
-        intercept = my - slope * mx
-        resid = growth - intercept - slope * lx
-        ss_res = float((ww * resid**2).sum())
-        ss_tot = float((ww * (growth - my) ** 2).sum())
-        r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else 1.0
-        # Standard error with the effective number of observations n.
-        se = math.sqrt(ss_res / sxx / (n - 2)) if n > 2 else nan
-    base = 1.0 + slope * horizon
-    speed = -math.log(base) / horizon if np.isfinite(base) and base > 0 else nan
-    half_life = math.log(2.0) / speed if np.isfinite(speed) and speed > 0 else nan
+    fit = _weighted_line(x0[ok], (x1[ok] - x0[ok]) / horizon, w[ok])
+    speed, half_life = _speed_and_half_life(fit.slope, horizon)
     return BetaConvergence(
         measure=measure,
         year_from=t1,
         year_to=t2,
-        slope=slope,
-        intercept=intercept,
-        slope_se=se,
-        r2=r2,
+        slope=fit.slope,
+        intercept=fit.intercept,
+        slope_se=fit.slope_se,
+        r2=fit.r2,
         n=n,
         n_dropped=len(joined) - n,
         speed=speed,

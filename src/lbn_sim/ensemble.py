@@ -207,7 +207,7 @@ def beta_bands(beta_by_run: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     Returns:
         One row per ``(measure, year_from, year_to, statistic)`` (``statistic``
         in ``slope``, ``slope_se``, ``r2``, ``speed``, ``half_life``), then
-        :data:`BAND_COLUMNS` (``slope`` per year per log point, ``speed`` per
+        :data:`BAND_COLUMNS` (``slope`` per year per unit of the start level, ``speed`` per
         year, ``half_life`` years).
     """
     stacked = _stack(beta_by_run)

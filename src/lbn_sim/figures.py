@@ -145,7 +145,7 @@ def _runs_phrase(table: pd.DataFrame) -> str:
         return "runs"
     per = table.groupby("scenario")["n_runs"].max()
     lo, hi = int(per.min()), int(per.max())
-    return f"{hi} runs" if lo == hi else f"{lo}-{hi} runs"
+    return f"{hi} run{'' if hi == 1 else 's'}" if lo == hi else f"{lo}-{hi} runs"
 
 
 def _band_line(
@@ -553,6 +553,26 @@ def _unique_labels(rows: pd.DataFrame) -> list[str]:
     return list(names)
 
 
+def _block_label(ax: Axes, text: str, y_low: float, y_high: float) -> None:
+    """Name a block of bars in the margin right of ``ax``, outside the plot area, so
+    it can never cover a bar: rotated, centred on the block's bars at data heights
+    ``y_low`` .. ``y_high``."""
+    ax.annotate(
+        text,
+        xy=(1.0, (y_low + y_high) / 2),
+        xycoords=("axes fraction", "data"),
+        xytext=(4, 0),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        rotation=270,
+        rotation_mode="anchor",
+        fontsize=7,
+        color="0.3",
+        annotation_clip=False,
+    )
+
+
 def top_movers_figure(
     ward_bands: pd.DataFrame,
     n: int = 10,
@@ -602,17 +622,7 @@ def top_movers_figure(
             ax.axhline(float(y[len(leap) - 1] - 0.9), color="0.5", linewidth=0.8)
         for block, ys, text in ((leap, y[: len(leap)], "leap"), (fall, y[len(leap) :], "fall")):
             if len(block):
-                ax.annotate(
-                    f"top {len(block)} {text}",
-                    xy=(1.0, float(ys.max()) + 0.45),
-                    xycoords=("axes fraction", "data"),
-                    xytext=(-4, 0),
-                    textcoords="offset points",
-                    ha="right",
-                    va="top",
-                    fontsize=7,
-                    color="0.3",
-                )
+                _block_label(ax, f"top {len(block)} {text}", float(ys.min()), float(ys.max()))
         ax.axvline(0.0, color="0.3", linewidth=0.8)
         ax.set_xlabel(_gap_change_label(measure).replace(", start to horizon", ""), fontsize=8)
         ax.set_title(scenario_label(name), fontsize=10, color=scenario_colours(scenarios)[name])

@@ -409,7 +409,8 @@ class LBNModel(mesa.Model):
             self.step()
             if progress and (self.year % 5 == 0 or self.year == self.cfg.horizon):
                 print(
-                    f"  {self.year}: {int(self.left_behind.sum())} wards left behind "
+                    f"  {self.year}: {int(self.left_behind.sum())} "
+                    f"ward{'' if int(self.left_behind.sum()) == 1 else 's'} left behind "
                     f"({time.perf_counter() - t0:.1f} s)",
                     file=sys.stderr,
                 )

@@ -96,11 +96,44 @@ def _num(value: float, digits: int) -> str:
     return "0" if text.strip("-0.,") == "" else text
 
 
+def _whole(value: float) -> int:
+    """``value`` rounded to the nearest whole number, halves up (2.5 -> 3)."""
+    return math.floor(value + 0.5)
+
+
 def _count(value: float) -> str:
-    """A count: whole numbers without decimals, half-counts (even runs) with one."""
+    """A count of wards or runs as a whole number (a median of an even number of runs
+    can fall half-way: it is rounded half up)."""
     if not math.isfinite(value):
         return "n/a"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return f"{_whole(value):,}"
+
+
+def _plural(count: float, singular: str, plural: str | None = None) -> str:
+    """``singular`` when ``count`` shows as 1 (see :func:`_count`), else ``plural``
+    (default ``singular + "s"``)."""
+    if math.isfinite(count) and _whole(count) == 1:
+        return singular
+    return plural if plural is not None else singular + "s"
+
+
+_NUMBER_WORDS: tuple[str, ...] = (
+    "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+)  # fmt: skip
+
+
+def _number_word(n: int) -> str:
+    """``3`` -> ``"three"`` up to ten, digits beyond."""
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else f"{n:,}"
+
+
+def report_title(scenarios: Sequence[str]) -> str:
+    """The report's heading: ``"... under one future: best case"`` for a single
+    future, ``"... under three futures"`` for several."""
+    names = ordered_scenarios(scenarios)
+    if len(names) == 1:
+        return f"Left-behind wards under one future: {scenario_label(names[0])}"
+    return f"Left-behind wards under {_number_word(len(names))} futures"
 
 
 def fmt_band(band: Band, digits: int = 1, unit: str = "") -> str:
@@ -116,12 +149,12 @@ def fmt_band(band: Band, digits: int = 1, unit: str = "") -> str:
 
 
 def fmt_count_band(band: Band) -> str:
-    """``"N (a-b)"`` for counts of wards (band edges rounded to whole wards); the band is
-    dropped when it rounds to zero width."""
+    """``"N (a-b)"`` for counts of wards: the median and the band edges as whole wards
+    (halves rounded up); the band is dropped when it rounds to zero width."""
     if band.missing:
         return "n/a"
     text = _count(band.median)
-    lo, hi = _num(band.p05, 0), _num(band.p95, 0)
+    lo, hi = _count(band.p05), _count(band.p95)
     if "n/a" not in (lo, hi) and lo != hi:
         text += f" ({lo}-{hi})"
     return text
@@ -133,31 +166,106 @@ def _years(ens: ScenarioEnsemble) -> tuple[int, int]:
 
 
 def _movers(rows: pd.DataFrame, name_col: str) -> str:
+    """``"Name (change), ..."`` for the rows of a ward band table (``median`` column)."""
     return ", ".join(
         f"{name} ({_num(float(med), 1)})"
         for name, med in zip(rows[name_col], rows["median"], strict=True)
     )
 
 
-def scenario_sentences(name: str, ens: ScenarioEnsemble, policy_start: int) -> list[str]:
-    """Headline sentences for one future (gaps, counts, convergence, top movers)."""
+def movers_sentence(ward_bands: pd.DataFrame, n: int = 3) -> str | None:
+    """The left-behind wards whose IMD-like gap to England narrowed most and widened most.
+
+    Only wards whose median change (points, start to horizon) is below zero can
+    "leap" and only those above zero can "fall"; when none qualifies the sentence
+    says so. ``ward_bands``: :func:`lbn_sim.ensemble.ward_end_bands` of one future.
+    Returns None when there is no ``imd_gap_change`` row.
+    """
+    movers = ward_bands[ward_bands["measure"] == "imd_gap_change"]
+    if "start_group" in movers.columns:
+        movers = movers[movers["start_group"] == "left_behind"]
+    movers = movers[movers["median"].notna()]
+    if movers.empty:
+        return None
+    name_col = "ward_name" if "ward_name" in movers.columns else "ward_code"
+    leap = movers[movers["median"] < 0].sort_values(["median", "ward_code"]).head(n)
+    fall = movers[movers["median"] > 0].sort_values(["median", "ward_code"]).tail(n).iloc[::-1]
+    if leap.empty:
+        first = "no left-behind ward's IMD-like gap to England narrowed"
+    else:
+        first = (
+            "the left-behind wards that leap furthest (IMD-like gap to England narrowed most, "
+            f"change from start to horizon in points) are {_movers(leap, name_col)}"
+        )
+    if fall.empty:
+        second = "no left-behind ward's gap widened"
+    else:
+        second = f"those that fall furthest (gap widened most) are {_movers(fall, name_col)}"
+    return f"{first[0].upper()}{first[1:]}; {second}."
+
+
+def beta_clause(beta_bands: pd.DataFrame, year_from: int, year_to: int) -> str | None:
+    """The beta-convergence sentence (no final full stop), or None without a slope.
+
+    The slope is of each ward's yearly change in IMD-like score (points a year)
+    on its ``year_from`` score (levels, see
+    :func:`lbn_sim.divergence.beta_convergence`), so its unit is per year.
+    A band straddling zero is no clear result; a negative slope is catch-up, at
+    the implied speed ``lambda`` (% a year).
+    """
+    window = {"year_from": year_from, "year_to": year_to, "measure": "imd_like"}
+    slope = _band(beta_bands, statistic="slope", **window)
+    if slope.missing:
+        return None
+    speed = _band(beta_bands, statistic="speed", **window)
+    pct = Band(100 * speed.median, 100 * speed.p05, 100 * speed.p95)
+    if slope.p05 < 0 < slope.p95:
+        verdict = "no clear catch-up or falling behind across runs"
+    elif slope.median < 0:
+        verdict = "wards that started more deprived improve faster (catch-up)"
+        if not pct.missing:
+            verdict += f", at an implied {fmt_band(pct, digits=2, unit='% a year')}"
+    elif slope.median > 0:
+        verdict = "wards that started more deprived deteriorate faster (they fall further behind)"
+    else:
+        verdict = "no catch-up or falling behind"
+    return (
+        f"From {year_from} to {year_to} the beta-convergence slope (each ward's yearly change "
+        f"in IMD-like score regressed on its {year_from} score) is "
+        f"{fmt_band(slope, digits=4)} per year: {verdict}"
+    )
+
+
+def _count_sentence(ens: ScenarioEnsemble, label: str) -> str:
+    """The gap of the left-behind wards to England and their counts, start to horizon."""
     start, end = _years(ens)
     gaps, counts = ens.group_gaps, ens.counts
     n_start = _band(counts, year=start, measure="n_start_left_behind")
     n_lb = _count(n_start.median)
     imd_end = _band(gaps, year=end, measure="imd_like", reference="england")
     imd_start = _band(gaps, year=start, measure="imd_like", reference="england")
+    still = _band(counts, year=end, measure="n_still_left_behind")
+    fallen = _band(counts, year=end, measure="n_fallen_in")
+    wards = _plural(n_start.median, "ward")
+    are = _plural(still.median, "is", "are")
+    return (
+        f"By {end}, under {label}, the IMD-like gap between the {n_lb} left-behind {wards} "
+        f"and England is {fmt_band(imd_end, unit='points')}, against {fmt_band(imd_start)} "
+        f"in {start}; {fmt_count_band(still)} of the {n_lb} {are} still left behind, and "
+        f"{fmt_count_band(fallen)} other "
+        f"{_plural(fallen.median, 'ward has', 'wards have')} fallen in."
+    )
+
+
+def scenario_sentences(name: str, ens: ScenarioEnsemble, policy_start: int) -> list[str]:
+    """Headline sentences for one future (gaps, counts, convergence, top movers)."""
+    start, end = _years(ens)
+    gaps = ens.group_gaps
     cni_end = _band(gaps, year=end, measure="cni_like", reference="england")
     cni_start = _band(gaps, year=start, measure="cni_like", reference="england")
     od_end = _band(gaps, year=end, measure="imd_like", reference="other_deprived")
-    still = _band(counts, year=end, measure="n_still_left_behind")
-    fallen = _band(counts, year=end, measure="n_fallen_in")
-    label = scenario_label(name)
     out = [
-        f"By {end}, under {label}, the IMD-like gap between the {n_lb} left-behind wards and "
-        f"England is {fmt_band(imd_end, unit='points')}, against {fmt_band(imd_start)} in "
-        f"{start}; {fmt_count_band(still)} of the {n_lb} are still left behind, and "
-        f"{fmt_count_band(fallen)} other wards have fallen in.",
+        _count_sentence(ens, scenario_label(name)),
         f"The CNI-like gap is {fmt_band(cni_end, unit='points')}, against "
         f"{fmt_band(cni_start)} in {start}; the IMD-like gap to the other deprived wards is "
         f"{fmt_band(od_end, unit='points')}.",
@@ -175,37 +283,14 @@ def scenario_sentences(name: str, ens: ScenarioEnsemble, policy_start: int) -> l
             f"the spread {trend}"
         )
         t1 = policy_start if start < policy_start < end else start
-        beta = {"year_from": t1, "year_to": end, "measure": "imd_like"}
-        slope = _band(ens.beta, statistic="slope", **beta)
-        speed = _band(ens.beta, statistic="speed", **beta)
-        if not slope.missing:
-            pct = Band(100 * speed.median, 100 * speed.p05, 100 * speed.p95)
-            if slope.p05 < 0 < slope.p95:
-                verdict = "no clear catch-up or falling behind across runs"
-            elif slope.median < 0 and not pct.missing:
-                verdict = (
-                    f"more deprived wards catch up at {fmt_band(pct, digits=2, unit='% a year')}"
-                )
-            else:
-                verdict = "more deprived wards fall further behind"
-            text += (
-                f". From {t1} to {end} the beta-convergence slope is "
-                f"{fmt_band(slope, digits=4)} per year per log point: {verdict}"
-            )
+        beta = beta_clause(ens.beta, t1, end)
+        if beta is not None:
+            text += ". " + beta
         out.append(text + ".")
     if not ens.wards.empty:
-        movers = ens.wards[ens.wards["measure"] == "imd_gap_change"]
-        if "start_group" in movers.columns:
-            movers = movers[movers["start_group"] == "left_behind"]
-        movers = movers.sort_values(["median", "ward_code"])
-        name_col = "ward_name" if "ward_name" in movers.columns else "ward_code"
-        if len(movers) >= 2:
-            leap = _movers(movers.head(3), name_col)
-            fall = _movers(movers.tail(3).iloc[::-1], name_col)
-            out.append(
-                f"Left-behind wards that leap furthest (change of IMD-like gap, points): {leap}; "
-                f"that fall furthest: {fall}."
-            )
+        movers = movers_sentence(ens.wards)
+        if movers is not None:
+            out.append(movers)
     return out
 
 
@@ -213,7 +298,7 @@ def build_report(
     variants: Sequence[VariantResult],
     sources: Sequence[str],
     tables: Sequence[str] = (),
-    title: str = "Left-behind wards under three futures",
+    title: str | None = None,
 ) -> str:
     """The Markdown text of the comparison report.
 
@@ -221,13 +306,16 @@ def build_report(
         variants: one entry per configuration variant (usually one).
         sources: the directories the runs were found in (shown as given).
         tables: relative paths of the tables written (linked at the end).
-        title: first heading.
+        title: first heading; default :func:`report_title` of the futures compared.
     """
+    if title is None:
+        title = report_title(sorted({str(n) for v in variants for n in v.ensembles}))
     lines = [f"# {title}", ""]
     n_runs = sum(e.n_runs for v in variants for e in v.ensembles.values())
     lines += [
-        f"Compared {n_runs} runs from {', '.join(f'`{s}`' for s in sources)}. Every number is the "
-        "median across runs (seeds) with its 5-95% band; a gap is the left-behind wards' "
+        f"Compared {n_runs} {_plural(n_runs, 'run')} from "
+        f"{', '.join(f'`{s}`' for s in sources)}. Every number is the median across runs "
+        "(seeds) with its 5-95% band; a gap is the left-behind wards' "
         "population-weighted mean minus England's (positive: more deprived). Years before the "
         "policy start are shared by every future.",
         "",

@@ -17,6 +17,9 @@ from lbn_sim.config import Config, DataConfig
 from lbn_sim.model import LBNModel
 from lbn_sim.results import group_table, ward_summary, ward_table, write_atomically
 
+#: How the start-up line names each data source.
+DATA_LABELS = {"synthetic": "synthetic England", "england_2019": "real data, IMD and CNI 2019"}
+
 
 @dataclass(frozen=True, slots=True)
 class RunResult:
@@ -50,7 +53,8 @@ def simulate(cfg: Config, progress: bool = False) -> RunResult:
     model = LBNModel(cfg, wards)
     if progress:
         print(
-            f"lbn_sim: {model.n_wards} wards, {model.households.n:,} simulated households, "
+            f"lbn_sim: {model.n_wards:,} wards ({DATA_LABELS[cfg.data.name]}), "
+            f"{model.households.n:,} simulated households, "
             f"{cfg.start_year}-{cfg.horizon}, scenario {cfg.scenario.name}",
             file=sys.stderr,
         )
@@ -134,8 +138,9 @@ def headline(result: RunResult, cfg: Config) -> str:
     gap0 = g.loc[("left_behind", first), "imd_like"] - g.loc[("england", first), "imd_like"]
     gap1 = g.loc[("left_behind", last), "imd_like"] - g.loc[("england", last), "imd_like"]
     return (
-        f"{cfg.scenario.name}: {still} of the {lb_start} wards left behind in {first} are still "
-        f"left behind in {last} ({total} wards left behind in all).\n"
+        f"{cfg.scenario.name}: {still} of the {lb_start} ward{'' if lb_start == 1 else 's'} "
+        f"left behind in {first} {'is' if still == 1 else 'are'} still left behind in {last} "
+        f"({total} ward{'' if total == 1 else 's'} left behind in all).\n"
         f"IMD-like gap, left-behind wards minus England: {gap0:.1f} points in {first}, "
         f"{gap1:.1f} in {last}."
     )

@@ -1,0 +1,200 @@
+"""The comparison report's sentences on hand-made band tables: title, counts, convergence
+and the wards that leap and fall."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from lbn_sim.ensemble import ScenarioEnsemble
+from lbn_sim.report import (
+    VariantResult,
+    beta_clause,
+    build_report,
+    movers_sentence,
+    report_title,
+)
+
+START, POLICY, END = 2019, 2025, 2050
+
+
+def bands(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Band rows: each dict gives the keys and ``median`` (and optionally ``p05``, ``p95``;
+    default the median, a zero-width band)."""
+    out = []
+    for row in rows:
+        med = row["median"]
+        out.append({"n_runs": 2, "mean": med, "p05": med, "p95": med, **row})
+    return pd.DataFrame(out)
+
+
+def ensemble(
+    n_runs: int = 2,
+    n_start: float = 9.0,
+    still: float = 7.0,
+    fallen: tuple[float, float, float] = (3.0, 3.0, 3.0),
+    changes: dict[str, float] | None = None,
+    slope: tuple[float, float, float] | None = None,
+) -> ScenarioEnsemble:
+    """One future's band tables. ``fallen`` and ``slope`` are ``(p05, median, p95)``;
+    ``changes`` maps left-behind ward names to their median change of IMD-like gap."""
+    gaps = bands(
+        [
+            {"year": y, "measure": m, "reference": r, "median": v}
+            for y, v in ((START, 20.0), (END, 30.0))
+            for m in ("imd_like", "cni_like")
+            for r in ("england", "other_deprived")
+        ]
+    )
+    lo, med, hi = fallen
+    counts = bands(
+        [
+            {"year": START, "measure": "n_start_left_behind", "median": n_start},
+            {"year": END, "measure": "n_still_left_behind", "median": still},
+            {"year": END, "measure": "n_fallen_in", "median": med, "p05": lo, "p95": hi},
+        ]
+    )
+    wards = pd.DataFrame()
+    if changes is not None:
+        wards = bands(
+            [
+                {
+                    "ward_code": f"W{i}",
+                    "ward_name": name,
+                    "start_group": "left_behind",
+                    "measure": "imd_gap_change",
+                    "median": change,
+                }
+                for i, (name, change) in enumerate(changes.items())
+            ]
+            + [  # not left behind at the start: never a mover, however far it moved
+                {
+                    "ward_code": "X",
+                    "ward_name": "Outsider",
+                    "start_group": "rest",
+                    "measure": "imd_gap_change",
+                    "median": -50.0,
+                }
+            ]
+        )
+    sigma = pd.DataFrame()
+    beta = pd.DataFrame()
+    if slope is not None:
+        sigma = bands(
+            [
+                {"year": y, "measure": "imd_like", "statistic": "sd", "median": v}
+                for y, v in ((START, 12.0), (END, 14.0))
+            ]
+        )
+        beta = beta_table(*slope)
+    return ScenarioEnsemble(
+        run_ids=tuple(f"r{i}" for i in range(n_runs)),
+        groups=pd.DataFrame(),
+        group_gaps=gaps,
+        counts=counts,
+        wards=wards,
+        sigma=sigma,
+        beta=beta,
+    )
+
+
+def beta_table(lo: float, med: float, hi: float, years: int = END - POLICY) -> pd.DataFrame:
+    """Beta bands for the policy-start window: slope band and the implied speed."""
+
+    def speed(b: float) -> float:
+        return -math.log(1 + b * years) / years
+
+    window = {"measure": "imd_like", "year_from": POLICY, "year_to": END}
+    return bands(
+        [
+            {**window, "statistic": "slope", "median": med, "p05": lo, "p95": hi},
+            # speed falls as the slope rises
+            {**window, "statistic": "speed", "median": speed(med), "p05": speed(hi)}
+            | {"p95": speed(lo)},
+        ]
+    )
+
+
+def report(ensembles: dict[str, ScenarioEnsemble]) -> str:
+    return build_report([VariantResult("", ensembles, POLICY)], ["runs"])
+
+
+def test_title_counts_the_futures() -> None:
+    assert report_title(["best_case"]) == "Left-behind wards under one future: best case"
+    assert report_title(["best_case", "worst_case"]) == "Left-behind wards under two futures"
+    three = ["worst_case", "base_case", "best_case"]
+    assert report_title(three) == "Left-behind wards under three futures"
+    assert report({"best_case": ensemble()}).startswith(
+        "# Left-behind wards under one future: best case\n"
+    )
+    everything = report({name: ensemble() for name in three})
+    assert everything.startswith("# Left-behind wards under three futures\n")
+
+
+def test_leap_lists_only_narrowed_gaps_and_fall_only_widened_ones() -> None:
+    changes = {"Down5": -5.0, "Down1": -1.0, "Flat": 0.0, "Up2": 2.0, "Up8": 8.0}
+    text = movers_sentence(ensemble(changes=changes).wards)
+    assert text is not None
+    leap, fall = text.split("; ")
+    assert leap.endswith("are Down5 (-5.0), Down1 (-1.0)")
+    assert fall == "those that fall furthest (gap widened most) are Up8 (8.0), Up2 (2.0)."
+    assert "Flat" not in text and "Outsider" not in text
+
+
+def test_when_no_gap_narrowed_or_widened_the_sentence_says_so() -> None:
+    worse = movers_sentence(ensemble(changes={"A": 2.6, "B": 11.2}).wards)
+    assert worse is not None
+    assert worse.startswith("No left-behind ward's IMD-like gap to England narrowed; ")
+    assert "leap" not in worse and "A (2.6)" in worse
+    better = movers_sentence(ensemble(changes={"A": -0.5, "B": -7.0}).wards)
+    assert better is not None
+    assert better.endswith("are B (-7.0), A (-0.5); no left-behind ward's gap widened.")
+    assert "fall" not in better
+
+
+def test_one_run_one_ward_is_singular() -> None:
+    text = report({"best_case": ensemble(n_runs=1, n_start=1, still=1, fallen=(1, 1, 1))})
+    assert "Compared 1 run from" in text
+    assert "between the 1 left-behind ward and England" in text
+    assert "1 of the 1 is still left behind, and 1 other ward has fallen in." in text
+    plural = report({"best_case": ensemble(n_runs=2, n_start=9, still=0, fallen=(0, 2, 4))})
+    assert "Compared 2 runs from" in plural
+    assert "between the 9 left-behind wards and England" in plural
+    assert "0 of the 9 are still left behind, and 2 (0-4) other wards have fallen in." in plural
+
+
+def test_median_counts_print_as_whole_wards() -> None:
+    # two runs, 2 and 3 wards fallen in: the median 2.5 is shown as a whole ward
+    text = report({"worst_case": ensemble(still=6.5, fallen=(2.05, 2.5, 2.95))})
+    assert "7 of the 9 are still left behind, and 3 (2-3) other wards have fallen in." in text
+
+
+@pytest.mark.parametrize(
+    ("slope", "verdict"),
+    [
+        (
+            (0.016, 0.017, 0.018),
+            "wards that started more deprived deteriorate faster (they fall further behind)",
+        ),
+        ((-0.020, -0.019, -0.018), "wards that started more deprived improve faster (catch-up)"),
+        ((-0.001, 0.0005, 0.002), "no clear catch-up or falling behind across runs"),
+    ],
+)
+def test_beta_sentence_reads_the_levels_slope(
+    slope: tuple[float, float, float], verdict: str
+) -> None:
+    clause = beta_clause(beta_table(*slope), POLICY, END)
+    assert clause is not None
+    assert f"From {POLICY} to {END} the beta-convergence slope" in clause
+    assert "regressed on its 2025 score" in clause and "log" not in clause
+    assert verdict in clause
+    assert ("% a year" in clause) == (slope[2] < 0)  # a speed only for clear catch-up
+    full = report({"worst_case": ensemble(slope=slope)})
+    assert verdict in full
+
+
+def test_no_beta_sentence_without_the_window() -> None:
+    assert beta_clause(beta_table(-0.02, -0.01, 0.0), START, END) is None
+    assert beta_clause(pd.DataFrame(), POLICY, END) is None
