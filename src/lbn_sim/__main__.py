@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import shutil
 import sys
@@ -14,7 +15,22 @@ from omegaconf import DictConfig
 
 from lbn_sim.config import ConfigError, register_configs, to_config
 
-CONF_DIR = str(Path(__file__).resolve().parents[2] / "conf")
+
+def conf_dir() -> str:
+    """The Hydra config directory: the repository's top-level conf/, the only copy.
+
+    An installed lbn_sim (wheel, ``pip install .``) carries it as the package
+    ``lbn_sim.conf`` (pyproject.toml maps conf/ onto it). An editable install cannot import
+    that package (setuptools' editable finder does not map a nested package without an
+    ``__init__.py``, pypa/setuptools#4943), so there it is the checkout's conf/.
+    """
+    spec = importlib.util.find_spec("lbn_sim.conf")
+    if spec is not None and spec.submodule_search_locations:
+        return str(Path(next(iter(spec.submodule_search_locations))))
+    return str(Path(__file__).resolve().parents[2] / "conf")
+
+
+CONF_DIR = conf_dir()
 
 register_configs()
 
