@@ -188,23 +188,26 @@ def london_change(start: F64, end: F64, population: F64, london: NDArray[np.bool
 
 
 def london_domains(
-    start: pd.DataFrame, end: pd.DataFrame, population: F64, london: NDArray[np.bool_]
+    start: pd.DataFrame,
+    end: pd.DataFrame,
+    population: F64,
+    london: NDArray[np.bool_],
+    points: F64,
 ) -> dict[str, float]:
     """London's change against England's on each IMD domain, in IMD-like points.
 
     ``start`` and ``end``: the ward table's rows at the start and four years on (same
     ward order, the seven IMD domain columns); ``population``: residents at the start
-    (``[n_wards]``); ``london``: bool ``[n_wards]``. Each domain's change is weighted as
-    the IMD-like composite weights it (:func:`lbn_sim.indicators.imd_points_per_unit`,
-    from the start year's 1st and 99th percentiles), so the seven figures sum to
-    London's population-weighted change in the IMD-like score less England's (absolute
-    points; :func:`london_change` reads the same change on the rank curve).
+    (``[n_wards]``); ``london``: bool ``[n_wards]``; ``points``: the model's IMD points
+    per unit of each domain (``[7]``, :func:`lbn_sim.indicators.imd_points` of the input
+    ward table's rates, as the IMD-like composite weights them). The seven figures sum
+    to London's population-weighted change in the IMD-like score less England's
+    (absolute points; :func:`london_change` reads the same change on the rank curve).
     """
-    from lbn_sim.indicators import IMD_DOMAINS, imd_points_per_unit
+    from lbn_sim.indicators import IMD_DOMAINS
 
     x0 = np.stack([start[d].to_numpy(np.float64) for d in IMD_DOMAINS])
     x1 = np.stack([end[d].to_numpy(np.float64) for d in IMD_DOMAINS])
-    points = imd_points_per_unit(*np.percentile(x0, [1, 99], axis=1))
     change = points[:, None] * (x1 - x0)
     gap = np.average(change[:, london], weights=population[london], axis=1) - np.average(
         change, weights=population, axis=1
@@ -436,12 +439,14 @@ def modelled(
     overrides: list[str],
     domains: pd.DataFrame,
     chosen_2015: pd.Index,
+    points: F64,
     full: bool = True,
 ) -> pd.DataFrame:
     """Per seed, the modelled four-year changes of the ratio (see :func:`drift_measures`),
     the same for the wards chosen with IMD 2015 (``chosen_2015``, ward codes; see
-    :func:`chosen_in_2015`), and the CNI gradients outside London (see
-    :func:`cni_gradients`; ``domains``: the ward table's CNI domain scores by ward code)."""
+    :func:`chosen_in_2015`), London's change by IMD domain (:func:`london_domains`, with
+    ``points``) and the CNI gradients outside London (see :func:`cni_gradients`;
+    ``domains``: the ward table's CNI domain scores by ward code)."""
     from lbn_sim.runner import simulate
 
     rows = []
@@ -461,7 +466,7 @@ def modelled(
                     s0, s4, pop, start.index.isin(chosen_2015)
                 )["absolute"],
                 "London's own change (points)": london_change(s0, s4, pop, ~outside),
-                **london_domains(start, end, pop, ~outside),
+                **london_domains(start, end, pop, ~outside, points),
                 **cni_gradients(*outside_london_ranks(s0, s4, start.index, outside), domains),
             }
         )
@@ -479,6 +484,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("overrides", nargs="*", help="Hydra overrides for the model run")
     args = parser.parse_args(argv)
     from lbn_sim.data.england import load_england
+    from lbn_sim.households import model_rates
+    from lbn_sim.indicators import imd_points
 
     obs = observed(args.data_dir)
     with warnings.catch_warnings():
@@ -491,6 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         args.overrides,
         domains,
         chosen_in_2015(table),
+        imd_points(model_rates(table)),
         full=not args.sampled,
     )
     print("observed 2015-2019 change of the left-behind:England IMD ratio")

@@ -8,6 +8,7 @@ sides are measured right.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,8 @@ from scripts.calibrate_history import (
     period_config,
     rank_mapped,
 )
+
+from lbn_sim.config import Config
 
 SCORES = np.array([60.0, 45.0, 30.0, 20.0, 10.0, 5.0])
 POPULATION = np.array([1.0, 2.0, 1.0, 3.0, 2.0, 1.0])
@@ -106,27 +109,46 @@ def test_outside_london_measures_drop_the_london_wards() -> None:
 
 
 def test_london_domains_split_london_s_change_by_domain() -> None:
-    from lbn_sim.indicators import IMD_DOMAINS, imd_points_per_unit
+    from lbn_sim.indicators import IMD_DOMAINS
 
     rng = np.random.default_rng(3)
     n = 300
     start = pd.DataFrame({d: rng.uniform(0.05, 0.6, n) for d in IMD_DOMAINS})
     london = np.arange(n) < 40
     pop = rng.uniform(1.0, 3.0, n)
+    points = np.array([70.0, 90.0, 30.0, 25.0, 20.0, 15.0, 18.0])
     end = start.copy()
     end.loc[london, "crime"] -= 0.02  # only London's crime improves
-    parts = london_domains(start, end, pop, london)
-    points = imd_points_per_unit(*np.percentile(start.to_numpy().T, [1, 99], axis=1))
-    crime = points[IMD_DOMAINS.index("crime")]
+    parts = london_domains(start, end, pop, london, points)
     share = pop[london].sum() / pop.sum()
-    assert parts["London: crime (points)"] == pytest.approx(-0.02 * crime * (1 - share))
+    assert parts["London: crime (points)"] == pytest.approx(-0.02 * 20.0 * (1 - share))
     others = [v for k, v in parts.items() if k != "London: crime (points)"]
     assert np.allclose(others, 0.0, atol=1e-12)
     # Every domain moving: the parts sum to London's change in the composite less England's.
     end = start + rng.normal(0.0, 0.01, start.shape)
     composite = (end.to_numpy() - start.to_numpy()) @ points
     gap = np.average(composite[london], weights=pop[london]) - np.average(composite, weights=pop)
-    assert sum(london_domains(start, end, pop, london).values()) == pytest.approx(gap)
+    assert sum(london_domains(start, end, pop, london, points).values()) == pytest.approx(gap)
+
+
+def test_the_model_s_imd_like_moves_by_the_points_the_script_uses(
+    toy_cfg: Callable[..., Config],
+) -> None:
+    """The domain split needs the model's own points (from the input ward table's rates,
+    not the simulated start year's): with them, each ward's IMD-like change is exactly the
+    sum of its domains' changes."""
+    from lbn_sim.households import model_rates
+    from lbn_sim.indicators import IMD_DOMAINS, imd_points
+    from lbn_sim.runner import load_wards, simulate
+
+    cfg = toy_cfg("policy_start=2021", "horizon=2023")
+    wards = simulate(cfg).wards
+    points = imd_points(model_rates(load_wards(cfg.data)[0]))
+    start = wards[wards["year"] == 2019].set_index("ward_code")
+    end = wards[wards["year"] == 2023].set_index("ward_code").loc[start.index]
+    moved = sum(p * (end[d] - start[d]) for d, p in zip(IMD_DOMAINS, points, strict=True))
+    np.testing.assert_allclose(moved, end["imd_like"] - start["imd_like"], atol=1e-9)
+    assert float(np.abs(moved).max()) > 0.1  # the composite did move
 
 
 def test_cni_gradients_recover_a_planted_slope() -> None:

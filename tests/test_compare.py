@@ -311,6 +311,14 @@ def test_refuses_a_sweep_that_stopped_part_way(
     assert main([str(sweep), "--allow-incomplete"]) == 0
     assert "warning: the sweep" in capsys.readouterr().err
     assert (sweep / "comparison" / "report.md").is_file()
+    # Given a folder holding several sweeps, each is checked against its own runs.
+    other = write_multirun(tmp_path / "mr2", range(2), FEW)
+    assert main([str(tmp_path), "--out", str(tmp_path / "both")]) == 2
+    assert "has results for 5 of its 6 jobs" in capsys.readouterr().err
+    # The missing job rerun by hand, as the refusal says (its overrides as typed), completes it.
+    write_run(sweep / "3", "base_case", 1, overrides=["seed=1", "scenario=base_case"])
+    assert main([str(tmp_path), "--out", str(tmp_path / "both")]) == 0
+    assert other.is_dir() and (tmp_path / "both" / "report.md").is_file()
 
 
 def test_refuses_mixed_configs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

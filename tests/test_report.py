@@ -176,9 +176,12 @@ def test_median_counts_print_as_whole_wards() -> None:
     [
         (
             (0.016, 0.017, 0.018),
-            "wards that started more deprived deteriorate faster (they fall further behind)",
+            "wards that started more deprived fare worse than the rest (falling behind)",
         ),
-        ((-0.020, -0.019, -0.018), "wards that started more deprived improve faster (catch-up)"),
+        (
+            (-0.020, -0.019, -0.018),
+            "wards that started more deprived fare better than the rest (catch-up)",
+        ),
         ((-0.001, 0.0005, 0.002), "no clear catch-up or falling behind across runs"),
     ],
 )

@@ -6,7 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lbn_sim.sweep import expand_sweep
+import pytest
+from hydra.errors import HydraException
+
+from lbn_sim.sweep import expand_sweep, job_key
 
 
 def test_expand_sweep_lists_jobs_in_launch_order() -> None:
@@ -23,6 +26,18 @@ def test_expand_sweep_lists_jobs_in_launch_order() -> None:
         ("seed=5", "horizon=2030"),
         ("seed=5", "horizon=2040"),
     ]
+
+
+def test_a_glob_needs_hydra_s_config_loader() -> None:
+    with pytest.raises(HydraException):
+        expand_sweep(["scenario=glob(*)"])  # outside Hydra: compare then skips the check
+
+
+def test_job_key_reads_overrides_as_hydra_does() -> None:
+    # A job rerun by hand is typed as the user types it; the sweep's job is normalised.
+    assert job_key(["plots=false", "seed=1"]) == job_key(["seed=1", "plots=False"])
+    assert job_key(["seed=1", "hydra.job.env_set.X=a"]) == job_key(["seed=1"])
+    assert job_key(["seed=1"]) != job_key(["seed=2"])
 
 
 def test_a_bad_value_anywhere_in_a_sweep_stops_it_before_any_job(tmp_path: Path) -> None:

@@ -15,11 +15,16 @@ import time
 from pathlib import Path
 from typing import Any, NoReturn
 
+from hydra.core.global_hydra import GlobalHydra
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 from lbn_sim.config import ConfigError
 from lbn_sim.sweep import check_jobs, config_jobs
+
+
+def _note(message: str) -> None:
+    print(f"lbn_sim: {message}", file=sys.stderr)
 
 
 def _stop(message: str) -> NoReturn:
@@ -62,23 +67,38 @@ class Checks(Callback):
             )
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """Exit 2 if the sweep directory cannot be written or any job's config is bad."""
-        jobs = config_jobs(config)
-        if jobs:
-            tic = time.perf_counter()
-            try:
-                check_jobs(config, jobs)
-            except ConfigError as err:
-                _stop(f"{err}; no job was run")
-            seconds = time.perf_counter() - tic
-            print(
-                f"lbn_sim: checked the {len(jobs)} jobs' configs ({seconds:.1f} s)",
-                file=sys.stderr,
-            )
+        """Exit 2 if the sweep directory cannot be written or any job's config is bad.
+
+        Hydra turns any other exception from a callback into a warning and goes on, so
+        a sweep whose jobs cannot be listed or composed here (another sweeper, or a job
+        config that needs its own job's context) is said to be unchecked, and each job
+        still checks its own config.
+        """
         sweep_dir = Path(str(config.hydra.sweep.dir))
+        created = [p for p in (sweep_dir, *sweep_dir.parents) if not p.exists()]
         reason = unwritable(sweep_dir)
         if reason is not None:
             _stop(
                 f"cannot write the sweep directory {sweep_dir}: {reason}; "
                 "choose another with hydra.sweep.dir=PATH"
             )
+        loader = GlobalHydra.instance().config_loader()
+        jobs = config_jobs(config, loader)
+        if not jobs:
+            _note("the sweep's jobs cannot be listed before it runs; each job checks its own")
+            return
+        tic = time.perf_counter()
+        try:
+            check_jobs(config, jobs)
+        except ConfigError as err:
+            for p in created:  # nothing was run: leave no empty sweep folder
+                try:
+                    p.rmdir()
+                except OSError:
+                    break
+            _stop(f"{err}; no job was run")
+        except Exception as err:  # a job config that cannot be composed outside its job
+            _note(f"the jobs' configs were not all checked ({type(err).__name__}: {err})")
+            return
+        seconds = time.perf_counter() - tic
+        _note(f"checked the {len(jobs)} jobs' configs ({seconds:.1f} s)")

@@ -603,8 +603,9 @@ def beta_convergence(
     For each ward, ``change_i = (x_i(t2) - x_i(t1)) / T`` with ``T = t2 - t1``
     (the measure's unit per year), and ``change_i = alpha + beta * x_i(t1) + e_i``
     is fitted by least squares (weighted by ``p_i(t1)`` if ``weighted``).
-    ``beta < 0`` means wards that started more deprived improve faster:
-    catch-up; ``beta > 0`` means they fall further behind.
+    ``beta < 0`` means wards that started more deprived fare better than the
+    rest (improve more, or worsen less): catch-up; ``beta > 0`` means they fare
+    worse: falling further behind.
 
     Levels, not logs: a composite such as ``imd_like`` is the start score plus
     weighted domain changes, so it can reach zero or go negative for the least

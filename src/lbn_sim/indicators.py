@@ -48,6 +48,17 @@ def imd_points_per_unit(p01: F64, p99: F64) -> F64:
     return IMD_WEIGHTS * 100.0 / np.maximum(p99 - p01, 1e-6)
 
 
+def imd_points(rates: dict[str, F64]) -> F64:
+    """IMD points per unit change of each IMD domain, ``[7]``, from the start-year rates.
+
+    ``rates``: the model-scale domain rates of every ward (``households.model_rates``),
+    each ``[n_wards]``; the 1st and 99th percentiles across wards set the scale
+    (:func:`imd_points_per_unit`).
+    """
+    stacked = np.stack([rates[d] for d in IMD_DOMAINS])
+    return imd_points_per_unit(*np.percentile(stacked, [1, 99], axis=1))
+
+
 def compute(wards: WardState, baseline: Baseline) -> dict[str, F64]:
     """All indicators for one year, each float64 ``[n_wards]`` in [0, 1]."""
     r = baseline.rates

@@ -24,7 +24,7 @@ from lbn_sim.indicators import (
     RATE_INDICATORS,
     composites,
     compute,
-    imd_points_per_unit,
+    imd_points,
     left_behind_rule,
     rank_desc,
 )
@@ -115,9 +115,7 @@ class LBNModel(mesa.Model):
             age_up=ageing_rates(self.households, self.n_wards),
             imd_score=imd0,
             cni_score=self.ward_table["cni_score"].to_numpy(np.float64),
-            imd_points=imd_points_per_unit(
-                *np.percentile(np.stack([rates[d] for d in IMD_DOMAINS]), [1, 99], axis=1)
-            ),
+            imd_points=imd_points(rates),
             england_employment=float(
                 1.0 - np.average(agg0.employment_deprivation, weights=agg0.people)
             ),

@@ -222,11 +222,11 @@ def beta_clause(beta_bands: pd.DataFrame, year_from: int, year_to: int) -> str |
     if slope.p05 < 0 < slope.p95:
         verdict = "no clear catch-up or falling behind across runs"
     elif slope.median < 0:
-        verdict = "wards that started more deprived improve faster (catch-up)"
+        verdict = "wards that started more deprived fare better than the rest (catch-up)"
         if not pct.missing:
             verdict += f", at an implied {fmt_band(pct, digits=2, unit='% a year')}"
     elif slope.median > 0:
-        verdict = "wards that started more deprived deteriorate faster (they fall further behind)"
+        verdict = "wards that started more deprived fare worse than the rest (falling behind)"
     else:
         verdict = "no catch-up or falling behind"
     return (

@@ -17,14 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from lbn_sim.config import ConfigError, to_config
+
+if TYPE_CHECKING:
+    from hydra.core.config_loader import ConfigLoader
 
 #: The sweeper whose jobs :func:`expand_sweep` can list (others choose jobs as they go).
 BASIC_SWEEPER = "hydra._internal.core_plugins.basic_sweeper.BasicSweeper"
@@ -33,42 +37,55 @@ MULTIRUN_FILE = "multirun.yaml"
 
 
 def expand_sweep(
-    task_overrides: Sequence[str], params: Mapping[str, Any] | None = None
+    task_overrides: Sequence[str],
+    params: Mapping[str, Any] | None = None,
+    config_loader: ConfigLoader | None = None,
 ) -> list[tuple[str, ...]]:
     """Every job's overrides, in launch order, as Hydra's basic sweeper forms them.
 
     Args:
         task_overrides: the command line's overrides (``seed=range(3)``, ``a=1,2``).
         params: ``hydra.sweeper.params`` (key to sweep string), put before them.
+        config_loader: Hydra's, needed only to expand ``glob(...)`` over config groups.
 
     Returns:
         One tuple of ``key=value`` strings per job (job ``i`` is the ``i``-th).
+
+    Raises:
+        HydraException: a sweep this cannot expand (``glob`` without a config loader).
     """
     arguments = [f"{k}={v}" for k, v in (params or {}).items()] + list(task_overrides)
-    parsed = OverridesParser.create().parse_overrides(arguments)
+    parsed = OverridesParser.create(config_loader=config_loader).parse_overrides(arguments)
     return [tuple(job) for job in BasicSweeper.split_arguments(parsed, None)[0]]
 
 
-def config_jobs(config: DictConfig) -> list[tuple[str, ...]] | None:
+def config_jobs(
+    config: DictConfig, config_loader: ConfigLoader | None = None
+) -> list[tuple[str, ...]] | None:
     """The jobs of the sweep ``config`` (a master config with its ``hydra`` node), or
-    None when its sweeper is not the basic one."""
+    None when its sweeper is not the basic one or its sweep cannot be expanded here."""
     if OmegaConf.select(config, "hydra.sweeper._target_") != BASIC_SWEEPER:
         return None
     params = OmegaConf.select(config, "hydra.sweeper.params")
     task = OmegaConf.to_container(config.hydra.overrides.task, resolve=False)
     if not isinstance(task, list):
         return None
-    return expand_sweep(
-        [str(t) for t in task],
-        None if params is None else {str(k): v for k, v in params.items()},
-    )
+    try:
+        return expand_sweep(
+            [str(t) for t in task],
+            None if params is None else {str(k): v for k, v in params.items()},
+            config_loader,
+        )
+    except HydraException:
+        return None
 
 
 def sweep_jobs(sweep_dir: Path) -> list[tuple[str, ...]] | None:
     """The jobs of the sweep written to ``sweep_dir`` (from its ``multirun.yaml``).
 
-    Returns None when the directory is not a sweep's root or its sweeper is not the
-    basic one (which jobs such a sweeper ran is not knowable from its config).
+    Returns None when the directory is not a sweep's root, its sweeper is not the
+    basic one (which jobs such a sweeper ran is not knowable from its config), or its
+    sweep cannot be expanded outside Hydra (``glob`` over config groups).
     """
     path = Path(sweep_dir) / MULTIRUN_FILE
     if not path.is_file():
@@ -76,6 +93,21 @@ def sweep_jobs(sweep_dir: Path) -> list[tuple[str, ...]] | None:
     config = OmegaConf.load(path)
     assert isinstance(config, DictConfig)
     return config_jobs(config)
+
+
+def job_key(overrides: Sequence[str]) -> frozenset[tuple[str, str]]:
+    """A job's task overrides as Hydra reads them, to match a sweep's job with a run.
+
+    ``plots=false`` typed on a command line and ``plots=False`` in a sweep's job are
+    the same setting; overrides of ``hydra.*`` are not the task's (a run's
+    ``overrides.yaml`` leaves them out), so they are dropped.
+    """
+    parsed = OverridesParser.create().parse_overrides(list(overrides))
+    return frozenset(
+        (o.get_key_element(), o.get_value_element_as_str())
+        for o in parsed
+        if not o.is_hydra_override()
+    )
 
 
 def check_jobs(master: DictConfig, jobs: Sequence[Sequence[str]]) -> None:

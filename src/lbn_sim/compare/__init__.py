@@ -47,7 +47,7 @@ from lbn_sim import divergence as dv
 from lbn_sim import figures as fg
 from lbn_sim.ensemble import RunTables, ScenarioEnsemble, summarise_run, summarise_runs, write_table
 from lbn_sim.report import VariantResult, build_report
-from lbn_sim.sweep import sweep_jobs
+from lbn_sim.sweep import MULTIRUN_FILE, job_key, sweep_jobs
 
 CONFIG_FILE = Path(".hydra") / "config.yaml"
 OVERRIDES_FILE = Path(".hydra") / "overrides.yaml"
@@ -421,16 +421,50 @@ def missing_jobs(sweep_dir: Path, runs: Sequence[RunInfo]) -> list[tuple[int, tu
     """The jobs of the sweep in ``sweep_dir`` that have no run among ``runs``.
 
     A sweep that stopped part-way (a job failed, or the machine went down) has
-    fewer runs than its ``multirun.yaml`` lists; a job counts as present when a
-    run's overrides are the job's. Returns ``(job number, overrides)`` pairs; empty
-    when the sweep is complete or its jobs cannot be listed (not a sweep's root,
-    or a sweeper other than the basic one).
+    fewer runs than its ``multirun.yaml`` lists. Only runs inside ``sweep_dir``
+    count, and a job counts as present when a run's overrides are the job's, as
+    Hydra reads them (:func:`lbn_sim.sweep.job_key`: a job rerun by hand with
+    ``plots=false`` matches the sweep's ``plots=False``). Returns ``(job number,
+    overrides)`` pairs; empty when the sweep is complete or its jobs cannot be
+    listed (not a sweep's root, a sweeper other than the basic one, or a ``glob``).
     """
     jobs = sweep_jobs(sweep_dir)
     if jobs is None:
         return []
-    present = {frozenset(run.overrides) for run in runs}
-    return [(num, job) for num, job in enumerate(jobs) if frozenset(job) not in present]
+    root = Path(sweep_dir).resolve()
+    present = {job_key(run.overrides) for run in runs if root in run.path.resolve().parents}
+    return [(num, job) for num, job in enumerate(jobs) if job_key(job) not in present]
+
+
+def sweep_roots(dirs: Iterable[Path]) -> list[Path]:
+    """Every sweep root (a folder holding ``multirun.yaml``) at or under ``dirs``, sorted."""
+    found: set[Path] = set()
+    for root in dirs:
+        for marker in [Path(root) / MULTIRUN_FILE, *Path(root).rglob(MULTIRUN_FILE)]:
+            if marker.is_file():
+                found.add(marker.parent.resolve())
+    return sorted(found, key=_natural_key)
+
+
+def _check_complete(
+    dirs: Sequence[Path], runs: Sequence[RunInfo], allow_incomplete: bool, log: Log
+) -> None:
+    """Refuse (or, if ``allow_incomplete``, warn about) each sweep missing some jobs' results."""
+    for sweep in sweep_roots(dirs):
+        missing = missing_jobs(sweep, runs)
+        if not missing:
+            continue
+        total = len(sweep_jobs(sweep) or ())
+        listed = "; ".join(f"job {num}: {' '.join(job)}" for num, job in missing[:5])
+        more = f"; and {len(missing) - 5} more" if len(missing) > 5 else ""
+        what = f"the sweep {sweep} has results for {total - len(missing)} of its {total} jobs"
+        if not allow_incomplete:
+            raise CompareRefusal(
+                f"{what} (missing {listed}{more}); rerun each missing job with "
+                f"'python -m lbn_sim <its overrides> hydra.run.dir={sweep}/<job>', or pass "
+                "--allow-incomplete to compare the runs that finished"
+            )
+        log(f"warning: {what}; comparing those (missing {listed}{more})")
 
 
 def run_comparison(
@@ -471,20 +505,7 @@ def run_comparison(
         )
     log(f"found {len(paths)} run(s)")
     infos = [load_run_info(p) for p in paths]
-    for d in dirs:
-        missing = missing_jobs(Path(d), infos)
-        if not missing:
-            continue
-        total = len(sweep_jobs(Path(d)) or ())
-        listed = "; ".join(f"job {num}: {' '.join(job)}" for num, job in missing[:5])
-        more = f"; and {len(missing) - 5} more" if len(missing) > 5 else ""
-        what = f"the sweep {d} has results for {total - len(missing)} of its {total} jobs"
-        if not allow_incomplete:
-            raise CompareRefusal(
-                f"{what} (missing {listed}{more}); rerun the missing jobs, or pass "
-                "--allow-incomplete to compare the runs that finished"
-            )
-        log(f"warning: {what}; comparing those (missing {listed}{more})")
+    _check_complete(dirs, infos, allow_incomplete, log)
     plan = plan_comparison(infos, force=force)
     for key, values in plan.unswept.items():
         log(f"warning: '{key}' differs without an override ({', '.join(values)}); --force")
