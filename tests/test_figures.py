@@ -216,7 +216,16 @@ def test_top_movers_figure_names_ten_leaps_and_ten_falls() -> None:
         assert ticks[worst] == min(ticks.values())
         assert "points" in ax.get_xlabel()
         assert ax.get_title() == fg.scenario_label(scenario)
-    assert "leap" in fig.get_suptitle() and "fall" in fig.get_suptitle()
+    assert "fare best" in fig.get_suptitle() and "fare worst" in fig.get_suptitle()
+
+
+def test_top_movers_calls_a_block_leap_or_fall_only_when_every_gap_in_it_moved_so() -> None:
+    table = ward_bands()
+    table["median"] = np.abs(table["median"]) + 0.5  # every gap widened (as in the worst case)
+    fig = fg.top_movers_figure(table, n=10)
+    for ax in fig.axes:
+        labels = sorted(t.get_text() for t in ax.texts if t.get_text().startswith("top "))
+        assert labels == ["top 10 fall", "top 10 fared best"]
 
 
 def test_top_movers_splits_small_groups_and_disambiguates_names() -> None:
@@ -231,7 +240,8 @@ def test_top_movers_splits_small_groups_and_disambiguates_names() -> None:
 
 
 def test_top_movers_block_labels_sit_outside_the_plot_and_never_cover_a_bar() -> None:
-    # every ward improved (as in the best case): the bars run to the right edge at 0
+    # every ward improved (as in the best case): the bars run to the right edge at 0, and
+    # the lower block, whose gaps narrowed too, is not called a fall
     table = ward_bands()
     table["median"] = -np.abs(table["median"]) - 0.5
     table["p05"], table["p95"] = table["median"] - 1, table["median"] + 1
@@ -242,13 +252,13 @@ def test_top_movers_block_labels_sit_outside_the_plot_and_never_cover_a_bar() ->
     for ax in fig.axes:
         plot = ax.get_window_extent(renderer)
         labels = [t for t in ax.texts if t.get_text().startswith("top ")]
-        assert sorted(t.get_text() for t in labels) == ["top 10 fall", "top 10 leap"]
+        assert sorted(t.get_text() for t in labels) == ["top 10 fared worst", "top 10 leap"]
         for label in labels:
             box = label.get_window_extent(renderer)
             assert box.x0 >= plot.x1  # in the right margin, not on the plot
             assert page.x0 <= box.x0 and box.x1 <= page.x1  # and not cut off the page
             assert not any(box.overlaps(bar.get_window_extent(renderer)) for bar in ax.patches)
-        leap, fall = sorted(labels, key=lambda t: t.get_text())[::-1]
+        fall, leap = sorted(labels, key=lambda t: t.get_text())
         # each label is centred level with its own block: leap above the split, fall below
         assert leap.get_window_extent(renderer).y0 > fall.get_window_extent(renderer).y1
 

@@ -620,7 +620,13 @@ def top_movers_figure(
         ax.set_yticks(y, _unique_labels(shown), fontsize=7)
         if len(leap) and len(fall):
             ax.axhline(float(y[len(leap) - 1] - 0.9), color="0.5", linewidth=0.8)
-        for block, ys, text in ((leap, y[: len(leap)], "leap"), (fall, y[len(leap) :], "fall")):
+        # A block is called 'leap' only if every gap in it narrowed, 'fall' only if every one
+        # widened (in the worst case the best-placed wards may still have fallen behind).
+        blocks = (
+            (leap, y[: len(leap)], "leap" if (leap["median"] < 0).all() else "fared best"),
+            (fall, y[len(leap) :], "fall" if (fall["median"] > 0).all() else "fared worst"),
+        )
+        for block, ys, text in blocks:
             if len(block):
                 _block_label(ax, f"top {len(block)} {text}", float(ys.min()), float(ys.max()))
         ax.axvline(0.0, color="0.3", linewidth=0.8)
@@ -630,8 +636,8 @@ def top_movers_figure(
         ax.set_axisbelow(True)
     who = "left-behind wards" if start_group == "left_behind" else "wards"
     fig.suptitle(
-        f"The {who} that diverge most, by future: up to {n} that leap furthest (upper block) "
-        f"and {n} that fall furthest (lower block)\n"
+        f"The {who} that diverge most, by future: up to {n} that fare best (upper block) "
+        f"and {n} that fare worst (lower block)\n"
         f"median change of the {_composite(measure)} gap to England from start to horizon; "
         "whiskers 5-95% across runs",
         fontsize=10,
