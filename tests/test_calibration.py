@@ -24,6 +24,7 @@ from scripts.calibrate_history import (
     period_config,
     rank_mapped,
 )
+from tests.conftest import compose_cfg
 
 from lbn_sim.config import Config
 
@@ -184,3 +185,8 @@ def test_the_modelled_runs_use_the_period_regime() -> None:
     assert cfg.households.sample_rate == 1.0
     assert period_config(None, 0, []).history.macro.regional_growth == {"E09": 0.01}
     assert period_config(None, 0, [], full=False).households.sample_rate < 1.0
+    # The shared history as configured (--shared-history): none of the period's settings.
+    shared = period_config(None, 0, [], period=False)
+    assert shared.history == compose_cfg(["data=england_2019"]).history
+    assert shared.history.macro.recession_years == [2020]
+    assert not shared.history.macro.regional_growth
