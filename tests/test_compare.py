@@ -289,6 +289,41 @@ def test_swept_key_makes_variants(tmp_path: Path) -> None:
     assert "## households.sample_rate=0.02" in (out / "report.md").read_text()
 
 
+def test_pooled_key_joins_the_seeds_in_the_bands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Draws of an uncertain input (here households.sample_rate stands in for one), two seeds
+    # each: pooled, each future has one ensemble of four runs and no variants.
+    runs = [(s, seed, r) for s in SCENARIOS for seed in (0, 1) for r in (0.02, 0.05)]
+    for i, (scenario, seed, rate) in enumerate(runs):
+        write_run(
+            tmp_path / "sweep" / str(i),
+            scenario,
+            seed=seed,
+            households=rate,
+            overrides=[f"scenario={scenario}", f"seed={seed}", f"households.sample_rate={rate}"],
+            indicators=FEW,
+        )
+    infos = [load_run_info(p) for p in find_run_dirs([tmp_path / "sweep"])]
+    plan = plan_comparison(infos, pool=["households.sample_rate"])
+    assert plan.dims == () and len(plan.cells) == 1
+    assert all(len(v) == 4 for v in next(iter(plan.cells.values())).values())
+    assert main([str(tmp_path / "sweep"), "--pool", "households.sample_rate"]) == 0
+    err = capsys.readouterr().err
+    assert "pooled with the seeds: households.sample_rate" in err
+    assert "repeated seed" not in err  # seed 0 twice, but with different draws
+    out = tmp_path / "sweep" / "comparison"
+    assert "seeds and draws of `households.sample_rate`" in (out / "report.md").read_text()
+    inventory = pd.read_csv(out / "runs.csv")
+    assert sorted(set(inventory["households.sample_rate"])) == [0.02, 0.05]
+    bands = pd.read_csv(out / "tables" / "group_bands.csv")
+    assert "households.sample_rate" not in bands.columns
+    # The seed is always pooled and futures never are; a key no run has is refused.
+    for bad in ("seed", "scenario", "households.nonsense"):
+        assert main([str(tmp_path / "sweep"), "--pool", bad]) == 2
+        assert "--pool" in capsys.readouterr().err
+
+
 def test_refuses_empty_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "empty").mkdir()
     assert main([str(tmp_path / "empty")]) == 2

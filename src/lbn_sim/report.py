@@ -294,11 +294,19 @@ def scenario_sentences(name: str, ens: ScenarioEnsemble, policy_start: int) -> l
     return out
 
 
+def _pooled_phrase(pooled: Sequence[str]) -> str:
+    """What the runs of one future differ in: seeds, and draws of any pooled keys."""
+    if not pooled:
+        return "seeds"
+    return "seeds and draws of " + ", ".join(f"`{k}`" for k in pooled)
+
+
 def build_report(
     variants: Sequence[VariantResult],
     sources: Sequence[str],
     tables: Sequence[str] = (),
     title: str | None = None,
+    pooled: Sequence[str] = (),
 ) -> str:
     """The Markdown text of the comparison report.
 
@@ -307,6 +315,7 @@ def build_report(
         sources: the directories the runs were found in (shown as given).
         tables: relative paths of the tables written (linked at the end).
         title: first heading; default :func:`report_title` of the futures compared.
+        pooled: swept keys whose draws were pooled with the seeds (named in the text).
     """
     if title is None:
         title = report_title(sorted({str(n) for v in variants for n in v.ensembles}))
@@ -315,7 +324,7 @@ def build_report(
     lines += [
         f"Compared {n_runs} {_plural(n_runs, 'run')} from "
         f"{', '.join(f'`{s}`' for s in sources)}. Every number is the median across runs "
-        "(seeds) with its 5-95% band; a gap is the left-behind wards' "
+        f"({_pooled_phrase(pooled)}) with its 5-95% band; a gap is the left-behind wards' "
         "population-weighted mean minus England's (positive: more deprived). Years before the "
         "policy start are shared by every future.",
         "",

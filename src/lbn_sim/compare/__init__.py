@@ -1,6 +1,6 @@
 """Compare finished runs: discover them, group them, summarise, draw and report.
 
-``python -m lbn_sim.compare RUN_OR_SWEEP_DIR ... [--out DIR] [--force]``
+``python -m lbn_sim.compare RUN_OR_SWEEP_DIR ... [--out DIR] [--force] [--pool KEY]``
 
 1. **Discover**: every directory under the given ones holding both
    ``.hydra/config.yaml`` and ``groups.parquet`` is a run.
@@ -12,7 +12,9 @@
    only) are ignored. Runs that
    differ in a key no override explains were not made as one sweep: the
    comparison is refused (exit code 2) unless ``--force``, in which case
-   such keys are treated as swept.
+   such keys are treated as swept. A key given with ``--pool`` (draws of an
+   uncertain input, such as a behavioural parameter) is not a variant: its
+   runs are pooled with the seeds, so the bands cover both.
 3. **Summarise**: per variant and scenario, ensemble band tables
    (:mod:`lbn_sim.ensemble`), stacked into one table per kind with
    ``scenario`` and the swept keys as columns.
@@ -187,6 +189,7 @@ class ComparisonPlan:
             (key -> sorted distinct values as text); non-empty only with ``force``.
         cells: variant (tuple of ``(key, value)`` for ``dims``) -> scenario
             name -> runs.
+        pooled: keys whose draws are pooled with the seeds (not variants).
     """
 
     runs: tuple[RunInfo, ...]
@@ -195,6 +198,7 @@ class ComparisonPlan:
     cells: Mapping[tuple[tuple[str, Any], ...], Mapping[str, list[RunInfo]]] = field(
         default_factory=dict
     )
+    pooled: tuple[str, ...] = ()
 
 
 _MISSING = "<missing>"
@@ -214,13 +218,16 @@ def _value_text(values: Iterable[Any]) -> list[str]:
     return [f"{v} ({n} run{'s' if n != 1 else ''})" for v, n in sorted(counts.items())]
 
 
-def plan_comparison(runs: Sequence[RunInfo], force: bool = False) -> ComparisonPlan:
+def plan_comparison(
+    runs: Sequence[RunInfo], force: bool = False, pool: Sequence[str] = ()
+) -> ComparisonPlan:
     """Group ``runs`` by scenario and swept keys, refusing unexplained differences.
 
     A key ``k`` (flattened config) that differs among runs is:
 
     * ignored if it is ``seed``, ``scenario.name`` or under :data:`IGNORED_PREFIXES`; also if
       every run's value equals its seed (a ``${seed}`` interpolation);
+    * pooled if it is one of ``pool`` or under one: its draws are pooled with the seeds;
     * ignored if it is ``scenario.<x>`` and constant within each scenario name
       (a lever of the future);
     * swept if an override of some run sets it or a config group holding it
@@ -233,11 +240,17 @@ def plan_comparison(runs: Sequence[RunInfo], force: bool = False) -> ComparisonP
     config group's other fields) do not clutter labels.
 
     Raises:
-        CompareRefusal: no runs, a run without ``scenario.name``, or unswept keys
-            without ``force``.
+        CompareRefusal: no runs, a run without ``scenario.name``, unswept keys
+            without ``force``, or a ``pool`` key that is the scenario or the seed or
+            that no run has.
     """
     if not runs:
         raise CompareRefusal("no runs to compare")
+    for key in pool:
+        if key in (SEED_KEY, SCENARIO_KEY, "scenario"):
+            raise CompareRefusal(f"--pool {key}: the seed is always pooled, and futures never are")
+        if not any(k == key or k.startswith(key + ".") for run in runs for k in run.config):
+            raise CompareRefusal(f"--pool {key}: no run's config has this key")
     for run in runs:
         if SCENARIO_KEY not in run.config:
             raise CompareRefusal(
@@ -249,6 +262,8 @@ def plan_comparison(runs: Sequence[RunInfo], force: bool = False) -> ComparisonP
     unswept: dict[str, list[str]] = {}
     for key in keys:
         if key in (SEED_KEY, SCENARIO_KEY) or _is_ignored(key):
+            continue
+        if any(key == k or key.startswith(k + ".") for k in pool):
             continue
         values = [run.config.get(key, _MISSING) for run in runs]
         if len({json.dumps(v, sort_keys=True, default=str) for v in values}) <= 1:
@@ -286,7 +301,7 @@ def plan_comparison(runs: Sequence[RunInfo], force: bool = False) -> ComparisonP
     cells: dict[tuple[tuple[str, Any], ...], dict[str, list[RunInfo]]] = {}
     for run in runs:
         cells.setdefault(_cell_key(run, dims), {}).setdefault(run.scenario, []).append(run)
-    return ComparisonPlan(tuple(runs), tuple(dims), unswept, cells)
+    return ComparisonPlan(tuple(runs), tuple(dims), unswept, cells, tuple(pool))
 
 
 def _cell_key(run: RunInfo, dims: Sequence[str]) -> tuple[tuple[str, Any], ...]:
@@ -473,6 +488,7 @@ def run_comparison(
     force: bool = False,
     log: Log = log_stderr,
     allow_incomplete: bool = False,
+    pool: Sequence[str] = (),
 ) -> Path:
     """Compare the runs under ``dirs`` and write the comparison folder.
 
@@ -483,6 +499,8 @@ def run_comparison(
         log: progress sink (default: stderr).
         allow_incomplete: compare a sweep even when some of its jobs have no results
             (each missing job is logged); by default that is refused.
+        pool: swept keys whose draws are pooled with the seeds into the bands (draws of
+            an uncertain input), instead of compared as variants.
 
     Returns:
         The comparison folder.
@@ -506,7 +524,9 @@ def run_comparison(
     log(f"found {len(paths)} run(s)")
     infos = [load_run_info(p) for p in paths]
     _check_complete(dirs, infos, allow_incomplete, log)
-    plan = plan_comparison(infos, force=force)
+    plan = plan_comparison(infos, force=force, pool=pool)
+    if plan.pooled:
+        log(f"pooled with the seeds: {', '.join(plan.pooled)}")
     for key, values in plan.unswept.items():
         log(f"warning: '{key}' differs without an override ({', '.join(values)}); --force")
     if plan.dims:
@@ -542,8 +562,10 @@ def _write_comparison(
         ensembles: dict[str, ScenarioEnsemble] = {}
         for name in fg.ordered_scenarios(list(by_scenario)):
             runs = by_scenario[name]
-            seeds = Counter(str(r.seed) for r in runs)
-            repeated = sorted(s for s, n in seeds.items() if n > 1)
+            draws = Counter(
+                (str(r.seed), *(str(r.config.get(k)) for k in plan.pooled)) for r in runs
+            )
+            repeated = sorted({d[0] for d, n in draws.items() if n > 1})
             if repeated:
                 log(f"  warning: {name} has repeated seed(s) {', '.join(repeated)}")
             log(f"  {name}: reading {len(runs)} run(s)")
@@ -554,6 +576,7 @@ def _write_comparison(
                 inventory.append(
                     {"run": run_id, "path": str(run.path), "scenario": name, "seed": run.seed}
                     | dict(cell)
+                    | {k: run.config.get(k) for k in plan.pooled}
                 )
             ensembles[name] = summarise_runs(tables)
         policy = by_scenario[next(iter(by_scenario))][0].config.get("policy_start")
@@ -574,5 +597,5 @@ def _write_comparison(
         written.append(paths[1].relative_to(tmp).with_suffix("").as_posix())
     pd.DataFrame(inventory).to_csv(tmp / "runs.csv", index=False)
     log("writing report")
-    text = build_report(variants, sources, tables=[f"{w}.csv" for w in written])
+    text = build_report(variants, sources, tables=[f"{w}.csv" for w in written], pooled=plan.pooled)
     (tmp / "report.md").write_text(text, encoding="utf-8")

@@ -1,5 +1,5 @@
 """Command line: ``python -m lbn_sim.compare RUN_OR_SWEEP_DIR ... [--out DIR] [--force]
-[--allow-incomplete]``.
+[--allow-incomplete] [--pool KEY ...]``.
 
 Exit codes: 0 written; 2 refused (no runs, runs that cannot be pooled, a sweep
 missing some jobs' results, a bad output directory) or bad arguments; 1 any
@@ -40,6 +40,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="compare runs whose configs differ in keys no override sets (treated as swept)",
     )
     parser.add_argument(
+        "--pool",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="a swept key whose values are draws of an uncertain input (e.g. "
+        "mechanisms.agglomeration): pool its runs with the seeds into the bands instead of "
+        "comparing them as variants (repeatable)",
+    )
+    parser.add_argument(
         "--allow-incomplete",
         action="store_true",
         help="compare a sweep even if some of its jobs have no results (refused by default)",
@@ -52,7 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         out = run_comparison(
-            args.dirs, out=args.out, force=args.force, allow_incomplete=args.allow_incomplete
+            args.dirs,
+            out=args.out,
+            force=args.force,
+            allow_incomplete=args.allow_incomplete,
+            pool=args.pool,
         )
     except CompareRefusal as refusal:
         print(f"lbn_sim.compare: refused: {refusal}", file=sys.stderr)
