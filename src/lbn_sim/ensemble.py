@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lbn_sim import convergence as cg
 from lbn_sim import divergence as dv
 
 QUANTILES: tuple[float, float, float] = (0.05, 0.5, 0.95)
@@ -180,7 +181,7 @@ def sigma_bands(sigma_by_run: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
     Args:
         sigma_by_run: run id -> table with ``year``, ``measure`` and the columns
-            of :func:`lbn_sim.divergence.sigma_convergence` (``mean``, ``sd``,
+            of :func:`lbn_sim.convergence.sigma_convergence` (``mean``, ``sd``,
             ``cv``).
 
     Returns:
@@ -202,7 +203,7 @@ def beta_bands(beta_by_run: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
     Args:
         beta_by_run: run id -> table with one row per ``(measure, year_from,
-            year_to)`` and the fields of :class:`lbn_sim.divergence.BetaConvergence`.
+            year_to)`` and the fields of :class:`lbn_sim.convergence.BetaConvergence`.
 
     Returns:
         One row per ``(measure, year_from, year_to, statistic)`` (``statistic``
@@ -279,7 +280,7 @@ def summarise_run(
         comps = [c for c in dv.COMPOSITES if c in wards.columns]
         if comps and "population" in wards.columns:
             sigma = pd.concat(
-                [dv.sigma_convergence(wards, c).assign(measure=c) for c in comps],
+                [cg.sigma_convergence(wards, c).assign(measure=c) for c in comps],
                 ignore_index=True,
             )
             start, end = int(wards["year"].min()), int(wards["year"].max())
@@ -287,7 +288,7 @@ def summarise_run(
             if end > start:
                 beta = pd.DataFrame(
                     [
-                        dv.beta_convergence(wards, c, t1, t2).as_dict()
+                        cg.beta_convergence(wards, c, t1, t2).as_dict()
                         for c in comps
                         for t1, t2 in windows
                     ]

@@ -209,7 +209,7 @@ def beta_clause(beta_bands: pd.DataFrame, year_from: int, year_to: int) -> str |
 
     The slope is of each ward's yearly change in IMD-like score (points a year)
     on its ``year_from`` score (levels, see
-    :func:`lbn_sim.divergence.beta_convergence`), so its unit is per year.
+    :func:`lbn_sim.convergence.beta_convergence`), so its unit is per year.
     A band straddling zero is no clear result; a negative slope is catch-up, at
     the implied speed ``lambda`` (% a year).
     """
