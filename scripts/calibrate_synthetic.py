@@ -31,13 +31,12 @@ import numpy as np
 import pandas as pd
 import rdata
 
-from lbn_sim.data.synthetic import (
+from lbn_sim.data.synthetic import between_la_share, normal_scores
+from lbn_sim.data.synthetic_calibration import (
     CNI_DOMAINS,
     GROUPS,
     IMD_DOMAINS,
     VARIABLES,
-    between_la_share,
-    normal_scores,
     to_model_scale,
 )
 
