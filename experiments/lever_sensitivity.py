@@ -1,8 +1,10 @@
-"""Which levers and conditions matter most: a Morris screening around one future.
+"""Which levers and conditions matter most: a Morris screening (or Sobol indices) around one
+future.
 
 Usage (from the project root)::
 
     python experiments/lever_sensitivity.py [--scenario best_case] [--trajectories 4]
+        [--method morris|sobol] [--samples 32]
         [--workers 2] [--seed 0] [--out FILE] [--toy] [overrides ...]
 
 The factors are every numeric lever and macro condition on which the three
@@ -27,6 +29,13 @@ levers) are marked. Overrides apply to all three scenarios before the factors
 are found, so ``scenario.levers.devolution_share=0.2`` holds that lever at 0.2
 in every run and takes it out of the screening. ``--out`` keeps every run
 (CSV). Results do not depend on ``--workers``.
+
+``--method sobol`` estimates variance-based (Sobol) indices instead, from
+SALib's Saltelli sample (``--samples`` N, a power of two: ``N (k + 2)`` runs):
+``ST``, the share of the measure's variance across the ranges that a factor
+accounts for alone and through interactions, and ``S1``, alone, each with a 95%
+bootstrap half-width (``award_years`` is rounded to whole years). Costlier than
+Morris, it says how much of the spread of outcomes each lever explains.
 """
 
 from __future__ import annotations
@@ -47,6 +56,8 @@ from _common import (
     morris_design,
     morris_tables,
     parallel_map,
+    sobol_design,
+    sobol_tables,
 )
 from three_futures import SCENARIOS
 from three_futures import one_run as futures_run
@@ -134,20 +145,40 @@ def main(argv: list[str] | None = None) -> int:
         default=Path("outputs/lever_sensitivity.csv"),
         help="CSV of every run's factors and measures (the tables print to stdout)",
     )
+    parser.add_argument(
+        "--method",
+        choices=("morris", "sobol"),
+        default="morris",
+        help="morris: elementary effects (cheap screening); sobol: variance shares",
+    )
+    parser.add_argument(
+        "--samples",
+        type=int,
+        default=32,
+        help="Sobol base sample N, a power of two (runs: N x (factors + 2)); default 32",
+    )
     morris_arguments(parser)
     args = parser.parse_args(argv)
     extra = [*(TOY if args.toy else []), *args.overrides]
     scenarios = {s: compose_cfg([f"scenario={s}", *extra]).scenario for s in SCENARIOS}
     ranges, fixed = scenario_ranges(scenarios)
     names = list(ranges)
+    sobol = args.method == "sobol"
     try:
-        prob, x = morris_design(ranges, args.trajectories, LEVELS)
+        if sobol:
+            prob, x = sobol_design(ranges, args.samples)
+            for j, name in enumerate(names):  # a continuous design: whole-number levers rounded
+                if name in INTEGER:
+                    x[:, j] = x[:, j].round()
+        else:
+            prob, x = morris_design(ranges, args.trajectories, LEVELS)
     except ValueError as err:
         parser.error(str(err))
     base = [f"scenario={args.scenario}", f"seed={args.seed}", *extra]
     jobs = [[*base, *overrides_for(row, names)] for row in x.tolist()]
+    design = f"N = {args.samples}" if sobol else f"{args.trajectories} trajectories"
     print(
-        f"{len(jobs)} runs ({len(names)} factors, {args.trajectories} trajectories) "
+        f"{len(jobs)} runs ({len(names)} factors, {args.method}, {design}) "
         f"on {args.workers} workers",
         file=sys.stderr,
     )
@@ -159,9 +190,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {label(name):52s} {ranges[name][0]:g} to {ranges[name][1]:g}")
     for name in fixed:
         print(f"  {label(name):52s} {getattr_path(scenarios[args.scenario], name)!r} (kept)")
-    for measure, table in morris_tables(prob, x, runs, LEVELS).items():
-        print(f"\n{measure}: elementary effects over each factor's full range")
-        print(table.rename(index=label).to_string(float_format="{:+.3f}".format))
+    if sobol:
+        for measure, table in sobol_tables(prob, runs).items():
+            print(f"\n{measure}: Sobol indices (share of the variance across the ranges)")
+            print(table.rename(index=label).to_string(float_format="{:.3f}".format))
+    else:
+        for measure, table in morris_tables(prob, x, runs, LEVELS).items():
+            print(f"\n{measure}: elementary effects over each factor's full range")
+            print(table.rename(index=label).to_string(float_format="{:+.3f}".format))
     print(f"\nruns written to {args.out}")
     return 0
 

@@ -104,3 +104,33 @@ def test_lever_sensitivity_screens_the_settings_the_scenarios_differ_on(tmp_path
     assert runs["gap_end"].nunique() > 1  # the levers move the outcome
     assert "gap_end: elementary effects" in text and "(condition)" in text
     assert "levers.allocation" in text and "(kept)" in text
+
+
+def test_sobol_indices_find_the_factor_that_carries_the_variance() -> None:
+    sys.path.insert(0, str(ROOT / "experiments"))
+    from _common import sobol_design, sobol_tables
+
+    problem, x = sobol_design({"a": (0.0, 1.0), "b": (0.0, 1.0), "c": (5.0, 6.0)}, 256)
+    assert x.shape == (256 * (3 + 2), 3)
+    assert x[:, 2].min() >= 5.0 and x[:, 2].max() <= 6.0
+    y = 4.0 * x[:, 0] + 0.5 * x[:, 1] * (x[:, 2] - 5.0)  # a alone; b and c only together
+    table = sobol_tables(problem, pd.DataFrame({"y": y}))["y"]
+    assert table.index[0] == "a"  # largest total index first
+    assert table.loc["a", "ST"] > 0.9 and table.loc["a", "S1"] > 0.9
+    for name in ("b", "c"):  # each acts only with the other: all of its share is interaction
+        assert table.loc[name, "ST"] > 0.005 and table.loc[name, "S1"] < table.loc[name, "ST"]
+    with pytest.raises(ValueError, match="power of two"):
+        sobol_design({"a": (0.0, 1.0)}, 12)
+
+
+@pytest.mark.slow
+def test_lever_sensitivity_sobol_option(tmp_path: Path) -> None:
+    out = tmp_path / "sobol.csv"
+    text = _run(
+        "lever_sensitivity.py", out, "--method", "sobol", "--samples", "8", "--workers", "2"
+    )
+    runs = pd.read_csv(out)
+    k = 14
+    assert len(runs) == 8 * (k + 2)
+    assert set(runs["levers.award_years"]) <= set(map(float, range(2, 13)))  # rounded
+    assert "gap_end: Sobol indices" in text and "ST" in text and "S1_conf" in text
