@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +22,18 @@ TOY = [
     "households.min_per_ward=20",
     "plots=false",
 ]
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m lbn_sim ARGS`` in ``cwd``, its output captured (never raises on failure)."""
+    return subprocess.run(
+        [sys.executable, "-m", "lbn_sim", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def compose_cfg(overrides: list[str] | None = None) -> Config:

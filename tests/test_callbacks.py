@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import run_cli
 
 from lbn_sim.callbacks import unwritable
 
@@ -24,22 +23,8 @@ def test_an_unwritable_output_directory_fails_cleanly(mode: str, tmp_path: Path)
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder")
     where = ["-m", "seed=0,1", f"hydra.sweep.dir={blocker}/s"] if mode == "sweep" else []
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lbn_sim",
-            *where,
-            *([] if where else [f"hydra.run.dir={blocker}/r"]),
-            "data.n_wards=30",
-            "plots=false",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    run_dir = [] if where else [f"hydra.run.dir={blocker}/r"]
+    result = run_cli(*where, *run_dir, "data.n_wards=30", "plots=false", cwd=tmp_path)
     assert result.returncode == 2
     assert f"lbn_sim: error: cannot write the {mode} directory {blocker}/" in result.stderr
     assert f"hydra.{mode}.dir=PATH" in result.stderr

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hydra.errors import ConfigCompositionException, MissingConfigException
 from omegaconf.errors import ConfigKeyError, ValidationError
-from tests.conftest import compose_cfg
+from tests.conftest import compose_cfg, run_cli
 
 from lbn_sim.config import ConfigError, MacroConditions, PolicyLevers, ScenarioConfig
 
@@ -124,17 +122,6 @@ def test_scenario_files_hold_levers_and_conditions_only() -> None:
         assert data["name"] == path.stem, path.name
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "lbn_sim", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize(
     ("override", "named"),
     [
@@ -152,7 +139,7 @@ def test_cli_rejects_bad_input_and_writes_nothing(
     override: str, named: str, tmp_path: Path
 ) -> None:
     run_dir = tmp_path / "run"
-    result = _cli(override, f"hydra.run.dir={run_dir}", "data.n_wards=30", cwd=tmp_path)
+    result = run_cli(override, f"hydra.run.dir={run_dir}", "data.n_wards=30", cwd=tmp_path)
     assert result.returncode != 0
     assert named in result.stderr
     assert "the simulation failed" not in result.stderr  # reported as bad input

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hydra.errors import HydraException
+from tests.conftest import run_cli
 
 from lbn_sim.sweep import expand_sweep, job_key
 
@@ -42,23 +41,14 @@ def test_job_key_reads_overrides_as_hydra_does() -> None:
 
 def test_a_bad_value_anywhere_in_a_sweep_stops_it_before_any_job(tmp_path: Path) -> None:
     out = tmp_path / "sweep"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lbn_sim",
-            "-m",
-            "data.n_wards=30",
-            "horizon=2026",
-            "plots=false",
-            "scenario.levers.devolution_share=0.5,1.5,0.2",
-            f"hydra.sweep.dir={out}",
-        ],
+    result = run_cli(
+        "-m",
+        "data.n_wards=30",
+        "horizon=2026",
+        "plots=false",
+        "scenario.levers.devolution_share=0.5,1.5,0.2",
+        f"hydra.sweep.dir={out}",
         cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
     )
     assert result.returncode == 2
     assert "sweep job 1 (" in result.stderr
