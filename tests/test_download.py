@@ -168,17 +168,33 @@ def test_bad_local_file_is_replaced(served: Path, tmp_path: Path) -> None:
     assert _leftovers(dest) == []
 
 
-def test_bad_local_file_and_bad_download_leave_no_file(served: Path, tmp_path: Path) -> None:
+def test_bad_local_file_and_bad_download_keep_the_old_file(served: Path, tmp_path: Path) -> None:
+    # A bad copy is replaced only by a verified one: when the fetch fails too, the user's
+    # file stays as it was (nothing written, nothing lost) and no temporary file is left.
     dest = tmp_path / "dest"
     dest.mkdir()
     name = "cni2019_england_ward17.csv"
     shutil.copyfile(served / name, dest / name)
     _flip_one_byte(dest / name, offset=10)
+    before = (dest / name).read_bytes()
     _flip_one_byte(served / name, offset=20)
     with _serve(served) as (url, _), pytest.raises(DownloadError, match=name):
         download(dest, url, timeout=TIMEOUT, retries=0)
-    assert not (dest / name).exists()
+    assert (dest / name).read_bytes() == before
     assert _leftovers(dest) == []
+
+
+@pytest.mark.parametrize("kind", ["folder", "file URL"])
+def test_download_from_a_local_mirror(kind: str, served: Path, tmp_path: Path) -> None:
+    mirror = str(served) if kind == "folder" else served.as_uri()
+    paths = download(tmp_path / "dest", mirror, timeout=TIMEOUT, retries=0)
+    assert len(paths) == len(FILE_NAMES)
+    assert all(s.status == "ok" for s in verify(tmp_path / "dest"))
+    _flip_one_byte(served / "cni2019_england_ward17.csv")  # a bad mirror is still rejected
+    (tmp_path / "dest" / "cni2019_england_ward17.csv").unlink()
+    with pytest.raises(DownloadError, match=r"cni2019_england_ward17\.csv"):
+        download(tmp_path / "dest", mirror, timeout=TIMEOUT, retries=0)
+    assert _leftovers(tmp_path / "dest") == []
 
 
 def test_http_error_names_the_file(served: Path, tmp_path: Path) -> None:
@@ -219,7 +235,7 @@ def test_cli_download_verify_and_mismatch(
         captured = capsys.readouterr()
         expected = next(f.sha256 for f in FILES if f.name == name)
         assert name in captured.err and expected in captured.err and served_hash in captured.err
-    assert not (dest / name).exists()
+    assert sha256_of(dest / name) == actual  # the old copy stays until a verified one replaces it
     assert _leftovers(dest) == []
 
 

@@ -1,12 +1,13 @@
 """Fetch and verify the seven pinned data files.
 
 :func:`download` fetches each file with pooch's downloaders from its pinned URL
-(or from ``base_url`` + file name, for mirrors and tests) into a temporary file
-in the destination directory, checks its SHA-256 and only then moves it into
-place (``os.replace``, atomic on one file system). A file already present with
-the right hash is kept without a network request; one with a wrong hash is
-deleted and fetched again. A failed download leaves nothing behind: neither the
-destination file nor the temporary one.
+(or from ``base_url`` + file name, for mirrors and tests: http(s), ftp, a
+``file://`` URL or a local folder) into a temporary file in the destination
+directory, checks its SHA-256 and only then moves it into place (``os.replace``,
+atomic on one file system). A file already present with the right hash is kept
+without a network request; one with a wrong hash is fetched again and replaced
+only by a verified copy (kept as it was if the fetch fails). A failed download
+leaves nothing new behind: neither a destination file nor a temporary one.
 
 :func:`verify` checks a directory without touching the network.
 """
@@ -14,9 +15,11 @@ destination file nor the temporary one.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,8 +122,9 @@ def download(
                 say(f"{tag}: already present, SHA-256 OK, skipped")
                 paths.append(target)
                 continue
+            # Kept until a verified copy replaces it (os.replace), so a failed fetch loses
+            # nothing.
             say(f"{tag}: present but SHA-256 is {actual}, not {entry.sha256}; replacing")
-            target.unlink()
         url = file_url(entry, base_url)
         say(f"{tag}: downloading {url}")
         try:
@@ -147,12 +151,21 @@ def _transient(err: Exception) -> bool:
     return status is None or int(status) >= 500
 
 
+def _copy_local(url: str, output_file: str, _pooch: object) -> None:
+    """A downloader for a local mirror: ``file://`` URLs and plain paths (pooch's signature)."""
+    parts = urllib.parse.urlsplit(url)
+    source = urllib.request.url2pathname(parts.path) if parts.scheme.lower() == "file" else url
+    shutil.copyfile(source, output_file)
+
+
 def _downloader(url: str, timeout: float) -> Any:
     scheme = urllib.parse.urlsplit(url).scheme.lower()
     if scheme in ("http", "https"):
         return pooch.HTTPDownloader(progressbar=False, timeout=timeout)
+    if scheme == "file" or len(scheme) <= 1:  # a file URL, or a path (C: on Windows)
+        return _copy_local
     try:
-        return pooch.choose_downloader(url, progressbar=False)
+        return pooch.downloaders.choose_downloader(url, progressbar=False)
     except ValueError as err:
         raise DataError(f"cannot download {url}: {err}") from err
 
