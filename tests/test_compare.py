@@ -319,7 +319,7 @@ def test_pooled_key_joins_the_seeds_in_the_bands(
     bands = pd.read_csv(out / "tables" / "group_bands.csv")
     assert "households.sample_rate" not in bands.columns
     # The seed is always pooled and futures never are; a key no run has is refused.
-    for bad in ("seed", "scenario", "households.nonsense"):
+    for bad in ("seed", "scenario", "households.nonsense", "data.name"):  # data.name: one value
         assert main([str(tmp_path / "sweep"), "--pool", bad]) == 2
         assert "--pool" in capsys.readouterr().err
 
@@ -345,7 +345,8 @@ def test_refuses_a_sweep_that_stopped_part_way(
     assert not (sweep / "comparison").exists()
     assert main([str(sweep), "--allow-incomplete"]) == 0
     assert "warning: the sweep" in capsys.readouterr().err
-    assert (sweep / "comparison" / "report.md").is_file()
+    report = (sweep / "comparison" / "report.md").read_text()
+    assert "has results for 5 of its 6 jobs; the missing job is left out." in report
     # Given a folder holding several sweeps, each is checked against its own runs.
     other = write_multirun(tmp_path / "mr2", range(2), FEW)
     assert main([str(tmp_path), "--out", str(tmp_path / "both")]) == 2

@@ -307,6 +307,7 @@ def build_report(
     tables: Sequence[str] = (),
     title: str | None = None,
     pooled: Sequence[str] = (),
+    notes: Sequence[str] = (),
 ) -> str:
     """The Markdown text of the comparison report.
 
@@ -316,10 +317,13 @@ def build_report(
         tables: relative paths of the tables written (linked at the end).
         title: first heading; default :func:`report_title` of the futures compared.
         pooled: swept keys whose draws were pooled with the seeds (named in the text).
+        notes: sentences stated before anything else (an incomplete sweep, say).
     """
     if title is None:
         title = report_title(sorted({str(n) for v in variants for n in v.ensembles}))
     lines = [f"# {title}", ""]
+    for note in notes:
+        lines += [f"**{note}**", ""]
     n_runs = sum(e.n_runs for v in variants for e in v.ensembles.values())
     lines += [
         f"Compared {n_runs} {_plural(n_runs, 'run')} from "

@@ -241,8 +241,8 @@ def plan_comparison(
 
     Raises:
         CompareRefusal: no runs, a run without ``scenario.name``, unswept keys
-            without ``force``, or a ``pool`` key that is the scenario or the seed or
-            that no run has.
+            without ``force``, or a ``pool`` key that is the scenario or the seed, that
+            no run has, or that has one value in every run.
     """
     if not runs:
         raise CompareRefusal("no runs to compare")
@@ -251,6 +251,16 @@ def plan_comparison(
             raise CompareRefusal(f"--pool {key}: the seed is always pooled, and futures never are")
         if not any(k == key or k.startswith(key + ".") for run in runs for k in run.config):
             raise CompareRefusal(f"--pool {key}: no run's config has this key")
+        draws = {
+            json.dumps(
+                {k: v for k, v in run.config.items() if k == key or k.startswith(key + ".")},
+                sort_keys=True,
+                default=str,
+            )
+            for run in runs
+        }
+        if len(draws) == 1:
+            raise CompareRefusal(f"--pool {key}: every run has the same value; nothing to pool")
     for run in runs:
         if SCENARIO_KEY not in run.config:
             raise CompareRefusal(
@@ -463,8 +473,12 @@ def sweep_roots(dirs: Iterable[Path]) -> list[Path]:
 
 def _check_complete(
     dirs: Sequence[Path], runs: Sequence[RunInfo], allow_incomplete: bool, log: Log
-) -> None:
-    """Refuse (or, if ``allow_incomplete``, warn about) each sweep missing some jobs' results."""
+) -> list[str]:
+    """Refuse (or, if ``allow_incomplete``, warn about) each sweep missing some jobs' results.
+
+    Returns one sentence per incomplete sweep allowed, for the report.
+    """
+    notes: list[str] = []
     for sweep in sweep_roots(dirs):
         missing = missing_jobs(sweep, runs)
         if not missing:
@@ -480,6 +494,12 @@ def _check_complete(
                 "--allow-incomplete to compare the runs that finished"
             )
         log(f"warning: {what}; comparing those (missing {listed}{more})")
+        notes.append(f"Incomplete: {what}; the missing {_plural_jobs(len(missing))} left out.")
+    return notes
+
+
+def _plural_jobs(n: int) -> str:
+    return "job is" if n == 1 else f"{n} jobs are"
 
 
 def run_comparison(
@@ -523,7 +543,7 @@ def run_comparison(
         )
     log(f"found {len(paths)} run(s)")
     infos = [load_run_info(p) for p in paths]
-    _check_complete(dirs, infos, allow_incomplete, log)
+    notes = _check_complete(dirs, infos, allow_incomplete, log)
     plan = plan_comparison(infos, force=force, pool=pool)
     if plan.pooled:
         log(f"pooled with the seeds: {', '.join(plan.pooled)}")
@@ -536,7 +556,7 @@ def run_comparison(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
-        _write_comparison(plan, tmp, root, [str(d) for d in dirs], log)
+        _write_comparison(plan, tmp, root, [str(d) for d in dirs], log, notes)
         tmp.chmod(0o755)
         _replace_dir(tmp, out)
     except BaseException:
@@ -547,9 +567,15 @@ def run_comparison(
 
 
 def _write_comparison(
-    plan: ComparisonPlan, tmp: Path, root: Path, sources: Sequence[str], log: Log
+    plan: ComparisonPlan,
+    tmp: Path,
+    root: Path,
+    sources: Sequence[str],
+    log: Log,
+    notes: Sequence[str] = (),
 ) -> None:
-    """Summarise every cell of ``plan`` and write tables, figures and report into ``tmp``."""
+    """Summarise every cell of ``plan`` and write tables, figures and report into ``tmp``
+    (``notes``: sentences the report states first, such as an incomplete sweep)."""
     (tmp / MARKER_FILE).write_text("lbn_sim comparison folder\n")
     inventory = []
     stacked: dict[str, list[pd.DataFrame]] = defaultdict(list)
@@ -597,5 +623,7 @@ def _write_comparison(
         written.append(paths[1].relative_to(tmp).with_suffix("").as_posix())
     pd.DataFrame(inventory).to_csv(tmp / "runs.csv", index=False)
     log("writing report")
-    text = build_report(variants, sources, tables=[f"{w}.csv" for w in written], pooled=plan.pooled)
+    text = build_report(
+        variants, sources, tables=[f"{w}.csv" for w in written], pooled=plan.pooled, notes=notes
+    )
     (tmp / "report.md").write_text(text, encoding="utf-8")
