@@ -65,7 +65,11 @@ def profile(work: Workload, years: int) -> tuple[dict[str, float], str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Profile one size and print the summary."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.profile_core", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.profile_core",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--size", choices=list(SIZES), default="left_behind_full")
     parser.add_argument("--scenario", default="best_case")
     parser.add_argument("--years", type=int, default=5)

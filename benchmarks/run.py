@@ -258,7 +258,11 @@ def targets(rows: list[dict[str, Any]]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the suite (or, with ``--measure``, one size's measurements as JSON)."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--sizes", nargs="+", choices=list(SIZES), default=list(DEFAULT_SIZES))
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the Markdown table")
     parser.add_argument("--scenario", default="best_case")

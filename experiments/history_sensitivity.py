@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         for row in x.tolist()
     ]
-    print(f"{len(jobs)} runs on {args.workers} workers", file=sys.stderr)
+    print(f"{len(jobs)} runs on {args.workers} worker(s)", file=sys.stderr)
     runs = pd.DataFrame(parallel_map(one_run, jobs, args.workers))
     factors = pd.DataFrame(x, columns=list(RANGES))
     if args.out is not None:

@@ -1,5 +1,4 @@
-"""Which levers and conditions matter most: a Morris screening (or Sobol indices) around one
-future.
+"""Which levers and conditions matter most around one future: Morris screening or Sobol indices.
 
 Usage (from the project root)::
 
@@ -179,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     design = f"N = {args.samples}" if sobol else f"{args.trajectories} trajectories"
     print(
         f"{len(jobs)} runs ({len(names)} factors, {args.method}, {design}) "
-        f"on {args.workers} workers",
+        f"on {args.workers} worker(s)",
         file=sys.stderr,
     )
     runs = pd.DataFrame(parallel_map(one_run, jobs, args.workers))
@@ -191,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in fixed:
         print(f"  {label(name):52s} {getattr_path(scenarios[args.scenario], name)!r} (kept)")
     if sobol:
+        if args.samples < 64:
+            print(
+                f"\nN = {args.samples} is small: the indices are noisy (they can fall outside "
+                "0 to 1; see the half-widths); read only the order of ST, or use N >= 64."
+            )
         for measure, table in sobol_tables(prob, runs).items():
             print(f"\n{measure}: Sobol indices (share of the variance across the ranges)")
             print(table.rename(index=label).to_string(float_format="{:.3f}".format))

@@ -45,8 +45,9 @@ def main(argv: list[str] | None = None) -> int:
         help="CSV of every run",
     )
     parser.add_argument("--toy", action="store_true", help="tiny England, for tests")
+    parser.add_argument("overrides", nargs="*", help="further Hydra overrides for every run")
     args = parser.parse_args(argv)
-    extra = TOY if args.toy else []
+    extra = [*(TOY if args.toy else []), *args.overrides]
     jobs, labels = [], []
     for scenario in SCENARIOS:
         for off in (None, *MECHANISMS):
@@ -61,11 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     med = runs.groupby(["scenario", "switched_off"])["gap_end"].median().unstack("scenario")
     med = med[[s for s in SCENARIOS if s in med.columns]]
     diff = med - med.loc["all_on"]
-    with pd.option_context("display.width", 200, "display.precision", 2):
+    with pd.option_context("display.width", 200):
         print("median gap at the horizon (IMD-like points):")
-        print(med)
-        print("\nchange when switched off (off minus all on):")
-        print(diff.drop(index="all_on"))
+        print(med.to_string(float_format="{:.2f}".format))
+        print("\nchange when switched off (off minus all on, points):")
+        print(diff.drop(index="all_on").to_string(float_format="{:+.2f}".format))
     return 0
 
 

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     jobs = [
         [f"scenario={s}", f"seed={seed}", *extra] for s in SCENARIOS for seed in range(args.seeds)
     ]
-    print(f"{len(jobs)} runs on {args.workers} workers", file=sys.stderr)
+    print(f"{len(jobs)} runs on {args.workers} worker(s)", file=sys.stderr)
     runs = pd.DataFrame(parallel_map(one_run, jobs, args.workers))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     runs.to_csv(args.out, index=False)

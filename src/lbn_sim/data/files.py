@@ -214,8 +214,12 @@ def _missing_error(root: Path, missing: list[str], *, source: str) -> MissingDat
         what = f"data directory {root} ({source}) does not exist"
     else:
         what = f"data directory {root} ({source}) lacks {len(missing)} of {len(FILES)} files"
+    # The other way to point at the files: data.dir wins over the environment variable.
+    other = "data.dir=PATH" if source != "given explicitly" else "another data.dir=PATH"
+    if source == "the user download cache":
+        other = f"data.dir=PATH or {ENV_VAR}"
     return MissingDataError(
         f"{what}; missing: {', '.join(missing)}. "
         f"Fetch them with: {download_command(root)} "
-        f"(or set {ENV_VAR} to a directory that holds them)."
+        f"(or give {other}, a directory that holds them)."
     )
