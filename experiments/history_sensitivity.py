@@ -101,6 +101,14 @@ def main(argv: list[str] | None = None) -> int:
         ]
         for row in x.tolist()
     ]
+    if not args.toy:  # the real data: say at once, in one line, if they are not there
+        from lbn_sim.data.files import DataError, resolve_data_dir
+
+        try:
+            resolve_data_dir(compose_cfg(jobs[0]).data.dir)
+        except DataError as err:
+            print(f"history_sensitivity: error: {err}", file=sys.stderr)
+            return 2
     print(f"{len(jobs)} runs on {args.workers} worker(s)", file=sys.stderr)
     runs = pd.DataFrame(parallel_map(one_run, jobs, args.workers))
     factors = pd.DataFrame(x, columns=list(RANGES))

@@ -335,3 +335,14 @@ def test_file_url_uses_base_url() -> None:
     entry = FILES[1]
     assert file_url(entry) == entry.url
     assert file_url(entry, "http://127.0.0.1:1/x/") == f"http://127.0.0.1:1/x/{entry.name}"
+
+
+@pytest.mark.parametrize("command", ["download", "verify"])
+def test_cli_refuses_a_file_for_the_folder(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a_file = tmp_path / "README.md"
+    a_file.write_text("not the data folder")
+    assert main([command, str(a_file)]) == 2
+    assert f"{a_file} is a file, not a folder" in capsys.readouterr().err
+    assert a_file.read_text() == "not the data folder"

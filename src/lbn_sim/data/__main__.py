@@ -48,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
     dest: Path = args.dir if args.dir is not None else _default_dir()
+    if dest.exists() and not dest.is_dir():
+        print(f"error: {dest} is a file, not a folder; give the data's folder", file=sys.stderr)
+        return 2
     if args.command == "download":
         print(f"Downloading {len(FILES)} files into {dest}", flush=True)
         try:
