@@ -187,7 +187,9 @@ def _fetch_verified(
                 downloader(url, str(tmp), None)
             except (requests.RequestException, OSError) as err:
                 if attempt < attempts and _transient(err):
-                    say(f"    attempt {attempt} of {attempts} failed ({err}); retrying")
+                    # The full error is in the final message; a retry names its kind only.
+                    kind = type(err).__name__
+                    say(f"    attempt {attempt} of {attempts} failed ({kind}); retrying")
                     time.sleep(min(attempt, 5))
                     continue
                 raise DataError(
