@@ -318,8 +318,20 @@ def test_pooled_key_joins_the_seeds_in_the_bands(
     assert sorted(set(inventory["households.sample_rate"])) == [0.02, 0.05]
     bands = pd.read_csv(out / "tables" / "group_bands.csv")
     assert "households.sample_rate" not in bands.columns
-    # The seed is always pooled and futures never are; a key no run has is refused.
-    for bad in ("seed", "scenario", "households.nonsense", "data.name"):  # data.name: one value
+    # A group stands for the keys under it that vary.
+    group = ["--pool", "households", "--out", str(tmp_path / "g")]
+    assert main([str(tmp_path / "sweep"), *group]) == 0
+    assert "repeated seed" not in capsys.readouterr().err
+    assert "households.sample_rate" in pd.read_csv(tmp_path / "g" / "runs.csv").columns
+    # The seed is always pooled and futures never are (nor a lever that only they set); a key
+    # no run has, or one with a single value, is refused.
+    for bad in (
+        "seed",
+        "scenario",
+        "scenario.levers.programme_per_head",  # set by the future: no draws within one
+        "households.nonsense",
+        "data.name",
+    ):
         assert main([str(tmp_path / "sweep"), "--pool", bad]) == 2
         assert "--pool" in capsys.readouterr().err
 

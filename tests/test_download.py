@@ -186,6 +186,10 @@ def test_bad_local_file_and_bad_download_keep_the_old_file(served: Path, tmp_pat
 
 @pytest.mark.parametrize("kind", ["folder", "file URL"])
 def test_download_from_a_local_mirror(kind: str, served: Path, tmp_path: Path) -> None:
+    # A path with a space and a percent sign: a file URL quotes them, a folder does not.
+    spaced = tmp_path / "my mirror %20"
+    served.rename(spaced)
+    served = spaced
     mirror = str(served) if kind == "folder" else served.as_uri()
     paths = download(tmp_path / "dest", mirror, timeout=TIMEOUT, retries=0)
     assert len(paths) == len(FILE_NAMES)
@@ -335,6 +339,14 @@ def test_file_url_uses_base_url() -> None:
     entry = FILES[1]
     assert file_url(entry) == entry.url
     assert file_url(entry, "http://127.0.0.1:1/x/") == f"http://127.0.0.1:1/x/{entry.name}"
+
+
+def test_a_missing_local_mirror_fails_at_once(tmp_path: Path) -> None:
+    lines: list[str] = []
+    with pytest.raises(DownloadError, match="No such file"):
+        download(tmp_path / "dest", str(tmp_path / "no mirror"), retries=2, progress=lines.append)
+    assert not any("retrying" in line for line in lines)  # a missing file stays missing
+    assert _leftovers(tmp_path / "dest") == []
 
 
 @pytest.mark.parametrize("command", ["download", "verify"])

@@ -55,3 +55,15 @@ def test_a_bad_value_anywhere_in_a_sweep_stops_it_before_any_job(tmp_path: Path)
     assert "scenario.levers.devolution_share must be a share in [0, 1], got 1.5" in result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()  # job 0, which is fine, did not run either
+    # A sweep folder that already holds results is never touched by the refusal.
+    (out / "0").mkdir(parents=True)
+    (out / "0" / "result.txt").write_text("an earlier sweep's result")
+    again = run_cli(
+        "-m",
+        "data.n_wards=30",
+        "scenario.levers.devolution_share=0.5,1.5",
+        f"hydra.sweep.dir={out}",
+        cwd=tmp_path,
+    )
+    assert again.returncode == 2
+    assert (out / "0" / "result.txt").read_text() == "an earlier sweep's result"

@@ -261,6 +261,20 @@ def plan_comparison(
         }
         if len(draws) == 1:
             raise CompareRefusal(f"--pool {key}: every run has the same value; nothing to pool")
+        within: dict[str, set[str]] = defaultdict(set)
+        for run in runs:
+            within[run.scenario].add(
+                json.dumps(
+                    {k: v for k, v in run.config.items() if k == key or k.startswith(key + ".")},
+                    sort_keys=True,
+                    default=str,
+                )
+            )
+        if all(len(v) == 1 for v in within.values()):
+            raise CompareRefusal(
+                f"--pool {key}: it varies only between futures (it is part of what each future "
+                "is), so there are no draws to pool within one"
+            )
     for run in runs:
         if SCENARIO_KEY not in run.config:
             raise CompareRefusal(
@@ -566,6 +580,23 @@ def run_comparison(
     return out
 
 
+def pooled_columns(plan: ComparisonPlan) -> list[str]:
+    """The flattened config keys at or under the pooled keys whose values differ among the
+    runs (a pooled group such as ``mechanisms`` stands for the keys under it that vary)."""
+    keys = {
+        k
+        for run in plan.runs
+        for k in run.config
+        if any(k == p or k.startswith(p + ".") for p in plan.pooled)
+    }
+    return sorted(
+        k
+        for k in keys
+        if len({json.dumps(run.config.get(k), sort_keys=True, default=str) for run in plan.runs})
+        > 1
+    )
+
+
 def _write_comparison(
     plan: ComparisonPlan,
     tmp: Path,
@@ -581,6 +612,7 @@ def _write_comparison(
     stacked: dict[str, list[pd.DataFrame]] = defaultdict(list)
     variants: list[VariantResult] = []
     several = len(plan.cells) > 1
+    drawn = pooled_columns(plan)
     for cell, by_scenario in plan.cells.items():
         label = variant_label(cell)
         if label:
@@ -588,9 +620,7 @@ def _write_comparison(
         ensembles: dict[str, ScenarioEnsemble] = {}
         for name in fg.ordered_scenarios(list(by_scenario)):
             runs = by_scenario[name]
-            draws = Counter(
-                (str(r.seed), *(str(r.config.get(k)) for k in plan.pooled)) for r in runs
-            )
+            draws = Counter((str(r.seed), *(str(r.config.get(k)) for k in drawn)) for r in runs)
             repeated = sorted({d[0] for d, n in draws.items() if n > 1})
             if repeated:
                 log(f"  warning: {name} has repeated seed(s) {', '.join(repeated)}")
@@ -602,7 +632,7 @@ def _write_comparison(
                 inventory.append(
                     {"run": run_id, "path": str(run.path), "scenario": name, "seed": run.seed}
                     | dict(cell)
-                    | {k: run.config.get(k) for k in plan.pooled}
+                    | {k: run.config.get(k) for k in drawn}
                 )
             ensembles[name] = summarise_runs(tables)
         policy = by_scenario[next(iter(by_scenario))][0].config.get("policy_start")

@@ -145,7 +145,12 @@ def _silent(_: str) -> None:
 
 
 def _transient(err: Exception) -> bool:
-    """Worth retrying: connection problems, timeouts and server (5xx) errors, not 4xx."""
+    """Worth retrying: connection problems, timeouts and server (5xx) errors; not 4xx, and not
+    a local mirror's file-system error (a missing file stays missing)."""
+    import requests
+
+    if isinstance(err, OSError) and not isinstance(err, requests.RequestException):
+        return False
     response = getattr(err, "response", None)
     status = getattr(response, "status_code", None)
     return status is None or int(status) >= 500
