@@ -218,6 +218,31 @@ def _value_text(values: Iterable[Any]) -> list[str]:
     return [f"{v} ({n} run{'s' if n != 1 else ''})" for v, n in sorted(counts.items())]
 
 
+def _draw(run: RunInfo, key: str) -> str:
+    """A run's values at or under ``key`` (flattened), as one comparable text."""
+    under = {k: v for k, v in run.config.items() if k == key or k.startswith(key + ".")}
+    return json.dumps(under, sort_keys=True, default=str)
+
+
+def _check_pool_key(runs: Sequence[RunInfo], key: str) -> None:
+    """Refuse a ``--pool`` key that is the seed or the future, that no run has, that has
+    one value in every run, or that varies only between futures."""
+    if key in (SEED_KEY, SCENARIO_KEY, "scenario"):
+        raise CompareRefusal(f"--pool {key}: the seed is always pooled, and futures never are")
+    if not any(k == key or k.startswith(key + ".") for run in runs for k in run.config):
+        raise CompareRefusal(f"--pool {key}: no run's config has this key")
+    if len({_draw(run, key) for run in runs}) == 1:
+        raise CompareRefusal(f"--pool {key}: every run has the same value; nothing to pool")
+    within: dict[str, set[str]] = defaultdict(set)
+    for run in runs:
+        within[run.scenario].add(_draw(run, key))
+    if all(len(v) == 1 for v in within.values()):
+        raise CompareRefusal(
+            f"--pool {key}: it varies only between futures (it is part of what each future "
+            "is), so there are no draws to pool within one"
+        )
+
+
 def plan_comparison(
     runs: Sequence[RunInfo], force: bool = False, pool: Sequence[str] = ()
 ) -> ComparisonPlan:
@@ -247,34 +272,7 @@ def plan_comparison(
     if not runs:
         raise CompareRefusal("no runs to compare")
     for key in pool:
-        if key in (SEED_KEY, SCENARIO_KEY, "scenario"):
-            raise CompareRefusal(f"--pool {key}: the seed is always pooled, and futures never are")
-        if not any(k == key or k.startswith(key + ".") for run in runs for k in run.config):
-            raise CompareRefusal(f"--pool {key}: no run's config has this key")
-        draws = {
-            json.dumps(
-                {k: v for k, v in run.config.items() if k == key or k.startswith(key + ".")},
-                sort_keys=True,
-                default=str,
-            )
-            for run in runs
-        }
-        if len(draws) == 1:
-            raise CompareRefusal(f"--pool {key}: every run has the same value; nothing to pool")
-        within: dict[str, set[str]] = defaultdict(set)
-        for run in runs:
-            within[run.scenario].add(
-                json.dumps(
-                    {k: v for k, v in run.config.items() if k == key or k.startswith(key + ".")},
-                    sort_keys=True,
-                    default=str,
-                )
-            )
-        if all(len(v) == 1 for v in within.values()):
-            raise CompareRefusal(
-                f"--pool {key}: it varies only between futures (it is part of what each future "
-                "is), so there are no draws to pool within one"
-            )
+        _check_pool_key(runs, key)
     for run in runs:
         if SCENARIO_KEY not in run.config:
             raise CompareRefusal(
