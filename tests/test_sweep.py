@@ -67,3 +67,23 @@ def test_a_bad_value_anywhere_in_a_sweep_stops_it_before_any_job(tmp_path: Path)
     )
     assert again.returncode == 2
     assert (out / "0" / "result.txt").read_text() == "an earlier sweep's result"
+
+
+def test_a_sweep_that_cannot_be_checked_beforehand_still_runs_and_says_so(tmp_path: Path) -> None:
+    # A job config that needs its own job's context (Hydra's job number) cannot be composed
+    # before the sweep: the check says so and every job still runs (and checks itself).
+    out = tmp_path / "sweep"
+    result = run_cli(
+        "-m",
+        "data.n_wards=30",
+        "policy_start=2020",
+        "horizon=2021",
+        "plots=false",
+        "scenario=base_case,best_case",
+        "seed=${hydra:job.num}",
+        f"hydra.sweep.dir={out}",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "the jobs' configs were not all checked" in result.stderr
+    assert (out / "0" / "wards.parquet").is_file() and (out / "1" / "wards.parquet").is_file()
