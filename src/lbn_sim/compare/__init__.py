@@ -29,353 +29,86 @@ Only result tables are read; the model is never imported.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow.parquet as pq
 from matplotlib.figure import Figure
-from omegaconf import OmegaConf
 
 from lbn_sim import divergence as dv
 from lbn_sim import figures as fg
-from lbn_sim.ensemble import RunTables, ScenarioEnsemble, summarise_run, summarise_runs, write_table
-from lbn_sim.report import VariantResult, build_report
-from lbn_sim.sweep import MULTIRUN_FILE, job_key, sweep_jobs
-
-CONFIG_FILE = Path(".hydra") / "config.yaml"
-OVERRIDES_FILE = Path(".hydra") / "overrides.yaml"
-GROUPS_FILE = "groups.parquet"
-WARDS_FILE = "wards.parquet"
-SUMMARY_FILE = "ward_summary.csv"
-MARKER_FILE = ".lbn_sim_comparison"
-SCENARIO_KEY = "scenario.name"
-SEED_KEY = "seed"
-IGNORED_PREFIXES: tuple[str, ...] = ("hydra", "plots")
-"""Config keys that never split runs: Hydra's own, and output-only switches."""
-WARD_COLUMNS: tuple[str, ...] = (
-    "year",
-    "ward_code",
-    "ward_name",
-    "la_code",
-    "start_group",
-    "left_behind",
-    "population",
-    "imd_like",
-    "cni_like",
+from lbn_sim.compare.completeness import check_complete, missing_jobs, sweep_roots
+from lbn_sim.compare.plan import (
+    IGNORED_PREFIXES,
+    ComparisonPlan,
+    plan_comparison,
+    pooled_columns,
+    variant_label,
+    variant_slug,
 )
-"""Columns of ``wards.parquet`` read for ward-level convergence metrics."""
+from lbn_sim.compare.runs import (
+    CONFIG_FILE,
+    GROUPS_FILE,
+    OVERRIDES_FILE,
+    SCENARIO_KEY,
+    SEED_KEY,
+    SUMMARY_FILE,
+    WARD_COLUMNS,
+    WARDS_FILE,
+    CompareRefusal,
+    RunInfo,
+    find_run_dirs,
+    flatten,
+    load_run_info,
+    load_run_tables,
+    override_key,
+)
+from lbn_sim.ensemble import ScenarioEnsemble, summarise_runs, write_table
+from lbn_sim.report import VariantResult, build_report
+
+__all__ = [
+    "CONFIG_FILE",
+    "GROUPS_FILE",
+    "IGNORED_PREFIXES",
+    "MARKER_FILE",
+    "OVERRIDES_FILE",
+    "SCENARIO_KEY",
+    "SEED_KEY",
+    "SUMMARY_FILE",
+    "WARDS_FILE",
+    "WARD_COLUMNS",
+    "CompareRefusal",
+    "ComparisonPlan",
+    "RunInfo",
+    "find_run_dirs",
+    "flatten",
+    "load_run_info",
+    "load_run_tables",
+    "log_stderr",
+    "missing_jobs",
+    "override_key",
+    "plan_comparison",
+    "pooled_columns",
+    "run_comparison",
+    "sweep_roots",
+    "variant_label",
+    "variant_slug",
+]
+
+MARKER_FILE = ".lbn_sim_comparison"
 
 Log = Callable[[str], None]
-
-
-class CompareRefusal(Exception):
-    """The runs cannot be compared as given (the message says why and what to do)."""
 
 
 def log_stderr(message: str) -> None:
     """Default progress sink: one line on stderr."""
     print(f"lbn_sim.compare: {message}", file=sys.stderr, flush=True)
-
-
-# ---------------------------------------------------------------------------
-# discovery
-
-
-@dataclass(frozen=True, slots=True)
-class RunInfo:
-    """One discovered run.
-
-    Attributes:
-        path: the run directory.
-        config: the resolved config flattened to dotted keys (lists and other
-            non-scalars as JSON text so that values compare and hash).
-        overrides: the override strings of ``.hydra/overrides.yaml``.
-    """
-
-    path: Path
-    config: Mapping[str, Any]
-    overrides: tuple[str, ...]
-
-    @property
-    def scenario(self) -> str:
-        """``scenario.name``."""
-        return str(self.config.get(SCENARIO_KEY))
-
-    @property
-    def seed(self) -> Any:
-        """``seed`` (None if the config has none)."""
-        return self.config.get(SEED_KEY)
-
-
-def find_run_dirs(roots: Iterable[Path]) -> list[Path]:
-    """Every directory under ``roots`` (or a root itself) holding both
-    ``.hydra/config.yaml`` and ``groups.parquet``, sorted, without duplicates."""
-    found: set[Path] = set()
-    for root in roots:
-        root = Path(root)
-        if not root.is_dir():
-            continue
-        for config in [root / CONFIG_FILE, *root.rglob(str(CONFIG_FILE))]:
-            run = config.parent.parent
-            if config.is_file() and (run / GROUPS_FILE).is_file():
-                found.add(run.resolve())
-    return sorted(found, key=_natural_key)
-
-
-def _natural_key(path: Path) -> tuple[Any, ...]:
-    """Sort ``.../2/`` before ``.../10/``."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in path.parts)
-
-
-def flatten(node: Any, prefix: str = "") -> dict[str, Any]:
-    """Nested mappings to ``{"a.b.c": leaf}``; non-scalar leaves become JSON text."""
-    out: dict[str, Any] = {}
-    if isinstance(node, Mapping):
-        if not node and prefix:
-            out[prefix] = "{}"
-        for key, value in node.items():
-            out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-    elif isinstance(node, list | tuple):
-        out[prefix] = json.dumps(node, sort_keys=True, default=str)
-    else:
-        out[prefix] = node
-    return out
-
-
-def override_key(override: str) -> str:
-    """The config key an override string sets: ``+a.b@pkg=1`` -> ``a.b``."""
-    key = override.split("=", 1)[0].strip()
-    key = key.lstrip("~+")
-    return key.split("@", 1)[0]
-
-
-def load_run_info(path: Path) -> RunInfo:
-    """Read a run's config and overrides (the config resolved when it can be)."""
-    cfg = OmegaConf.load(path / CONFIG_FILE)
-    try:
-        container = OmegaConf.to_container(cfg, resolve=True)
-    except Exception:  # an interpolation that cannot resolve outside Hydra
-        container = OmegaConf.to_container(cfg, resolve=False)
-    overrides: list[str] = []
-    if (path / OVERRIDES_FILE).is_file():
-        loaded = OmegaConf.to_container(OmegaConf.load(path / OVERRIDES_FILE))
-        if isinstance(loaded, list):
-            overrides = [str(o) for o in loaded]
-    return RunInfo(path=path, config=flatten(container), overrides=tuple(overrides))
-
-
-# ---------------------------------------------------------------------------
-# planning
-
-
-@dataclass(frozen=True, slots=True)
-class ComparisonPlan:
-    """How the runs are grouped.
-
-    Attributes:
-        runs: every run, in discovery order.
-        dims: the swept keys (besides scenario and seed) that split the runs
-            into variants, in a stable order.
-        unswept: keys whose values differ without any override setting them
-            (key -> sorted distinct values as text); non-empty only with ``force``.
-        cells: variant (tuple of ``(key, value)`` for ``dims``) -> scenario
-            name -> runs.
-        pooled: keys whose draws are pooled with the seeds (not variants).
-    """
-
-    runs: tuple[RunInfo, ...]
-    dims: tuple[str, ...]
-    unswept: Mapping[str, list[str]] = field(default_factory=dict)
-    cells: Mapping[tuple[tuple[str, Any], ...], Mapping[str, list[RunInfo]]] = field(
-        default_factory=dict
-    )
-    pooled: tuple[str, ...] = ()
-
-
-_MISSING = "<missing>"
-
-
-def _is_ignored(key: str) -> bool:
-    return any(key == p or key.startswith(p + ".") for p in IGNORED_PREFIXES)
-
-
-def _covered(key: str, overridden: set[str], exclude: Sequence[str] = ()) -> bool:
-    """True when an override (not in ``exclude``) sets ``key`` or a group holding it."""
-    return any((key == o or key.startswith(o + ".")) and o not in exclude for o in overridden)
-
-
-def _value_text(values: Iterable[Any]) -> list[str]:
-    counts = Counter(str(v) for v in values)
-    return [f"{v} ({n} run{'s' if n != 1 else ''})" for v, n in sorted(counts.items())]
-
-
-def _draw(run: RunInfo, key: str) -> str:
-    """A run's values at or under ``key`` (flattened), as one comparable text."""
-    under = {k: v for k, v in run.config.items() if k == key or k.startswith(key + ".")}
-    return json.dumps(under, sort_keys=True, default=str)
-
-
-def _check_pool_key(runs: Sequence[RunInfo], key: str) -> None:
-    """Refuse a ``--pool`` key that is the seed or the future, that no run has, that has
-    one value in every run, or that varies only between futures."""
-    if key in (SEED_KEY, SCENARIO_KEY, "scenario"):
-        raise CompareRefusal(f"--pool {key}: the seed is always pooled, and futures never are")
-    if not any(k == key or k.startswith(key + ".") for run in runs for k in run.config):
-        raise CompareRefusal(f"--pool {key}: no run's config has this key")
-    if len({_draw(run, key) for run in runs}) == 1:
-        raise CompareRefusal(f"--pool {key}: every run has the same value; nothing to pool")
-    within: dict[str, set[str]] = defaultdict(set)
-    for run in runs:
-        within[run.scenario].add(_draw(run, key))
-    if all(len(v) == 1 for v in within.values()):
-        raise CompareRefusal(
-            f"--pool {key}: it varies only between futures (it is part of what each future "
-            "is), so there are no draws to pool within one"
-        )
-
-
-def plan_comparison(
-    runs: Sequence[RunInfo], force: bool = False, pool: Sequence[str] = ()
-) -> ComparisonPlan:
-    """Group ``runs`` by scenario and swept keys, refusing unexplained differences.
-
-    A key ``k`` (flattened config) that differs among runs is:
-
-    * ignored if it is ``seed``, ``scenario.name`` or under :data:`IGNORED_PREFIXES`; also if
-      every run's value equals its seed (a ``${seed}`` interpolation);
-    * pooled if it is one of ``pool`` or under one: its draws are pooled with the seeds;
-    * ignored if it is ``scenario.<x>`` and constant within each scenario name
-      (a lever of the future);
-    * swept if an override of some run sets it or a config group holding it
-      (``scenario.<x>`` only by an override more specific than ``scenario``);
-    * otherwise unswept: :class:`CompareRefusal` unless ``force``, which treats
-      it as swept.
-
-    The variant dimensions are the swept keys that refine the partition of the
-    runs by scenario name (``<group>.name`` keys first), so redundant keys (a
-    config group's other fields) do not clutter labels.
-
-    Raises:
-        CompareRefusal: no runs, a run without ``scenario.name``, unswept keys
-            without ``force``, or a ``pool`` key that is the scenario or the seed, that
-            no run has, or that has one value in every run.
-    """
-    if not runs:
-        raise CompareRefusal("no runs to compare")
-    for key in pool:
-        _check_pool_key(runs, key)
-    for run in runs:
-        if SCENARIO_KEY not in run.config:
-            raise CompareRefusal(
-                f"run {run.path} has no '{SCENARIO_KEY}' in {CONFIG_FILE}; is it an lbn_sim run?"
-            )
-    overridden = {override_key(o) for run in runs for o in run.overrides}
-    keys = sorted({k for run in runs for k in run.config})
-    swept: list[str] = []
-    unswept: dict[str, list[str]] = {}
-    for key in keys:
-        if key in (SEED_KEY, SCENARIO_KEY) or _is_ignored(key):
-            continue
-        if any(key == k or key.startswith(k + ".") for k in pool):
-            continue
-        values = [run.config.get(key, _MISSING) for run in runs]
-        if len({json.dumps(v, sort_keys=True, default=str) for v in values}) <= 1:
-            continue
-        if all(v == run.seed for v, run in zip(values, runs, strict=True)):
-            continue
-        if key.startswith("scenario."):
-            by_scenario: dict[str, set[str]] = defaultdict(set)
-            for v, run in zip(values, runs, strict=True):
-                by_scenario[run.scenario].add(json.dumps(v, sort_keys=True, default=str))
-            if all(len(s) == 1 for s in by_scenario.values()):
-                continue
-            if _covered(key, overridden, exclude=("scenario",)):
-                swept.append(key)
-                continue
-        elif _covered(key, overridden):
-            swept.append(key)
-            continue
-        unswept[key] = _value_text(values)
-    if unswept and not force:
-        details = "; ".join(f"'{k}': {', '.join(v)}" for k, v in unswept.items())
-        raise CompareRefusal(
-            f"the runs differ in key(s) that no run's {OVERRIDES_FILE} sets, so they were not "
-            f"made as one sweep and their seeds cannot be pooled: {details}. Compare runs of "
-            "one sweep, or pass --force to treat these keys as swept."
-        )
-    candidates = sorted(swept, key=lambda k: (not k.endswith(".name"), k.count("."), k))
-    candidates += sorted(unswept, key=lambda k: (not k.endswith(".name"), k.count("."), k))
-    dims: list[str] = []
-    for key in candidates:
-        before = {(*_cell_key(run, dims), run.scenario) for run in runs}
-        after = {(*_cell_key(run, [*dims, key]), run.scenario) for run in runs}
-        if len(after) > len(before):
-            dims.append(key)
-    cells: dict[tuple[tuple[str, Any], ...], dict[str, list[RunInfo]]] = {}
-    for run in runs:
-        cells.setdefault(_cell_key(run, dims), {}).setdefault(run.scenario, []).append(run)
-    return ComparisonPlan(tuple(runs), tuple(dims), unswept, cells, tuple(pool))
-
-
-def _cell_key(run: RunInfo, dims: Sequence[str]) -> tuple[tuple[str, Any], ...]:
-    return tuple((k, run.config.get(k, _MISSING)) for k in dims)
-
-
-def variant_label(cell: Sequence[tuple[str, Any]]) -> str:
-    """``"data.name=england_2019, households.sample_rate=0.1"`` ("" for none)."""
-    return ", ".join(f"{k}={v}" for k, v in cell)
-
-
-def variant_slug(cell: Sequence[tuple[str, Any]]) -> str:
-    """A file-name-safe form of :func:`variant_label`."""
-    text = "__".join(f"{k}-{v}" for k, v in cell)
-    return "".join(c if c.isalnum() or c in "-_.=" else "_" for c in text) or "all"
-
-
-# ---------------------------------------------------------------------------
-# loading
-
-
-def load_run_tables(run: RunInfo, run_id: str) -> RunTables:
-    """Read one run's tables and reduce them (see :func:`lbn_sim.ensemble.summarise_run`).
-
-    ``groups.parquet`` is required; ``ward_summary.csv`` and ``wards.parquet``
-    are used when present (only the columns of :data:`WARD_COLUMNS`).
-    """
-    groups = pd.read_parquet(run.path / GROUPS_FILE)
-    summary = None
-    if (run.path / SUMMARY_FILE).is_file():
-        summary = pd.read_csv(
-            run.path / SUMMARY_FILE,
-            dtype={"ward_code": str, "ward_name": str, "la_code": str, "start_group": str},
-        )
-    wards = None
-    if (run.path / WARDS_FILE).is_file():
-        names = set(pq.read_schema(run.path / WARDS_FILE).names)
-        wards = pd.read_parquet(
-            run.path / WARDS_FILE, columns=[c for c in WARD_COLUMNS if c in names]
-        )
-    policy = run.config.get("policy_start")
-    return summarise_run(
-        run_id,
-        groups,
-        ward_summary=summary,
-        wards=wards,
-        policy_start=int(policy) if policy is not None else None,
-    )
-
-
-# ---------------------------------------------------------------------------
-# writing
 
 
 def _stack(
@@ -454,66 +187,6 @@ def _replace_dir(tmp: Path, out: Path) -> None:
         tmp.rename(out)
 
 
-def missing_jobs(sweep_dir: Path, runs: Sequence[RunInfo]) -> list[tuple[int, tuple[str, ...]]]:
-    """The jobs of the sweep in ``sweep_dir`` that have no run among ``runs``.
-
-    A sweep that stopped part-way (a job failed, or the machine went down) has
-    fewer runs than its ``multirun.yaml`` lists. Only runs inside ``sweep_dir``
-    count, and a job counts as present when a run's overrides are the job's, as
-    Hydra reads them (:func:`lbn_sim.sweep.job_key`: a job rerun by hand with
-    ``plots=false`` matches the sweep's ``plots=False``). Returns ``(job number,
-    overrides)`` pairs; empty when the sweep is complete or its jobs cannot be
-    listed (not a sweep's root, a sweeper other than the basic one, or a ``glob``).
-    """
-    jobs = sweep_jobs(sweep_dir)
-    if jobs is None:
-        return []
-    root = Path(sweep_dir).resolve()
-    present = {job_key(run.overrides) for run in runs if root in run.path.resolve().parents}
-    return [(num, job) for num, job in enumerate(jobs) if job_key(job) not in present]
-
-
-def sweep_roots(dirs: Iterable[Path]) -> list[Path]:
-    """Every sweep root (a folder holding ``multirun.yaml``) at or under ``dirs``, sorted."""
-    found: set[Path] = set()
-    for root in dirs:
-        for marker in [Path(root) / MULTIRUN_FILE, *Path(root).rglob(MULTIRUN_FILE)]:
-            if marker.is_file():
-                found.add(marker.parent.resolve())
-    return sorted(found, key=_natural_key)
-
-
-def _check_complete(
-    dirs: Sequence[Path], runs: Sequence[RunInfo], allow_incomplete: bool, log: Log
-) -> list[str]:
-    """Refuse (or, if ``allow_incomplete``, warn about) each sweep missing some jobs' results.
-
-    Returns one sentence per incomplete sweep allowed, for the report.
-    """
-    notes: list[str] = []
-    for sweep in sweep_roots(dirs):
-        missing = missing_jobs(sweep, runs)
-        if not missing:
-            continue
-        total = len(sweep_jobs(sweep) or ())
-        listed = "; ".join(f"job {num}: {' '.join(job)}" for num, job in missing[:5])
-        more = f"; and {len(missing) - 5} more" if len(missing) > 5 else ""
-        what = f"the sweep {sweep} has results for {total - len(missing)} of its {total} jobs"
-        if not allow_incomplete:
-            raise CompareRefusal(
-                f"{what} (missing {listed}{more}); rerun each missing job with "
-                f"'python -m lbn_sim <its overrides> hydra.run.dir={sweep}/<job>', or pass "
-                "--allow-incomplete to compare the runs that finished"
-            )
-        log(f"warning: {what}; comparing those (missing {listed}{more})")
-        notes.append(f"Incomplete: {what}; the missing {_plural_jobs(len(missing))} left out.")
-    return notes
-
-
-def _plural_jobs(n: int) -> str:
-    return "job is" if n == 1 else f"{n} jobs are"
-
-
 def run_comparison(
     dirs: Sequence[Path],
     out: Path | None = None,
@@ -555,7 +228,7 @@ def run_comparison(
         )
     log(f"found {len(paths)} run(s)")
     infos = [load_run_info(p) for p in paths]
-    notes = _check_complete(dirs, infos, allow_incomplete, log)
+    notes = check_complete(dirs, infos, allow_incomplete, log)
     plan = plan_comparison(infos, force=force, pool=pool)
     if plan.pooled:
         log(f"pooled with the seeds: {', '.join(plan.pooled)}")
@@ -576,23 +249,6 @@ def run_comparison(
         raise
     log(f"wrote {out}")
     return out
-
-
-def pooled_columns(plan: ComparisonPlan) -> list[str]:
-    """The flattened config keys at or under the pooled keys whose values differ among the
-    runs (a pooled group such as ``mechanisms`` stands for the keys under it that vary)."""
-    keys = {
-        k
-        for run in plan.runs
-        for k in run.config
-        if any(k == p or k.startswith(p + ".") for p in plan.pooled)
-    }
-    return sorted(
-        k
-        for k in keys
-        if len({json.dumps(run.config.get(k), sort_keys=True, default=str) for run in plan.runs})
-        > 1
-    )
 
 
 def _write_comparison(
