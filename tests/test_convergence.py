@@ -79,7 +79,7 @@ def test_beta_in_levels_sees_divergence_the_log_form_mistook_for_catch_up() -> N
     assert result.intercept == pytest.approx(0.1)
     assert result.n == 7 and result.n_dropped == 0
     assert result.speed == pytest.approx(-math.log(1.2) / 10)  # negative: no catch-up
-    assert math.isnan(result.half_life)
+    assert result.half_life == math.inf  # the gap never halves
 
 
 def test_beta_overshoot_has_no_speed() -> None:
@@ -118,7 +118,8 @@ def test_sigma_convergence_by_hand() -> None:
     sigma = cg.sigma_convergence(pd.DataFrame(rows)).set_index("year")
     assert sigma.loc[2019, "sd"] == pytest.approx(math.sqrt(200 / 3))
     assert sigma.loc[2020, "sd"] == pytest.approx(math.sqrt(50 / 3))
-    assert sigma.loc[2020, "cv"] == pytest.approx(math.sqrt(50 / 3) / 20)
+    assert sigma.loc[2020, "mean"] == pytest.approx(20.0)
+    assert "cv" not in sigma.columns  # no fixed zero: a ratio to the mean means nothing
     assert sigma.loc[2019, "n_wards"] == 3
 
 
@@ -139,3 +140,25 @@ def test_sigma_is_population_weighted_and_converges_with_beta() -> None:
     assert sd[2030] < sd[2020]
     lb_only = cg.sigma_convergence(_converging_wards(), start_groups=["left_behind"])
     assert set(lb_only["n_wards"]) == {2}
+
+
+def test_half_life_band_counts_runs_without_catch_up() -> None:
+    """A run without catch-up never halves its gaps: the half-life band reads the speed band
+    through ln 2 / speed (inf where the speed is not above 0), leaving no run out."""
+    from lbn_sim.ensemble import beta_bands
+
+    def run(slope: float) -> pd.DataFrame:
+        speed = -math.log(1 + slope * 10) / 10
+        row = {"measure": "imd_like", "year_from": 2025, "year_to": 2035, "slope": slope}
+        row |= {"slope_se": 0.001, "r2": 0.5, "speed": speed, "n": 10, "n_dropped": 0}
+        row["half_life"] = math.log(2) / speed if speed > 0 else math.inf
+        return pd.DataFrame([row])
+
+    bands = beta_bands({"a": run(0.002), "b": run(-0.01), "c": run(-0.03)})
+    by = bands.set_index("statistic")
+    speed, half = by.loc["speed"], by.loc["half_life"]
+    assert half["n_runs"] == 3 and math.isnan(half["mean"])
+    assert half["median"] == pytest.approx(math.log(2) / speed["median"])
+    assert half["p05"] == pytest.approx(math.log(2) / speed["p95"])
+    assert speed["p05"] < 0 and half["p95"] == math.inf
+    assert by.loc["n", "median"] == 10 and by.loc["n_dropped", "median"] == 0

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from lbn_sim.ensemble import ScenarioEnsemble
+from lbn_sim.figures import ward_labels
 from lbn_sim.report import (
     VariantResult,
     beta_clause,
@@ -100,8 +101,11 @@ def ensemble(
     )
 
 
-def beta_table(lo: float, med: float, hi: float, years: int = END - POLICY) -> pd.DataFrame:
-    """Beta bands for the policy-start window: slope band and the implied speed."""
+def beta_table(
+    lo: float, med: float, hi: float, years: int = END - POLICY, r2: float = 0.3
+) -> pd.DataFrame:
+    """Beta bands for the policy-start window: slope band, the implied speed, the fit's R²
+    and the number of wards."""
 
     def speed(b: float) -> float:
         return -math.log(1 + b * years) / years
@@ -113,6 +117,8 @@ def beta_table(lo: float, med: float, hi: float, years: int = END - POLICY) -> p
             # speed falls as the slope rises
             {**window, "statistic": "speed", "median": speed(med), "p05": speed(hi)}
             | {"p95": speed(lo)},
+            {**window, "statistic": "r2", "median": r2, "p05": r2, "p95": r2},
+            {**window, "statistic": "n", "median": 300.0, "p05": 300.0, "p95": 300.0},
         ]
     )
 
@@ -146,11 +152,15 @@ def test_leap_lists_only_narrowed_gaps_and_fall_only_widened_ones() -> None:
 def test_when_no_gap_narrowed_or_widened_the_sentence_says_so() -> None:
     worse = movers_sentence(ensemble(changes={"A": 2.6, "B": 11.2}).wards)
     assert worse is not None
-    assert worse.startswith("No left-behind ward's IMD-like gap to England narrowed; ")
+    assert worse.startswith(
+        "No left-behind ward's IMD-like gap to England narrowed (median across runs); "
+    )
     assert "leap" not in worse and "A (2.6)" in worse
     better = movers_sentence(ensemble(changes={"A": -0.5, "B": -7.0}).wards)
     assert better is not None
-    assert better.endswith("are B (-7.0), A (-0.5); no left-behind ward's gap widened.")
+    assert better.endswith(
+        "are B (-7.0), A (-0.5); no left-behind ward's gap widened (median across runs)."
+    )
     assert "fall" not in better
 
 
@@ -196,6 +206,38 @@ def test_beta_sentence_reads_the_levels_slope(
     assert ("% a year" in clause) == (slope[2] < 0)  # a speed only for clear catch-up
     full = report({"worst_case": ensemble(slope=slope)})
     assert verdict in full
+
+
+def test_a_slope_that_explains_nothing_is_not_called_catch_up() -> None:
+    """Across 7,421 wards a clear but tiny slope (R² 0.002) is no rule of catch-up, even
+    with a band clear of zero: the sentence says so and gives R² and the ward count."""
+    clause = beta_clause(beta_table(-0.0012, -0.0009, -0.0006, r2=0.002), POLICY, END)
+    assert clause is not None
+    assert "catch-up)" not in clause and "% a year" not in clause
+    assert "explains almost none" in clause
+    assert "R² 0.002" in clause and "across all 300 wards, unweighted" in clause
+    strong = beta_clause(beta_table(-0.0012, -0.0009, -0.0006, r2=0.2), POLICY, END)
+    assert strong is not None and "(catch-up), at an implied convergence speed" in strong
+
+
+def test_wards_sharing_a_name_are_told_apart_by_code() -> None:
+    wards = pd.DataFrame(
+        {
+            "ward_code": ["E05005096", "E05010938", "E05000001"],
+            "ward_name": ["Northwood", "Northwood", "Grange"],
+        }
+    )
+    labels = ward_labels(wards)
+    assert labels["E05005096"] == "Northwood (E05005096)"
+    assert labels["E05010938"] == "Northwood (E05010938)"
+    assert labels["E05000001"] == "Grange"
+
+
+def test_few_runs_are_said_to_give_ranges_not_bands() -> None:
+    few = report({"best_case": ensemble(n_runs=2)})
+    assert "With two runs in the smallest future" in few
+    many = report({"best_case": ensemble(n_runs=10)})
+    assert "smallest future" not in many
 
 
 def test_no_beta_sentence_without_the_window() -> None:

@@ -32,8 +32,9 @@ def sigma_convergence(
     """Sigma convergence: dispersion of one measure across wards, every year.
 
     ``mean(t) = m(t)`` (population-weighted), ``sd(t) = sqrt(sum_i p_i(t)
-    (x_i(t) - m(t))^2 / sum_i p_i(t))`` and ``cv(t) = sd(t) / mean(t)``.
-    Sigma convergence holds over a period when ``sd`` (or ``cv``) falls.
+    (x_i(t) - m(t))^2 / sum_i p_i(t))``. Sigma convergence holds over a period
+    when ``sd`` falls. No coefficient of variation: the composites have no fixed
+    zero (``imd_like`` can go below 0), so ``sd / mean`` has no meaning for them.
 
     Args:
         wards: ``wards.parquet``.
@@ -42,8 +43,8 @@ def sigma_convergence(
             default every ward (England).
 
     Returns:
-        One row per year: ``year``, ``n_wards``, ``mean``, ``sd`` (the
-        measure's unit) and ``cv`` (dimensionless).
+        One row per year: ``year``, ``n_wards``, ``mean`` and ``sd`` (the
+        measure's unit).
     """
     require(wards, ["year", "population", measure], "sigma_convergence")
     frame = wards
@@ -62,7 +63,7 @@ def sigma_convergence(
     dev = xs - by_year.map(mean).astype(float)
     var = (p * dev * dev).groupby(by_year).sum() / sw.where(sw > 0)
     sd = np.sqrt(var)
-    out = pd.DataFrame({"n_wards": n.astype(int), "mean": mean, "sd": sd, "cv": sd / mean})
+    out = pd.DataFrame({"n_wards": n.astype(int), "mean": mean, "sd": sd})
     out.index.name = "year"
     return out.reset_index()
 
@@ -85,7 +86,8 @@ class BetaConvergence:
             at either end, or a non-positive weight).
         speed: implied catch-up speed ``lambda = -ln(1 + beta*(t2 - t1)) / (t2 - t1)``
             (per year; negative when ``beta > 0``); NaN when ``1 + beta*(t2 - t1) <= 0``.
-        half_life: ``ln 2 / lambda`` (years) when ``lambda > 0``, else NaN.
+        half_life: ``ln 2 / lambda`` (years) when ``lambda > 0``; ``inf`` when
+            ``lambda <= 0`` (never halves); NaN when ``lambda`` is.
     """
 
     measure: str
@@ -143,12 +145,17 @@ def _weighted_line(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> _LineFit:
 def _speed_and_half_life(slope: float, horizon: float) -> tuple[float, float]:
     """``lambda = -ln(1 + beta T) / T`` (per year) and ``ln 2 / lambda`` (years).
 
-    ``lambda`` is NaN when ``1 + beta T <= 0``; the half-life is NaN unless
-    ``lambda > 0``.
+    ``lambda`` is NaN when ``1 + beta T <= 0`` (the fitted line overshoots: the
+    order of wards flips), and so is the half-life; when ``lambda <= 0`` (no
+    catch-up) the gap never halves and the half-life is ``inf``, so that a band
+    across runs counts those runs instead of leaving them out.
     """
     base = 1.0 + slope * horizon
     speed = -math.log(base) / horizon if math.isfinite(base) and base > 0 else math.nan
-    half_life = math.log(2.0) / speed if math.isfinite(speed) and speed > 0 else math.nan
+    if not math.isfinite(speed):
+        half_life = math.nan
+    else:
+        half_life = math.log(2.0) / speed if speed > 0 else math.inf
     return speed, half_life
 
 

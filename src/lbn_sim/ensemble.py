@@ -181,17 +181,16 @@ def sigma_bands(sigma_by_run: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
     Args:
         sigma_by_run: run id -> table with ``year``, ``measure`` and the columns
-            of :func:`lbn_sim.convergence.sigma_convergence` (``mean``, ``sd``,
-            ``cv``).
+            of :func:`lbn_sim.convergence.sigma_convergence` (``mean``, ``sd``).
 
     Returns:
         One row per ``(year, measure, statistic)`` (``statistic`` in ``mean``,
-        ``sd``, ``cv``), then :data:`BAND_COLUMNS`.
+        ``sd``, in the measure's unit), then :data:`BAND_COLUMNS`.
     """
     stacked = _stack(sigma_by_run)
     long = stacked.melt(
         id_vars=["run", "year", "measure"],
-        value_vars=["mean", "sd", "cv"],
+        value_vars=["mean", "sd"],
         var_name="statistic",
         value_name="value",
     )
@@ -207,18 +206,33 @@ def beta_bands(beta_by_run: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
     Returns:
         One row per ``(measure, year_from, year_to, statistic)`` (``statistic``
-        in ``slope``, ``slope_se``, ``r2``, ``speed``, ``half_life``), then
-        :data:`BAND_COLUMNS` (``slope`` per year per unit of the start level, ``speed`` per
-        year, ``half_life`` years).
+        in ``slope``, ``slope_se``, ``r2``, ``speed``, ``half_life``, ``n``, ``n_dropped``),
+        then :data:`BAND_COLUMNS` (``slope`` per year per unit of the start level, ``speed``
+        per year, ``half_life`` years, ``n`` and ``n_dropped`` wards).
+
+    The half-life is ``ln 2 / speed`` and falls as the speed rises, so its band is the
+    speed band's read through that curve (``p05`` from the speed's ``p95``), ``inf``
+    where the speed is not above 0 (no catch-up: never halves), with no ``mean``. A
+    band of the runs' own half-lives would leave out every run without catch-up.
     """
     stacked = _stack(beta_by_run)
+    keys = ["measure", "year_from", "year_to", "statistic"]
     long = stacked.melt(
         id_vars=["run", "measure", "year_from", "year_to"],
-        value_vars=["slope", "slope_se", "r2", "speed", "half_life"],
+        value_vars=["slope", "slope_se", "r2", "speed", "n", "n_dropped"],
         var_name="statistic",
         value_name="value",
     )
-    return band_summary(long, ["measure", "year_from", "year_to", "statistic"])
+    bands = band_summary(long, keys)
+    speed = bands[bands["statistic"] == "speed"]
+    half = speed.assign(statistic="half_life", mean=np.nan)
+    for column, source in (("p05", "p95"), ("median", "median"), ("p95", "p05")):
+        lam = speed[source].to_numpy(dtype=float)
+        with np.errstate(divide="ignore"):
+            half[column] = np.where(
+                lam > 0, np.log(2.0) / lam, np.where(np.isnan(lam), np.nan, np.inf)
+            )
+    return pd.concat([bands, half], ignore_index=True).sort_values(keys, ignore_index=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,5 +386,5 @@ def write_table(table: pd.DataFrame, directory: Path, stem: str) -> list[Path]:
         if frame[col].dtype == object:
             frame[col] = frame[col].map(lambda v: v if v is None else str(v))
     frame.to_parquet(parquet, index=False)
-    frame.to_csv(csv, index=False, float_format="%.6g", na_rep="")
+    frame.to_csv(csv, index=False, float_format="%.10g", na_rep="")
     return [parquet, csv]

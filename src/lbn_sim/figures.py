@@ -55,6 +55,7 @@ from lbn_sim.figure_parts import (
     save_figure,
     scenario_colours,
     scenario_label,
+    ward_labels,
     year_axis,
 )
 from lbn_sim.ward_figures import divergence_distribution_figure, top_movers_figure
@@ -81,6 +82,7 @@ __all__ = [
     "sigma_figure",
     "top_movers_figure",
     "trajectory_figure",
+    "ward_labels",
 ]
 
 

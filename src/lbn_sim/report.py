@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lbn_sim.ensemble import ScenarioEnsemble
-from lbn_sim.figures import measure_label, ordered_scenarios, scenario_label
+from lbn_sim.figures import measure_label, ordered_scenarios, scenario_label, ward_labels
 
 EMBEDDED_FIGURES: tuple[str, ...] = ("trajectory_imd_like", "left_behind_count")
 """Figures shown in the report itself (the others, the A4 panel included, are linked)."""
@@ -165,20 +165,21 @@ def _years(ens: ScenarioEnsemble) -> tuple[int, int]:
     return int(years.min()), int(years.max())
 
 
-def _movers(rows: pd.DataFrame, name_col: str) -> str:
+def _movers(rows: pd.DataFrame, labels: pd.Series) -> str:
     """``"Name (change), ..."`` for the rows of a ward band table (``median`` column)."""
     return ", ".join(
-        f"{name} ({_num(float(med), 1)})"
-        for name, med in zip(rows[name_col], rows["median"], strict=True)
+        f"{labels[code]} ({_num(float(med), 1)})"
+        for code, med in zip(rows["ward_code"], rows["median"], strict=True)
     )
 
 
 def movers_sentence(ward_bands: pd.DataFrame, n: int = 3) -> str | None:
     """The left-behind wards whose IMD-like gap to England narrowed most and widened most.
 
-    Only wards whose median change (points, start to horizon) is below zero can
-    "leap" and only those above zero can "fall"; when none qualifies the sentence
-    says so. ``ward_bands``: :func:`lbn_sim.ensemble.ward_end_bands` of one future.
+    Only wards whose median change across runs (points, start to horizon) is below
+    zero can "leap" and only those above zero can "fall"; when none qualifies the
+    sentence says so (of the medians: a ward can move the other way in one run).
+    ``ward_bands``: :func:`lbn_sim.ensemble.ward_end_bands` of one future.
     Returns None when there is no ``imd_gap_change`` row.
     """
     movers = ward_bands[ward_bands["measure"] == "imd_gap_change"]
@@ -187,52 +188,75 @@ def movers_sentence(ward_bands: pd.DataFrame, n: int = 3) -> str | None:
     movers = movers[movers["median"].notna()]
     if movers.empty:
         return None
-    name_col = "ward_name" if "ward_name" in movers.columns else "ward_code"
+    labels = ward_labels(movers)
     leap = movers[movers["median"] < 0].sort_values(["median", "ward_code"]).head(n)
     fall = movers[movers["median"] > 0].sort_values(["median", "ward_code"]).tail(n).iloc[::-1]
     if leap.empty:
-        first = "no left-behind ward's IMD-like gap to England narrowed"
+        first = "no left-behind ward's IMD-like gap to England narrowed (median across runs)"
     else:
         first = (
             "the left-behind wards that leap furthest (IMD-like gap to England narrowed most, "
-            f"change from start to horizon in points) are {_movers(leap, name_col)}"
+            f"median change across runs from start to horizon, points) are "
+            f"{_movers(leap, labels)}"
         )
     if fall.empty:
-        second = "no left-behind ward's gap widened"
+        second = "no left-behind ward's gap widened (median across runs)"
     else:
-        second = f"those that fall furthest (gap widened most) are {_movers(fall, name_col)}"
+        second = f"those that fall furthest (gap widened most) are {_movers(fall, labels)}"
     return f"{first[0].upper()}{first[1:]}; {second}."
+
+
+#: Fewer runs a future than this and the report says its bands are no more than ranges.
+FEW_RUNS = 10
+
+#: Below this share of the variation in wards' change explained by their start score
+#: (median ``r2`` across runs), the beta slope says nothing about catch-up.
+MIN_BETA_R2 = 0.01
 
 
 def beta_clause(beta_bands: pd.DataFrame, year_from: int, year_to: int) -> str | None:
     """The beta-convergence sentence (no final full stop), or None without a slope.
 
     The slope is of each ward's yearly change in IMD-like score (points a year)
-    on its ``year_from`` score (levels, see
-    :func:`lbn_sim.convergence.beta_convergence`), so its unit is per year.
-    A band straddling zero is no clear result; a negative slope is catch-up, at
-    the implied speed ``lambda`` (% a year).
+    on its ``year_from`` score, across every ward, unweighted (levels, see
+    :func:`lbn_sim.convergence.beta_convergence`), so its unit is per year. A
+    band straddling zero is no clear result; so is a slope whose fit explains
+    less than :data:`MIN_BETA_R2` of the variation (the sentence gives ``r2``);
+    a negative slope is catch-up, at the implied convergence speed ``lambda``
+    (% a year). It is about all wards, not the left-behind group's gap, which
+    can widen while wards across England converge.
     """
     window = {"year_from": year_from, "year_to": year_to, "measure": "imd_like"}
     slope = _band(beta_bands, statistic="slope", **window)
     if slope.missing:
         return None
     speed = _band(beta_bands, statistic="speed", **window)
+    r2 = _band(beta_bands, statistic="r2", **window)
+    n = _band(beta_bands, statistic="n", **window)
     pct = Band(100 * speed.median, 100 * speed.p05, 100 * speed.p95)
-    if slope.p05 < 0 < slope.p95:
+    weak = math.isfinite(r2.median) and r2.median < MIN_BETA_R2
+    if weak:
+        verdict = (
+            "a ward's start score explains almost none of how its score then changes, so "
+            "wards neither catch up nor fall behind as a rule"
+        )
+    elif slope.p05 < 0 < slope.p95:
         verdict = "no clear catch-up or falling behind across runs"
     elif slope.median < 0:
         verdict = "wards that started more deprived fare better than the rest (catch-up)"
         if not pct.missing:
-            verdict += f", at an implied {fmt_band(pct, digits=2, unit='% a year')}"
+            verdict += (
+                f", at an implied convergence speed of {fmt_band(pct, digits=2, unit='% a year')}"
+            )
     elif slope.median > 0:
         verdict = "wards that started more deprived fare worse than the rest (falling behind)"
     else:
         verdict = "no catch-up or falling behind"
+    across = f"all {_count(n.median)} wards" if not n.missing else "all wards"
     return (
         f"From {year_from} to {year_to} the beta-convergence slope (each ward's yearly change "
-        f"in IMD-like score regressed on its {year_from} score) is "
-        f"{fmt_band(slope, digits=4)} per year: {verdict}"
+        f"in IMD-like score regressed on its {year_from} score, across {across}, unweighted) "
+        f"is {fmt_band(slope, digits=4)} per year, R² {fmt_band(r2, digits=3)}: {verdict}"
     )
 
 
@@ -330,9 +354,18 @@ def build_report(
         f"{', '.join(f'`{s}`' for s in sources)}. Every number is the median across runs "
         f"({_pooled_phrase(pooled)}) with its 5-95% band; a gap is the left-behind wards' "
         "population-weighted mean minus England's (positive: more deprived). Years before the "
-        "policy start are shared by every future.",
+        "policy start are shared by every future. A band is left out where it rounds to the "
+        "median itself.",
         "",
     ]
+    fewest = min((e.n_runs for v in variants for e in v.ensembles.values()), default=0)
+    if 0 < fewest < FEW_RUNS:
+        lines += [
+            f"With {_number_word(fewest)} {_plural(fewest, 'run')} in the smallest future, a "
+            "5-95% band is little more than the range of those runs, not an interval to rely "
+            f"on; {FEW_RUNS} or more seeds a future make the bands worth reading.",
+            "",
+        ]
     for variant in variants:
         if variant.label:
             lines += [f"## {variant.label}", ""]

@@ -19,6 +19,7 @@ from lbn_sim.figure_parts import (
     require_columns,
     scenario_colours,
     scenario_label,
+    ward_labels,
 )
 
 
@@ -109,15 +110,6 @@ def divergence_distribution_figure(
     return fig
 
 
-def _unique_labels(rows: pd.DataFrame) -> list[str]:
-    """``ward_name``, with ``(la_code)`` appended where a name repeats."""
-    names = rows["ward_name"].astype(str) if "ward_name" in rows else rows["ward_code"]
-    dup = names.duplicated(keep=False)
-    if "la_code" in rows:
-        names = names.where(~dup, names + " (" + rows["la_code"].astype(str) + ")")
-    return list(names)
-
-
 def _block_label(ax: Axes, text: str, y_low: float, y_high: float) -> None:
     """Name a block of bars in the margin right of ``ax``, outside the plot area, so
     it can never cover a bar: rotated, centred on the block's bars at data heights
@@ -163,6 +155,7 @@ def top_movers_figure(
         the group is small), labelled with ward names.
     """
     table = _ward_medians(ward_bands, measure, start_group)
+    labels = ward_labels(table)  # a name shared by two wards of the group gets its code
     scenarios = ordered_scenarios(table["scenario"].unique())
     height = max(4.5, 0.24 * 2 * n + 1.8)
     fig = Figure(figsize=(5.2 * len(scenarios), height), layout="constrained")
@@ -182,7 +175,7 @@ def top_movers_figure(
         hi = np.clip(shown["p95"].to_numpy(dtype=float) - med, 0, None)
         ax.barh(y, med, color=list(colours), height=0.7)
         ax.errorbar(med, y, xerr=np.vstack([lo, hi]), fmt="none", ecolor="0.2", lw=0.8)
-        ax.set_yticks(y, _unique_labels(shown), fontsize=7)
+        ax.set_yticks(y, list(labels[shown["ward_code"].astype(str)]), fontsize=7)
         if len(leap) and len(fall):
             ax.axhline(float(y[len(leap) - 1] - 0.9), color="0.5", linewidth=0.8)
         # A block is called 'leap' only if every gap in it narrowed, 'fall' only if every one
