@@ -296,3 +296,19 @@ def test_extra_scenarios_get_palette_colours() -> None:
         "zeta",
     ]
     assert fg.history_scenario(["best_case", "worst_case"]) == "worst_case"
+
+
+def test_run_figure_counts_the_groups_it_draws() -> None:
+    """The run's indicators figure names each group with its own ward count (a small
+    synthetic England has 9 left-behind wards, not 225)."""
+    from lbn_sim.run_plots import PANELS, indicators_figure
+
+    rows = [
+        {"year": y, "group": g, "n_wards": n, **{c: 1.0 for c in PANELS}}
+        for y in (2019, 2020)
+        for g, n in (("left_behind", 9), ("other_deprived", 21), ("england", 300))
+    ]
+    fig = indicators_figure(pd.DataFrame(rows), "base case", 2020)
+    labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    assert labels == ["9 left-behind wards", "21 other deprived wards", "England (300 wards)"]
+    assert "base case" in fig.get_suptitle() and "Scenario" not in fig.get_suptitle()

@@ -5,10 +5,6 @@ Reads result tables (``ledger.parquet`` and ``wards.parquet``); never runs the m
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -29,10 +25,11 @@ MECHANISM_LABELS = {
     "devolved": "Devolved community funds",
     "charity": "Charities",
 }
+#: Start groups, one panel each (the ward count is added from the data).
 GROUP_TITLES = {
-    "left_behind": "225 left-behind wards",
-    "other_deprived": "Other deprived wards",
-    "rest": "Rest of England",
+    "left_behind": "left-behind wards",
+    "other_deprived": "other deprived wards",
+    "rest": "other wards (rest of England)",
 }
 
 
@@ -41,7 +38,7 @@ def per_head_by_group(ledger: pd.DataFrame, wards: pd.DataFrame) -> pd.DataFrame
 
     Counts flows whose destination is a ward (local authority core spending,
     ring-fenced grants, programme payments, charity); divides by the group's residents that year.
-    Columns: ``year, start_group, mechanism, amount, population, per_head``.
+    Columns: ``year, start_group, mechanism, amount, population, n_wards, per_head``.
     """
     meta = wards[["year", "ward_code", "start_group", "population"]].astype(
         {"ward_code": str, "start_group": str}
@@ -57,19 +54,25 @@ def per_head_by_group(ledger: pd.DataFrame, wards: pd.DataFrame) -> pd.DataFrame
         .sum()
         .reset_index()
     )
-    pop = meta.groupby(["year", "start_group"], observed=True)["population"].sum().reset_index()
+    pop = (
+        meta.groupby(["year", "start_group"], observed=True)
+        .agg(population=("population", "sum"), n_wards=("ward_code", "nunique"))
+        .reset_index()
+    )
     out = money.merge(pop, on=["year", "start_group"])
     out["per_head"] = out["amount"] / out["population"]
     return out
 
 
 def money_figure(per_head: pd.DataFrame, title: str) -> Figure:
-    """Stacked areas of money per resident by mechanism, one panel per start group."""
+    """Stacked areas of money per resident by mechanism, one panel per start group.
+
+    ``per_head``: :func:`per_head_by_group`. The panels share the y axis (GBP per
+    resident per year, from 0); the legend sits below them.
+    """
     groups = [g for g in GROUP_TITLES if g in set(per_head["start_group"])]
-    fig, axes = plt.subplots(
-        1, len(groups), figsize=(5 * len(groups), 4.2), sharey=True, constrained_layout=True
-    )
-    axes = [axes] if len(groups) == 1 else list(axes)
+    fig = Figure(figsize=(5 * len(groups), 4.8), layout="constrained")
+    axes = list(fig.subplots(1, len(groups), sharey=True, squeeze=False)[0])
     for ax, group in zip(axes, groups, strict=True):
         sub = per_head[per_head["start_group"] == group]
         wide = sub.pivot_table(index="year", columns="mechanism", values="per_head", fill_value=0)
@@ -81,10 +84,13 @@ def money_figure(per_head: pd.DataFrame, title: str) -> Figure:
             colors=[MECHANISM_COLOURS[m] for m in mechanisms],
             alpha=0.9,
         )
-        ax.set_title(GROUP_TITLES[group], fontsize=10)
-        ax.set_xlabel("year")
+        n = int(sub["n_wards"].iloc[0]) if "n_wards" in sub and len(sub) else None
+        ax.set_title(f"{n:,} {GROUP_TITLES[group]}" if n else GROUP_TITLES[group], fontsize=10)
+        ax.set_xlabel("Year")
+        ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("GBP per resident per year")
-    axes[-1].legend(fontsize=8, loc="lower left")
+    handles, names = axes[-1].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     fig.suptitle(title)
     return fig

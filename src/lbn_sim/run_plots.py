@@ -1,50 +1,70 @@
 """The figure written with every run: main indicators over time for the three groups.
 
-Reads the group table only; never runs the model.
+Reads the group table only; never runs the model. Built on
+:class:`~matplotlib.figure.Figure` directly (no pyplot state), with the labels
+and units of the comparison figures (:mod:`lbn_sim.figure_parts`).
 """
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
+from lbn_sim.figure_parts import measure_label, measure_unit
+
 #: Okabe-Ito colours, safe for colour-blind readers.
 GROUP_COLOURS = {"left_behind": "#D55E00", "other_deprived": "#0072B2", "england": "#000000"}
-GROUP_LABELS = {
-    "left_behind": "225 left-behind wards",
-    "other_deprived": "Other deprived wards",
-    "england": "England",
-}
-#: Panels: (column, title, unit).
+#: Indicators drawn, one panel each (labels and units from :data:`MEASURE_LABELS`).
 PANELS = (
-    ("imd_like", "IMD-like composite", "score (points)"),
-    ("cni_like", "CNI-like composite", "score (points)"),
-    ("income_deprivation", "Income deprivation", "share of residents"),
-    ("employment_deprivation", "Employment deprivation", "share of working-age heads"),
-    ("education_deprivation", "Education and skills deprivation", "index (0-1)"),
-    ("health_deprivation", "Health deprivation", "index (0-1)"),
-    ("financial_stress", "Financial stress", "index (0-1)"),
-    ("funding_per_head", "Funding reaching wards", "GBP per resident per year"),
+    "imd_like",
+    "cni_like",
+    "income_deprivation",
+    "employment_deprivation",
+    "education_deprivation",
+    "health_deprivation",
+    "financial_stress",
+    "funding_per_head",
 )
 
 
-def indicators_figure(groups: pd.DataFrame, title: str, policy_start: int) -> Figure:
-    """Small multiples of the main indicators by group, with the policy start marked."""
-    fig, axes = plt.subplots(2, 4, figsize=(16, 7.5), sharex=True, constrained_layout=True)
-    for ax, (col, name, unit) in zip(axes.flat, PANELS, strict=True):
+def group_labels(groups: pd.DataFrame) -> dict[str, str]:
+    """Legend label of each group, with its ward count in the first year (``n_wards``):
+    ``"225 left-behind wards"``, ``"England (7,421 wards)"``."""
+    first = groups[groups["year"] == groups["year"].min()].set_index("group")["n_wards"]
+    count = {g: f"{int(first[g]):,}" if g in first.index else "" for g in GROUP_COLOURS}
+    return {
+        "left_behind": f"{count['left_behind']} left-behind wards".strip(),
+        "other_deprived": f"{count['other_deprived']} other deprived wards".strip(),
+        "england": f"England ({count['england']} wards)" if count["england"] else "England",
+    }
+
+
+def indicators_figure(groups: pd.DataFrame, future: str, policy_start: int) -> Figure:
+    """Small multiples of the main indicators by group, with the policy start marked.
+
+    Args:
+        groups: ``groups.parquet`` (``year``, ``group``, ``n_wards`` and the
+            :data:`PANELS` columns).
+        future: the future's name as shown (``best case``).
+        policy_start: year the future's levers start (dashed line).
+    """
+    labels = group_labels(groups)
+    fig = Figure(figsize=(16, 8), layout="constrained")
+    axes = fig.subplots(2, 4, sharex=True)
+    for ax, col in zip(axes.flat, PANELS, strict=True):
         for group, colour in GROUP_COLOURS.items():
             g = groups[groups["group"] == group]
-            ax.plot(g["year"], g[col], color=colour, label=GROUP_LABELS[group], lw=1.8)
+            ax.plot(g["year"], g[col], color=colour, label=labels[group], lw=1.8)
         ax.axvline(policy_start, color="#999999", ls="--", lw=1)
-        ax.set_title(name, fontsize=10)
-        ax.set_ylabel(unit, fontsize=8)
+        ax.set_title(measure_label(col), fontsize=10)
+        ax.set_ylabel(measure_unit(col), fontsize=8)
         ax.grid(alpha=0.3)
     for ax in axes[-1]:
-        ax.set_xlabel("year")
-    axes.flat[0].legend(fontsize=8, loc="best")
-    fig.suptitle(f"{title} (dashed line: policy start {policy_start})")
+        ax.set_xlabel("Year")
+    handles, names = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncol=3, fontsize=9, frameon=False)
+    fig.suptitle(
+        f"Indicators by group under the {future} (one run; dashed line: policy start "
+        f"{policy_start})"
+    )
     return fig

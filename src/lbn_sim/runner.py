@@ -93,30 +93,22 @@ def write(result: RunResult, cfg: Config, run_dir: Path) -> list[Path]:
     if cfg.plots:
         from lbn_sim.run_plots import indicators_figure
 
-        def figure(path: Path) -> None:
-            import matplotlib.pyplot as plt
+        future = cfg.scenario.name.replace("_", " ")
 
-            fig = indicators_figure(
-                result.groups,
-                f"Scenario {cfg.scenario.name}: indicators by group",
-                cfg.policy_start,
-            )
+        def figure(path: Path) -> None:
+            fig = indicators_figure(result.groups, future, cfg.policy_start)
             fig.savefig(path, dpi=110)
-            plt.close(fig)
 
         writers["figures/indicators.png"] = figure
 
         def money(path: Path) -> None:
-            import matplotlib.pyplot as plt
-
             from lbn_sim.flows import money_figure, per_head_by_group
 
             per_head = per_head_by_group(result.ledger, result.wards)
             fig = money_figure(
-                per_head, f"Scenario {cfg.scenario.name}: money reaching wards by mechanism"
+                per_head, f"Money reaching wards by mechanism under the {future} (one run)"
             )
             fig.savefig(path, dpi=110)
-            plt.close(fig)
 
         writers["figures/money.png"] = money
     return write_atomically(run_dir, writers)  # type: ignore[arg-type]
