@@ -50,8 +50,9 @@ def divergence_distribution_figure(
     """Distribution across wards of the change of their composite gap, per future.
 
     Each ward contributes its median across runs (``ward_bands['median']``).
-    Violins (where a kernel density can be formed) with box plots on top; the
-    line at 0 is no change, below 0 the ward closed on England.
+    Violins (where a kernel density can be formed) with box plots on top (whiskers
+    to 1.5 interquartile ranges, wards beyond as dots); the line at 0 is no
+    change, below 0 the ward closed on England.
 
     Args:
         ward_bands: :func:`lbn_sim.ensemble.ward_end_bands` stacked with ``scenario``.
@@ -87,7 +88,7 @@ def divergence_distribution_figure(
         [d if d.size else np.array([np.nan]) for d in data],
         positions=positions,
         widths=0.18,
-        showfliers=False,
+        flierprops={"marker": ".", "markersize": 3, "markerfacecolor": "0.3", "alpha": 0.6},
         medianprops={"color": "black"},
     )
     ax.set_xticks(positions, [scenario_label(s) for s in scenarios], fontsize=fontsize)
@@ -104,8 +105,10 @@ def divergence_distribution_figure(
     else:
         ax.set_title(
             f"How far each of the {len(data[0]) if data else 0} {who} moved relative to "
-            "England, by future\nward medians across runs; below 0 the ward closed on England",
-            fontsize=10,
+            "England, by future\nward medians across runs; below 0 the ward closed on England. "
+            "Box: middle half of wards;\nwhiskers: to 1.5 box-lengths; dots: wards beyond; "
+            "shading: density of wards",
+            fontsize=9,
         )
     return fig
 
