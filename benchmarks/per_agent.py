@@ -221,7 +221,9 @@ class PerAgentModel(mesa.Model):
         """What a household reads about its ward this year (Python lists, one value per ward)."""
         p, sw, base, before = self.params, self.params.switches, self.baseline, self.wards
         q, q0 = stocks.quality, base.quality
-        res = resilience(before) if sw.resilience else np.full(self.n_wards, 0.5)
+        res_ward = resilience(before)
+        res_england = float(np.average(res_ward, weights=before.agg.people))
+        res = res_ward if sw.resilience else np.full(self.n_wards, res_england)
         support = 1.0 + 0.5 * (
             before.quality[Service.EMPLOYMENT_SUPPORT] - q0[Service.EMPLOYMENT_SUPPORT]
         )
@@ -242,7 +244,8 @@ class PerAgentModel(mesa.Model):
         self.benefit = inputs.benefit_level
         agg = before.agg
         e_ward = 1.0 - agg.employment_deprivation
-        push = np.maximum(base.england_employment - e_ward, 0.0) / base.england_employment
+        e_england = float(np.average(e_ward, weights=agg.people))
+        push = np.maximum(e_england - e_ward, 0.0) / e_england
         self.push_factor = (1.0 + p.move_push * push).tolist()
         jobs = stocks.jobs
         pull = np.clip(jobs / np.average(jobs, weights=agg.people) - 1.0, 0.0, 1.0)
@@ -251,7 +254,8 @@ class PerAgentModel(mesa.Model):
         school_gain = p.school_effect * school if sw.education_skills else 0.0
         young = 1.0 - base.rates["education_deprivation"] + school_gain
         self.young_skill = np.clip(young, 0.02, 0.98).tolist()
-        self.mover_skill = np.clip(leaver_skill(agg.skills) - sel, 0.02, 0.98).tolist()
+        leavers = leaver_skill(agg.skills) if sw.out_migration else agg.skills
+        self.mover_skill = np.clip(leavers - sel, 0.02, 0.98).tolist()
         self.new_health = np.clip(agg.health, 0.02, 0.98).tolist()
         self.new_employment = np.clip(e_ward - sel, 0.0, 1.0).tolist()
         self.new_log_income = (base.income_centre - 2.0 * sel).tolist()

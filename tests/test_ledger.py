@@ -112,11 +112,11 @@ def test_money_used_by_services_is_the_money_delivered() -> None:
     model = LBNModel(cfg, generate_wards(n_wards=40, seed=0))
     for _ in range(cfg.horizon - cfg.start_year):
         model.step()
-        m_other, m_dev, charity = model.delivered
+        m_other, m_dev, charity, ring = model.delivered
         used = sum(
             float(m.running.sum() + m.capital.sum() + m.capacity_support.sum())
             for m in (m_other, m_dev)
-        ) + float(charity.sum())
+        ) + float(charity.sum() + ring.sum())
         flows = model.ledger.flows()
         f = flows[(flows["year"] == model.year) & (flows["destination"] == DELIVERED)]
         delivered = int(f.loc[f["mechanism"] == "delivery", "pence"].sum())

@@ -187,6 +187,14 @@ def test_resilience() -> None:
     assert on > no
 
 
+def test_resilience_acts_only_through_shocks() -> None:
+    """With no recession anywhere, switching resilience off changes nothing: it shapes how
+    hard shocks hit and how fast they heal, not the ordinary pace of labour demand."""
+    calm = ("history.macro.recession_years=[]", "scenario.macro.recession_years=[]")
+    on, no = run("worst_case", *calm), run("worst_case", *calm, off("resilience"))
+    pd.testing.assert_frame_equal(on.groups, no.groups)
+
+
 def test_allocation_mechanisms_with_equal_budgets() -> None:
     """Competitive bidding gives left-behind wards less per head than other deprived wards;
     the needs-based formula gives them more, judged on the awards to 2028. (Over the whole

@@ -309,16 +309,26 @@ def ward_year(
 
     # 1. Ward stocks from the year's money.
     quality, capacity, legacy, years = update_stocks(wards, inputs, population, baseline, params)
-    res = resilience(wards) if sw.resilience else np.full(n_wards, 0.5)
+    # Resilience acts only through shocks: how hard a recession hits and how fast its scar
+    # heals. Switched off, every ward has England's mean resilience (no ward more exposed).
+    res_ward = resilience(wards)
+    res_england = float(np.average(res_ward, weights=population))
+    res = res_ward if sw.resilience else np.full(n_wards, res_england)
     acc = access(quality, params)
 
-    # 2. Local labour demand: follows skills and connectivity; recessions hit, recovery lags.
-    # Labour demand follows private investment relative to the start (see institutions).
+    # 2. Local labour demand = its trend x (1 - the recessions' unhealed scar). The trend
+    # follows private investment relative to the start (see institutions) at one speed
+    # everywhere; a recession cuts a share of demand, more where resilience is low, and the
+    # scar heals more slowly where resilience is low.
     target_jobs = inputs.investment_ratio
-    jobs = wards.jobs + params.recovery_speed * (0.5 + res) * (target_jobs - wards.jobs)
+    trend = wards.jobs / (1.0 - wards.scar)
+    trend = trend + params.recovery_speed * (0.5 + res_england) * (target_jobs - trend)
+    scar = wards.scar * (1.0 - params.recovery_speed * (0.5 + res))
     if inputs.recession > 0:
-        jobs = jobs * (1.0 - inputs.recession * (0.5 + (1.0 - res)) * 2.0)
-    jobs = np.maximum(jobs, 0.05)
+        hit = np.clip(inputs.recession * (0.5 + (1.0 - res)) * 2.0, 0.0, 0.9)
+        scar = 1.0 - (1.0 - scar) * (1.0 - hit)
+    scar = np.minimum(scar, 0.95)
+    jobs = np.maximum(trend * (1.0 - scar), 0.05)
 
     # 3-4. Employment, then financial stress (the household rules are in _household_block).
     f32 = np.float32
@@ -355,7 +365,10 @@ def ward_year(
     # often in work (selective migration); new young households carry the skills their ward's
     # schools gave them, relative to the start (the long lag of education).
     e_ward = 1.0 - wards.agg.employment_deprivation
-    push = np.maximum(baseline.england_employment - e_ward, 0.0) / baseline.england_employment
+    # The push is measured against England's employment now, as the pull is against its
+    # labour demand now: a decline England shares pushes no one from one ward to another.
+    e_england = float(np.average(e_ward, weights=population))
+    push = np.maximum(e_england - e_ward, 0.0) / max(e_england, 1e-9)
     move = np.full(n_wards, params.move_rate)
     sel = np.zeros(n_wards)
     if sw.out_migration:
@@ -380,7 +393,13 @@ def ward_year(
         young_skill=np.clip(
             1.0 - baseline.rates["education_deprivation"] + school_gain, 0.02, 0.98
         ),
-        mover_skill=np.clip(leaver_skill(wards.agg.skills) - sel, 0.02, 0.98),
+        # Without selective migration leavers are a random draw, and so are newcomers: the
+        # ward's mean skill (not the selected leavers', which is above it).
+        mover_skill=np.clip(
+            (leaver_skill(wards.agg.skills) if sw.out_migration else wards.agg.skills) - sel,
+            0.02,
+            0.98,
+        ),
         new_health=np.clip(wards.agg.health, 0.02, 0.98),
         new_employment=np.clip(e_ward - sel, 0.0, 1.0),
         new_log_income=baseline.income_centre - 2.0 * sel,
@@ -394,6 +413,7 @@ def ward_year(
         capacity=capacity,
         legacy=legacy,
         jobs=jobs,
+        scar=scar,
         health_effect=health_effect,
         participation_effect=part_effect,
         years_funded=years,

@@ -116,9 +116,6 @@ class LBNModel(mesa.Model):
             imd_score=imd0,
             cni_score=self.ward_table["cni_score"].to_numpy(np.float64),
             imd_points=imd_points(rates),
-            england_employment=float(
-                1.0 - np.average(agg0.employment_deprivation, weights=agg0.people)
-            ),
         )
         zeros = np.zeros(self.n_wards)
         self.wards = WardState(
@@ -126,6 +123,7 @@ class LBNModel(mesa.Model):
             capacity=cap0.copy(),
             legacy=zeros.copy(),
             jobs=np.ones(self.n_wards),
+            scar=zeros.copy(),
             health_effect=zeros.copy(),
             participation_effect=zeros.copy(),
             years_funded=np.zeros(self.n_wards, dtype=np.int16),
@@ -299,19 +297,21 @@ class LBNModel(mesa.Model):
         # the devolution share.
         devolved = {k: v for k, v in paid.items() if k[1] == "devolved"}
         other = {k: v for k, v in paid.items() if k[1] != "devolved"}
-        la_running = (
-            self.core_mix * (core_pence / 100.0)[None, :]
-            + self.ring_mix * (ring_pence / 100.0)[None, :]
-        )
-        m_other = ward_money(la_running, other, people)
-        m_dev = ward_money(np.zeros_like(la_running), devolved, people)
+        # Ring-fenced schools and health grants are spent as Whitehall sets them: local
+        # power does not stretch them.
+        core_running = self.core_mix * (core_pence / 100.0)[None, :]
+        ring_running = self.ring_mix * (ring_pence / 100.0)[None, :]
+        m_other = ward_money(core_running, other, people)
+        m_dev = ward_money(np.zeros_like(core_running), devolved, people)
         p_other, p_dev = self.local_power(levers)
-        self.delivered = m_other, m_dev, self.charities.running(charity)
+        #: This year's money by route (core and programmes, devolved, charity, ring-fenced).
+        self.delivered = m_other, m_dev, self.charities.running(charity), ring_running
         inputs = YearInputs(
             year=year,
             spend=(m_other.running + self.delivered[2]) * p_other[None, :]
+            + ring_running
             + m_dev.running * p_dev[None, :],
-            public_spend=m_other.running + m_dev.running,
+            public_spend=m_other.running + ring_running + m_dev.running,
             invest=m_other.capital * p_other[None, :] + m_dev.capital * p_dev[None, :],
             capacity_support=m_other.capacity_support * p_other + m_dev.capacity_support * p_dev,
             community_funded=m_other.community_funded | m_dev.community_funded,
@@ -342,7 +342,8 @@ class LBNModel(mesa.Model):
         """How much further a pound goes where communities decide, ``[n_wards]`` each (>= 1).
 
         Returns ``(other money, devolved funds)``: ``1 + gain * d * capacity``
-        with ``d`` the devolution share for ordinary money and 1 for devolved
+        with ``d`` the devolution share for the core (discretionary) and programme money
+        (not the ring-fenced schools and health grants) and 1 for devolved
         community funds. Local decisions match money to needs, and capable
         organisations make it go further.
         """

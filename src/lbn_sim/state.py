@@ -55,6 +55,8 @@ class WardState:
         capacity: ``[n_wards]`` community organisations' capacity.
         legacy: ``[n_wards]`` capacity built for good by long-term money.
         jobs: ``[n_wards]`` local labour demand (job-finding index, > 0, 1 = start).
+        scar: ``[n_wards]`` in [0, 0.95], share of the labour demand's trend lost to
+            recessions and not yet recovered (0 at the start; ``jobs`` includes it).
         health_effect: ``[n_wards]`` lagged effect of services and stress on health.
         participation_effect: ``[n_wards]`` lagged effect on civic participation.
         years_funded: int16 ``[n_wards]`` consecutive years of community-controlled money.
@@ -65,6 +67,7 @@ class WardState:
     capacity: F64
     legacy: F64
     jobs: F64
+    scar: F64
     health_effect: F64
     participation_effect: F64
     years_funded: NDArray[np.int16]
@@ -96,7 +99,6 @@ class Baseline:
         imd_score, cni_score: published composites at the start (points).
         imd_points: ``[7]`` IMD points per unit change of each IMD domain on the
             model scale, already multiplied by the domain weight.
-        england_employment: England's employment rate of working-age heads at the start.
     """
 
     rates: dict[str, F64]
@@ -111,7 +113,6 @@ class Baseline:
     imd_score: F64
     cni_score: F64
     imd_points: F64
-    england_employment: float
 
 
 #: Rows of :func:`ward_sums`: weighted sums per ward that the aggregates are made of.
