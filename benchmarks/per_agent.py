@@ -108,7 +108,7 @@ class Household(mesa.Agent):
         # Financial stress relaxes towards a level set by income, work, prices and advice.
         deprived = 1.0 if self.income_factor * self.base_income() < 1.0 else 0.0
         out_of_work = 0.1 if working_age and not self.employed else 0.0
-        target = 0.1 + 0.45 * deprived + out_of_work + m.col * (0.3 + deprived) - m.advice[w]
+        target = 0.1 + 0.45 * deprived + out_of_work + m.col[w] * (0.3 + deprived) - m.advice[w]
         old_stress = self.stress
         self.stress = old_stress + m.stress_speed * (_clip01(target) - old_stress)
 
@@ -232,9 +232,9 @@ class PerAgentModel(mesa.Model):
         if inputs.recession > 0:
             shock = 1.0 + p.recession_job_loss * inputs.recession * 10.0 * (1.5 - res)
         self.shock = shock.tolist()
-        self.col = (inputs.cost_of_living if sw.cost_of_living else 0.0) * (
-            p.cost_of_living_exposure
-        )
+        pressure = inputs.cost_of_living + inputs.price_shock * (0.5 + (1.0 - res))
+        col = pressure if sw.cost_of_living else np.zeros(self.n_wards)
+        self.col = (col * p.cost_of_living_exposure).tolist()
         debt = Service.DEBT_ADVICE
         self.advice = (p.debt_advice_effect * (q[debt] - q0[debt])).tolist()
         self.d_health = (stocks.health_effect - before.health_effect).tolist()

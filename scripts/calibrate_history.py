@@ -115,6 +115,7 @@ PERIOD_2015_2019 = (
     "history.macro.real_wage_growth=0.01",
     "history.macro.recession_years=[]",
     "history.macro.cost_of_living_pressure=0",
+    "history.macro.price_shock_years=[]",
 )
 #: Local authority codes of the London boroughs (and the City of London) start with this.
 LONDON = "E09"

@@ -89,6 +89,14 @@ def test_recession_scars_heal_more_slowly_where_resilience_is_low(
     )
     even = ward_year(scarred, quiet_year(2021, base.spend), off, base)[0]
     assert np.ptp(even.scar) < 1e-12
+    # A price spike raises an income-deprived household's stress target more where
+    # resilience is low; off, every ward takes England's mean.
+    spike = dataclasses.replace(quiet_year(2022, base.spend), price_shock=0.15)
+    cond = ward_year(wards, spike, params, base)[1]
+    calm = ward_year(wards, quiet_year(2022, base.spend), params, base)[1]
+    extra = cond.stress_deprived - calm.stress_deprived
+    assert extra[low].mean() > extra[high].mean() > 0
+    assert np.ptp(ward_year(wards, spike, off, base)[1].stress_deprived) < 1e-6
     calm_on = ward_year(wards, quiet_year(2021, base.spend), params, base)[0]
     calm_off = ward_year(wards, quiet_year(2021, base.spend), off, base)[0]
     np.testing.assert_array_equal(calm_on.jobs, calm_off.jobs)

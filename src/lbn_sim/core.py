@@ -82,6 +82,8 @@ class YearInputs:
         capacity_support: float64 ``[n_wards]``, GBP/yr for community organisations.
         community_funded: bool ``[n_wards]``, community-controlled money this year.
         cost_of_living: pressure on household budgets, [0, 1].
+        price_shock: size of a price spike this year (0: none), [0, 1]: extra pressure at
+            average resilience.
         recession: severity of a recession starting this year (0: none).
         investment_ratio: float64 ``[n_wards]``, private investment per resident
             relative to the start year (local labour demand follows it).
@@ -99,6 +101,7 @@ class YearInputs:
     recession: float
     investment_ratio: F64
     benefit_level: float
+    price_shock: float = 0.0
 
 
 def access(quality: F64, params: CoreParams) -> F64:
@@ -184,7 +187,8 @@ class Conditions:
         shock: job-loss multiplier of a recession year, or None.
         stress_base: the level stress relaxes to for a household in work and above
             the poverty line (prices and debt advice included).
-        stress_deprived: extra stress target of an income-deprived household.
+        stress_deprived: float32 ``[n_wards]``, extra stress target of an income-deprived
+            household.
         benefit: value of working-age benefits relative to the start year's (poverty-line
             terms): out-of-work incomes are scaled by it.
         d_health: this year's change of the ward's lagged health effect.
@@ -207,7 +211,7 @@ class Conditions:
     find: F32
     shock: F32 | None
     stress_base: F32
-    stress_deprived: float
+    stress_deprived: F32
     benefit: float
     d_health: F32
     d_participation: F32
@@ -336,7 +340,10 @@ def ward_year(
     shock = None
     if inputs.recession > 0:
         shock = 1.0 + params.recession_job_loss * inputs.recession * 10.0 * (1.5 - res)
-    col = (inputs.cost_of_living if sw.cost_of_living else 0.0) * params.cost_of_living_exposure
+    # Prices beyond incomes: a steady pressure, and price spikes that hit harder where
+    # resilience is low (the same factor as a recession's).
+    pressure = inputs.cost_of_living + inputs.price_shock * (0.5 + (1.0 - res))
+    col = (pressure if sw.cost_of_living else np.zeros(n_wards)) * params.cost_of_living_exposure
     advice = params.debt_advice_effect * (
         quality[Service.DEBT_ADVICE] - baseline.quality[Service.DEBT_ADVICE]
     )
@@ -384,7 +391,7 @@ def ward_year(
         find=find.astype(f32),
         shock=None if shock is None else shock.astype(f32),
         stress_base=(0.1 + 0.3 * col - advice).astype(f32),
-        stress_deprived=0.45 + col,
+        stress_deprived=(0.45 + col).astype(f32),
         benefit=inputs.benefit_level,
         d_health=(health_effect - wards.health_effect).astype(f32),
         d_participation=(part_effect - wards.participation_effect).astype(f32),
@@ -542,7 +549,7 @@ def _household_block(
     # 4. Financial stress: relaxes towards a level set by income, work, prices and advice.
     deprived = hh.income_factor * base_income(employed, band, hh.skills, cond.benefit) < 1.0
     target = in_ward(cond.stress_base)
-    target += f32(cond.stress_deprived) * deprived
+    target += in_ward(cond.stress_deprived) * deprived
     target += f32(0.1) * (working_age & ~employed)
     np.clip(target, f32(0.0), f32(1.0), out=target)
     stress = out.stress

@@ -317,6 +317,7 @@ class LBNModel(mesa.Model):
             community_funded=m_other.community_funded | m_dev.community_funded,
             cost_of_living=macro.cost_of_living_pressure,
             recession=macro.recession_severity if year in macro.recession_years else 0.0,
+            price_shock=macro.price_shock_size if year in macro.price_shock_years else 0.0,
             investment_ratio=investment_ratio,
             benefit_level=self.benefit_level,
         )
