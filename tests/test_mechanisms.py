@@ -188,9 +188,14 @@ def test_resilience() -> None:
 
 
 def test_resilience_acts_only_through_shocks() -> None:
-    """With no recession anywhere, switching resilience off changes nothing: it shapes how
-    hard shocks hit and how fast they heal, not the ordinary pace of labour demand."""
-    calm = ("history.macro.recession_years=[]", "scenario.macro.recession_years=[]")
+    """With no recession or price spike anywhere, switching resilience off changes nothing:
+    it shapes how hard shocks hit and how fast they heal, not the ordinary pace of labour
+    demand."""
+    calm = (
+        "history.macro.recession_years=[]",
+        "scenario.macro.recession_years=[]",
+        "history.macro.price_shock_years=[]",
+    )
     on, no = run("worst_case", *calm), run("worst_case", *calm, off("resilience"))
     pd.testing.assert_frame_equal(on.groups, no.groups)
 
