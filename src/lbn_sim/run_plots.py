@@ -10,21 +10,12 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from lbn_sim.figure_parts import measure_label, measure_unit
+from lbn_sim.figure_parts import PANEL_MEASURES, measure_label, measure_unit
 
 #: Okabe-Ito colours, safe for colour-blind readers.
 GROUP_COLOURS = {"left_behind": "#D55E00", "other_deprived": "#0072B2", "england": "#000000"}
 #: Indicators drawn, one panel each (labels and units from :data:`MEASURE_LABELS`).
-PANELS = (
-    "imd_like",
-    "cni_like",
-    "income_deprivation",
-    "employment_deprivation",
-    "education_deprivation",
-    "health_deprivation",
-    "financial_stress",
-    "funding_per_head",
-)
+PANELS = (*PANEL_MEASURES, "financial_stress", "funding_per_head")
 
 
 def group_labels(groups: pd.DataFrame) -> dict[str, str]:
