@@ -232,7 +232,7 @@ class PerAgentModel(mesa.Model):
         if inputs.recession > 0:
             shock = 1.0 + p.recession_job_loss * inputs.recession * 10.0 * (1.5 - res)
         self.shock = shock.tolist()
-        pressure = inputs.cost_of_living + inputs.price_shock * (0.5 + (1.0 - res))
+        pressure = inputs.cost_of_living + inputs.price_shock * (1.0 + res_england - res)
         col = pressure if sw.cost_of_living else np.zeros(self.n_wards)
         self.col = (col * p.cost_of_living_exposure).tolist()
         debt = Service.DEBT_ADVICE

@@ -554,7 +554,7 @@ def main(argv: list[str] | None = None) -> int:
         shared = shared_history(args.data_dir, args.seeds, args.overrides, not args.sampled)
         print(
             "for information: the shared 2019-2025 history as configured (its 2020 recession "
-            f"and 2022 price shock are not the 2015-2019 period's), {len(shared)} seeds"
+            f"and 2022-23 price shock are not the 2015-2019 period's), {len(shared)} seeds"
         )
         for name in shared.columns.drop("seed"):
             col = shared[name]

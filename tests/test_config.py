@@ -64,6 +64,8 @@ def test_more_domain_rules() -> None:
         compose_cfg(["history.levers.la_spend_share=0"])
     with pytest.raises(ConfigError, match="recession_years"):
         compose_cfg(["scenario.macro.recession_years=[2021]"])
+    with pytest.raises(ConfigError, match="price_shock_years: 2023 is before"):
+        compose_cfg(["scenario.macro.price_shock_years=[2023]"])
     with pytest.raises(ConfigError, match="start_year"):
         compose_cfg(["start_year=2015"])
     with pytest.raises(ConfigError, match="local_power_gain"):

@@ -164,6 +164,12 @@ def test_when_no_gap_narrowed_or_widened_the_sentence_says_so() -> None:
     assert "fall" not in better
 
 
+def test_a_change_that_rounds_to_zero_is_no_leap() -> None:
+    text = movers_sentence(ensemble(changes={"A": -0.04, "B": 3.0}).wards)
+    assert text is not None and "A (" not in text
+    assert text.startswith("No left-behind ward's IMD-like gap to England narrowed")
+
+
 def test_one_run_one_ward_is_singular() -> None:
     text = report({"best_case": ensemble(n_runs=1, n_start=1, still=1, fallen=(1, 1, 1))})
     assert "Compared 1 run from" in text
@@ -209,7 +215,7 @@ def test_beta_sentence_reads_the_levels_slope(
 
 
 def test_a_slope_that_explains_nothing_is_not_called_catch_up() -> None:
-    """Across 7,421 wards a clear but tiny slope (R² 0.002) is no rule of catch-up, even
+    """Across many wards a clear but tiny slope (R² 0.002) is no rule of catch-up, even
     with a band clear of zero: the sentence says so and gives R² and the ward count."""
     clause = beta_clause(beta_table(-0.0012, -0.0009, -0.0006, r2=0.002), POLICY, END)
     assert clause is not None

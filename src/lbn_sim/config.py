@@ -152,8 +152,8 @@ class MacroConditions:
     # Cost-of-living pressure: prices beyond incomes, added to households' stress (0 to 1 scale).
     cost_of_living_pressure: float = 0.0
     # Price shocks: years of a price spike (calendar years) and its size, extra pressure on
-    # budgets in those years at average resilience (0 to 1 scale; more where resilience is
-    # low, less where it is high).
+    # budgets in those years at England's mean resilience (0 to 1 scale; times
+    # 1 + mean - resilience in a ward: more where resilience is low, less where high).
     price_shock_years: list[int] = field(default_factory=list)
     price_shock_size: float = 0.0
     # Years in which a recession starts (calendar years).
@@ -375,18 +375,20 @@ class Config:
             raise ConfigError(
                 f"left_behind_window must be 1 to 10 years, got {self.left_behind_window}"
             )
-        # A recession before the years its regime governs would never happen: refuse it.
+        # A recession or price spike before the years its regime governs would never happen:
+        # refuse it.
         # (Years after them are allowed: a shorter history or horizon simply ends first.)
         for owner, macro, first in (
             ("history.macro", self.history.macro, self.start_year + 1),
             ("scenario.macro", self.scenario.macro, self.policy_start),
         ):
-            for year in macro.recession_years:
-                if year < first:
-                    raise ConfigError(
-                        f"{owner}.recession_years: {year} is before the first year this "
-                        f"regime governs ({first})"
-                    )
+            for key in ("recession_years", "price_shock_years"):
+                for year in getattr(macro, key):
+                    if year < first:
+                        raise ConfigError(
+                            f"{owner}.{key}: {year} is before the first year this "
+                            f"regime governs ({first})"
+                        )
 
 
 def register_configs() -> None:

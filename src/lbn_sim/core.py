@@ -83,7 +83,7 @@ class YearInputs:
         community_funded: bool ``[n_wards]``, community-controlled money this year.
         cost_of_living: pressure on household budgets, [0, 1].
         price_shock: size of a price spike this year (0: none), [0, 1]: extra pressure at
-            average resilience.
+            England's mean resilience (times ``1 + mean - resilience`` in a ward).
         recession: severity of a recession starting this year (0: none).
         investment_ratio: float64 ``[n_wards]``, private investment per resident
             relative to the start year (local labour demand follows it).
@@ -332,7 +332,10 @@ def ward_year(
         hit = np.clip(inputs.recession * (0.5 + (1.0 - res)) * 2.0, 0.0, 0.9)
         scar = 1.0 - (1.0 - scar) * (1.0 - hit)
     scar = np.minimum(scar, 0.95)
-    jobs = np.maximum(trend * (1.0 - scar), 0.05)
+    # The floor is on the trend, so that next year's trend read back from jobs and scar
+    # is the trend itself (a floor on jobs would lift it).
+    trend = np.maximum(trend, 0.05)
+    jobs = trend * (1.0 - scar)
 
     # 3-4. Employment, then financial stress (the household rules are in _household_block).
     f32 = np.float32
@@ -340,9 +343,9 @@ def ward_year(
     shock = None
     if inputs.recession > 0:
         shock = 1.0 + params.recession_job_loss * inputs.recession * 10.0 * (1.5 - res)
-    # Prices beyond incomes: a steady pressure, and price spikes that hit harder where
-    # resilience is low (the same factor as a recession's).
-    pressure = inputs.cost_of_living + inputs.price_shock * (0.5 + (1.0 - res))
+    # Prices beyond incomes: a steady pressure, and price spikes of their full size at
+    # England's mean resilience, more where resilience is lower, less where it is higher.
+    pressure = inputs.cost_of_living + inputs.price_shock * (1.0 + res_england - res)
     col = (pressure if sw.cost_of_living else np.zeros(n_wards)) * params.cost_of_living_exposure
     advice = params.debt_advice_effect * (
         quality[Service.DEBT_ADVICE] - baseline.quality[Service.DEBT_ADVICE]

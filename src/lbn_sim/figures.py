@@ -232,15 +232,14 @@ def sigma_figure(
         sigma_bands: :func:`lbn_sim.ensemble.sigma_bands` stacked with ``scenario``.
         policy_start: the year the futures branch.
         measure: composite (``imd_like`` or ``cni_like``).
-        statistic: ``sd`` (the measure's points) or ``cv`` (dimensionless).
+        statistic: ``sd`` (the measure's points) or ``mean``.
         ax: draw into this axes instead of a new figure.
     """
     table = band_rows(sigma_bands, "sigma_figure", measure=measure, statistic=statistic)
     fig, ax, small, fontsize = futures_axes(ax, table, policy_start)
     label = measure_label(measure)
-    what = "Standard deviation" if statistic == "sd" else "Coefficient of variation"
-    unit = "points" if statistic == "sd" else "ratio"
-    ax.set_ylabel(f"{what} ({unit})", fontsize=fontsize)
+    what = "Standard deviation" if statistic == "sd" else "Mean"
+    ax.set_ylabel(f"{what} (points)", fontsize=fontsize)
     if small:
         ax.set_title(f"Dispersion of {label} across wards", fontsize=8)
         ax.tick_params(labelsize=6.5)

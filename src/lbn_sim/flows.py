@@ -87,8 +87,8 @@ def money_figure(per_head: pd.DataFrame, title: str) -> Figure:
         n = int(sub["n_wards"].iloc[0]) if "n_wards" in sub and len(sub) else None
         ax.set_title(f"{n:,} {GROUP_TITLES[group]}" if n else GROUP_TITLES[group], fontsize=10)
         ax.set_xlabel("Year")
-        ax.set_ylim(bottom=0)
         ax.grid(alpha=0.3)
+    axes[0].set_ylim(bottom=0)  # once, after every panel is drawn (the y axis is shared)
     axes[0].set_ylabel("GBP per resident per year")
     handles, names = axes[-1].get_legend_handles_labels()
     fig.legend(handles, names, loc="outside lower center", ncol=3, fontsize=8, frameon=False)

@@ -463,7 +463,8 @@ def ward_money(
 
     Args:
         la_running: float64 ``[n_services, n_wards]``, GBP/yr of running money from
-            the local authority (core settlement and ring-fenced grants, by service).
+            the local authority's core settlement, by service (the model keeps the
+            ring-fenced grants apart: local power does not stretch them).
         programme_pence: int64 ``[n_wards]`` per (purpose, mechanism).
         population: float64 ``[n_wards]`` residents; a ward counts as funded by a
             programme when it receives at least ``FUNDED_PER_HEAD`` per resident.

@@ -177,7 +177,8 @@ def movers_sentence(ward_bands: pd.DataFrame, n: int = 3) -> str | None:
     """The left-behind wards whose IMD-like gap to England narrowed most and widened most.
 
     Only wards whose median change across runs (points, start to horizon) is below
-    zero can "leap" and only those above zero can "fall"; when none qualifies the
+    zero can "leap" and only those above zero can "fall" (a change that rounds to
+    0.0 is neither); when none qualifies the
     sentence says so (of the medians: a ward can move the other way in one run).
     ``ward_bands``: :func:`lbn_sim.ensemble.ward_end_bands` of one future.
     Returns None when there is no ``imd_gap_change`` row.
@@ -189,8 +190,10 @@ def movers_sentence(ward_bands: pd.DataFrame, n: int = 3) -> str | None:
     if movers.empty:
         return None
     labels = ward_labels(movers)
-    leap = movers[movers["median"] < 0].sort_values(["median", "ward_code"]).head(n)
-    fall = movers[movers["median"] > 0].sort_values(["median", "ward_code"]).tail(n).iloc[::-1]
+    # A change that rounds to 0.0 points is no move either way.
+    leap = movers[movers["median"] <= -0.05].sort_values(["median", "ward_code"]).head(n)
+    fall = movers[movers["median"] >= 0.05].sort_values(["median", "ward_code"])
+    fall = fall.tail(n).iloc[::-1]
     if leap.empty:
         first = "no left-behind ward's IMD-like gap to England narrowed (median across runs)"
     else:
@@ -234,7 +237,8 @@ def beta_clause(beta_bands: pd.DataFrame, year_from: int, year_to: int) -> str |
     r2 = _band(beta_bands, statistic="r2", **window)
     n = _band(beta_bands, statistic="n", **window)
     pct = Band(100 * speed.median, 100 * speed.p05, 100 * speed.p95)
-    weak = math.isfinite(r2.median) and r2.median < MIN_BETA_R2
+    # Judged on R² as printed (3 decimals), so the verdict and the figure agree.
+    weak = math.isfinite(r2.median) and round(r2.median, 3) < MIN_BETA_R2
     if weak:
         verdict = (
             "a ward's start score explains almost none of how its score then changes, so "
