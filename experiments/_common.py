@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -30,11 +32,41 @@ def compose_cfg(overrides: Sequence[str]) -> Config:
 
 
 def parallel_map(fn: Callable[[list[str]], T], jobs: list[list[str]], workers: int) -> list[T]:
-    """``fn`` over every job, in order, on ``workers`` processes (results do not depend on it)."""
+    """``fn`` over every job, in order, on ``workers`` processes (results do not depend on it).
+
+    Reports progress on stderr about every 5% of the jobs: runs done, time so far and
+    an estimate of the time left.
+    """
+    start = time.monotonic()
+    every = max(1, len(jobs) // 20)
+    out: list[T] = []
+
+    def done(result: T) -> None:
+        out.append(result)
+        n = len(out)
+        if n % every == 0 or n == len(jobs):
+            spent = time.monotonic() - start
+            left = spent / n * (len(jobs) - n)
+            print(
+                f"  {n}/{len(jobs)} runs done ({_minutes(spent)}, about {_minutes(left)} left)",
+                file=sys.stderr,
+                flush=True,
+            )
+
     if workers <= 1:
-        return [fn(job) for job in jobs]
+        for job in jobs:
+            done(fn(job))
+        return out
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fn, jobs))
+        for result in pool.map(fn, jobs):
+            done(result)
+    return out
+
+
+def _minutes(seconds: float) -> str:
+    """``"3 min 05 s"`` or ``"42 s"``."""
+    whole = round(seconds)
+    return f"{whole // 60} min {whole % 60:02d} s" if whole >= 60 else f"{whole} s"
 
 
 def default_workers() -> int:

@@ -134,3 +134,18 @@ def test_lever_sensitivity_sobol_option(tmp_path: Path) -> None:
     assert len(runs) == 8 * (k + 2)
     assert set(runs["levers.award_years"]) <= set(map(float, range(2, 13)))  # rounded
     assert "gap_end: Sobol indices" in text and "ST" in text and "S1_conf" in text
+
+
+def test_parallel_map_keeps_order_and_reports_progress(capsys: pytest.CaptureFixture[str]) -> None:
+    """Long experiments say how far they are: about every 5% of the runs, with time left."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_common", ROOT / "experiments" / "_common.py")
+    assert spec is not None and spec.loader is not None
+    common = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(common)
+    jobs = [[str(i)] for i in range(40)]
+    assert common.parallel_map(len, jobs, 1) == [1] * 40
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 20 and lines[0].startswith("  2/40 runs done (")
+    assert lines[-1].startswith("  40/40 runs done (") and lines[-1].endswith("about 0 s left)")
