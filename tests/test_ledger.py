@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from tests.conftest import TOY, compose_cfg
@@ -130,3 +131,29 @@ def test_conservation_check_can_fail() -> None:
     flows = model.ledger.flows()
     flows.loc[flows.index[-1], "pence"] += 1  # one penny appears from nowhere
     assert not conservation_errors(flows, model.ledger.balances(), EXTERNAL).empty
+
+
+def test_local_power_does_not_stretch_ring_fenced_grants(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With local power on, the services' running money is the ring-fenced grants as
+    delivered plus the other money times the local-power multiplier: schools and health
+    grants are spent as Whitehall sets them, however capable the community."""
+    import lbn_sim.model as model_module
+    from lbn_sim.core import YearInputs, advance
+
+    seen: list[YearInputs] = []
+
+    def spy(hh, wards, inputs, *rest):  # type: ignore[no-untyped-def]
+        seen.append(inputs)
+        return advance(hh, wards, inputs, *rest)
+
+    monkeypatch.setattr(model_module, "advance", spy)
+    cfg = compose_cfg([*TOY, "data.n_wards=40", "horizon=2028", "scenario=best_case"])
+    model = LBNModel(cfg, generate_wards(n_wards=40, seed=0))
+    for _ in range(cfg.horizon - cfg.start_year):
+        # The multiplier reads the capacity at the start of the year being simulated.
+        p_other, p_dev = model.local_power(model.regime(model.year + 1).levers)
+        model.step()
+        m_other, m_dev, charity, ring = model.delivered
+        expected = (m_other.running + charity) * p_other + ring + m_dev.running * p_dev
+        np.testing.assert_allclose(seen[-1].spend, expected, rtol=1e-12)
+    assert ring.sum() > 0 and p_other.max() > 1.05  # grants flow and local power bites
