@@ -23,7 +23,15 @@ from typing import Any
 import mesa
 import numpy as np
 
-from lbn_sim.core import MOVE_BY_BAND, YearInputs, access, leaver_skill, resilience, ward_year
+from lbn_sim.core import (
+    MOVE_BY_BAND,
+    YearInputs,
+    access,
+    leaver_skill,
+    resilience,
+    services_used,
+    ward_year,
+)
 from lbn_sim.households import (
     BENEFIT_BASE,
     EMPLOYED_BASE,
@@ -220,14 +228,17 @@ class PerAgentModel(mesa.Model):
     def set_conditions(self, inputs: YearInputs, stocks: WardState) -> None:
         """What a household reads about its ward this year (Python lists, one value per ward)."""
         p, sw, base, before = self.params, self.params.switches, self.baseline, self.wards
-        q, q0 = stocks.quality, base.quality
+        # Services as households use them: their ward's and their neighbours'.
+        q, q0 = services_used(stocks.quality, p, base), base.used_quality
         res_ward = resilience(before)
         res_england = float(np.average(res_ward, weights=before.agg.people))
         res = res_ward if sw.resilience else np.full(self.n_wards, res_england)
+        before_used = services_used(before.quality, p, base)
         support = 1.0 + 0.5 * (
-            before.quality[Service.EMPLOYMENT_SUPPORT] - q0[Service.EMPLOYMENT_SUPPORT]
+            before_used[Service.EMPLOYMENT_SUPPORT] - q0[Service.EMPLOYMENT_SUPPORT]
         )
-        self.find = (base.job_rate * stocks.jobs * access(q, p) * support).tolist()
+        reach = access(stocks.quality, p)
+        self.find = (base.job_rate * stocks.jobs * reach * support).tolist()
         shock = np.ones(self.n_wards)
         if inputs.recession > 0:
             shock = 1.0 + p.recession_job_loss * inputs.recession * 10.0 * (1.5 - res)

@@ -8,11 +8,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 
 from lbn_sim.config import Config, register_configs, to_config
+from lbn_sim.core import YearInputs
 
 CONF_DIR = str(Path(__file__).resolve().parents[1] / "conf")
 #: Overrides that shrink a run to toy size (a few seconds at most).
@@ -62,3 +64,22 @@ def data_dir() -> Path:
     if not value:
         pytest.skip("LBN_SIM_DATA_DIR is not set")
     return Path(value)
+
+
+def quiet_year(year: int, spend: np.ndarray, public: np.ndarray | None = None) -> YearInputs:
+    """A year's inputs with running money ``spend`` ``[n_services, n_wards]``, of which
+    ``public`` (default: all of it) is public, and nothing else: no investment or support,
+    no shocks, start-year labour demand and benefits."""
+    n_wards = spend.shape[1]
+    return YearInputs(
+        year=year,
+        spend=spend,
+        public_spend=spend if public is None else public,
+        invest=np.zeros_like(spend),
+        capacity_support=np.zeros(n_wards),
+        community_funded=np.zeros(n_wards, dtype=bool),
+        cost_of_living=0.0,
+        recession=0.0,
+        investment_ratio=np.ones(n_wards),
+        benefit_level=1.0,
+    )

@@ -7,33 +7,15 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from tests.conftest import quiet_year
 
 from lbn_sim.config import Config, ConfigError
-from lbn_sim.core import YearInputs, advance, update_stocks
+from lbn_sim.core import advance, update_stocks
 from lbn_sim.data.synthetic import generate_wards
 from lbn_sim.indicators import RATE_INDICATORS
 from lbn_sim.model import LBNModel
 from lbn_sim.params import CoreParams
 from lbn_sim.services import COMMUNITY_RUN
-
-
-def quiet_year(year: int, spend: np.ndarray, public: np.ndarray | None = None) -> YearInputs:
-    """A year's inputs with running money ``spend`` ``[n_services, n_wards]``, of which
-    ``public`` (default: all of it) is public, and nothing else: no investment or support,
-    no shocks, start-year labour demand and benefits."""
-    n_wards = spend.shape[1]
-    return YearInputs(
-        year=year,
-        spend=spend,
-        public_spend=spend if public is None else public,
-        invest=np.zeros_like(spend),
-        capacity_support=np.zeros(n_wards),
-        community_funded=np.zeros(n_wards, dtype=bool),
-        cost_of_living=0.0,
-        recession=0.0,
-        investment_ratio=np.ones(n_wards),
-        benefit_level=1.0,
-    )
 
 
 @pytest.mark.slow

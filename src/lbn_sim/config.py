@@ -320,10 +320,15 @@ class MechanismsConfig:
     # investment premium moves by this times the year's growth times its reach above
     # England's, and closes 2% a year (dimensionless; see PrivateInvestors.agglomerate).
     agglomeration: float = 7.0
+    # Households use their neighbours' better services through their links (part of
+    # connectivity): the strength of that use, 1 as documented, 0 for their own ward's
+    # services only (dimensionless; see lbn_sim.neighbours).
+    neighbour_services: float = 1.0
 
     def __post_init__(self) -> None:
         for name, top in (
             ("agglomeration", 20.0),
+            ("neighbour_services", 1.0),
             ("bid_capacity_elasticity", 10.0),
             ("local_power_gain", 2.0),
             ("long_term_compounding", 1.0),

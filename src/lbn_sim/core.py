@@ -40,6 +40,7 @@ from lbn_sim.households import (
     take_rows,
     ward_segments,
 )
+from lbn_sim.neighbours import used_quality
 from lbn_sim.params import CoreParams
 from lbn_sim.services import (
     ADJUST_SPEED,
@@ -114,6 +115,20 @@ def access(quality: F64, params: CoreParams) -> F64:
         return np.ones_like(conn)
     w = params.connectivity_weight
     return (1.0 - w) + w * conn
+
+
+def services_used(quality: F64, params: CoreParams, baseline: Baseline) -> F64:
+    """Quality of the services households use, own ward's and neighbours', through the
+    ward's reach (:func:`access`); float64 ``[n_services, n_wards]`` in [0, 1].
+
+    ``quality``: the wards' own service quality, ``[n_services, n_wards]``.
+    """
+    return used_quality(
+        quality,
+        access(quality, params),
+        baseline.neighbours,
+        params.switches.neighbour_services,
+    )
 
 
 def leaver_skill(mean: F64) -> F64:
@@ -319,6 +334,11 @@ def ward_year(
     res_england = float(np.average(res_ward, weights=population))
     res = res_ward if sw.resilience else np.full(n_wards, res_england)
     acc = access(quality, params)
+    # The services households use: their ward's own, and through their links their
+    # neighbours' where those are better (lbn_sim.neighbours). Employment support is read
+    # as it stood at the start of the year, as before.
+    used, used0 = services_used(quality, params, baseline), baseline.used_quality
+    support_used = services_used(wards.quality, params, baseline)
 
     # 2. Local labour demand = its trend x (1 - the recessions' unhealed scar). The trend
     # follows private investment relative to the start (see institutions) at one speed
@@ -339,7 +359,7 @@ def ward_year(
 
     # 3-4. Employment, then financial stress (the household rules are in _household_block).
     f32 = np.float32
-    find = baseline.job_rate * jobs * acc * employment_support(wards.quality, baseline.quality)
+    find = baseline.job_rate * jobs * acc * employment_support(support_used, used0)
     shock = None
     if inputs.recession > 0:
         shock = 1.0 + params.recession_job_loss * inputs.recession * 10.0 * (1.5 - res)
@@ -347,15 +367,13 @@ def ward_year(
     # England's mean resilience, more where resilience is lower, less where it is higher.
     pressure = inputs.cost_of_living + inputs.price_shock * (1.0 + res_england - res)
     col = (pressure if sw.cost_of_living else np.zeros(n_wards)) * params.cost_of_living_exposure
-    advice = params.debt_advice_effect * (
-        quality[Service.DEBT_ADVICE] - baseline.quality[Service.DEBT_ADVICE]
-    )
+    advice = params.debt_advice_effect * (used[Service.DEBT_ADVICE] - used0[Service.DEBT_ADVICE])
 
     # 5. Health and participation: lagged ward effects of services, civic assets and stress.
-    civic_change = quality[Service.COMMUNITY_SPACES] - baseline.quality[Service.COMMUNITY_SPACES]
+    civic_change = used[Service.COMMUNITY_SPACES] - used0[Service.COMMUNITY_SPACES]
     si = 1.0 if sw.social_infrastructure else 0.0
     health_driver = (
-        params.health_service_effect * (quality[Service.HEALTH] - baseline.quality[Service.HEALTH])
+        params.health_service_effect * (used[Service.HEALTH] - used0[Service.HEALTH])
         + si * params.civic_health_effect * civic_change
         - params.stress_health_effect * (wards.agg.stress - baseline.agg.stress)
     )
@@ -368,7 +386,7 @@ def ward_year(
     # 6. Skills: adult education above or below its start level moves adults' skills.
     d_skill = None
     if sw.education_skills:
-        adult_ed = quality[Service.ADULT_EDUCATION] - baseline.quality[Service.ADULT_EDUCATION]
+        adult_ed = used[Service.ADULT_EDUCATION] - used0[Service.ADULT_EDUCATION]
         d_skill = (params.adult_education_effect * adult_ed).astype(f32)
 
     # 7. Demography and moving; newcomers to places people leave are less skilled and less
@@ -387,7 +405,7 @@ def ward_year(
         # better off than those who leave: the pull side of selective migration.
         pull = np.clip(jobs / np.average(jobs, weights=population) - 1.0, 0.0, 1.0)
         sel = params.newcomer_selectivity * (push - pull)
-    school = quality[Service.SCHOOLS] - baseline.quality[Service.SCHOOLS]
+    school = used[Service.SCHOOLS] - used0[Service.SCHOOLS]
     school_gain = params.school_effect * school if sw.education_skills else 0.0
 
     cond = Conditions(

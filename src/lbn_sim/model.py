@@ -43,6 +43,7 @@ from lbn_sim.institutions import (
     ward_money,
 )
 from lbn_sim.ledger import DELIVERED, I64, Ledger, pounds_to_pence, split_pence
+from lbn_sim.neighbours import Neighbours, used_quality
 from lbn_sim.params import CoreParams
 from lbn_sim.services import RING_FENCED, baseline_spend
 from lbn_sim.state import (
@@ -103,6 +104,9 @@ class LBNModel(mesa.Model):
         self.investors = PrivateInvestors(self, agg0.people)
         public0 = baseline_spend(imd_z, agg0.people)
         spend0 = public0 + self.charities.running(self.charities.raise_money(cap0, agg0.people))
+        self.la_index, la_list = la_codes(self.ward_table)
+        neighbours = Neighbours(self.la_index, agg0.people.copy())
+        reach0 = access(q0, self.params)
         self.baseline = Baseline(
             rates=rates,
             quality=q0,
@@ -116,6 +120,10 @@ class LBNModel(mesa.Model):
             imd_score=imd0,
             cni_score=self.ward_table["cni_score"].to_numpy(np.float64),
             imd_points=imd_points(rates),
+            neighbours=neighbours,
+            used_quality=used_quality(
+                q0, reach0, neighbours, self.params.switches.neighbour_services
+            ),
         )
         zeros = np.zeros(self.n_wards)
         self.wards = WardState(
@@ -139,7 +147,6 @@ class LBNModel(mesa.Model):
         self.core_weight = np.where(ring, 0.0, public0).sum(axis=0)
         self.ring_mix = np.where(ring, public0, 0.0) / np.maximum(self.ring_weight, 1e-12)
         self.core_mix = np.where(ring, 0.0, public0) / np.maximum(self.core_weight, 1e-12)
-        self.la_index, la_list = la_codes(self.ward_table)
         self.n_las = len(la_list)
         self.la_list = np.array(la_list, dtype=object)
         self.la_of_ward = self.la_list[self.la_index]  # each ward's LA code
@@ -191,7 +198,7 @@ class LBNModel(mesa.Model):
 
         self.start_rates = compute(self.wards, self.baseline)
         #: Each ward's reach of jobs and services at the start, ``[n_wards]`` in [0, 1].
-        self.access0 = access(self.baseline.quality, self.params)
+        self.access0 = reach0
         self.left_behind = self.ward_table["left_behind"].to_numpy(bool)
         # Start-year money per ward (GBP/yr): what sustains the start year's services.
         self.funding = spend0.sum(axis=0)

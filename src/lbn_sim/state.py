@@ -21,6 +21,7 @@ from lbn_sim.households import (
     take_rows,
     ward_segments,
 )
+from lbn_sim.neighbours import Neighbours
 from lbn_sim.services import N_SERVICES, Service
 
 F64 = NDArray[np.float64]
@@ -99,6 +100,10 @@ class Baseline:
         imd_score, cni_score: published composites at the start (points).
         imd_points: ``[7]`` IMD points per unit change of each IMD domain on the
             model scale, already multiplied by the domain weight.
+        neighbours: each ward's neighbours (the other wards of its local authority).
+        used_quality: ``[n_services, n_wards]`` quality of the services households used
+            at the start, their own ward's and their neighbours'
+            (:func:`lbn_sim.neighbours.used_quality`).
     """
 
     rates: dict[str, F64]
@@ -113,6 +118,8 @@ class Baseline:
     imd_score: F64
     cni_score: F64
     imd_points: F64
+    neighbours: Neighbours
+    used_quality: F64
 
 
 #: Rows of :func:`ward_sums`: weighted sums per ward that the aggregates are made of.
