@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,3 +33,59 @@ def test_an_unwritable_output_directory_fails_cleanly(mode: str, tmp_path: Path)
     assert f"hydra.{mode}.dir=PATH" in result.stderr
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]  # nothing else written
+
+
+def test_a_sweep_with_a_misspelt_scenario_runs_nothing_and_leaves_nothing(
+    tmp_path: Path,
+) -> None:
+    """Hydra cannot compose the second job (no such scenario): the check says which job and
+    what the options are, before the first job runs; no sweep folder is left to trip up
+    ``lbn_sim.compare`` later."""
+    sweep = tmp_path / "sweep"
+    result = run_cli(
+        "-m",
+        "scenario=base_case,bestcase",
+        "data.n_wards=30",
+        "plots=false",
+        f"hydra.sweep.dir={sweep}",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "sweep job 1 (scenario=bestcase" in result.stderr
+    assert "options of 'scenario': base_case, best_case, worst_case" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not sweep.exists()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_run_stopped_part_way_leaves_no_run_folder(signum: int, tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT) or ``kill`` (SIGTERM) during the simulation: one line, exit
+    128 + the signal's number, and no run folder (a folder holding only Hydra's files
+    would otherwise look like a run to ``lbn_sim.compare``)."""
+    run_dir = tmp_path / "run"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "lbn_sim",
+            "horizon=2100",
+            "plots=false",
+            f"hydra.run.dir={run_dir}",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    for line in proc.stderr:  # progress goes to stderr: wait until the simulation is under way
+        if line.strip().startswith("2020:"):
+            break
+    else:
+        pytest.fail("the run ended before its first year was reported")
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + signum, err
+    assert f"stopped by {signal.Signals(signum).name}; nothing was written" in err
+    assert "Traceback" not in err
+    assert not run_dir.exists()

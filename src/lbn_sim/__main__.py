@@ -5,12 +5,15 @@ from __future__ import annotations
 import importlib.util
 import logging
 import shutil
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import NoReturn
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from lbn_sim.config import ConfigError, register_configs, to_config
@@ -36,12 +39,29 @@ register_configs()
 
 
 def _discard(run_dir: Path) -> None:
-    """Remove a run directory that holds no results (only Hydra's own files)."""
+    """Remove a run directory that holds no results (only Hydra's own files and empty
+    folders)."""
     if not run_dir.exists():
         return
-    results = [p for p in run_dir.iterdir() if p.name not in (".hydra", "__main__.log")]
+    results = [
+        p
+        for p in run_dir.iterdir()
+        if p.name not in (".hydra", "__main__.log") and not (p.is_dir() and not any(p.rglob("*")))
+    ]
     if not results:
         shutil.rmtree(run_dir, ignore_errors=True)
+
+
+class _Stopped(BaseException):
+    """A run stopped by a signal (Ctrl-C, or ``kill``'s SIGTERM) before its results were in."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_on(signum: int, frame: object) -> NoReturn:
+    raise _Stopped(signum)
 
 
 def _fail(run_dir: Path, message: str, code: int) -> NoReturn:
@@ -70,16 +90,28 @@ def main(dcfg: DictConfig) -> None:
             )
     except (ConfigError, DataError) as err:
         _fail(run_dir, str(err), code=2)
+    # A single run stopped by Ctrl-C or SIGTERM leaves no run folder (results are written
+    # all or nothing). Sweeps keep their launcher's own signal handling (submitit's
+    # requeueing, joblib's workers): a stopped sweep is refused by lbn_sim.compare.
+    single = hydra_cfg.mode == RunMode.RUN and threading.current_thread() is threading.main_thread()
+    if single:
+        signal.signal(signal.SIGINT, _stop_on)
+        signal.signal(signal.SIGTERM, _stop_on)
     try:
-        result = simulate(cfg, progress=True)
-    except (ConfigError, DataError) as err:  # config checked against the data, or bad data
-        _fail(run_dir, str(err), code=2)
-    except Exception as err:
-        _fail(run_dir, f"the simulation failed: {type(err).__name__}: {err}", code=1)
-    try:
-        write(result, cfg, run_dir)
-    except Exception as err:
-        _fail(run_dir, f"writing results failed: {type(err).__name__}: {err}", code=1)
+        try:
+            result = simulate(cfg, progress=True)
+        except (ConfigError, DataError) as err:  # config checked against the data, or bad data
+            _fail(run_dir, str(err), code=2)
+        except Exception as err:
+            _fail(run_dir, f"the simulation failed: {type(err).__name__}: {err}", code=1)
+        try:
+            write(result, cfg, run_dir)
+        except Exception as err:
+            _fail(run_dir, f"writing results failed: {type(err).__name__}: {err}", code=1)
+    except (_Stopped, KeyboardInterrupt) as stop:
+        signum = stop.signum if isinstance(stop, _Stopped) else signal.SIGINT
+        name = signal.Signals(signum).name
+        _fail(run_dir, f"stopped by {name}; nothing was written", code=128 + signum)
     print(headline(result, cfg))
     print(f"Results in {run_dir} ({result.seconds:.1f} s)")
 

@@ -119,7 +119,7 @@ def write_atomically(run_dir: Path, writers: dict[str, Callable[[Path], None]]) 
                 final = run_dir / name
                 os.replace(stage / name, final)
                 written.append(final)
-        except OSError:
+        except BaseException:  # an OS error, or a stop (Ctrl-C) between two moves
             for path in written:  # roll back: all or nothing
                 path.unlink(missing_ok=True)
             raise

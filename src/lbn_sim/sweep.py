@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.errors import HydraException
+from hydra.errors import ConfigCompositionException, HydraException, MissingConfigException
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from lbn_sim.config import ConfigError, to_config
@@ -110,15 +110,30 @@ def job_key(overrides: Sequence[str]) -> frozenset[tuple[str, str]]:
     )
 
 
+def _one_line(err: Exception) -> str:
+    """Hydra's composition error on one line, without its config search path."""
+    text = str(err).split("Config search path")[0]
+    head, _, options = text.partition("Available options in ")
+    words = options.split()
+    if words:  # "'scenario': base_case best_case ..." -> "(options of 'scenario': a, b)"
+        head = f"{head.strip()} (options of {words[0].rstrip(':')}: {', '.join(words[1:])})"
+    return " ".join(head.split()).removeprefix("In 'config': ")
+
+
 def check_jobs(master: DictConfig, jobs: Sequence[Sequence[str]]) -> None:
     """Turn every job's config into a :class:`~lbn_sim.config.Config`.
 
     Raises:
-        ConfigError: the first job that breaks a rule, its number and overrides named.
+        ConfigError: the first job that breaks a rule, or whose config cannot be composed
+            (an option of a config group that does not exist, such as a misspelt scenario,
+            or a key the config does not have), its number and overrides named.
     """
     loader = GlobalHydra.instance().config_loader()
     for num, job in enumerate(jobs):
-        cfg = loader.load_sweep_config(master_config=master, sweep_overrides=list(job))
+        try:
+            cfg = loader.load_sweep_config(master_config=master, sweep_overrides=list(job))
+        except (MissingConfigException, ConfigCompositionException) as err:
+            raise ConfigError(f"sweep job {num} ({' '.join(job)}): {_one_line(err)}") from None
         with open_dict(cfg):
             del cfg["hydra"]
         try:
