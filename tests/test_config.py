@@ -147,3 +147,30 @@ def test_cli_rejects_bad_input_and_writes_nothing(
     assert "the simulation failed" not in result.stderr  # reported as bad input
     assert "Traceback" not in result.stderr
     assert not run_dir.exists()  # not even Hydra's own files are left behind
+
+
+def test_a_scenario_that_sets_only_some_levers_is_refused_naming_the_rest(
+    tmp_path: Path,
+) -> None:
+    """The schema's defaults are not the base case's (no programme money, no recessions):
+    a scenario file that sets one lever must not silently take them for the rest. It is
+    refused, naming what it leaves unset; one that starts from the base case runs, with
+    the base case's values except the lever it changes."""
+    folder = tmp_path / "my_conf" / "scenario"
+    folder.mkdir(parents=True)
+    (folder / "partial.yaml").write_text("name: partial\nlevers:\n  devolution_share: 0.6\n")
+    (folder / "from_base.yaml").write_text(
+        "defaults:\n  - base_case\n  - _self_\nname: from_base\nlevers:\n  devolution_share: 0.6\n"
+    )
+    search = f"hydra.searchpath=[file://{tmp_path / 'my_conf'}]"
+    with pytest.raises(ConfigError) as err:
+        compose_cfg(["scenario=partial", search])
+    message = str(err.value)
+    assert message.startswith("scenario 'partial' does not set levers.allocation,")
+    assert "levers.programme_per_head" in message and "macro.recession_years" in message
+    assert "devolution_share" not in message and "regional_growth" not in message
+    assert "defaults: [base_case, _self_]" in message
+    cfg, base = compose_cfg(["scenario=from_base", search]), compose_cfg(["scenario=base_case"])
+    assert cfg.scenario.levers.devolution_share == 0.6
+    assert cfg.scenario.levers.programme_per_head == base.scenario.levers.programme_per_head
+    assert cfg.scenario.macro == base.scenario.macro

@@ -404,7 +404,29 @@ def register_configs() -> None:
     against its dataclass when it is merged.
     """
     cs = ConfigStore.instance()
-    cs.store(name="lbn_config", node=Config)
+    cs.store(name="lbn_config", node=_schema())
+
+
+#: Conditions a scenario may leave out (a regional economy is for the real data only).
+OPTIONAL_CONDITIONS = ("regional_growth",)
+
+
+def _schema() -> DictConfig:
+    """:class:`Config` with no value for any of the scenario's levers and conditions.
+
+    A scenario file sets every lever and condition (except ``OPTIONAL_CONDITIONS``),
+    so a file that sets one lever cannot take the others from the schema's defaults
+    (which are not the base case's) without saying so; :func:`to_config` names what
+    is missing. A file can take another's values with ``defaults: [base_case, _self_]``.
+    """
+    scenario = OmegaConf.structured(ScenarioConfig)
+    for part in ("levers", "macro"):
+        for key in list(scenario[part].keys()):
+            if key not in OPTIONAL_CONDITIONS:
+                scenario[part][key] = MISSING
+    root = OmegaConf.structured(Config)
+    root.scenario = scenario
+    return root
 
 
 def _check_node(node: DictConfig, path: str) -> None:
@@ -450,6 +472,19 @@ def to_config(cfg: DictConfig | Any) -> Config:
             the message names the key by its full path (``scenario.levers.devolution_share``).
     """
     if isinstance(cfg, DictConfig):
+        missing = sorted(OmegaConf.missing_keys(cfg))
+        scenario = [k.removeprefix("scenario.") for k in missing if k.startswith("scenario.")]
+        if scenario:
+            name = cfg.scenario._get_node("name")
+            which = "" if name is None or name._is_missing() else f" {name._value()!r}"
+            raise ConfigError(
+                f"scenario{which} does not set {', '.join(scenario)}: a scenario sets every "
+                "lever and condition; a scenario file can take another's values with "
+                "'defaults: [base_case, _self_]' and change only what differs (see README, "
+                "'Your own future')"
+            )
+        if missing:
+            raise ConfigError(f"{', '.join(missing)} not set")
         _check_node(cfg, "")
     obj = OmegaConf.to_object(cfg)
     if not isinstance(obj, Config):
