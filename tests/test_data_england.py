@@ -215,8 +215,11 @@ def test_missing_or_corrupt_file_in_a_copy(tmp_path: Path) -> None:
     data = bytearray((src / FILE_NAMES[0]).read_bytes())
     data[-1] ^= 0x01
     (tmp_path / FILE_NAMES[0]).write_bytes(bytes(data))
-    with pytest.raises(ChecksumError, match=FILE_NAMES[0]):
+    with pytest.raises(ChecksumError, match=FILE_NAMES[0]) as info:
         load_england(tmp_path)
+    assert f"Replace it with a good copy: python -m lbn_sim.data download {tmp_path}" in str(
+        info.value
+    )
 
 
 def test_imd2015_extra(wards: pd.DataFrame) -> None:

@@ -282,6 +282,9 @@ def test_missing_directory_error_names_dir_files_and_command(tmp_path: Path) -> 
     for name in FILE_NAMES:
         assert name in message
     assert f"python -m lbn_sim.data download {where}" in message
+    where.write_text("a file where the folder should be")
+    with pytest.raises(MissingDataError, match="is a file, not a directory"):
+        resolve_data_dir(where)
 
 
 def test_partly_missing_directory_names_only_missing_files(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from lbn_sim.config import Config
 from lbn_sim.model import LBNModel
-from lbn_sim.runner import simulate, write
+from lbn_sim.runner import headline, simulate, write
 
 #: Levers that pay money to deprived wards outside the national programme (GBP per head).
 TARGETED_PER_HEAD = (
@@ -285,3 +285,20 @@ def test_a_sweep_gives_the_same_bytes_on_every_launcher(launcher: str, tmp_path:
         assert (other / table).read_bytes() == (basic / table).read_bytes(), table
     # The seeds differ: the comparison would notice a launcher that ran one seed twice.
     assert (basic / "0/wards.parquet").read_bytes() != (basic / "1/wards.parquet").read_bytes()
+
+
+def test_headline_counts_the_still_and_the_newly_left_behind(
+    toy_cfg: Callable[..., Config],
+) -> None:
+    cfg = toy_cfg("scenario=worst_case")
+    result = simulate(cfg)
+    w = result.wards[result.wards["year"] == cfg.horizon]
+    still = int((w["left_behind"] & (w["start_group"] == "left_behind")).sum())
+    newly = int((w["left_behind"] & (w["start_group"] != "left_behind")).sum())
+    start = int((result.wards.query("year == @cfg.start_year")["left_behind"]).sum())
+    text = headline(result, cfg)
+    assert f"{still} of the {start} ward" in text
+    assert (
+        f"({still + newly} ward" in text
+        and f"left behind in {cfg.horizon}, {newly} of them newly" in text
+    )

@@ -132,7 +132,8 @@ def headline(result: RunResult, cfg: Config) -> str:
     return (
         f"{cfg.scenario.name}: {still} of the {lb_start} ward{'' if lb_start == 1 else 's'} "
         f"left behind in {first} {'is' if still == 1 else 'are'} still left behind in {last} "
-        f"({total} ward{'' if total == 1 else 's'} left behind in all).\n"
+        f"({total} ward{'' if total == 1 else 's'} left behind in {last}, "
+        f"{total - still} of them newly).\n"
         f"IMD-like gap, left-behind wards minus England: {gap0:.1f} points in {first}, "
         f"{gap1:.1f} in {last}."
     )

@@ -128,14 +128,14 @@ class MissingDataError(DataError, FileNotFoundError):
 class ChecksumError(DataError, ValueError):
     """A file's SHA-256 differs from the pinned one."""
 
-    def __init__(self, name: str, expected: str, actual: str, where: str) -> None:
+    def __init__(self, name: str, expected: str, actual: str, where: str, fix: str = "") -> None:
         self.name = name
         self.expected = expected
         self.actual = actual
         self.where = where
         super().__init__(
             f"SHA-256 mismatch for {name} ({where}): expected {expected}, got {actual}. "
-            "The file is corrupt, truncated or not the pinned version."
+            "The file is corrupt, truncated or not the pinned version." + (f" {fix}" if fix else "")
         )
 
 
@@ -178,7 +178,13 @@ def check_files(directory: str | os.PathLike[str]) -> None:
     for entry in FILES:
         actual = sha256_of(root / entry.name)
         if actual != entry.sha256:
-            raise ChecksumError(entry.name, entry.sha256, actual, str(root / entry.name))
+            raise ChecksumError(
+                entry.name,
+                entry.sha256,
+                actual,
+                str(root / entry.name),
+                fix=f"Replace it with a good copy: {download_command(root)} (safe to rerun).",
+            )
 
 
 def resolve_data_dir(
@@ -210,7 +216,9 @@ def resolve_data_dir(
 
 
 def _missing_error(root: Path, missing: list[str], *, source: str) -> MissingDataError:
-    if not root.is_dir():
+    if root.exists() and not root.is_dir():
+        what = f"data directory {root} ({source}) is a file, not a directory"
+    elif not root.is_dir():
         what = f"data directory {root} ({source}) does not exist"
     else:
         what = f"data directory {root} ({source}) lacks {len(missing)} of {len(FILES)} files"
