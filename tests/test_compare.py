@@ -7,17 +7,21 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from matplotlib.figure import Figure
 
 from lbn_sim import divergence as dv
 from lbn_sim import ensemble as ens
+from lbn_sim import figures as fg
 from lbn_sim.compare import (
     CompareRefusal,
     RunInfo,
+    find_dirs_without_results,
     find_run_dirs,
     load_run_info,
     override_key,
@@ -25,6 +29,7 @@ from lbn_sim.compare import (
     run_comparison,
 )
 from lbn_sim.compare.__main__ import main
+from lbn_sim.compare.plan import variant_label
 from lbn_sim.sweep import BASIC_SWEEPER, sweep_jobs
 
 SCENARIOS = ("worst_case", "base_case", "best_case")
@@ -102,8 +107,10 @@ def write_run(
     households: float = 0.02,
     with_wards: bool = True,
     indicators: tuple[str, ...] = dv.INDICATORS,
+    data: dict[str, object] | None = None,
 ) -> None:
-    """A fake run directory with every table and the .hydra files."""
+    """A fake run directory with every table and the .hydra files (``data``: the config's
+    ``data`` group; default the synthetic England of 30 wards)."""
     (path / ".hydra").mkdir(parents=True)
     wards = fake_wards(scenario, seed, indicators)
     fake_groups(wards).to_parquet(path / "groups.parquet")
@@ -131,7 +138,7 @@ def write_run(
             "levers": {"programme_per_head": lever, "allocation": "formula"},
             "macro": {"recession_years": [2020]},
         },
-        "data": {"name": "synthetic", "n_wards": 30},
+        "data": data if data is not None else {"name": "synthetic", "n_wards": 30},
         "households": {"sample_rate": households},
     }
     (path / ".hydra" / "config.yaml").write_text(yaml.safe_dump(config))
@@ -226,6 +233,8 @@ def test_comparison_folder_has_tables_figures_and_report(comparison: Path) -> No
     assert (comparison / "figures" / "panel.png").is_file()
     assert "By 2030, under best case, the IMD-like gap between the 6 left-behind wards" in report
     assert "of the 6 are still left behind" in report
+    # The first paragraph says which data the runs come from, in words.
+    assert "Compared 9 runs on the synthetic England (30 synthetic wards) from `" in report
     assert len(pd.read_csv(comparison / "runs.csv")) == 9
     # nothing temporary left beside the folder
     assert not [p for p in comparison.parent.iterdir() if p.name.startswith(".comparison")]
@@ -416,6 +425,134 @@ def test_runs_without_wards_parquet_still_compare(tmp_path: Path) -> None:
     out = run_comparison([tmp_path], log=lambda _msg: None)
     assert (out / "figures" / "panel.svg").is_file()
     assert not (out / "tables" / "sigma_bands.parquet").exists()
+    # The report says why the spread and beta convergence are missing.
+    report = (out / "report.md").read_text()
+    assert "best case: 1 (none has `wards.parquet`, so there is no spread or beta" in report
+
+
+@pytest.mark.slow
+def test_runs_on_different_data_are_told_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The base case on the synthetic England twice (30 wards, and England's size: no
+    # n_wards), the best case on the real data (no n_wards either), made separately.
+    syn = {"name": "synthetic", "n_wards": 30}
+    full = {"name": "synthetic", "n_wards": None}
+    real = {"name": "england_2019", "n_wards": None}
+    for folder, scenario, data, extra in (
+        ("syn30", "base_case", syn, ["data.n_wards=30"]),
+        ("synfull", "base_case", full, []),
+        ("real", "best_case", real, ["data=england_2019"]),
+    ):
+        overrides = [f"scenario={scenario}", "seed=0", *extra]
+        write_run(tmp_path / "runs" / folder, scenario, 0, overrides, indicators=FEW, data=data)
+    # Futures on different data are never side by side in one variant, even when the data
+    # vary only with the future.
+    plan = plan_comparison([load_run_info(p) for p in find_run_dirs([tmp_path / "runs"])])
+    assert plan.dims == ("data.name", "data.n_wards")
+    assert all(len(by_scenario) == 1 for by_scenario in plan.cells.values())
+    titles: list[str | None] = []
+    panel = fg.panel_figure
+
+    def spy(*args: Any, **kwargs: Any) -> Figure:
+        titles.append(kwargs.get("title"))
+        return panel(*args, **kwargs)
+
+    monkeypatch.setattr(fg, "panel_figure", spy)
+    out = run_comparison([tmp_path / "runs"], out=tmp_path / "cmp", log=lambda _msg: None)
+    report = (out / "report.md").read_text()
+    first = report.split("\n\n")[1]
+    assert first.startswith("Compared 3 runs from `")
+    assert "on two data sources, each variant below on one: " in first
+    assert "the synthetic England (30 synthetic wards)" in first
+    assert "the real data of England, IMD and CNI 2019 (30 wards)" in first
+    # A key that is None for a variant is left out of its heading.
+    assert "=None" not in report
+    for heading in (
+        "## data.name=synthetic, data.n_wards=30\n",
+        "## data.name=synthetic\n",
+        "## data.name=england_2019\n",
+    ):
+        assert heading in report
+    assert "data: the real data of England, IMD and CNI 2019 (30 wards)." in report
+    # The panel figure's title names the data too.
+    assert sorted(t.split("\n")[0] for t in titles if t is not None) == [
+        "Left-behind wards under 1 future, on the real data of England, IMD and CNI 2019 "
+        "(30 wards)",
+        "Left-behind wards under 1 future, on the synthetic England (30 synthetic wards)",
+        "Left-behind wards under 1 future, on the synthetic England (30 synthetic wards)",
+    ]
+    # Integers print as integers in runs.csv, None as an empty cell.
+    lines = (out / "runs.csv").read_text().splitlines()
+    assert lines[0] == "run,path,scenario,seed,data.name,data.n_wards"
+    assert sorted(line.rsplit(",", 2)[1:] for line in lines[1:]) == [
+        ["england_2019", ""],
+        ["synthetic", ""],
+        ["synthetic", "30"],
+    ]
+
+
+def test_pooling_different_data_is_refused() -> None:
+    runs = [
+        _info(f"r{i}", s, 0, [f"scenario={s}", f"data={d}"], **{"data.name": d})
+        for i, (s, d) in enumerate(
+            (s, d) for s in ("worst_case", "best_case") for d in ("synthetic", "england_2019")
+        )
+    ]
+    assert plan_comparison(runs).dims == ("data.name",)
+    for key in ("data", "data.name"):
+        with pytest.raises(CompareRefusal, match=r"--pool data.*differ in 'data\.name'"):
+            plan_comparison(runs, pool=[key])
+
+
+def test_variant_label_leaves_out_keys_that_are_none() -> None:
+    assert variant_label([("data.name", "england_2019"), ("data.n_wards", None)]) == (
+        "data.name=england_2019"
+    )
+    assert variant_label([("data.name", "synthetic"), ("data.n_wards", 300)]) == (
+        "data.name=synthetic, data.n_wards=300"
+    )
+    assert variant_label([("data.n_wards", None)]) == "data.n_wards not set"
+    assert variant_label([]) == ""
+
+
+def test_refuses_an_output_folder_it_cannot_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_run(tmp_path / "runs" / "0", "best_case", 0, indicators=FEW)
+    (tmp_path / "a_file").write_text("not a folder")
+    bad = [tmp_path / "a_file" / "cmp", tmp_path / "a_file" / "deeper" / "cmp"]
+    if Path("/proc/self").is_dir():  # Linux: nothing can be created in /proc
+        bad.append(Path("/proc/cmp"))
+    for out in bad:
+        assert main([str(tmp_path / "runs"), "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        # One line, before any work (no run was read), naming the folder.
+        assert err.startswith(f"lbn_sim.compare: refused: cannot write the comparison folder {out}")
+        assert err.count("\n") == 1 and "--out" in err and "found" not in err
+    assert (tmp_path / "a_file").read_text() == "not a folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file", "runs"]
+    # Folders made for --out are removed again when the comparison is refused later.
+    (tmp_path / "empty").mkdir()
+    assert main([str(tmp_path / "empty"), "--out", str(tmp_path / "new" / "deep" / "cmp")]) == 2
+    assert "no runs found" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists()
+
+
+def test_folders_without_results_are_skipped_and_said_to_be(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    write_run(runs / "0", "best_case", 0, indicators=FEW)
+    (runs / "1" / ".hydra").mkdir(parents=True)  # interrupted at once
+    write_run(runs / "2", "best_case", 1, indicators=FEW)
+    (runs / "2" / "groups.parquet").unlink()  # failed before writing its results
+    assert find_dirs_without_results([runs]) == [(runs / "1").resolve(), (runs / "2").resolve()]
+    messages: list[str] = []
+    run_comparison([runs], log=messages.append)
+    skipped = [m for m in messages if m.startswith("skipped")]
+    assert len(skipped) == 1
+    assert skipped[0].startswith("skipped 2 folders without results")
+    assert str((runs / "1").resolve()) in skipped[0] and str((runs / "2").resolve()) in skipped[0]
+    assert "found 1 run(s)" in messages
 
 
 @pytest.mark.slow

@@ -3,6 +3,7 @@ and the wards that leap and fall."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pandas as pd
@@ -14,6 +15,7 @@ from lbn_sim.report import (
     VariantResult,
     beta_clause,
     build_report,
+    data_words,
     movers_sentence,
     report_title,
 )
@@ -249,3 +251,62 @@ def test_few_runs_are_said_to_give_ranges_not_bands() -> None:
 def test_no_beta_sentence_without_the_window() -> None:
     assert beta_clause(beta_table(-0.02, -0.01, 0.0), START, END) is None
     assert beta_clause(pd.DataFrame(), POLICY, END) is None
+
+
+def test_run_counts_say_when_wards_parquet_was_missing_for_some_runs() -> None:
+    """Two runs, one without ``wards.parquet``: the spread and beta tables rest on one run
+    only, and the run counts say so (they said "best case: 2" alone)."""
+    full = ensemble(n_runs=2, slope=(-0.02, -0.019, -0.018), changes={"A": -1.0})
+    assert "Runs per future: best case: 2; policy start" in report({"best_case": full})
+    one = dataclasses.replace(
+        full, sigma=full.sigma.assign(n_runs=1), beta=full.beta.assign(n_runs=1)
+    )
+    text = report({"best_case": one, "worst_case": full})
+    assert (
+        "Runs per future: worst case: 2, best case: 2 (the spread and beta convergence use 1 "
+        "of them, the one with `wards.parquet`); policy start"
+    ) in text
+    none = dataclasses.replace(full, sigma=pd.DataFrame(), beta=pd.DataFrame())
+    assert "best case: 2 (none has `wards.parquet`, so there is no spread or beta" in report(
+        {"best_case": none}
+    )
+    # The wards that leap and fall need a ward summary (ward_summary.csv or wards.parquet).
+    movers = dataclasses.replace(full, wards=full.wards.assign(n_runs=1))
+    assert (
+        "best case: 2 (the wards that leap and fall use 1, the one with `ward_summary.csv` "
+        "or `wards.parquet`)"
+    ) in report({"best_case": movers})
+
+
+def test_first_paragraph_names_the_data_source() -> None:
+    assert data_words("synthetic", 7421) == "the synthetic England (7,421 synthetic wards)"
+    assert data_words("england_2019", 7421) == (
+        "the real data of England, IMD and CNI 2019 (7,421 wards)"
+    )
+    assert data_words("synthetic") == "the synthetic England"
+    assert data_words("elsewhere", 1) == "the data `elsewhere` (1 ward)"
+    assert data_words(None, 30) is None
+
+    def paragraph(*variants: VariantResult) -> str:
+        return build_report(list(variants), ["runs"]).split("\n\n")[1]
+
+    futures = {"best_case": ensemble()}
+    real = VariantResult("", futures, POLICY, data_name="england_2019", n_wards=7421)
+    assert paragraph(real).startswith(
+        "Compared 2 runs on the real data of England, IMD and CNI 2019 (7,421 wards) from `runs`. "
+    )
+    synthetic = VariantResult("", futures, POLICY, data_name="synthetic", n_wards=300)
+    assert paragraph(synthetic).startswith(
+        "Compared 2 runs on the synthetic England (300 synthetic wards) from `runs`. "
+    )
+    unknown = VariantResult("", futures, POLICY)
+    assert paragraph(unknown).startswith("Compared 2 runs from `runs`. ")
+    both = paragraph(
+        dataclasses.replace(synthetic, label="data.name=synthetic"),
+        dataclasses.replace(real, label="data.name=england_2019"),
+    )
+    assert both.startswith(
+        "Compared 4 runs from `runs`, on two data sources, each variant below on one: the "
+        "synthetic England (300 synthetic wards); the real data of England, IMD and CNI 2019 "
+        "(7,421 wards). "
+    )

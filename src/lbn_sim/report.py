@@ -37,6 +37,27 @@ def _figure_title(key: str) -> str:
     return key.replace("_", " ")
 
 
+DATA_SOURCES: dict[str, str] = {
+    "synthetic": "the synthetic England",
+    "england_2019": "the real data of England, IMD and CNI 2019",
+}
+"""``data.name`` -> the data source in words (see :func:`data_words`)."""
+
+
+def data_words(name: str | None, n_wards: int | None = None) -> str | None:
+    """The data the runs come from in words, with the number of wards when known:
+    ``"the synthetic England (300 synthetic wards)"``, ``"the real data of England, IMD
+    and CNI 2019 (7,421 wards)"``; a name not in :data:`DATA_SOURCES` is quoted
+    (``"the data `x` (12 wards)"``). None when ``name`` is None (not known)."""
+    if name is None:
+        return None
+    words = DATA_SOURCES.get(name, f"the data `{name}`")
+    if n_wards is None:
+        return words
+    kind = "synthetic wards" if name == "synthetic" else "wards"
+    return f"{words} ({n_wards:,} {kind if n_wards != 1 else kind[:-1]})"
+
+
 @dataclass(frozen=True, slots=True)
 class VariantResult:
     """The ensembles of every future for one configuration variant.
@@ -48,12 +69,21 @@ class VariantResult:
         policy_start: year the futures branch.
         figures: figure name -> PNG path relative to the report (those of
             :data:`EMBEDDED_FIGURES` are embedded, the others linked).
+        data_name: the runs' ``data.name`` (None: not known, and not stated).
+        n_wards: the number of wards the runs simulate (None: not known).
     """
 
     label: str
     ensembles: Mapping[str, ScenarioEnsemble]
     policy_start: int
     figures: Mapping[str, str] = field(default_factory=dict)
+    data_name: str | None = None
+    n_wards: int | None = None
+
+    @property
+    def data(self) -> str | None:
+        """The data source in words (:func:`data_words`), or None when not known."""
+        return data_words(self.data_name, self.n_wards)
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,6 +352,41 @@ def scenario_sentences(name: str, ens: ScenarioEnsemble, policy_start: int) -> l
     return out
 
 
+def _runs_with_values(table: pd.DataFrame) -> int:
+    """The runs a band table was computed from (its largest ``n_runs``; 0 when empty)."""
+    if table.empty or "n_runs" not in table.columns:
+        return 0
+    return int(table["n_runs"].max())
+
+
+def partial_runs(ens: ScenarioEnsemble) -> str | None:
+    """Which results of a future rest on fewer runs than it has, or None when none does.
+
+    The spread across wards (sigma) and beta convergence need each run's
+    ``wards.parquet``; the wards that leap and fall need its ``ward_summary.csv`` (or
+    ``wards.parquet``). A run whose files were deleted still counts in the group means.
+    """
+    n = ens.n_runs
+    parts = []
+    convergence = max(_runs_with_values(ens.sigma), _runs_with_values(ens.beta))
+    if convergence == 0:
+        parts.append("none has `wards.parquet`, so there is no spread or beta convergence")
+    elif convergence < n:
+        parts.append(
+            f"the spread and beta convergence use {convergence} of them, the "
+            f"{_plural(convergence, 'one', 'ones')} with `wards.parquet`"
+        )
+    movers = _runs_with_values(ens.wards)
+    if movers == 0:
+        parts.append("none has a ward summary, so no ward is named")
+    elif movers < n:
+        parts.append(
+            f"the wards that leap and fall use {movers}, the "
+            f"{_plural(movers, 'one', 'ones')} with `ward_summary.csv` or `wards.parquet`"
+        )
+    return "; ".join(parts) or None
+
+
 def _pooled_phrase(pooled: Sequence[str]) -> str:
     """What the runs of one future differ in: seeds, and draws of any pooled keys."""
     if not pooled:
@@ -353,13 +418,23 @@ def build_report(
     for note in notes:
         lines += [f"**{note}**", ""]
     n_runs = sum(e.n_runs for v in variants for e in v.ensembles.values())
+    data = list(dict.fromkeys(v.data for v in variants))
+    one_source = len(data) == 1
+    found = f"from {', '.join(f'`{s}`' for s in sources)}"
+    if one_source and data[0] is not None:
+        found = f"on {data[0]} {found}"
+    elif not one_source:
+        known = [d for d in data if d is not None] + (["unknown data"] if None in data else [])
+        found += (
+            f", on {_number_word(len(data))} data sources, each variant below on one: "
+            + "; ".join(known)
+        )
     lines += [
-        f"Compared {n_runs} {_plural(n_runs, 'run')} from "
-        f"{', '.join(f'`{s}`' for s in sources)}. Every number is the median across runs "
-        f"({_pooled_phrase(pooled)}) with its 5-95% band; a gap is the left-behind wards' "
-        "population-weighted mean minus England's (positive: more deprived). Years before the "
-        "policy start are shared by every future. A band is left out where it rounds to the "
-        "median itself.",
+        f"Compared {n_runs} {_plural(n_runs, 'run')} {found}. Every number is the median "
+        f"across runs ({_pooled_phrase(pooled)}) with its 5-95% band; a gap is the "
+        "left-behind wards' population-weighted mean minus England's (positive: more "
+        "deprived). Years before the policy start are shared by every future. A band is left "
+        "out where it rounds to the median itself.",
         "",
     ]
     fewest = min((e.n_runs for v in variants for e in v.ensembles.values()), default=0)
@@ -374,8 +449,17 @@ def build_report(
         if variant.label:
             lines += [f"## {variant.label}", ""]
         names = ordered_scenarios(list(variant.ensembles))
-        runs = ", ".join(f"{scenario_label(n)}: {variant.ensembles[n].n_runs}" for n in names)
-        lines += [f"Runs per future: {runs}; policy start {variant.policy_start}.", ""]
+        counts = []
+        for n in names:
+            count = f"{scenario_label(n)}: {variant.ensembles[n].n_runs}"
+            partial = partial_runs(variant.ensembles[n])
+            counts.append(count + (f" ({partial})" if partial else ""))
+        data_note = "" if one_source or variant.data is None else f"; data: {variant.data}"
+        lines += [
+            f"Runs per future: {', '.join(counts)}; policy start {variant.policy_start}"
+            f"{data_note}.",
+            "",
+        ]
         for name in names:
             sentences = scenario_sentences(name, variant.ensembles[name], variant.policy_start)
             lines += [f"- **{scenario_label(name).capitalize()}.** " + " ".join(sentences)]

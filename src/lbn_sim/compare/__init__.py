@@ -3,7 +3,10 @@
 ``python -m lbn_sim.compare RUN_OR_SWEEP_DIR ... [--out DIR] [--force] [--pool KEY]``
 
 1. **Discover**: every directory under the given ones holding both
-   ``.hydra/config.yaml`` and ``groups.parquet`` is a run.
+   ``.hydra/config.yaml`` and ``groups.parquet`` is a run. A folder holding
+   ``.hydra/`` without ``groups.parquet`` (a run interrupted or failed) is skipped
+   and said to be (a sweep whose ``multirun.yaml`` lists jobs without results is
+   refused unless ``--allow-incomplete``, see :func:`check_complete`).
 2. **Plan**: runs are grouped by ``scenario.name`` and by every other swept
    key (a config key whose value differs among the runs and that some run's
    ``.hydra/overrides.yaml`` sets, directly or through its config group).
@@ -14,15 +17,18 @@
    comparison is refused (exit code 2) unless ``--force``, in which case
    such keys are treated as swept. A key given with ``--pool`` (draws of an
    uncertain input, such as a behavioural parameter) is not a variant: its
-   runs are pooled with the seeds, so the bands cover both.
+   runs are pooled with the seeds, so the bands cover both. Runs on different
+   data (``data.name``, ``data.n_wards``) are always in different variants, never
+   pooled.
 3. **Summarise**: per variant and scenario, ensemble band tables
    (:mod:`lbn_sim.ensemble`), stacked into one table per kind with
    ``scenario`` and the swept keys as columns.
 4. **Write** the comparison folder (default ``<first dir>/comparison/``):
    ``tables/`` (parquet and csv), ``figures/`` (PNG and SVG), ``report.md`` and
-   ``runs.csv``. Everything is written into a temporary sibling directory that
-   is renamed into place at the end, so a failure never leaves a half-written
-   folder.
+   ``runs.csv``; the report and the panel figure name the data the runs come
+   from. Everything is written into a temporary sibling directory that is
+   renamed into place at the end, so a failure never leaves a half-written
+   folder; an output folder that cannot be written is refused before any work.
 
 Only result tables are read; the model is never imported.
 """
@@ -43,6 +49,7 @@ from matplotlib.figure import Figure
 
 from lbn_sim import divergence as dv
 from lbn_sim import figures as fg
+from lbn_sim.callbacks import unwritable
 from lbn_sim.compare.completeness import check_complete, missing_jobs, sweep_roots
 from lbn_sim.compare.plan import (
     IGNORED_PREFIXES,
@@ -63,14 +70,16 @@ from lbn_sim.compare.runs import (
     WARDS_FILE,
     CompareRefusal,
     RunInfo,
+    find_dirs_without_results,
     find_run_dirs,
     flatten,
     load_run_info,
     load_run_tables,
     override_key,
 )
-from lbn_sim.ensemble import ScenarioEnsemble, summarise_runs, write_table
-from lbn_sim.report import VariantResult, build_report
+from lbn_sim.ensemble import RunTables, ScenarioEnsemble, summarise_runs, write_table
+from lbn_sim.figure_parts import runs_phrase
+from lbn_sim.report import VariantResult, build_report, data_words
 
 __all__ = [
     "CONFIG_FILE",
@@ -86,6 +95,7 @@ __all__ = [
     "CompareRefusal",
     "ComparisonPlan",
     "RunInfo",
+    "find_dirs_without_results",
     "find_run_dirs",
     "flatten",
     "load_run_info",
@@ -126,13 +136,29 @@ def _stack(
     return {stem: pd.concat(parts, ignore_index=True) for stem, parts in out.items()}
 
 
+def panel_title(counts: pd.DataFrame, data: str | None) -> str:
+    """The panel figure's title: the futures, the data the runs come from (``data``, in
+    words; left out when None) and the runs behind the bands (``counts``: the stacked
+    :func:`lbn_sim.ensemble.count_bands`)."""
+    n = len(set(counts["scenario"]))
+    first = f"Left-behind wards under {n} future{'s' if n != 1 else ''}"
+    if data is not None:
+        first += f", on {data}"
+    return (
+        f"{first}\ngaps to England, counts and divergence; median and 5-95% band across "
+        f"{runs_phrase(counts)} per future"
+    )
+
+
 def _draw_variant(
     tables: Mapping[str, pd.DataFrame],
     policy_start: int,
     directory: Path,
     log: Log,
+    data: str | None = None,
 ) -> dict[str, Path]:
-    """Draw every figure of one variant into ``directory``; name -> PNG path."""
+    """Draw every figure of one variant into ``directory``; name -> PNG path (``data``:
+    the data the runs come from, in words, for the panel's title)."""
     written: dict[str, Path] = {}
 
     def save(name: str, fig: Figure) -> None:
@@ -158,14 +184,20 @@ def _draw_variant(
     else:
         sigma = None
     panel = fg.panel_figure(
-        tables["group_gap_bands"], counts, policy_start, ward_bands=wards, sigma_bands=sigma
+        tables["group_gap_bands"],
+        counts,
+        policy_start,
+        ward_bands=wards,
+        sigma_bands=sigma,
+        title=panel_title(counts, data),
     )
     save("panel", panel)
     return written
 
 
 def _prepare_out(out: Path) -> None:
-    """Refuse to replace an existing directory that is not an earlier comparison."""
+    """Refuse to replace an existing directory that is not an earlier comparison, and an
+    output folder whose parent (where it is built) cannot be created or written."""
     if out.exists():
         if not out.is_dir():
             raise CompareRefusal(f"output path {out} exists and is not a directory")
@@ -174,6 +206,27 @@ def _prepare_out(out: Path) -> None:
                 f"output directory {out} exists and is not an lbn_sim comparison folder; "
                 "choose another --out"
             )
+    reason = unwritable(out.parent)
+    if reason is not None:
+        raise CompareRefusal(
+            f"cannot write the comparison folder {out} (in {out.parent}: {reason}); "
+            "choose another with --out DIR"
+        )
+
+
+def _remove_empty(folders: Sequence[Path]) -> None:
+    """Remove ``folders`` (deepest first) where they are empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+
+
+def _listed(paths: Sequence[Path], first: int = 5) -> str:
+    """The first ``first`` of ``paths``, and how many more."""
+    text = ", ".join(str(p) for p in paths[:first])
+    return text + (f" and {len(paths) - first} more" if len(paths) > first else "")
 
 
 def _replace_dir(tmp: Path, out: Path) -> None:
@@ -210,9 +263,13 @@ def run_comparison(
     Returns:
         The comparison folder.
 
+    Folders holding ``.hydra/`` but no results (interrupted or failed runs) are skipped,
+    and the log says which.
+
     Raises:
-        CompareRefusal: nothing to compare, runs that should not be pooled, or a sweep
-            missing some of its jobs' results (unless ``allow_incomplete``).
+        CompareRefusal: nothing to compare, runs that should not be pooled, a sweep
+            missing some of its jobs' results (unless ``allow_incomplete``), or an
+            output folder that cannot be written (checked before anything is read).
     """
     if not dirs:
         raise CompareRefusal("give at least one run or sweep directory")
@@ -220,6 +277,25 @@ def run_comparison(
         if not Path(d).is_dir():
             raise CompareRefusal(f"{d} is not a directory")
     out = (Path(out) if out is not None else Path(dirs[0]) / "comparison").resolve()
+    # Folders the output check creates are removed again if the comparison fails.
+    created = [p for p in out.parents if not p.exists()]
+    _prepare_out(out)
+    try:
+        return _compare_into(dirs, out, force, log, allow_incomplete, pool)
+    except BaseException:
+        _remove_empty(created)
+        raise
+
+
+def _compare_into(
+    dirs: Sequence[Path],
+    out: Path,
+    force: bool,
+    log: Log,
+    allow_incomplete: bool,
+    pool: Sequence[str],
+) -> Path:
+    """:func:`run_comparison` once ``out`` is known to be writable."""
     paths = [p for p in find_run_dirs(dirs) if out not in (p, *p.parents)]
     if not paths:
         raise CompareRefusal(
@@ -229,6 +305,13 @@ def run_comparison(
     log(f"found {len(paths)} run(s)")
     infos = [load_run_info(p) for p in paths]
     notes = check_complete(dirs, infos, allow_incomplete, log)
+    unfinished = [p for p in find_dirs_without_results(dirs) if out not in (p, *p.parents)]
+    if unfinished:
+        log(
+            f"skipped {len(unfinished)} folder{'s' if len(unfinished) != 1 else ''} without "
+            f"results (a .hydra folder but no {GROUPS_FILE}: an interrupted or failed run): "
+            f"{_listed(unfinished)}"
+        )
     plan = plan_comparison(infos, force=force, pool=pool)
     if plan.pooled:
         log(f"pooled with the seeds: {', '.join(plan.pooled)}")
@@ -236,9 +319,7 @@ def run_comparison(
         log(f"warning: '{key}' differs without an override ({', '.join(values)}); --force")
     if plan.dims:
         log(f"swept keys besides scenario and seed: {', '.join(plan.dims)}")
-    _prepare_out(out)
     root = Path(os.path.commonpath([str(p) for p in paths]))
-    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         _write_comparison(plan, tmp, root, [str(d) for d in dirs], log, notes)
@@ -249,6 +330,25 @@ def run_comparison(
         raise
     log(f"wrote {out}")
     return out
+
+
+def _n_wards(tables: Sequence[RunTables], runs: Sequence[RunInfo]) -> int | None:
+    """The number of wards the runs simulate: rows of their ward summaries, else their
+    ``data.n_wards``; None when no run says, or when the runs disagree."""
+    counts = set()
+    for table, run in zip(tables, runs, strict=True):
+        n = len(table.ward_summary) if table.ward_summary is not None else None
+        if n is None:
+            n = run.config.get("data.n_wards")
+        if isinstance(n, int) and not isinstance(n, bool):
+            counts.add(n)
+    return counts.pop() if len(counts) == 1 else None
+
+
+def _inventory_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """``runs.csv`` as a table: each value as the run's config has it (an integer key
+    that some runs leave None prints as ``300``, not ``300.0``; None as an empty cell)."""
+    return pd.DataFrame(list(rows), dtype=object)
 
 
 def _write_comparison(
@@ -272,6 +372,7 @@ def _write_comparison(
         if label:
             log(f"variant {label}")
         ensembles: dict[str, ScenarioEnsemble] = {}
+        n_wards: set[int | None] = set()
         for name in fg.ordered_scenarios(list(by_scenario)):
             runs = by_scenario[name]
             draws = Counter((str(r.seed), *(str(r.config.get(k)) for k in drawn)) for r in runs)
@@ -289,23 +390,31 @@ def _write_comparison(
                     | {k: run.config.get(k) for k in drawn}
                 )
             ensembles[name] = summarise_runs(tables)
+            n_wards.add(_n_wards(tables, runs))
         policy = by_scenario[next(iter(by_scenario))][0].config.get("policy_start")
         any_ens = next(iter(ensembles.values()))
         policy_start = int(policy) if policy is not None else int(any_ens.groups["year"].min())
         tables_by_stem = _stack(ensembles, cell)
         for stem, table in tables_by_stem.items():
             stacked[stem].append(table)
+        # One data source a variant (plan_comparison splits or refuses the others).
+        all_runs = [r for runs in by_scenario.values() for r in runs]
+        data_name = all_runs[0].config.get("data.name")
+        data_name = None if data_name is None else str(data_name)
+        n_wards.discard(None)
+        wards = n_wards.pop() if len(n_wards) == 1 else None
         fig_dir = tmp / "figures" / (variant_slug(cell) if several else "")
         log("  drawing figures")
-        pngs = _draw_variant(tables_by_stem, policy_start, fig_dir, log)
+        data = data_words(data_name, wards)
+        pngs = _draw_variant(tables_by_stem, policy_start, fig_dir, log, data)
         rel = {name: p.relative_to(tmp).as_posix() for name, p in pngs.items()}
-        variants.append(VariantResult(label, ensembles, policy_start, rel))
+        variants.append(VariantResult(label, ensembles, policy_start, rel, data_name, wards))
     log("writing tables")
     written: list[str] = []
     for stem, parts in stacked.items():
         paths = write_table(pd.concat(parts, ignore_index=True), tmp / "tables", stem)
         written.append(paths[1].relative_to(tmp).with_suffix("").as_posix())
-    pd.DataFrame(inventory).to_csv(tmp / "runs.csv", index=False)
+    _inventory_frame(inventory).to_csv(tmp / "runs.csv", index=False)
     log("writing report")
     text = build_report(
         variants, sources, tables=[f"{w}.csv" for w in written], pooled=plan.pooled, notes=notes

@@ -2,8 +2,9 @@
 [--allow-incomplete] [--pool KEY ...]``.
 
 Exit codes: 0 written; 2 refused (no runs, runs that cannot be pooled, a sweep
-missing some jobs' results, a bad output directory) or bad arguments; 1 any
-other error (for example an unreadable table, with its traceback).
+missing some jobs' results, an output directory that is not a comparison folder or
+cannot be written) or bad arguments; 1 any other error (for example an unreadable
+table, with its traceback).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         default=None,
-        help="comparison folder to write (default: <first dir>/comparison)",
+        help="comparison folder to write (default: <first dir>/comparison); one that "
+        "cannot be created or written is refused before any run is read",
     )
     parser.add_argument(
         "--force",

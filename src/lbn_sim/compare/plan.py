@@ -21,6 +21,13 @@ from lbn_sim.compare.runs import (
 IGNORED_PREFIXES: tuple[str, ...] = ("hydra", "plots")
 """Config keys that never split runs: Hydra's own, and output-only switches."""
 
+DATA_PREFIX = "data"
+"""Config group of the data the runs start from: runs that differ in a key under it are
+never compared side by side in one variant (see :func:`plan_comparison`)."""
+
+DATA_SOURCE_KEYS: tuple[str, ...] = ("data.name", "data.n_wards")
+"""Keys that say which wards a run simulates: never pooled within one future."""
+
 
 @dataclass(frozen=True, slots=True)
 class ComparisonPlan:
@@ -86,6 +93,20 @@ def _check_pool_key(runs: Sequence[RunInfo], key: str) -> None:
             f"--pool {key}: it varies only between futures (it is part of what each future "
             "is), so there are no draws to pool within one"
         )
+    for data_key in DATA_SOURCE_KEYS:
+        if not (data_key == key or data_key.startswith(key + ".")):
+            continue
+        by_future: dict[str, list[Any]] = defaultdict(list)
+        for run in runs:
+            by_future[run.scenario].append(run.config.get(data_key, _MISSING))
+        for name, values in sorted(by_future.items()):
+            if len({json.dumps(v, default=str) for v in values}) > 1:
+                raise CompareRefusal(
+                    f"--pool {key}: the runs of {name} differ in '{data_key}' "
+                    f"({', '.join(_value_text(values))}), so pooling them would mix "
+                    "different wards in one band; compare them as variants (without "
+                    f"--pool {key})"
+                )
 
 
 def plan_comparison(
@@ -107,12 +128,16 @@ def plan_comparison(
 
     The variant dimensions are the swept keys that refine the partition of the
     runs by scenario name (``<group>.name`` keys first), so redundant keys (a
-    config group's other fields) do not clutter labels.
+    config group's other fields) do not clutter labels. A key under ``data`` (the
+    wards the runs simulate) is a dimension whenever it splits the runs, even when it
+    varies only with the future: futures run on different data are never drawn side
+    by side as if on the same wards.
 
     Raises:
         CompareRefusal: no runs, a run without ``scenario.name``, unswept keys
             without ``force``, or a ``pool`` key that is the scenario or the seed, that
-            no run has, or that has one value in every run.
+            no run has, that has one value in every run, or that would pool runs of one
+            future on different data (:data:`DATA_SOURCE_KEYS`).
     """
     if not runs:
         raise CompareRefusal("no runs to compare")
@@ -161,8 +186,11 @@ def plan_comparison(
     candidates += sorted(unswept, key=lambda k: (not k.endswith(".name"), k.count("."), k))
     dims: list[str] = []
     for key in candidates:
-        before = {(*_cell_key(run, dims), run.scenario) for run in runs}
-        after = {(*_cell_key(run, [*dims, key]), run.scenario) for run in runs}
+        # A data key splits the variants themselves, so that it never varies between the
+        # futures of one variant; any other key, the runs of one future.
+        apart = () if key.startswith(DATA_PREFIX + ".") else (SCENARIO_KEY,)
+        before = {(*_cell_key(run, dims), *_cell_key(run, apart)) for run in runs}
+        after = {(*_cell_key(run, [*dims, key]), *_cell_key(run, apart)) for run in runs}
         if len(after) > len(before):
             dims.append(key)
     cells: dict[tuple[tuple[str, Any], ...], dict[str, list[RunInfo]]] = {}
@@ -175,9 +203,21 @@ def _cell_key(run: RunInfo, dims: Sequence[str]) -> tuple[tuple[str, Any], ...]:
     return tuple((k, run.config.get(k, _MISSING)) for k in dims)
 
 
+def _is_set(value: Any) -> bool:
+    return value is not None and value != _MISSING
+
+
 def variant_label(cell: Sequence[tuple[str, Any]]) -> str:
-    """``"data.name=england_2019, households.sample_rate=0.1"`` ("" for none)."""
-    return ", ".join(f"{k}={v}" for k, v in cell)
+    """``"data.name=england_2019, households.sample_rate=0.1"`` ("" for none).
+
+    A key that is None (or absent) for the variant is left out (the real data have no
+    ``data.n_wards``); when every key is, the label says so
+    (``"data.n_wards not set"``).
+    """
+    shown = [(k, v) for k, v in cell if _is_set(v)]
+    if not shown:
+        return ", ".join(f"{k} not set" for k, _ in cell)
+    return ", ".join(f"{k}={v}" for k, v in shown)
 
 
 def variant_slug(cell: Sequence[tuple[str, Any]]) -> str:

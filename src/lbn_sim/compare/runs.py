@@ -80,6 +80,22 @@ def find_run_dirs(roots: Iterable[Path]) -> list[Path]:
     return sorted(found, key=natural_key)
 
 
+def find_dirs_without_results(roots: Iterable[Path]) -> list[Path]:
+    """Every directory under ``roots`` (or a root itself) holding a ``.hydra`` folder but
+    no ``groups.parquet``: a run that was interrupted or failed before writing its
+    results. Sorted, without duplicates."""
+    found: set[Path] = set()
+    for root in roots:
+        root = Path(root)
+        if not root.is_dir():
+            continue
+        for hydra in [root / CONFIG_FILE.parent, *root.rglob(str(CONFIG_FILE.parent))]:
+            run = hydra.parent
+            if hydra.is_dir() and not (run / GROUPS_FILE).is_file():
+                found.add(run.resolve())
+    return sorted(found, key=natural_key)
+
+
 def natural_key(path: Path) -> tuple[Any, ...]:
     """Sort ``.../2/`` before ``.../10/``."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in path.parts)
