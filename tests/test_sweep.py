@@ -87,3 +87,4 @@ def test_a_sweep_that_cannot_be_checked_beforehand_still_runs_and_says_so(tmp_pa
     assert result.returncode == 0, result.stderr[-2000:]
     assert "the jobs' configs were not all checked" in result.stderr
     assert (out / "0" / "wards.parquet").is_file() and (out / "1" / "wards.parquet").is_file()
+    assert f"compare the runs with: python -m lbn_sim.compare {out}" in result.stderr

@@ -102,3 +102,8 @@ class Checks(Callback):
             return
         seconds = time.perf_counter() - tic
         _note(f"checked the {len(jobs)} jobs' configs ({seconds:.1f} s)")
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Say how to compare the sweep's runs."""
+        sweep_dir = Path(str(config.hydra.sweep.dir))
+        _note(f"compare the runs with: python -m lbn_sim.compare {sweep_dir}")

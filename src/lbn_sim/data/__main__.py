@@ -38,7 +38,9 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="fetch BASE_URL/<file name> instead of the pinned URLs (a mirror)",
     )
-    p_down.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
+    p_down.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds per request (default: %(default)s)"
+    )
     p_ver = sub.add_parser("verify", help="check the files' SHA-256 without the network")
     p_ver.add_argument("dir", nargs="?", type=Path, help=dir_help)
     return parser
@@ -49,14 +51,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     dest: Path = args.dir if args.dir is not None else _default_dir()
     if dest.exists() and not dest.is_dir():
-        print(f"error: {dest} is a file, not a folder; give the data's folder", file=sys.stderr)
+        print(
+            f"lbn_sim.data: error: {dest} is a file, not a folder; give the data's folder",
+            file=sys.stderr,
+        )
         return 2
     if args.command == "download":
         print(f"Downloading {len(FILES)} files into {dest}", flush=True)
         try:
             download(dest, args.base_url, timeout=args.timeout, progress=_print)
         except (DataError, OSError) as err:  # DownloadError names every failed file
-            print(f"error: {err}", file=sys.stderr)
+            print(f"lbn_sim.data: error: {err}", file=sys.stderr)
             return 1
         print(f"All {len(FILES)} files present in {dest} with their pinned SHA-256.")
         return 0
@@ -73,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"BAD      {st.name}: expected SHA-256 {st.expected}, got {st.actual}")
     if bad:
         print(
-            f"error: {bad} of {len(FILES)} files in {dest} are missing or corrupt; "
+            f"lbn_sim.data: error: {bad} of {len(FILES)} files in {dest} are missing or corrupt; "
             f"fetch them with: python -m lbn_sim.data download {dest}",
             file=sys.stderr,
         )
