@@ -492,6 +492,38 @@ def test_runs_on_different_data_are_told_apart(
     ]
 
 
+@pytest.mark.slow
+def test_every_figure_names_the_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not only the panel: every figure of a variant says which data its runs come from
+    (the synthetic England is calibrated to the real headline numbers)."""
+    real = {"name": "england_2019", "n_wards": None}
+    for i, scenario in enumerate(SCENARIOS[1:]):
+        overrides = [f"scenario={scenario}", "seed=0", "data=england_2019"]
+        write_run(tmp_path / "runs" / str(i), scenario, 0, overrides, indicators=FEW, data=real)
+    saved: dict[str, Figure] = {}
+    save = fg.save_figure
+
+    def spy(fig: Figure, directory: Path, stem: str, dpi: int = 150) -> list[Path]:
+        saved[stem] = fig
+        return save(fig, directory, stem, dpi)
+
+    monkeypatch.setattr(fg, "save_figure", spy)
+    run_comparison([tmp_path / "runs"], out=tmp_path / "cmp", log=lambda _msg: None)
+    assert {
+        "trajectory_imd_like",
+        "trajectory_income_deprivation",
+        "left_behind_count",
+        "sigma_imd_like",
+        "divergence_distribution",
+        "top_movers",
+        "panel",
+    } <= set(saved)
+    for stem, fig in saved.items():
+        title = fig.get_suptitle() or fig.axes[0].get_title()
+        first = title.split("\n")[0]
+        assert first.endswith(", on the real data of England, IMD and CNI 2019 (30 wards)"), stem
+
+
 def test_pooling_different_data_is_refused() -> None:
     runs = [
         _info(f"r{i}", s, 0, [f"scenario={s}", f"data={d}"], **{"data.name": d})

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,6 +16,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
 from lbn_sim import figures as fg
+from lbn_sim.config import Config
 
 SCENARIOS = ("worst_case", "base_case", "best_case")
 YEARS = np.arange(2019, 2051)
@@ -312,3 +316,104 @@ def test_run_figure_counts_the_groups_it_draws() -> None:
     labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
     assert labels == ["9 left-behind wards", "21 other deprived wards", "England (300 wards)"]
     assert "base case" in fig.get_suptitle() and "Scenario" not in fig.get_suptitle()
+
+
+#: The longest data words a figure names (``lbn_sim.report.data_words`` of the real data).
+REAL = "the real data of England, IMD and CNI 2019 (7,421 wards)"
+
+
+def _futures(table: pd.DataFrame, scenarios: tuple[str, ...]) -> pd.DataFrame:
+    return table[table["scenario"].isin(scenarios)]
+
+
+def _comparison_figures(data: str | None, scenarios: tuple[str, ...] = SCENARIOS) -> dict:
+    """Every comparison figure drawn alone, the longest measure label and reference where
+    the figure takes one; name -> figure."""
+    groups = group_bands()
+    longest = groups[groups["measure"] == "imd_like"].assign(measure="education_deprivation")
+    groups = _futures(pd.concat([groups, longest], ignore_index=True), scenarios)
+    wards = _futures(ward_bands(1234), scenarios)
+    return {
+        "trajectory": fg.trajectory_figure(groups, "education_deprivation", POLICY, data=data),
+        "gap": fg.gap_figure(
+            _futures(gap_bands(), scenarios),
+            "education_deprivation",
+            POLICY,
+            reference="other_deprived",
+            data=data,
+        ),
+        "count": fg.left_behind_count_figure(_futures(count_bands(), scenarios), POLICY, data=data),
+        "sigma": fg.sigma_figure(_futures(sigma_bands(), scenarios), POLICY, data=data),
+        "divergence": fg.divergence_distribution_figure(wards, data=data),
+        "top_movers": fg.top_movers_figure(wards, data=data),
+    }
+
+
+def _title(fig: Figure) -> str:
+    """The figure's own title: its suptitle, else its single axes' title."""
+    return fig.get_suptitle() or fig.axes[0].get_title()
+
+
+def test_comparison_figures_name_the_data_on_their_first_line() -> None:
+    """The synthetic England is calibrated to the real headline numbers, so only the title
+    tells a reader which data a figure shows."""
+    named = _comparison_figures("the synthetic England (300 synthetic wards)")
+    for name, fig in named.items():
+        first = _title(fig).split("\n")[0]
+        assert first.endswith(", on the synthetic England (300 synthetic wards)"), name
+    for name, fig in _comparison_figures(None).items():
+        assert ", on " not in _title(fig), name
+    assert "Divergence of the 1,234 left-behind wards" in _title(named["divergence"])
+
+
+@pytest.mark.parametrize("scenarios", [("best_case",), SCENARIOS])
+def test_titles_naming_the_real_data_fit_their_figures(scenarios: tuple[str, ...]) -> None:
+    """No title line is cut off the saved PNG, even with the longest data words, the
+    longest measure label and a single future (the narrowest top-movers figure)."""
+    for name, fig in _comparison_figures(REAL, scenarios).items():
+        FigureCanvasAgg(fig).draw()
+        renderer = fig.canvas.get_renderer()
+        title = fig._suptitle if fig._suptitle is not None else fig.axes[0].title
+        assert REAL in title.get_text(), name
+        box = title.get_window_extent(renderer)
+        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, name
+
+
+def test_run_figures_name_the_data(
+    toy_cfg: Callable[..., Config], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The figures written with a run (``runner.write``) name the run's data and its
+    number of wards in their titles; the first line fits the saved PNG."""
+    from lbn_sim import flows, run_plots
+    from lbn_sim.runner import simulate, write
+
+    cfg = toy_cfg("plots=true")
+    result = simulate(cfg)
+    drawn: dict[str, Figure] = {}
+
+    def spy(name: str, draw: Callable[..., Figure]) -> Callable[..., Figure]:
+        def drawing(*args: Any, **kwargs: Any) -> Figure:
+            drawn[name] = draw(*args, **kwargs)
+            return drawn[name]
+
+        return drawing
+
+    monkeypatch.setattr(
+        run_plots, "indicators_figure", spy("indicators", run_plots.indicators_figure)
+    )
+    monkeypatch.setattr(flows, "money_figure", spy("money", flows.money_figure))
+    for name, words in (
+        ("synthetic", "the synthetic England (120 synthetic wards)"),
+        ("england_2019", "the real data of England, IMD and CNI 2019 (120 wards)"),
+    ):
+        drawn.clear()
+        data = dataclasses.replace(cfg.data, name=name, n_wards=None)
+        write(result, dataclasses.replace(cfg, data=data), tmp_path / name)
+        assert (tmp_path / name / "figures" / "money.png").is_file()
+        assert sorted(drawn) == ["indicators", "money"]
+        for fig in drawn.values():
+            first = fig.get_suptitle().split("\n")[0]
+            assert first.endswith(f"under the base case, on {words}"), first
+            FigureCanvasAgg(fig).draw()
+            box = fig._suptitle.get_window_extent(fig.canvas.get_renderer())
+            assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1

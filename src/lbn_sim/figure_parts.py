@@ -137,6 +137,13 @@ def runs_phrase(table: pd.DataFrame) -> str:
     return f"{hi} run{'' if hi == 1 else 's'}" if lo == hi else f"{lo}-{hi} runs"
 
 
+def on_data(line: str, data: str | None) -> str:
+    """A title's first line naming the data the figure is drawn from: ``line`` with
+    ``", on {data}"`` appended (``data``: the data source in words, as
+    :func:`lbn_sim.report.data_words` gives it), or ``line`` unchanged when None."""
+    return line if data is None else f"{line}, on {data}"
+
+
 def band_line(
     ax: Axes,
     series: pd.DataFrame,

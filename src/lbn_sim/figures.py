@@ -48,6 +48,7 @@ from lbn_sim.figure_parts import (
     history_scenario,
     measure_label,
     measure_unit,
+    on_data,
     ordered_scenarios,
     policy_marker,
     require_columns,
@@ -86,7 +87,9 @@ __all__ = [
 ]
 
 
-def trajectory_figure(group_bands: pd.DataFrame, measure: str, policy_start: int) -> Figure:
+def trajectory_figure(
+    group_bands: pd.DataFrame, measure: str, policy_start: int, data: str | None = None
+) -> Figure:
     """The futures on one axes for the left-behind, other deprived and England groups.
 
     Args:
@@ -94,6 +97,9 @@ def trajectory_figure(group_bands: pd.DataFrame, measure: str, policy_start: int
             stacked, with a ``scenario`` column.
         measure: the indicator or composite to draw.
         policy_start: the year the futures branch (years before are shared).
+        data: the data the runs come from, in words (``"the synthetic England (300
+            synthetic wards)"``, see :func:`lbn_sim.report.data_words`), named at the
+            end of the title's first line; None: not named.
 
     Returns:
         A figure with one axes: per group, one history line and one line per
@@ -115,9 +121,9 @@ def trajectory_figure(group_bands: pd.DataFrame, measure: str, policy_start: int
     scenarios = ordered_scenarios(table["scenario"].unique())
     futures = ", ".join(scenario_label(s) for s in scenarios)
     ax.set_title(
-        f"{label}: left-behind wards, other deprived wards and England under {futures}\n"
-        f"population-weighted group means; median and 5-95% band across "
-        f"{runs_phrase(table)} per future",
+        f"{on_data(f'{label} by group and future', data)}\n"
+        "population-weighted means of the left-behind wards, other deprived wards and England\n"
+        f"under {futures}; median and 5-95% band across {runs_phrase(table)} per future",
         fontsize=10,
     )
     handles = future_handles(scenarios, bool((table["year"] < policy_start).any()))
@@ -135,6 +141,7 @@ def gap_figure(
     policy_start: int,
     reference: str = "england",
     ax: Axes | None = None,
+    data: str | None = None,
 ) -> Figure:
     """The left-behind group's gap to a reference under every future.
 
@@ -145,6 +152,9 @@ def gap_figure(
         policy_start: the year the futures branch.
         reference: ``england`` or ``other_deprived``.
         ax: draw into this axes (for panels) instead of a new figure.
+        data: the data the runs come from, in words (:func:`lbn_sim.report.data_words`),
+            named at the end of the title's first line; None, or drawing into ``ax``
+            (the panel's own title names it): not named.
 
     Returns:
         The figure holding the axes.
@@ -160,7 +170,8 @@ def gap_figure(
     else:
         scenarios = ordered_scenarios(table["scenario"].unique())
         ax.set_title(
-            f"{label}: gap between the left-behind wards and {ref} (left-behind minus {ref})\n"
+            f"{on_data(f'{label} gap', data)}\n"
+            f"gap between the left-behind wards and {ref} (left-behind minus {ref})\n"
             f"median and 5-95% band across {runs_phrase(table)} per future",
             fontsize=10,
         )
@@ -170,7 +181,10 @@ def gap_figure(
 
 
 def left_behind_count_figure(
-    count_bands: pd.DataFrame, policy_start: int, ax: Axes | None = None
+    count_bands: pd.DataFrame,
+    policy_start: int,
+    ax: Axes | None = None,
+    data: str | None = None,
 ) -> Figure:
     """Number of left-behind wards over time under every future.
 
@@ -181,6 +195,9 @@ def left_behind_count_figure(
         count_bands: :func:`lbn_sim.ensemble.count_bands` stacked with ``scenario``.
         policy_start: the year the futures branch.
         ax: draw into this axes instead of a new figure.
+        data: the data the runs come from, in words (:func:`lbn_sim.report.data_words`),
+            named at the end of the title's first line; None, or drawing into ``ax``:
+            not named.
     """
     require_columns(count_bands, [*BAND_KEYS, "measure"], "left_behind_count_figure")
     fig, ax, small, fontsize = canvas(ax)
@@ -204,8 +221,8 @@ def left_behind_count_figure(
         ax.tick_params(labelsize=6.5)
     else:
         ax.set_title(
-            "Number of wards classed left behind each year, by future\n"
-            "solid: all left-behind wards; dashed: those left behind at the start; "
+            f"{on_data('Wards left behind each year, by future', data)}\n"
+            "solid: all left-behind wards; dashed: those left behind at the start\n"
             f"median and 5-95% band across {runs_phrase(drawn)}",
             fontsize=10,
         )
@@ -225,6 +242,7 @@ def sigma_figure(
     measure: str = "imd_like",
     statistic: str = "sd",
     ax: Axes | None = None,
+    data: str | None = None,
 ) -> Figure:
     """Sigma convergence: population-weighted dispersion of a composite across wards.
 
@@ -234,6 +252,9 @@ def sigma_figure(
         measure: composite (``imd_like`` or ``cni_like``).
         statistic: ``sd`` (the measure's points) or ``mean``.
         ax: draw into this axes instead of a new figure.
+        data: the data the runs come from, in words (:func:`lbn_sim.report.data_words`),
+            named at the end of the title's first line; None, or drawing into ``ax``:
+            not named.
     """
     table = band_rows(sigma_bands, "sigma_figure", measure=measure, statistic=statistic)
     fig, ax, small, fontsize = futures_axes(ax, table, policy_start)
@@ -245,8 +266,9 @@ def sigma_figure(
         ax.tick_params(labelsize=6.5)
     else:
         ax.set_title(
-            f"Sigma convergence: population-weighted {what.lower()} of the {label} "
-            f"across all wards\nmedian and 5-95% band across {runs_phrase(table)} per future "
+            f"{on_data(f'Sigma convergence: {label}', data)}\n"
+            f"population-weighted {what.lower()} of the {label} across all wards\n"
+            f"median and 5-95% band across {runs_phrase(table)} per future "
             "(falling = wards converging)",
             fontsize=10,
         )

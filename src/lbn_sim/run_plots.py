@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from lbn_sim.figure_parts import PANEL_MEASURES, measure_label, measure_unit
+from lbn_sim.figure_parts import PANEL_MEASURES, measure_label, measure_unit, on_data
 
 #: Okabe-Ito colours, safe for colour-blind readers.
 GROUP_COLOURS = {"left_behind": "#D55E00", "other_deprived": "#0072B2", "england": "#000000"}
@@ -30,7 +30,9 @@ def group_labels(groups: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def indicators_figure(groups: pd.DataFrame, future: str, policy_start: int) -> Figure:
+def indicators_figure(
+    groups: pd.DataFrame, future: str, policy_start: int, data: str | None = None
+) -> Figure:
     """Small multiples of the main indicators by group, with the policy start marked.
 
     Args:
@@ -38,6 +40,9 @@ def indicators_figure(groups: pd.DataFrame, future: str, policy_start: int) -> F
             :data:`PANELS` columns).
         future: the future's name as shown (``best case``).
         policy_start: year the future's levers start (dashed line).
+        data: the data the run comes from, in words (``"the synthetic England (300
+            synthetic wards)"``, see :func:`lbn_sim.report.data_words`), named at the
+            end of the title's first line; None: not named.
     """
     labels = group_labels(groups)
     fig = Figure(figsize=(16, 8), layout="constrained")
@@ -55,7 +60,7 @@ def indicators_figure(groups: pd.DataFrame, future: str, policy_start: int) -> F
     handles, names = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="outside lower center", ncol=3, fontsize=9, frameon=False)
     fig.suptitle(
-        f"Indicators by group under the {future} (one run; dashed line: policy start "
-        f"{policy_start})"
+        f"{on_data(f'Indicators by group under the {future}', data)}\n"
+        f"one run; dashed line: policy start {policy_start}"
     )
     return fig

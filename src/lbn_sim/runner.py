@@ -91,12 +91,15 @@ def write(result: RunResult, cfg: Config, run_dir: Path) -> list[Path]:
         report = result.data_report
         writers["data_report.md"] = lambda path: path.write_text(report)
     if cfg.plots:
+        from lbn_sim.figure_parts import on_data
+        from lbn_sim.report import data_words
         from lbn_sim.run_plots import indicators_figure
 
         future = cfg.scenario.name.replace("_", " ")
+        data = data_words(cfg.data.name, int(result.wards["ward_code"].nunique()))
 
         def figure(path: Path) -> None:
-            fig = indicators_figure(result.groups, future, cfg.policy_start)
+            fig = indicators_figure(result.groups, future, cfg.policy_start, data=data)
             fig.savefig(path, dpi=110)
 
         writers["figures/indicators.png"] = figure
@@ -105,9 +108,8 @@ def write(result: RunResult, cfg: Config, run_dir: Path) -> list[Path]:
             from lbn_sim.flows import money_figure, per_head_by_group
 
             per_head = per_head_by_group(result.ledger, result.wards)
-            fig = money_figure(
-                per_head, f"Money reaching wards by mechanism under the {future} (one run)"
-            )
+            first = f"Money reaching wards by mechanism under the {future}"
+            fig = money_figure(per_head, f"{on_data(first, data)}\none run")
             fig.savefig(path, dpi=110)
 
         writers["figures/money.png"] = money

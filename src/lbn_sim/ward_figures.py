@@ -15,6 +15,7 @@ from lbn_sim.figure_parts import (
     GROUP_LABELS,
     OKABE_ITO,
     figure_of,
+    on_data,
     ordered_scenarios,
     require_columns,
     scenario_colours,
@@ -46,6 +47,7 @@ def divergence_distribution_figure(
     measure: str = "imd_gap_change",
     start_group: str | None = "left_behind",
     ax: Axes | None = None,
+    data: str | None = None,
 ) -> Figure:
     """Distribution across wards of the change of their composite gap, per future.
 
@@ -60,24 +62,27 @@ def divergence_distribution_figure(
         start_group: only wards of this start group (default the left-behind
             wards); None for every ward.
         ax: draw into this axes instead of a new figure.
+        data: the data the runs come from, in words (:func:`lbn_sim.report.data_words`),
+            named at the end of the title's first line; None, or drawing into ``ax``:
+            not named.
     """
     table = _ward_medians(ward_bands, measure, start_group)
     small = ax is not None
     if ax is None:
-        fig = Figure(figsize=(7.0, 5.0), layout="constrained")
+        fig = Figure(figsize=(8.0, 5.0), layout="constrained")
         ax = fig.add_subplot()
     else:
         fig = figure_of(ax)
     fontsize = 7.0 if small else 10.0
     scenarios = ordered_scenarios(table["scenario"].unique())
     colours = scenario_colours(scenarios)
-    data = [
+    values_of = [
         table.loc[table["scenario"] == s, "median"].dropna().to_numpy(dtype=float)
         for s in scenarios
     ]
     positions = np.arange(1, len(scenarios) + 1, dtype=float)
     ax.axhline(0.0, color="0.5", linewidth=0.8, linestyle=(0, (2, 2)))
-    for pos, values, name in zip(positions, data, scenarios, strict=True):
+    for pos, values, name in zip(positions, values_of, scenarios, strict=True):
         if values.size >= 2 and float(np.ptp(values)) > 0:
             parts = ax.violinplot([values], positions=[pos], widths=0.8, showextrema=False)
             for body in cast(list[PolyCollection], parts["bodies"]):
@@ -85,7 +90,7 @@ def divergence_distribution_figure(
                 body.set_edgecolor(colours[name])
                 body.set_alpha(0.35)
     ax.boxplot(
-        [d if d.size else np.array([np.nan]) for d in data],
+        [d if d.size else np.array([np.nan]) for d in values_of],
         positions=positions,
         widths=0.18,
         flierprops={"marker": ".", "markersize": 3, "markerfacecolor": "0.3", "alpha": 0.6},
@@ -103,10 +108,11 @@ def divergence_distribution_figure(
         ax.set_title(f"Divergence of {who} (below 0: catching up)", fontsize=8)
         ax.tick_params(labelsize=6.5)
     else:
+        first = f"Divergence of the {len(values_of[0]) if values_of else 0:,} {who}"
         ax.set_title(
-            f"How far each of the {len(data[0]) if data else 0} {who} moved relative to "
-            "England, by future\nward medians across runs; below 0 the ward closed on England. "
-            "Box: middle half of wards;\nwhiskers: to 1.5 box-lengths; dots: wards beyond; "
+            f"{on_data(first, data)}\n"
+            "each ward's median change across runs, by future; below 0 the ward closed on England\n"
+            "Box: middle half of wards; whiskers: to 1.5 box-lengths; dots: wards beyond; "
             "shading: density of wards",
             fontsize=9,
         )
@@ -138,6 +144,7 @@ def top_movers_figure(
     n: int = 10,
     measure: str = "imd_gap_change",
     start_group: str | None = "left_behind",
+    data: str | None = None,
 ) -> Figure:
     """The wards that diverge most under each future: top ``n`` leap and top ``n`` fall.
 
@@ -152,6 +159,8 @@ def top_movers_figure(
         n: wards per side.
         measure: ``imd_gap_change`` or ``cni_gap_change``.
         start_group: only wards of this start group (default left-behind); None for all.
+        data: the data the runs come from, in words (:func:`lbn_sim.report.data_words`),
+            named at the end of the title's first line; None: not named.
 
     Returns:
         A figure with one axes per future, ``2 n`` horizontal bars each (fewer if
@@ -161,7 +170,8 @@ def top_movers_figure(
     labels = ward_labels(table)  # a name shared by two wards of the group gets its code
     scenarios = ordered_scenarios(table["scenario"].unique())
     height = max(4.5, 0.24 * 2 * n + 1.8)
-    fig = Figure(figsize=(5.2 * len(scenarios), height), layout="constrained")
+    # At least 8.5 inches wide, so the title fits above a single future.
+    fig = Figure(figsize=(max(8.5, 5.2 * len(scenarios)), height), layout="constrained")
     axes = fig.subplots(1, len(scenarios), squeeze=False)[0]
     for ax, name in zip(axes, scenarios, strict=True):
         rows = table[table["scenario"] == name].dropna(subset=["median"])
@@ -197,8 +207,8 @@ def top_movers_figure(
         ax.set_axisbelow(True)
     who = "left-behind wards" if start_group == "left_behind" else "wards"
     fig.suptitle(
-        f"The {who} that diverge most, by future: up to {n} that fare best (upper block) "
-        f"and {n} that fare worst (lower block)\n"
+        f"{on_data(f'The {who} that diverge most', data)}\n"
+        f"by future, up to {n} that fare best (upper block) and {n} that fare worst (lower block)\n"
         f"median change of the {_composite(measure)} gap to England from start to horizon; "
         "whiskers 5-95% across runs",
         fontsize=10,

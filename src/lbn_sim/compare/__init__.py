@@ -158,7 +158,7 @@ def _draw_variant(
     data: str | None = None,
 ) -> dict[str, Path]:
     """Draw every figure of one variant into ``directory``; name -> PNG path (``data``:
-    the data the runs come from, in words, for the panel's title)."""
+    the data the runs come from, in words, named in every figure's title)."""
     written: dict[str, Path] = {}
 
     def save(name: str, fig: Figure) -> None:
@@ -167,20 +167,23 @@ def _draw_variant(
     group_bands = tables["group_bands"]
     measures = [m for m in dv.MEASURES if m in set(group_bands["measure"])]
     for measure in measures:
-        save(f"trajectory_{measure}", fg.trajectory_figure(group_bands, measure, policy_start))
+        save(
+            f"trajectory_{measure}",
+            fg.trajectory_figure(group_bands, measure, policy_start, data=data),
+        )
     log(f"  drew {len(measures)} trajectory figures")
     counts = tables["left_behind_count_bands"]
-    save("left_behind_count", fg.left_behind_count_figure(counts, policy_start))
+    save("left_behind_count", fg.left_behind_count_figure(counts, policy_start, data=data))
     wards = tables.get("ward_end_bands")
     if wards is not None and not wards.empty and "imd_gap_change" in set(wards["measure"]):
-        save("divergence_distribution", fg.divergence_distribution_figure(wards))
-        save("top_movers", fg.top_movers_figure(wards))
+        save("divergence_distribution", fg.divergence_distribution_figure(wards, data=data))
+        save("top_movers", fg.top_movers_figure(wards, data=data))
     else:
         wards = None
         log("  no ward summaries: skipping ward divergence figures")
     sigma = tables.get("sigma_bands")
     if sigma is not None and not sigma.empty:
-        save("sigma_imd_like", fg.sigma_figure(sigma, policy_start))
+        save("sigma_imd_like", fg.sigma_figure(sigma, policy_start, data=data))
     else:
         sigma = None
     panel = fg.panel_figure(
