@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -186,8 +187,11 @@ def test_cli_writes_the_contract(tmp_path: Path) -> None:
         "ledger.parquet",
         "figures/indicators.png",
         ".hydra/config.yaml",
+        "provenance.json",
     ):
         assert (run_dir / name).exists(), name
+    made_by = json.loads((run_dir / "provenance.json").read_text())
+    assert made_by["lbn_sim"] is not None and made_by["numpy"] is not None
     wards = pd.read_parquet(run_dir / "wards.parquet")
     required = {
         "year",
@@ -277,7 +281,9 @@ def test_a_sweep_gives_the_same_bytes_on_every_launcher(launcher: str, tmp_path:
 
     basic, other = sweep("basic"), sweep(launcher)
     tables = sorted(
-        p.relative_to(basic) for p in basic.rglob("*") if p.suffix in (".parquet", ".csv")
+        p.relative_to(basic)
+        for p in basic.rglob("*")
+        if p.suffix in (".parquet", ".csv") or p.name == "provenance.json"
     )
     assert {t.parts[0] for t in tables} == {"0", "1"}
     assert {t.name for t in tables} >= {"wards.parquet", "ledger.parquet", "ward_summary.csv"}

@@ -15,6 +15,7 @@ import pandas as pd
 
 from lbn_sim.config import Config, DataConfig
 from lbn_sim.model import LBNModel
+from lbn_sim.provenance import write_provenance
 from lbn_sim.results import group_table, ward_summary, ward_table, write_atomically
 
 #: How the start-up line names each data source.
@@ -75,7 +76,8 @@ def simulate(cfg: Config, progress: bool = False) -> RunResult:
 
 
 def write(result: RunResult, cfg: Config, run_dir: Path) -> list[Path]:
-    """Write every table (and the figure) into ``run_dir``, all or nothing."""
+    """Write every table, the figures (``cfg.plots``) and ``provenance.json`` (the code
+    that made the run) into ``run_dir``, all or nothing."""
 
     def parquet(df: pd.DataFrame) -> object:
         return lambda path: df.to_parquet(path, index=False)
@@ -113,6 +115,7 @@ def write(result: RunResult, cfg: Config, run_dir: Path) -> list[Path]:
             fig.savefig(path, dpi=110)
 
         writers["figures/money.png"] = money
+    writers["provenance.json"] = write_provenance
     return write_atomically(run_dir, writers)  # type: ignore[arg-type]
 
 
