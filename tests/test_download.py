@@ -361,3 +361,23 @@ def test_cli_refuses_a_file_for_the_folder(
     assert main([command, str(a_file)]) == 2
     assert f"{a_file} is a file, not a folder" in capsys.readouterr().err
     assert a_file.read_text() == "not the data folder"
+
+
+def test_an_unreachable_host_is_tried_once_not_for_every_file(tmp_path: Path) -> None:
+    """Nothing listens on the port: the first file fails after its retries, the other six
+    are not tried (each would wait through the same retries), and the error says so."""
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on once this socket closes
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    lines: list[str] = []
+    with pytest.raises(DownloadError) as info:
+        download(tmp_path / "d", f"http://127.0.0.1:{port}", retries=0, progress=lines.append)
+    assert sum("downloading" in line for line in lines) == 1
+    assert sum("not tried" in line for line in lines) == len(FILE_NAMES) - 1
+    failures = info.value.failures
+    assert set(failures) == set(FILE_NAMES)
+    assert str(failures[FILE_NAMES[0]]).startswith("could not fetch")
+    assert "No network here?" in str(info.value)
+    assert not any((tmp_path / "d").iterdir())

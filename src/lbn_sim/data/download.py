@@ -45,9 +45,16 @@ class DownloadError(DataError):
         self.dest = dest
         self.failures = failures
         lines = "\n".join(f"  - {name}: {err}" for name, err in failures.items())
+        offline = any(str(err).startswith("not tried:") for err in failures.values())
+        hint = (
+            "\nNo network here? Fetch the files on a machine that has one and give their "
+            "folder (or a mirror) with --base-url."
+            if offline
+            else ""
+        )
         super().__init__(
             f"{len(failures)} of {len(FILES)} data files could not be downloaded into "
-            f"{dest} (nothing was written for them):\n{lines}"
+            f"{dest} (nothing was written for them):\n{lines}{hint}"
         )
 
 
@@ -112,6 +119,9 @@ def download(
     root.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     failures: dict[str, Exception] = {}
+    # Hosts that could not be reached at all: the files still to fetch from them are not
+    # tried (each would wait through its own retries for the same answer).
+    unreachable: set[str] = set()
     n = len(FILES)
     for i, entry in enumerate(FILES, start=1):
         target = root / entry.name
@@ -126,12 +136,21 @@ def download(
             # nothing.
             say(f"{tag}: present but SHA-256 is {actual}, not {entry.sha256}; replacing")
         url = file_url(entry, base_url)
+        host = urllib.parse.urlsplit(url).netloc
+        if host and host in unreachable:
+            failures[entry.name] = DataError(
+                f"not tried: {host} could not be reached for an earlier file"
+            )
+            say(f"{tag}: not tried ({host} could not be reached)")
+            continue
         say(f"{tag}: downloading {url}")
         try:
             size = _fetch_verified(entry, url, target, timeout=timeout, retries=retries, say=say)
         except DataError as err:
-            say(f"{tag}: FAILED: {err}")
+            say(f"{tag}: FAILED")
             failures[entry.name] = err
+            if host and _no_connection(err.__cause__):
+                unreachable.add(host)
             continue
         say(f"{tag}: {size:,} bytes, SHA-256 OK")
         paths.append(target)
@@ -142,6 +161,16 @@ def download(
 
 def _silent(_: str) -> None:
     return None
+
+
+def _no_connection(err: BaseException | None) -> bool:
+    """The host could not be reached at all (no route, refused, name not resolved): not a
+    timeout part-way, an HTTP error or a bad file."""
+    import requests
+
+    return isinstance(err, requests.ConnectionError) and not isinstance(
+        err, requests.exceptions.ReadTimeout
+    )
 
 
 def _transient(err: Exception) -> bool:
