@@ -8,6 +8,7 @@ import shutil
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import NoReturn
 
@@ -17,6 +18,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from lbn_sim.config import ConfigError, register_configs, to_config
+from lbn_sim.provenance import provenance
 
 
 def conf_dir() -> str:
@@ -36,6 +38,7 @@ def conf_dir() -> str:
 CONF_DIR = conf_dir()
 
 register_configs()
+provenance()  # the code this process has loaded, read before any run starts
 
 
 def _discard(run_dir: Path) -> None:
@@ -94,9 +97,12 @@ def main(dcfg: DictConfig) -> None:
     # all or nothing). Sweeps keep their launcher's own signal handling (submitit's
     # requeueing, joblib's workers): a stopped sweep is refused by lbn_sim.compare.
     single = hydra_cfg.mode == RunMode.RUN and threading.current_thread() is threading.main_thread()
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    started = time.time()
     if single:
-        signal.signal(signal.SIGINT, _stop_on)
-        signal.signal(signal.SIGTERM, _stop_on)
+        for sig, handler in before.items():
+            if handler is not signal.SIG_IGN:  # a signal the caller chose to ignore stays so
+                signal.signal(sig, _stop_on)
     try:
         try:
             result = simulate(cfg, progress=True)
@@ -111,7 +117,16 @@ def main(dcfg: DictConfig) -> None:
     except (_Stopped, KeyboardInterrupt) as stop:
         signum = stop.signum if isinstance(stop, _Stopped) else signal.SIGINT
         name = signal.Signals(signum).name
+        groups = run_dir / "groups.parquet"
+        if groups.exists() and groups.stat().st_mtime >= started:  # stopped as the last
+            # files were moved in: this run's results are whole
+            print(f"lbn_sim: stopped by {name} after the results were written", file=sys.stderr)
+            sys.exit(128 + signum)
         _fail(run_dir, f"stopped by {name}; nothing was written", code=128 + signum)
+    finally:
+        if single:
+            for sig, handler in before.items():
+                signal.signal(sig, handler)
     print(headline(result, cfg))
     print(f"Results in {run_dir} ({result.seconds:.1f} s)")
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from lbn_sim.config import Config, DataConfig
 from lbn_sim.model import LBNModel
-from lbn_sim.provenance import write_provenance
+from lbn_sim.provenance import provenance, write_provenance
 from lbn_sim.results import group_table, ward_summary, ward_table, write_atomically
 
 #: How the start-up line names each data source.
@@ -33,6 +33,8 @@ class RunResult:
     balances: pd.DataFrame
     data_report: str | None
     seconds: float
+    #: The code that made the run (:func:`lbn_sim.provenance.provenance`, read at its start).
+    made_by: dict[str, object] | None = None
 
 
 def load_wards(data: DataConfig) -> tuple[pd.DataFrame, str | None]:
@@ -50,6 +52,7 @@ def load_wards(data: DataConfig) -> tuple[pd.DataFrame, str | None]:
 def simulate(cfg: Config, progress: bool = False) -> RunResult:
     """Run the model from ``cfg.start_year`` to ``cfg.horizon`` and build the result tables."""
     t0 = time.perf_counter()
+    made_by = provenance()
     wards, report = load_wards(cfg.data)
     model = LBNModel(cfg, wards)
     if progress:
@@ -70,6 +73,7 @@ def simulate(cfg: Config, progress: bool = False) -> RunResult:
         balances=model.ledger.balances(),
         data_report=report,
         seconds=time.perf_counter() - t0,
+        made_by=made_by,
     )
     model.release()
     return result
@@ -115,7 +119,7 @@ def write(result: RunResult, cfg: Config, run_dir: Path) -> list[Path]:
             fig.savefig(path, dpi=110)
 
         writers["figures/money.png"] = money
-    writers["provenance.json"] = write_provenance
+    writers["provenance.json"] = lambda path: write_provenance(path, result.made_by)
     return write_atomically(run_dir, writers)  # type: ignore[arg-type]
 
 
