@@ -5,7 +5,8 @@ Usage (from the project root)::
     python experiments/mechanism_ablation.py [--seeds 3] [--workers 2] [--out FILE] [--toy]
 
 Prints, per scenario, the median gap at the horizon with every mechanism on
-and with each one off, and the difference (off minus on, IMD-like points).
+and with each one off (and the neighbours' services, a strength, at 0), and the
+difference (off minus on, IMD-like points).
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ MECHANISMS = (
     "out_migration",
     "resilience",
 )
+#: Parts of a mechanism with a strength rather than a switch: the override that turns each
+#: off (connectivity off gives every ward full reach, which makes neighbours' services
+#: reachable to all; this row switches them off alone).
+STRENGTHS = {"neighbour_services": "mechanisms.neighbour_services=0"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,9 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     extra = [*(TOY if args.toy else []), *args.overrides]
     jobs, labels = [], []
     for scenario in SCENARIOS:
-        for off in (None, *MECHANISMS):
+        for off in (None, *MECHANISMS, *STRENGTHS):
             for seed in range(args.seeds):
-                switch = [f"mechanisms.{off}=false"] if off else []
+                if off in STRENGTHS:
+                    switch = [STRENGTHS[off]]
+                else:
+                    switch = [f"mechanisms.{off}=false"] if off else []
                 jobs.append([f"scenario={scenario}", f"seed={seed}", *switch, *extra])
                 labels.append(off or "all_on")
     runs = pd.DataFrame(parallel_map(one_run, jobs, args.workers))

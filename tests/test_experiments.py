@@ -42,8 +42,8 @@ def test_three_futures_same_results_on_one_or_two_workers(tmp_path: Path) -> Non
 def test_mechanism_ablation_runs(tmp_path: Path) -> None:
     text = _run("mechanism_ablation.py", tmp_path / "ablation.csv", "--seeds", "1")
     runs = pd.read_csv(tmp_path / "ablation.csv")
-    assert len(runs) == 3 * 11
-    assert "change when switched off" in text
+    assert len(runs) == 3 * 12
+    assert "change when switched off" in text and "neighbour_services" in text
     best = runs[runs["scenario"] == "best_case"].set_index("switched_off")["gap_end"]
     assert best["local_power"] > best["all_on"]  # without local power, best case gains less
 

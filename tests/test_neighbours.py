@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.conftest import quiet_year
+from tests.conftest import compose_cfg, quiet_year
 
 from lbn_sim.config import Config, ConfigError, MechanismsConfig
 from lbn_sim.core import services_used, ward_year
@@ -17,7 +18,7 @@ from lbn_sim.data.synthetic import generate_wards
 from lbn_sim.model import LBNModel
 from lbn_sim.neighbours import NEIGHBOUR_SHARE, Neighbours, used_quality
 from lbn_sim.params import CoreParams
-from lbn_sim.services import N_SERVICES, Service
+from lbn_sim.services import CLOSURE_QUALITY, N_SERVICES, Service
 
 
 def test_neighbours_mean_leaves_the_ward_out_and_weights_by_residents() -> None:
@@ -100,3 +101,36 @@ def test_a_ward_losing_its_own_service_keeps_more_of_it_through_its_neighbours(
     poor_links = health_effect(1.0, transport=0.05)
     good_links = health_effect(1.0, transport=0.95)
     assert poor_links < good_links
+
+
+def test_the_start_is_a_steady_state_of_the_services_used(data_dir: Path) -> None:
+    """On the real data, a year at the start year's money changes no service a household
+    uses (own or neighbours'), and closes no community space, not even in the wards whose
+    spaces the published civic need puts below the closure line at the start."""
+    from lbn_sim.runner import load_wards
+
+    cfg = compose_cfg(["data=england_2019", f"data.dir={data_dir}"])
+    model = LBNModel(cfg, load_wards(cfg.data)[0])
+    base = model.baseline
+    np.testing.assert_array_equal(
+        base.used_quality, services_used(base.quality, model.params, base)
+    )
+    low = base.quality[Service.COMMUNITY_SPACES] < CLOSURE_QUALITY
+    assert low.any()
+    stocks = ward_year(model.wards, quiet_year(2020, base.spend), model.params, base)[0]
+    assert (stocks.quality[Service.COMMUNITY_SPACES][low] > 0).all()
+    np.testing.assert_array_equal(
+        services_used(stocks.quality, model.params, base), base.used_quality
+    )
+
+
+def test_at_strength_zero_households_use_their_own_ward_s_services(
+    toy_cfg: Callable[..., Config],
+) -> None:
+    model = LBNModel(
+        toy_cfg("mechanisms.neighbour_services=0"), generate_wards(n_wards=120, seed=0)
+    )
+    base = model.baseline
+    np.testing.assert_array_equal(base.used_quality, base.quality)
+    later = model.wards.quality * 0.7
+    np.testing.assert_array_equal(services_used(later, model.params, base), later)

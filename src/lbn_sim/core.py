@@ -264,9 +264,13 @@ def update_stocks(
     lift = inputs.invest / (CAPITAL_COST[:, None] * np.maximum(population, 1.0)[None, :])
     quality = quality + lift * (1.0 - quality)
     # Community spaces close when quality falls too low, unless the community takes them over.
+    # A ward whose spaces were already below the line at the start (the published civic need
+    # puts a few there) closes them only when they fall below where they started: the start
+    # is a steady state.
     spaces = quality[Service.COMMUNITY_SPACES]
     taken_over = sw.social_infrastructure & (wards.capacity >= CLOSURE_TAKEOVER_CAPACITY)
-    closing = (spaces < CLOSURE_QUALITY) & ~taken_over
+    line = np.minimum(CLOSURE_QUALITY, baseline.quality[Service.COMMUNITY_SPACES] - 1e-9)
+    closing = (spaces < line) & ~taken_over
     quality[Service.COMMUNITY_SPACES] = np.where(closing, 0.0, spaces)
     quality = np.clip(quality, 0.0, 1.0)
 

@@ -53,8 +53,8 @@ class Neighbours:
         """Resident-weighted mean of ``values`` over each ward's neighbours.
 
         ``values``: float64 ``[k, n_wards]``; returns the same shape. A ward alone in
-        its local authority (the City of London, the Isles of Scilly) has no
-        neighbours and gets its own value.
+        its local authority has no neighbours and gets its own value (no authority of
+        the real data has fewer than 9 wards; a small synthetic England may).
         """
         n_las = int(self.la_index.max()) + 1 if self.la_index.size else 0
         total_w = np.bincount(self.la_index, weights=self.weight, minlength=n_las)
