@@ -381,3 +381,19 @@ def test_an_unreachable_host_is_tried_once_not_for_every_file(tmp_path: Path) ->
     assert str(failures[FILE_NAMES[0]]).startswith("could not fetch")
     assert "No network here?" in str(info.value)
     assert not any((tmp_path / "d").iterdir())
+
+
+def test_only_a_connection_never_made_marks_a_host_unreachable() -> None:
+    import requests
+    import urllib3
+
+    from lbn_sim.data.download import _no_connection
+
+    refused = urllib3.exceptions.NewConnectionError(None, "Connection refused")  # type: ignore[arg-type]
+    never = requests.ConnectionError(urllib3.exceptions.MaxRetryError(None, "/f", refused))  # type: ignore[arg-type]
+    dropped = requests.ConnectionError(urllib3.exceptions.ProtocolError("Connection aborted."))
+    assert _no_connection(never)
+    assert _no_connection(requests.exceptions.ConnectTimeout())
+    assert not _no_connection(dropped)
+    assert not _no_connection(requests.exceptions.ReadTimeout())
+    assert not _no_connection(requests.HTTPError("500"))

@@ -164,13 +164,20 @@ def _silent(_: str) -> None:
 
 
 def _no_connection(err: BaseException | None) -> bool:
-    """The host could not be reached at all (no route, refused, name not resolved): not a
-    timeout part-way, an HTTP error or a bad file."""
+    """No connection could be made to the host at all (refused, no route, name not
+    resolved, connect timeout): not a connection dropped part-way, a read timeout, an
+    HTTP error or a bad file."""
     import requests
+    import urllib3
 
-    return isinstance(err, requests.ConnectionError) and not isinstance(
+    if isinstance(err, requests.exceptions.ConnectTimeout):
+        return True
+    if not isinstance(err, requests.ConnectionError) or isinstance(
         err, requests.exceptions.ReadTimeout
-    )
+    ):
+        return False
+    reason = getattr(err.args[0] if err.args else None, "reason", None)
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
 def _transient(err: Exception) -> bool:
