@@ -314,7 +314,11 @@ def test_run_figure_counts_the_groups_it_draws() -> None:
     ]
     fig = indicators_figure(pd.DataFrame(rows), "base case", 2020)
     labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
-    assert labels == ["9 left-behind wards", "21 other deprived wards", "England (300 wards)"]
+    assert labels == [
+        "9 wards left behind in 2019",
+        "21 other deprived wards in 2019",
+        "England (300 wards)",
+    ]
     assert "base case" in fig.get_suptitle() and "Scenario" not in fig.get_suptitle()
 
 

@@ -50,9 +50,11 @@ GROUP_STYLES: dict[str, LineStyleType] = {
     "other_deprived": "--",
     "england": ":",
 }
+#: The groups are fixed by the wards' status at the start (the data year, 2019): a ward
+#: that leaves the status stays in its group, so the labels say when.
 GROUP_LABELS: dict[str, str] = {
-    "left_behind": "left-behind wards",
-    "other_deprived": "other deprived wards",
+    "left_behind": "wards left behind in 2019",
+    "other_deprived": "other deprived wards in 2019",
     "england": "England",
 }
 

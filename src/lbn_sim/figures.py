@@ -171,7 +171,7 @@ def gap_figure(
         scenarios = ordered_scenarios(table["scenario"].unique())
         ax.set_title(
             f"{on_data(f'{label} gap', data)}\n"
-            f"gap between the left-behind wards and {ref} (left-behind minus {ref})\n"
+            f"{GROUP_LABELS['left_behind']} minus {ref}\n"
             f"median and 5-95% band across {runs_phrase(table)} per future",
             fontsize=10,
         )

@@ -27,8 +27,8 @@ MECHANISM_LABELS = {
 }
 #: Start groups, one panel each (the ward count is added from the data).
 GROUP_TITLES = {
-    "left_behind": "left-behind wards",
-    "other_deprived": "other deprived wards",
+    "left_behind": "wards left behind in 2019",
+    "other_deprived": "other deprived wards in 2019",
     "rest": "other wards (rest of England)",
 }
 

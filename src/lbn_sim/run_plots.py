@@ -20,12 +20,14 @@ PANELS = (*PANEL_MEASURES, "financial_stress", "funding_per_head")
 
 def group_labels(groups: pd.DataFrame) -> dict[str, str]:
     """Legend label of each group, with its ward count in the first year (``n_wards``):
-    ``"225 left-behind wards"``, ``"England (7,421 wards)"``."""
-    first = groups[groups["year"] == groups["year"].min()].set_index("group")["n_wards"]
+    ``"225 wards left behind in 2019"``, ``"England (7,421 wards)"``. The groups are
+    fixed by the start year's status, so the labels name that year."""
+    y0 = int(groups["year"].min())
+    first = groups[groups["year"] == y0].set_index("group")["n_wards"]
     count = {g: f"{int(first[g]):,}" if g in first.index else "" for g in GROUP_COLOURS}
     return {
-        "left_behind": f"{count['left_behind']} left-behind wards".strip(),
-        "other_deprived": f"{count['other_deprived']} other deprived wards".strip(),
+        "left_behind": f"{count['left_behind']} wards left behind in {y0}".strip(),
+        "other_deprived": f"{count['other_deprived']} other deprived wards in {y0}".strip(),
         "england": f"England ({count['england']} wards)" if count["england"] else "England",
     }
 
