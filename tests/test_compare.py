@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ import pytest
 import yaml
 from matplotlib.figure import Figure
 
+from lbn_sim import compare as cmp
 from lbn_sim import divergence as dv
 from lbn_sim import ensemble as ens
 from lbn_sim import figures as fg
@@ -484,8 +486,9 @@ def test_runs_on_different_data_are_told_apart(
     ]
     # Integers print as integers in runs.csv, None as an empty cell.
     lines = (out / "runs.csv").read_text().splitlines()
-    assert lines[0] == "run,path,scenario,seed,data.name,data.n_wards"
-    assert sorted(line.rsplit(",", 2)[1:] for line in lines[1:]) == [
+    # (no provenance.json: the code's columns are empty)
+    assert lines[0] == "run,path,scenario,seed,data.name,data.n_wards,lbn_sim,git_commit,git_dirty"
+    assert sorted(line.rsplit(",", 5)[1:3] for line in lines[1:]) == [
         ["england_2019", ""],
         ["synthetic", ""],
         ["synthetic", "30"],
@@ -604,6 +607,122 @@ def test_command_line_module(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "found 3 run(s)" in result.stderr
     assert (tmp_path / "c" / "report.md").is_file()
+
+
+COMMIT = "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d"
+OTHER_COMMIT = "5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e"
+MADE_BY: dict[str, object] = {
+    "lbn_sim": "0.1.0",
+    "git_commit": COMMIT,
+    "git_dirty": False,
+    "python": "3.12.3",
+    "numpy": "2.1.0",
+    "scipy": "1.14.1",
+    "pandas": "2.2.3",
+    "pyarrow": "18.0.0",
+    "mesa": "3.1.0",
+    "hydra-core": "1.3.2",
+    "omegaconf": "2.3.0",
+}
+
+
+def write_made_by(run: Path, **changes: object) -> None:
+    """Give a fake run the ``provenance.json`` of :data:`MADE_BY`, with ``changes``."""
+    (run / "provenance.json").write_text(json.dumps(MADE_BY | changes, indent=2))
+
+
+@pytest.fixture
+def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compare without drawing (the figures do not depend on provenance, and cost seconds)."""
+    monkeypatch.setattr(cmp, "_draw_variant", lambda *args, **kwargs: {})
+
+
+def _code_lines(messages: list[str]) -> list[str]:
+    """The log lines on the code that made the runs."""
+    return [m for m in messages if "different code" in m]
+
+
+@pytest.mark.usefixtures("no_figures")
+def test_runs_made_by_different_code_are_compared_with_a_warning(tmp_path: Path) -> None:
+    sweep = write_multirun(tmp_path / "mr", range(2), FEW)
+    for job in range(6):
+        write_made_by(sweep / str(job))
+    write_made_by(sweep / "5", git_commit=OTHER_COMMIT)  # rerun after a commit
+    messages: list[str] = []
+    out = run_comparison([sweep], log=messages.append)
+    warning = (
+        "the runs were made by different code: git_commit 1a2b3c4 (5 runs), 5d6e7f8 (1 run); "
+        "their differences are not only the seeds'"
+    )
+    assert _code_lines(messages) == [f"warning: {warning}"]
+    # Compared all the same; the report says it right after the runs compared.
+    first = (out / "report.md").read_text().split("\n\n")[1]
+    assert first.startswith(
+        f"Compared 6 runs on the synthetic England (30 synthetic wards) from `{sweep}`. "
+        f"**{warning[0].upper()}{warning[1:]}.** Every number"
+    )
+    assert "Made by" not in first
+    inventory = pd.read_csv(out / "runs.csv", dtype=str).set_index("run")
+    assert list(inventory.columns[-3:]) == ["lbn_sim", "git_commit", "git_dirty"]
+    assert inventory.loc["5", "git_commit"] == OTHER_COMMIT  # in full
+    assert (inventory.drop(index="5")["git_commit"] == COMMIT).all()
+    assert set(inventory["lbn_sim"]) == {"0.1.0"} and set(inventory["git_dirty"]) == {"False"}
+    # Futures made by different code are as misleading: one future's runs differ from the
+    # others' in numpy alone; and a run without provenance makes its code unknown.
+    for job in (0, 1):  # worst case, both seeds
+        write_made_by(sweep / str(job), numpy="1.26.4")
+    write_made_by(sweep / "5")
+    (sweep / "3" / "provenance.json").unlink()
+    messages.clear()
+    out = run_comparison([sweep], out=tmp_path / "cmp", log=messages.append)
+    warning = (
+        "the runs were made by different code: 1 of the 6 runs has no provenance.json (code "
+        "unknown); numpy 2.1.0 (3 runs), 1.26.4 (2 runs); their differences are not only the "
+        "seeds'"
+    )
+    assert _code_lines(messages) == [f"warning: {warning}"]
+    assert f"**{warning[0].upper()}{warning[1:]}.**" in (out / "report.md").read_text()
+    inventory = pd.read_csv(out / "runs.csv", dtype=str).set_index("run")
+    assert inventory.loc["3", ["lbn_sim", "git_commit", "git_dirty"]].isna().all()
+
+
+@pytest.mark.usefixtures("no_figures")
+def test_runs_made_by_the_same_code_name_it_once(tmp_path: Path) -> None:
+    for seed in (0, 1):
+        write_run(tmp_path / "runs" / str(seed), "best_case", seed, indicators=FEW)
+        write_made_by(tmp_path / "runs" / str(seed))
+    messages: list[str] = []
+    out = run_comparison([tmp_path / "runs"], log=messages.append)
+    assert _code_lines(messages) == []
+    report = (out / "report.md").read_text()
+    assert f"from `{tmp_path / 'runs'}`. Made by lbn_sim 0.1.0 at commit 1a2b3c4. Every" in report
+    assert "different code" not in report
+    for seed in (0, 1):
+        write_made_by(tmp_path / "runs" / str(seed), git_dirty=True)
+    out = run_comparison([tmp_path / "runs"], log=messages.append)
+    assert _code_lines(messages) == []
+    assert (
+        "Made by lbn_sim 0.1.0 at commit 1a2b3c4 with uncommitted changes (which may differ "
+        "between runs). Every"
+    ) in (out / "report.md").read_text()
+    assert set(pd.read_csv(out / "runs.csv", dtype=str)["git_dirty"]) == {"True"}
+
+
+@pytest.mark.usefixtures("no_figures")
+def test_runs_without_provenance_say_nothing_of_the_code(tmp_path: Path) -> None:
+    for seed in (0, 1):  # made before provenance.json was written
+        write_run(tmp_path / "runs" / str(seed), "best_case", seed, indicators=FEW)
+    messages: list[str] = []
+    out = run_comparison([tmp_path / "runs"], log=messages.append)
+    assert _code_lines(messages) == []
+    report = (out / "report.md").read_text()
+    assert "Made by" not in report and "different code" not in report
+    assert f"from `{tmp_path / 'runs'}`. Every number" in report
+    inventory = pd.read_csv(out / "runs.csv", dtype=str)
+    assert inventory[["lbn_sim", "git_commit", "git_dirty"]].isna().all().all()
+    # A provenance.json cut short counts as none: the comparison goes on.
+    (tmp_path / "runs" / "0" / "provenance.json").write_text('{"lbn_sim": "0.1')
+    assert load_run_info(tmp_path / "runs" / "0").provenance is None
 
 
 def _info(name: str, scenario: str, seed: int, overrides: list[str], **extra: object) -> RunInfo:

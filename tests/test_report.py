@@ -9,6 +9,7 @@ import math
 import pandas as pd
 import pytest
 
+from lbn_sim.code_sentence import CodeSentence, code_sentence
 from lbn_sim.ensemble import ScenarioEnsemble
 from lbn_sim.figures import ward_labels
 from lbn_sim.report import (
@@ -310,3 +311,97 @@ def test_first_paragraph_names_the_data_source() -> None:
         "synthetic England (300 synthetic wards); the real data of England, IMD and CNI 2019 "
         "(7,421 wards). "
     )
+
+
+COMMIT = "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d"
+MADE_BY: dict[str, object] = {
+    "lbn_sim": "0.1.0",
+    "git_commit": COMMIT,
+    "git_dirty": False,
+    "python": "3.12.3",
+    "numpy": "2.1.0",
+    "scipy": "1.14.1",
+    "pandas": "2.2.3",
+    "pyarrow": "18.0.0",
+    "mesa": "3.1.0",
+    "hydra-core": "1.3.2",
+    "omegaconf": "2.3.0",
+}
+
+
+def test_identical_provenance_states_the_code_once() -> None:
+    same = code_sentence([MADE_BY, dict(MADE_BY)])
+    assert same == CodeSentence("Made by lbn_sim 0.1.0 at commit 1a2b3c4.", differs=False)
+    dirty = code_sentence([MADE_BY | {"git_dirty": True}] * 2)
+    assert dirty is not None and not dirty.differs
+    assert dirty.text == (
+        "Made by lbn_sim 0.1.0 at commit 1a2b3c4 with uncommitted changes (which may differ "
+        "between runs)."
+    )
+    one = code_sentence([MADE_BY | {"git_dirty": True}])
+    assert one is not None and one.text.endswith("with uncommitted changes.")
+    # An installed wheel: no commit to name.
+    wheel = code_sentence([MADE_BY | {"git_commit": None, "git_dirty": None}])
+    assert wheel == CodeSentence("Made by lbn_sim 0.1.0.", differs=False)
+
+
+def test_no_provenance_says_nothing() -> None:
+    assert code_sentence([None, None]) is None
+    assert code_sentence([]) is None
+
+
+def test_provenance_that_differs_is_a_warning_naming_each_value() -> None:
+    other = "5d6e7f8a" + COMMIT[8:]
+    runs = [MADE_BY] * 6 + [MADE_BY | {"git_commit": other}] * 2
+    warning = code_sentence(runs)
+    assert warning == CodeSentence(
+        "The runs were made by different code: git_commit 1a2b3c4 (6 runs), 5d6e7f8 (2 runs); "
+        "their differences are not only the seeds'.",
+        differs=True,
+    )
+    # Every key is compared: a dirty checkout, a library, a key only some files have.
+    mixed = code_sentence(
+        [MADE_BY, MADE_BY | {"git_dirty": True, "numpy": "1.26.4", "blas": "openblas"}]
+    )
+    assert mixed is not None and mixed.differs
+    assert mixed.text == (
+        "The runs were made by different code: git_dirty false (1 run), true (1 run); numpy "
+        "1.26.4 (1 run), 2.1.0 (1 run); blas openblas (1 run), unknown (1 run); their "
+        "differences are not only the seeds'."
+    )
+    # Commits sharing their first 7 characters are shown long enough to tell apart.
+    twin = COMMIT[:9] + "f" + COMMIT[10:]
+    told = code_sentence([MADE_BY, MADE_BY | {"git_commit": twin}])
+    assert told is not None and "git_commit 1a2b3c4d5e (1 run), 1a2b3c4d5f (1 run);" in told.text
+
+
+def test_some_runs_without_provenance_may_be_other_code() -> None:
+    maybe = code_sentence([MADE_BY, MADE_BY, None])
+    assert maybe == CodeSentence(
+        "The runs may have been made by different code: 1 of the 3 runs has no "
+        "provenance.json (code unknown); their differences may not be only the seeds'.",
+        differs=True,
+    )
+    both = code_sentence([MADE_BY, MADE_BY | {"lbn_sim": "0.2.0"}, None, None])
+    assert both is not None and both.text == (
+        "The runs were made by different code: 2 of the 4 runs have no provenance.json (code "
+        "unknown); lbn_sim 0.1.0 (1 run), 0.2.0 (1 run); their differences are not only the "
+        "seeds'."
+    )
+
+
+def test_the_code_sentence_follows_the_runs_compared() -> None:
+    futures = {"best_case": ensemble()}
+
+    def paragraph(code: CodeSentence | None) -> str:
+        return build_report([VariantResult("", futures, POLICY)], ["runs"], code=code)
+
+    same = paragraph(code_sentence([MADE_BY]))
+    assert "Compared 2 runs from `runs`. Made by lbn_sim 0.1.0 at commit 1a2b3c4. Every " in same
+    warning = paragraph(code_sentence([MADE_BY, None]))
+    assert (
+        "Compared 2 runs from `runs`. **The runs may have been made by different code: 1 of the "
+        "2 runs has no provenance.json (code unknown); their differences may not be only the "
+        "seeds'.** Every number"
+    ) in warning
+    assert "Compared 2 runs from `runs`. Every number" in paragraph(None)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from lbn_sim.code_sentence import CodeSentence
 from lbn_sim.ensemble import ScenarioEnsemble
 from lbn_sim.figures import measure_label, ordered_scenarios, scenario_label, ward_labels
 
@@ -401,6 +402,7 @@ def build_report(
     title: str | None = None,
     pooled: Sequence[str] = (),
     notes: Sequence[str] = (),
+    code: CodeSentence | None = None,
 ) -> str:
     """The Markdown text of the comparison report.
 
@@ -411,6 +413,8 @@ def build_report(
         title: first heading; default :func:`report_title` of the futures compared.
         pooled: swept keys whose draws were pooled with the seeds (named in the text).
         notes: sentences stated before anything else (an incomplete sweep, say).
+        code: the code that made the runs (:func:`code_sentence`), stated after the runs
+            compared (in bold when they were made by different code); None: not stated.
     """
     if title is None:
         title = report_title(sorted({str(n) for v in variants for n in v.ensembles}))
@@ -429,8 +433,11 @@ def build_report(
             f", on {_number_word(len(data))} data sources, each variant below on one: "
             + "; ".join(known)
         )
+    made_by = ""
+    if code is not None:
+        made_by = (f"**{code.text}**" if code.differs else code.text) + " "
     lines += [
-        f"Compared {n_runs} {_plural(n_runs, 'run')} {found}. Every number is the median "
+        f"Compared {n_runs} {_plural(n_runs, 'run')} {found}. {made_by}Every number is the median "
         f"across runs ({_pooled_phrase(pooled)}) with its 5-95% band; a gap is the "
         "left-behind wards' population-weighted mean minus England's (positive: more "
         "deprived). Years before the policy start are shared by every future. A band is left "

@@ -30,6 +30,11 @@
    renamed into place at the end, so a failure never leaves a half-written
    folder; an output folder that cannot be written is refused before any work.
 
+Runs made by different code (their ``provenance.json`` differ in lbn_sim's version,
+the git commit, the dirty flag, Python's or a library's version, or some runs have none)
+are compared all the same, with a warning in the log and in the report: their differences
+are then not only the seeds'.
+
 Only result tables are read; the model is never imported.
 """
 
@@ -50,6 +55,7 @@ from matplotlib.figure import Figure
 from lbn_sim import divergence as dv
 from lbn_sim import figures as fg
 from lbn_sim.callbacks import unwritable
+from lbn_sim.code_sentence import CodeSentence, code_sentence
 from lbn_sim.compare.completeness import check_complete, missing_jobs, sweep_roots
 from lbn_sim.compare.plan import (
     IGNORED_PREFIXES,
@@ -63,6 +69,7 @@ from lbn_sim.compare.runs import (
     CONFIG_FILE,
     GROUPS_FILE,
     OVERRIDES_FILE,
+    PROVENANCE_FILE,
     SCENARIO_KEY,
     SEED_KEY,
     SUMMARY_FILE,
@@ -73,6 +80,7 @@ from lbn_sim.compare.runs import (
     find_dirs_without_results,
     find_run_dirs,
     flatten,
+    load_provenance,
     load_run_info,
     load_run_tables,
     override_key,
@@ -87,6 +95,8 @@ __all__ = [
     "IGNORED_PREFIXES",
     "MARKER_FILE",
     "OVERRIDES_FILE",
+    "PROVENANCE_COLUMNS",
+    "PROVENANCE_FILE",
     "SCENARIO_KEY",
     "SEED_KEY",
     "SUMMARY_FILE",
@@ -98,6 +108,7 @@ __all__ = [
     "find_dirs_without_results",
     "find_run_dirs",
     "flatten",
+    "load_provenance",
     "load_run_info",
     "load_run_tables",
     "log_stderr",
@@ -112,6 +123,9 @@ __all__ = [
 ]
 
 MARKER_FILE = ".lbn_sim_comparison"
+
+PROVENANCE_COLUMNS: tuple[str, ...] = ("lbn_sim", "git_commit", "git_dirty")
+"""Keys of each run's ``provenance.json`` that ``runs.csv`` gives (empty when unknown)."""
 
 Log = Callable[[str], None]
 
@@ -322,10 +336,14 @@ def _compare_into(
         log(f"warning: '{key}' differs without an override ({', '.join(values)}); --force")
     if plan.dims:
         log(f"swept keys besides scenario and seed: {', '.join(plan.dims)}")
+    compared = [r for by_scenario in plan.cells.values() for rs in by_scenario.values() for r in rs]
+    code = code_sentence([r.provenance for r in compared])
+    if code is not None and code.differs:
+        log(f"warning: {code.text[0].lower()}{code.text[1:].removesuffix('.')}")
     root = Path(os.path.commonpath([str(p) for p in paths]))
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
-        _write_comparison(plan, tmp, root, [str(d) for d in dirs], log, notes)
+        _write_comparison(plan, tmp, root, [str(d) for d in dirs], log, notes, code)
         tmp.chmod(0o755)
         _replace_dir(tmp, out)
     except BaseException:
@@ -348,6 +366,13 @@ def _n_wards(tables: Sequence[RunTables], runs: Sequence[RunInfo]) -> int | None
     return counts.pop() if len(counts) == 1 else None
 
 
+def _provenance_columns(run: RunInfo) -> dict[str, Any]:
+    """A run's :data:`PROVENANCE_COLUMNS` for ``runs.csv`` (None, an empty cell, when the
+    run has no ``provenance.json`` or its file lacks the key)."""
+    made_by = run.provenance or {}
+    return {key: made_by.get(key) for key in PROVENANCE_COLUMNS}
+
+
 def _inventory_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """``runs.csv`` as a table: each value as the run's config has it (an integer key
     that some runs leave None prints as ``300``, not ``300.0``; None as an empty cell)."""
@@ -361,9 +386,11 @@ def _write_comparison(
     sources: Sequence[str],
     log: Log,
     notes: Sequence[str] = (),
+    code: CodeSentence | None = None,
 ) -> None:
     """Summarise every cell of ``plan`` and write tables, figures and report into ``tmp``
-    (``notes``: sentences the report states first, such as an incomplete sweep)."""
+    (``notes``: sentences the report states first, such as an incomplete sweep; ``code``:
+    the sentence on the code that made the runs)."""
     (tmp / MARKER_FILE).write_text("lbn_sim comparison folder\n")
     inventory = []
     stacked: dict[str, list[pd.DataFrame]] = defaultdict(list)
@@ -391,6 +418,7 @@ def _write_comparison(
                     {"run": run_id, "path": str(run.path), "scenario": name, "seed": run.seed}
                     | dict(cell)
                     | {k: run.config.get(k) for k in drawn}
+                    | _provenance_columns(run)
                 )
             ensembles[name] = summarise_runs(tables)
             n_wards.add(_n_wards(tables, runs))
@@ -420,6 +448,11 @@ def _write_comparison(
     _inventory_frame(inventory).to_csv(tmp / "runs.csv", index=False)
     log("writing report")
     text = build_report(
-        variants, sources, tables=[f"{w}.csv" for w in written], pooled=plan.pooled, notes=notes
+        variants,
+        sources,
+        tables=[f"{w}.csv" for w in written],
+        pooled=plan.pooled,
+        notes=notes,
+        code=code,
     )
     (tmp / "report.md").write_text(text, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Finished runs on disk: find them, read their config, overrides and tables."""
+"""Finished runs on disk: find them, read their config, overrides, provenance and tables."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ OVERRIDES_FILE = Path(".hydra") / "overrides.yaml"
 GROUPS_FILE = "groups.parquet"
 WARDS_FILE = "wards.parquet"
 SUMMARY_FILE = "ward_summary.csv"
+PROVENANCE_FILE = "provenance.json"
+"""The code that made a run (see :mod:`lbn_sim.provenance`); older runs have none."""
 SCENARIO_KEY = "scenario.name"
 SEED_KEY = "seed"
 WARD_COLUMNS: tuple[str, ...] = (
@@ -48,11 +50,14 @@ class RunInfo:
         config: the resolved config flattened to dotted keys (lists and other
             non-scalars as JSON text so that values compare and hash).
         overrides: the override strings of ``.hydra/overrides.yaml``.
+        provenance: the run's ``provenance.json`` (the code that made it), or None
+            when it has none (a run made before it was written): its code is unknown.
     """
 
     path: Path
     config: Mapping[str, Any]
     overrides: tuple[str, ...]
+    provenance: Mapping[str, Any] | None = None
 
     @property
     def scenario(self) -> str:
@@ -123,8 +128,22 @@ def override_key(override: str) -> str:
     return key.split("@", 1)[0]
 
 
+def load_provenance(path: Path) -> dict[str, Any] | None:
+    """A run's ``provenance.json`` as a mapping, or None when the run has none.
+
+    A file that is not a JSON object (cut short, say) counts as none: the code that
+    made the run is then unknown, which the comparison says, rather than a refusal.
+    """
+    try:
+        loaded = json.loads((path / PROVENANCE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
 def load_run_info(path: Path) -> RunInfo:
-    """Read a run's config and overrides (the config resolved when it can be)."""
+    """Read a run's config and overrides (the config resolved when it can be) and its
+    ``provenance.json`` when it has one (:func:`load_provenance`)."""
     cfg = OmegaConf.load(path / CONFIG_FILE)
     try:
         container = OmegaConf.to_container(cfg, resolve=True)
@@ -135,7 +154,12 @@ def load_run_info(path: Path) -> RunInfo:
         loaded = OmegaConf.to_container(OmegaConf.load(path / OVERRIDES_FILE))
         if isinstance(loaded, list):
             overrides = [str(o) for o in loaded]
-    return RunInfo(path=path, config=flatten(container), overrides=tuple(overrides))
+    return RunInfo(
+        path=path,
+        config=flatten(container),
+        overrides=tuple(overrides),
+        provenance=load_provenance(path),
+    )
 
 
 def load_run_tables(run: RunInfo, run_id: str) -> RunTables:
