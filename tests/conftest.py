@@ -83,3 +83,20 @@ def quiet_year(year: int, spend: np.ndarray, public: np.ndarray | None = None) -
         investment_ratio=np.ones(n_wards),
         benefit_level=1.0,
     )
+
+
+#: A run's provenance.json as lbn_sim writes it (tests of what compare makes of it).
+COMMIT = "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d"
+MADE_BY: dict[str, object] = {
+    "lbn_sim": "0.1.0",
+    "git_commit": COMMIT,
+    "git_dirty": False,
+    "python": "3.12.3",
+    "numpy": "2.1.0",
+    "scipy": "1.14.1",
+    "pandas": "2.2.3",
+    "pyarrow": "18.0.0",
+    "mesa": "3.1.0",
+    "hydra-core": "1.3.2",
+    "omegaconf": "2.3.0",
+}

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 from matplotlib.figure import Figure
+from tests.conftest import COMMIT, MADE_BY
 
 from lbn_sim import compare as cmp
 from lbn_sim import divergence as dv
@@ -609,21 +610,7 @@ def test_command_line_module(tmp_path: Path) -> None:
     assert (tmp_path / "c" / "report.md").is_file()
 
 
-COMMIT = "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d"
 OTHER_COMMIT = "5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e"
-MADE_BY: dict[str, object] = {
-    "lbn_sim": "0.1.0",
-    "git_commit": COMMIT,
-    "git_dirty": False,
-    "python": "3.12.3",
-    "numpy": "2.1.0",
-    "scipy": "1.14.1",
-    "pandas": "2.2.3",
-    "pyarrow": "18.0.0",
-    "mesa": "3.1.0",
-    "hydra-core": "1.3.2",
-    "omegaconf": "2.3.0",
-}
 
 
 def write_made_by(run: Path, **changes: object) -> None:

@@ -8,6 +8,7 @@ import math
 
 import pandas as pd
 import pytest
+from tests.conftest import COMMIT, MADE_BY
 
 from lbn_sim.code_sentence import CodeSentence, code_sentence
 from lbn_sim.ensemble import ScenarioEnsemble
@@ -311,22 +312,6 @@ def test_first_paragraph_names_the_data_source() -> None:
         "synthetic England (300 synthetic wards); the real data of England, IMD and CNI 2019 "
         "(7,421 wards). "
     )
-
-
-COMMIT = "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d"
-MADE_BY: dict[str, object] = {
-    "lbn_sim": "0.1.0",
-    "git_commit": COMMIT,
-    "git_dirty": False,
-    "python": "3.12.3",
-    "numpy": "2.1.0",
-    "scipy": "1.14.1",
-    "pandas": "2.2.3",
-    "pyarrow": "18.0.0",
-    "mesa": "3.1.0",
-    "hydra-core": "1.3.2",
-    "omegaconf": "2.3.0",
-}
 
 
 def test_identical_provenance_states_the_code_once() -> None:
