@@ -88,3 +88,6 @@ def test_a_sweep_that_cannot_be_checked_beforehand_still_runs_and_says_so(tmp_pa
     assert "the jobs' configs were not all checked" in result.stderr
     assert (out / "0" / "wards.parquet").is_file() and (out / "1" / "wards.parquet").is_file()
     assert f"compare the runs with: python -m lbn_sim.compare {out}" in result.stderr
+    # Each job's progress names the job (parallel jobs' lines interleave).
+    assert "[job 0: base_case seed 0]   2020:" in result.stderr
+    assert "[job 1: best_case seed 1]   2020:" in result.stderr

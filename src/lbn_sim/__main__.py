@@ -105,7 +105,8 @@ def main(dcfg: DictConfig) -> None:
                 signal.signal(sig, _stop_on)
     try:
         try:
-            result = simulate(cfg, progress=True)
+            job = "" if single else f"[job {hydra_cfg.job.num}: {chosen} seed {cfg.seed}] "
+            result = simulate(cfg, progress=True, label=job)
         except (ConfigError, DataError) as err:  # config checked against the data, or bad data
             _fail(run_dir, str(err), code=2)
         except Exception as err:

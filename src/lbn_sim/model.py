@@ -406,8 +406,9 @@ class LBNModel(mesa.Model):
         if ids is not None:
             ids.pop(self, None)
 
-    def run(self, progress: bool = False) -> None:
-        """Step to the horizon, printing progress every five years when asked."""
+    def run(self, progress: bool = False, label: str = "") -> None:
+        """Step to the horizon, printing progress every five years when asked, each line
+        after ``label`` (a sweep's job, so parallel jobs' lines can be told apart)."""
         import sys
         import time
 
@@ -416,7 +417,7 @@ class LBNModel(mesa.Model):
             self.step()
             if progress and (self.year % 5 == 0 or self.year == self.cfg.horizon):
                 print(
-                    f"  {self.year}: {int(self.left_behind.sum())} "
+                    f"{label}  {self.year}: {int(self.left_behind.sum())} "
                     f"ward{'' if int(self.left_behind.sum()) == 1 else 's'} left behind "
                     f"({time.perf_counter() - t0:.1f} s)",
                     file=sys.stderr,

@@ -49,20 +49,24 @@ def load_wards(data: DataConfig) -> tuple[pd.DataFrame, str | None]:
     return wards, report.to_markdown()
 
 
-def simulate(cfg: Config, progress: bool = False) -> RunResult:
-    """Run the model from ``cfg.start_year`` to ``cfg.horizon`` and build the result tables."""
+def simulate(cfg: Config, progress: bool = False, label: str = "") -> RunResult:
+    """Run the model from ``cfg.start_year`` to ``cfg.horizon`` and build the result tables.
+
+    ``progress``: print what is run and every fifth year to stderr, each line after
+    ``label`` (in a sweep, the job: parallel jobs' lines interleave).
+    """
     t0 = time.perf_counter()
     made_by = provenance()
     wards, report = load_wards(cfg.data)
     model = LBNModel(cfg, wards)
     if progress:
         print(
-            f"lbn_sim: {model.n_wards:,} wards ({DATA_LABELS[cfg.data.name]}), "
+            f"{label}lbn_sim: {model.n_wards:,} wards ({DATA_LABELS[cfg.data.name]}), "
             f"{model.households.n:,} simulated households, "
             f"{cfg.start_year}-{cfg.horizon}, scenario {cfg.scenario.name}",
             file=sys.stderr,
         )
-    model.run(progress=progress)
+    model.run(progress=progress, label=label)
     wt = ward_table(model.history, model.ward_table)
     groups = group_table(wt)
     result = RunResult(
