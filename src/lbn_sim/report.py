@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lbn_sim.code_sentence import CodeSentence
+from lbn_sim.data.sources import data_words
 from lbn_sim.ensemble import ScenarioEnsemble
 from lbn_sim.figures import measure_label, ordered_scenarios, scenario_label, ward_labels
 
@@ -36,27 +37,6 @@ def _figure_title(key: str) -> str:
     if key.startswith("trajectory_"):
         return measure_label(key.removeprefix("trajectory_"))
     return key.replace("_", " ")
-
-
-DATA_SOURCES: dict[str, str] = {
-    "synthetic": "the synthetic England",
-    "england_2019": "the real data of England, IMD and CNI 2019",
-}
-"""``data.name`` -> the data source in words (see :func:`data_words`)."""
-
-
-def data_words(name: str | None, n_wards: int | None = None) -> str | None:
-    """The data the runs come from in words, with the number of wards when known:
-    ``"the synthetic England (300 synthetic wards)"``, ``"the real data of England, IMD
-    and CNI 2019 (7,421 wards)"``; a name not in :data:`DATA_SOURCES` is quoted
-    (``"the data `x` (12 wards)"``). None when ``name`` is None (not known)."""
-    if name is None:
-        return None
-    words = DATA_SOURCES.get(name, f"the data `{name}`")
-    if n_wards is None:
-        return words
-    kind = "synthetic wards" if name == "synthetic" else "wards"
-    return f"{words} ({n_wards:,} {kind if n_wards != 1 else kind[:-1]})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,12 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from lbn_sim.config import Config, DataConfig
+from lbn_sim.data.sources import data_words
 from lbn_sim.model import LBNModel
 from lbn_sim.provenance import provenance, write_provenance
 from lbn_sim.results import group_table, ward_summary, ward_table, write_atomically
-
-#: How the start-up line names each data source.
-DATA_LABELS = {"synthetic": "synthetic England", "england_2019": "real data, IMD and CNI 2019"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +59,7 @@ def simulate(cfg: Config, progress: bool = False, label: str = "") -> RunResult:
     model = LBNModel(cfg, wards)
     if progress:
         print(
-            f"{label}lbn_sim: {model.n_wards:,} wards ({DATA_LABELS[cfg.data.name]}), "
+            f"{label}lbn_sim: {data_words(cfg.data.name, model.n_wards)}, "
             f"{model.households.n:,} simulated households, "
             f"{cfg.start_year}-{cfg.horizon}, scenario {cfg.scenario.name}",
             file=sys.stderr,
@@ -102,7 +100,6 @@ def write(result: RunResult, cfg: Config, run_dir: Path) -> list[Path]:
         writers["data_report.md"] = lambda path: path.write_text(report)
     if cfg.plots:
         from lbn_sim.figure_parts import on_data
-        from lbn_sim.report import data_words
         from lbn_sim.run_plots import indicators_figure
 
         future = cfg.scenario.name.replace("_", " ")

@@ -85,9 +85,10 @@ from lbn_sim.compare.runs import (
     load_run_tables,
     override_key,
 )
+from lbn_sim.data.sources import data_words
 from lbn_sim.ensemble import RunTables, ScenarioEnsemble, summarise_runs, write_table
 from lbn_sim.figure_parts import runs_phrase
-from lbn_sim.report import VariantResult, build_report, data_words
+from lbn_sim.report import VariantResult, build_report
 
 __all__ = [
     "CONFIG_FILE",

@@ -94,7 +94,7 @@ def find_dirs_without_results(roots: Iterable[Path]) -> list[Path]:
         root = Path(root)
         if not root.is_dir():
             continue
-        for hydra in [root / CONFIG_FILE.parent, *root.rglob(str(CONFIG_FILE.parent))]:
+        for hydra in root.rglob(str(CONFIG_FILE.parent)):  # the root's own .hydra too
             run = hydra.parent
             if hydra.is_dir() and not (run / GROUPS_FILE).is_file():
                 found.add(run.resolve())
