@@ -27,6 +27,7 @@ from lbn_sim.core import (
     MOVE_BY_BAND,
     YearInputs,
     access,
+    employment_push,
     leaver_skill,
     resilience,
     services_used,
@@ -160,7 +161,12 @@ class Household(mesa.Agent):
         self.employed = band != RETIRED_BAND and rnd.random() < e_new
         self.income_factor = math.exp(centre + rnd.gauss(0.0, INCOME_SPREAD))
         self.band = band
-        self.stress = 0.2
+        # A new household's stress starts where its rule would hold it (its income, work,
+        # the ward's prices and advice).
+        deprived = 1.0 if self.income_factor * self.base_income() < 1.0 else 0.0
+        out_of_work = 0.1 if band != RETIRED_BAND and not self.employed else 0.0
+        target = 0.1 + 0.45 * deprived + out_of_work + m.col[w] * (0.3 + deprived) - m.advice[w]
+        self.stress = _clip01(target)
         self.participation = m.new_participation[w]
 
 
@@ -255,12 +261,14 @@ class PerAgentModel(mesa.Model):
         self.benefit = inputs.benefit_level
         agg = before.agg
         e_ward = 1.0 - agg.employment_deprivation
-        e_england = float(np.average(e_ward, weights=agg.people))
-        push = np.maximum(e_england - e_ward, 0.0) / e_england
+        push = employment_push(e_ward, agg.people)
         self.push_factor = (1.0 + p.move_push * push).tolist()
         jobs = stocks.jobs
         pull = np.clip(jobs / np.average(jobs, weights=agg.people) - 1.0, 0.0, 1.0)
-        sel = p.newcomer_selectivity * (push - pull) if sw.out_migration else np.zeros(self.n_wards)
+        shift = push - employment_push(1.0 - base.agg.employment_deprivation, base.agg.people)
+        sel = p.newcomer_selectivity * (shift - pull)
+        if not sw.out_migration:
+            sel = np.zeros(self.n_wards)
         school = q[Service.SCHOOLS] - q0[Service.SCHOOLS]
         school_gain = p.school_effect * school if sw.education_skills else 0.0
         young = 1.0 - base.rates["education_deprivation"] + school_gain

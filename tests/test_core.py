@@ -194,7 +194,10 @@ def test_newcomers_follow_growing_labour_demand(toy_cfg: Callable[..., Config]) 
     e_ward = 1.0 - wards.agg.employment_deprivation
     e_england = np.average(e_ward, weights=wards.agg.people)  # England now, not at the start
     push = np.maximum(e_england - e_ward, 0.0) / e_england
-    sel = params.newcomer_selectivity * (push - pull)
+    e0 = 1.0 - base.agg.employment_deprivation
+    push0 = np.maximum(np.average(e0, weights=base.agg.people) - e0, 0.0)
+    push0 /= np.average(e0, weights=base.agg.people)
+    sel = params.newcomer_selectivity * (push - push0 - pull)
     np.testing.assert_allclose(cond.new_employment, np.clip(e_ward - sel, 0.0, 1.0), atol=1e-12)
     np.testing.assert_allclose(cond.new_log_income, base.income_centre - 2.0 * sel, atol=1e-12)
     assert pull[ahead].min() > 0.05 and pull[~ahead].max() == 0.0

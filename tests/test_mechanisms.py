@@ -159,9 +159,14 @@ def test_local_power() -> None:
 
 
 def test_long_term_money() -> None:
-    on, no = run("best_case"), run("best_case", off("long_term_money"))
-    assert gap(on, "engagement_need") < gap(no, "engagement_need")
-    assert gap(on) < gap(no)
+    # Capacity built over years lowers the left-behind wards' engagement need in every seed;
+    # its effect on the IMD-like composite (through crime and health) is smaller than one
+    # seed's sampling noise at this size, so it is read on the mean of four seeds.
+    on = [run("best_case", f"seed={s}") for s in range(4)]
+    no = [run("best_case", f"seed={s}", off("long_term_money")) for s in range(4)]
+    for a, b in zip(on, no, strict=True):
+        assert gap(a, "engagement_need") < gap(b, "engagement_need") - 0.02
+    assert mean_gap(on, "imd_like") < mean_gap(no, "imd_like") - 0.3
 
 
 def test_out_migration() -> None:

@@ -243,6 +243,18 @@ class Conditions:
     age_up: NDArray[np.float32]
 
 
+def employment_push(employment: F64, population: F64) -> F64:
+    """Each ward's employment shortfall against England's, ``[n_wards]`` in [0, 1].
+
+    ``employment``: share of working-age heads in work, ``[n_wards]``; ``population``:
+    residents, ``[n_wards]`` (England's rate is their weighted mean). Zero where the
+    ward's rate is at or above England's; otherwise the shortfall as a share of
+    England's rate.
+    """
+    england = float(np.average(employment, weights=population))
+    return np.maximum(england - employment, 0.0) / max(england, 1e-9)
+
+
 def update_stocks(
     wards: WardState, inputs: YearInputs, population: F64, baseline: Baseline, params: CoreParams
 ) -> tuple[F64, F64, F64, NDArray[np.int16]]:
@@ -263,14 +275,17 @@ def update_stocks(
     quality = wards.quality + ADJUST_SPEED[:, None] * (target - wards.quality)
     lift = inputs.invest / (CAPITAL_COST[:, None] * np.maximum(population, 1.0)[None, :])
     quality = quality + lift * (1.0 - quality)
-    # Community spaces close when quality falls too low, unless the community takes them over.
-    # A ward whose spaces were already below the line at the start (the published civic need
-    # puts a few there) closes them only when they fall below where they started: the start
-    # is a steady state.
+    # Community spaces close when quality falls too low while their money cannot hold them
+    # above the line, unless the community takes them over; a closed space reopens (and
+    # grows back from nothing) once its money can hold it above the line again. A ward whose
+    # spaces were already below the line at the start (the published civic need puts a few
+    # there) closes them only when they fall below where they started: the start is a
+    # steady state.
     spaces = quality[Service.COMMUNITY_SPACES]
     taken_over = sw.social_infrastructure & (wards.capacity >= CLOSURE_TAKEOVER_CAPACITY)
     line = np.minimum(CLOSURE_QUALITY, baseline.quality[Service.COMMUNITY_SPACES] - 1e-9)
-    closing = (spaces < line) & ~taken_over
+    sustained = target[Service.COMMUNITY_SPACES] >= line
+    closing = (spaces < line) & ~sustained & ~taken_over
     quality[Service.COMMUNITY_SPACES] = np.where(closing, 0.0, spaces)
     quality = np.clip(quality, 0.0, 1.0)
 
@@ -399,16 +414,20 @@ def ward_year(
     e_ward = 1.0 - wards.agg.employment_deprivation
     # The push is measured against England's employment now, as the pull is against its
     # labour demand now: a decline England shares pushes no one from one ward to another.
-    e_england = float(np.average(e_ward, weights=population))
-    push = np.maximum(e_england - e_ward, 0.0) / max(e_england, 1e-9)
+    push = employment_push(e_ward, population)
     move = np.full(n_wards, params.move_rate)
     sel = np.zeros(n_wards)
     if sw.out_migration:
         move = move * (1.0 + params.move_push * push)
-        # Where labour demand has grown more than England's, the newcomers it draws are
-        # better off than those who leave: the pull side of selective migration.
+        # Newcomers are selected by how far the ward's opportunities have moved since the
+        # start, not by where they stand: the start's composition already holds the
+        # selection of the years before it (the start is a steady state). Where employment
+        # has fallen further behind England's, newcomers are worse off than those who leave;
+        # where labour demand has grown more than England's, better off (the pull).
+        e_start = 1.0 - baseline.agg.employment_deprivation
+        shift = push - employment_push(e_start, baseline.agg.people)
         pull = np.clip(jobs / np.average(jobs, weights=population) - 1.0, 0.0, 1.0)
-        sel = params.newcomer_selectivity * (push - pull)
+        sel = params.newcomer_selectivity * (shift - pull)
     school = used[Service.SCHOOLS] - used0[Service.SCHOOLS]
     school_gain = params.school_effect * school if sw.education_skills else 0.0
 
@@ -648,6 +667,12 @@ def _place_new_households(
     centre = np.where(newly_formed, cond.young_log_income[ward], cond.new_log_income[ward])
     log_income = centre + rng.normal(0.0, INCOME_SPREAD, k)
     size = out.size[rows]
+    income_factor = np.exp(log_income).astype(np.float32)
+    # A new household's stress starts where its rule would hold it (its income and work, the
+    # ward's prices and advice), as every household's did at the start.
+    deprived = income_factor * base_income(employed, band, skills.astype(np.float32), cond.benefit)
+    stress = cond.stress_base[ward] + cond.stress_deprived[ward] * (deprived < 1.0)
+    stress += np.float32(0.1) * ((band != RETIRED_BAND) & ~employed)
 
     new = Households(
         ward=ward,
@@ -657,9 +682,9 @@ def _place_new_households(
         employed=employed,
         skills=skills.astype(np.float32),
         health=health.astype(np.float32),
-        stress=np.full(k, 0.2, dtype=np.float32),
+        stress=np.clip(stress, 0.0, 1.0).astype(np.float32),
         participation=cond.new_participation[ward],
-        income_factor=np.exp(log_income).astype(np.float32),
+        income_factor=income_factor,
     )
     for f in fields(new):
         if f.name not in ("ward", "weight"):

@@ -113,18 +113,49 @@ class CentralGovernment(mesa.Agent):
         self.ring_fenced = ring_fenced0.astype(np.int64)
         self.la_z = la_deprivation_z
 
-    def settle(
-        self, levers: PolicyLevers, mech: MechanismsConfig, first_year: bool
-    ) -> tuple[I64, I64]:
-        """Next year's ``(core settlement, ring-fenced grants)`` per LA, int64 pence ``[n_las]``."""
-        if first_year:
-            return self.core, self.ring_fenced
+    def factors(self, levers: PolicyLevers, mech: MechanismsConfig) -> tuple[F64, float]:
+        """One year's growth factors: core settlement per LA ``[n_las]``, ring-fenced grants."""
         gradient = levers.la_deprivation_gradient if mech.austerity_gradient else 0.0
-        factor = np.clip(1.0 + levers.la_real_growth + gradient * self.la_z, 0.5, 1.5)
+        core = np.clip(1.0 + levers.la_real_growth + gradient * self.la_z, 0.5, 1.5)
+        return core, 1.0 + levers.ring_fenced_growth
+
+    def check_bounded(
+        self, spans: list[tuple[str, PolicyLevers, int]], mech: MechanismsConfig
+    ) -> None:
+        """Refuse levers whose compounding would outgrow the ledger's whole pence.
+
+        ``spans``: each regime's name, levers and number of years it is applied. The
+        largest authority's settlement and grants after them must stay below 2**60 pence
+        (about GBP 10 quadrillion): growth of 20% a year for a century would overflow.
+
+        Raises:
+            ConfigError: naming the regime's levers and the years that overflow.
+        """
+        limit = np.log(2.0**60)
+        log_core = np.log(np.maximum(self.core.astype(np.float64), 1.0))
+        log_ring = np.log(max(float(self.ring_fenced.max(initial=0)), 1.0))
+        for name, levers, years in spans:
+            core, ring = self.factors(levers, mech)
+            log_core = log_core + years * np.log(core)
+            log_ring = log_ring + years * np.log(ring)
+            if log_core.max() > limit or log_ring > limit:
+                raise ConfigError(
+                    f"{name}.levers: la_real_growth={levers.la_real_growth}, "
+                    f"la_deprivation_gradient={levers.la_deprivation_gradient} and "
+                    f"ring_fenced_growth={levers.ring_fenced_growth} compounded over {years} "
+                    "years make a settlement beyond GBP 10 quadrillion; use smaller growth "
+                    "or a shorter horizon"
+                )
+
+    def settle(self, levers: PolicyLevers, mech: MechanismsConfig) -> tuple[I64, I64]:
+        """Next year's ``(core settlement, ring-fenced grants)`` per LA, int64 pence ``[n_las]``.
+
+        Each year's settlement is the year before's changed by that year's levers: the first
+        simulated year's is the start year's changed once.
+        """
+        factor, ring = self.factors(levers, mech)
         self.core = np.rint(self.core * factor).astype(np.int64)
-        self.ring_fenced = np.rint(self.ring_fenced * (1.0 + levers.ring_fenced_growth)).astype(
-            np.int64
-        )
+        self.ring_fenced = np.rint(self.ring_fenced * ring).astype(np.int64)
         return self.core, self.ring_fenced
 
 

@@ -178,6 +178,13 @@ class LBNModel(mesa.Model):
             per_la(self.ring_weight),
             la_deprivation_z(self.la_index, self.baseline.imd_score, pop0),
         )
+        self.government.check_bounded(
+            [
+                ("history", cfg.history.levers, max(cfg.policy_start - cfg.start_year - 1, 0)),
+                ("scenario", cfg.scenario.levers, cfg.horizon - cfg.policy_start + 1),
+            ],
+            cfg.mechanisms,
+        )
         self.la_reserves = reserves0.copy()
         self.authorities = [LocalAuthority(self, i, code) for i, code in enumerate(la_list)]
         self.ward_services = [WardServices(self, i, c) for i, c in enumerate(self.codes)]
@@ -239,9 +246,7 @@ class LBNModel(mesa.Model):
 
         # Central government -> local authorities -> ward services: the core settlement, less
         # what authorities keep in reserve, and the ring-fenced grants, passed on whole.
-        core, ring_fenced = self.government.settle(
-            levers, mech, first_year=year == self.cfg.start_year + 1
-        )
+        core, ring_fenced = self.government.settle(levers, mech)
         ledger.record(year, CENTRAL, self.la_list, "la_settlement", "settlement", core)
         ledger.record(year, CENTRAL, self.la_list, "ring_fenced", "settlement", ring_fenced)
         la_spend = self.la_budgets(core, levers.la_spend_share)
