@@ -35,6 +35,32 @@ def test_an_unwritable_output_directory_fails_cleanly(mode: str, tmp_path: Path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]  # nothing else written
 
 
+@pytest.mark.parametrize("mode", ["run", "sweep"])
+def test_an_output_directory_that_holds_files_is_refused(mode: str, tmp_path: Path) -> None:
+    """Results written beside an earlier run's would be mixed with them (and a sweep's
+    earlier jobs pooled by ``lbn_sim.compare``): refused, naming what is there, touching
+    nothing. An empty folder is fine."""
+    folder = tmp_path / "out"
+    (folder / "0").mkdir(parents=True)
+    (folder / "notes.txt").write_text("mine")
+    args = ["-m", "seed=0,1"] if mode == "sweep" else []
+    result = run_cli(
+        *args, f"hydra.{mode}.dir={folder}", "data.n_wards=30", "plots=false", cwd=tmp_path
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"lbn_sim: error: the {mode} directory {folder} already holds files (0, notes.txt)" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["0", "notes.txt"]
+    assert (folder / "notes.txt").read_text() == "mine" and not any((folder / "0").iterdir())
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    ok = run_cli(f"hydra.run.dir={empty}", "data.n_wards=30", "plots=false", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert (empty / "groups.parquet").is_file()
+
+
 def test_a_sweep_with_a_misspelt_scenario_runs_nothing_and_leaves_nothing(
     tmp_path: Path,
 ) -> None:

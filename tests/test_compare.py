@@ -266,6 +266,12 @@ def test_ward_end_bands_cover_every_ward(comparison: Path) -> None:
     assert {"ward_code", "ward_name", "la_code", "start_group", "median", "p05", "p95"} <= set(
         wards.columns
     )
+    # Left behind at the end is a share of runs (the mean), with no percentiles to misread.
+    status = wards[wards["measure"] == "left_behind_end"]
+    assert len(status) == len(change)
+    assert status["mean"].between(0.0, 1.0).all() and status["mean"].notna().all()
+    assert status[["p05", "median", "p95"]].isna().all().all()
+    assert change[["p05", "median", "p95"]].notna().all().all()
 
 
 @pytest.mark.slow

@@ -174,3 +174,24 @@ def test_a_scenario_that_sets_only_some_levers_is_refused_naming_the_rest(
     assert cfg.scenario.levers.devolution_share == 0.6
     assert cfg.scenario.levers.programme_per_head == base.scenario.levers.programme_per_head
     assert cfg.scenario.macro == base.scenario.macro
+
+
+def test_a_scenario_file_without_its_own_name_is_told_to_add_it(tmp_path: Path) -> None:
+    """A file starting from the base case without ``name:`` would carry 'base_case' into
+    every output: refused, telling what to add, with nothing written."""
+    folder = tmp_path / "my_conf" / "scenario"
+    folder.mkdir(parents=True)
+    (folder / "unnamed.yaml").write_text(
+        "defaults:\n  - base_case\n  - _self_\nlevers:\n  devolution_share: 0.6\n"
+    )
+    run_dir = tmp_path / "run"
+    result = run_cli(
+        "scenario=unnamed",
+        f"hydra.searchpath=[file://{tmp_path / 'my_conf'}]",
+        f"hydra.run.dir={run_dir}",
+        "data.n_wards=30",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "add 'name: unnamed' to scenario/unnamed.yaml" in result.stderr
+    assert not run_dir.exists()

@@ -20,6 +20,7 @@ from lbn_sim.report import (
     data_words,
     movers_sentence,
     report_title,
+    turning_sentence,
 )
 
 START, POLICY, END = 2019, 2025, 2050
@@ -230,7 +231,7 @@ def test_a_slope_that_explains_nothing_is_not_called_catch_up() -> None:
     assert strong is not None and "(catch-up), at an implied convergence speed" in strong
 
 
-def test_wards_sharing_a_name_are_told_apart_by_code() -> None:
+def test_wards_sharing_a_name_are_told_apart_by_authority_or_code() -> None:
     wards = pd.DataFrame(
         {
             "ward_code": ["E05005096", "E05010938", "E05000001"],
@@ -241,6 +242,14 @@ def test_wards_sharing_a_name_are_told_apart_by_code() -> None:
     assert labels["E05005096"] == "Northwood (E05005096)"
     assert labels["E05010938"] == "Northwood (E05010938)"
     assert labels["E05000001"] == "Grange"
+    # With the local authority: its name is enough to tell most wards apart; the code is
+    # added only where a name and authority are shared.
+    wards["la_name"] = ["Hillingdon", "Three Rivers", "Lambeth"]
+    labels = ward_labels(pd.concat([wards, wards.assign(ward_code="X1").tail(1)]))
+    assert labels["E05005096"] == "Northwood, Hillingdon"
+    assert labels["E05010938"] == "Northwood, Three Rivers"
+    assert labels["E05000001"] == "Grange, Lambeth (E05000001)"
+    assert labels["X1"] == "Grange, Lambeth (X1)"
 
 
 def test_few_runs_are_said_to_give_ranges_not_bands() -> None:
@@ -390,3 +399,38 @@ def test_the_code_sentence_follows_the_runs_compared() -> None:
         "seeds'.** Every number"
     ) in warning
     assert "Compared 2 runs from `runs`. Every number" in paragraph(None)
+
+
+def test_a_path_that_turns_back_before_the_horizon_is_told() -> None:
+    """The headline compares the start and the horizon; a future whose count of wards left
+    behind bottoms out and rises again, or whose gap narrows and widens, says where."""
+
+    def with_paths(n_lb: list[float], gap: list[float]) -> ScenarioEnsemble:
+        ens = ensemble()
+        years = range(START, START + len(n_lb))
+        counts = bands(
+            [
+                {"year": y, "measure": "n_left_behind", "median": v}
+                for y, v in zip(years, n_lb, strict=True)
+            ]
+        )
+        gaps = bands(
+            [
+                {"year": y, "measure": "imd_like", "reference": "england", "median": v}
+                for y, v in zip(years, gap, strict=True)
+            ]
+        )
+        return dataclasses.replace(ens, counts=pd.concat([ens.counts, counts]), group_gaps=gaps)
+
+    end = START + 4
+    stall = turning_sentence(with_paths([225, 100, 45, 50, 56], [24.0, 15.0, 9.0, 10.5, 11.0]))
+    assert stall == (
+        f"The number of wards left behind is lowest in {START + 2} (45) and rises to 56 by "
+        f"{end}; the IMD-like gap is narrowest in {START + 2} (9.0) and rises to 11.0 by "
+        f"{end} (medians across runs)."
+    )
+    # A turn smaller than 5 wards or 1 point, or a path that never turns, says nothing.
+    assert turning_sentence(with_paths([225, 100, 45, 47, 49], [24.0, 15.0, 9.0, 9.5, 9.9])) is None
+    assert turning_sentence(with_paths([225, 200, 150, 120, 100], [24, 20, 18, 15, 12])) is None
+    worse = turning_sentence(with_paths([225, 225, 225, 225, 225], [24.0, 30.0, 33.0, 30.0, 28.0]))
+    assert worse is not None and f"widest in {START + 2} (33.0) and falls to 28.0" in worse

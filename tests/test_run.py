@@ -308,3 +308,23 @@ def test_headline_counts_the_still_and_the_newly_left_behind(
         f"({still + newly} ward" in text
         and f"left behind in {cfg.horizon}, {newly} of them newly" in text
     )
+
+
+def test_headline_says_how_much_programme_money_is_still_owed(
+    toy_cfg: Callable[..., Config],
+) -> None:
+    """Long awards made late are mostly paid after the horizon: the headline says how much,
+    and awarded = paid + owed over the run, to the penny."""
+    from lbn_sim.flows import programme_totals
+
+    owed = {}
+    for years in (1, 12):
+        cfg = toy_cfg("scenario=best_case", f"scenario.levers.award_years={years}")
+        result = simulate(cfg)
+        awarded, paid, owed[years] = programme_totals(
+            result.ledger, result.balances, cfg.start_year, cfg.horizon
+        )
+        assert round(awarded * 100) == round(paid * 100) + round(owed[years] * 100)
+        assert "bn still owed at the end of 2050" in headline(result, cfg)
+        assert f"awards are paid over {years} years" in headline(result, cfg)
+    assert owed[1] == 0.0 and owed[12] > 0.1 * awarded

@@ -89,7 +89,8 @@ def main(dcfg: DictConfig) -> None:
         if cfg.scenario.name != chosen:
             raise ConfigError(
                 f"scenario.name is {cfg.scenario.name!r} but the scenario chosen is {chosen!r}: "
-                "a run cannot be relabelled; set levers instead"
+                f"a scenario file names itself (add 'name: {chosen}' to scenario/{chosen}.yaml), "
+                "and a run cannot be relabelled (set levers instead)"
             )
     except (ConfigError, DataError) as err:
         _fail(run_dir, str(err), code=2)

@@ -1,8 +1,9 @@
 """Hydra callbacks: checks that run before any job, so a run fails at once, cleanly.
 
 :class:`Checks` is registered in ``conf/config.yaml`` (``hydra.callbacks``). Before
-a single run it checks that the run directory can be written; before a sweep,
-that the sweep directory can be written and that every job's config passes the
+a single run it checks that the run directory is new (or empty) and can be written;
+before a sweep, that the sweep directory is new (or empty) and can be written and
+that every job's config passes the
 domain rules (:func:`lbn_sim.sweep.check_jobs`). A failure prints one line,
 ``lbn_sim: error: ...``, and exits 2 with nothing run.
 """
@@ -53,12 +54,31 @@ def unwritable(directory: Path) -> str | None:
     return None
 
 
+def occupied(directory: Path) -> str | None:
+    """What ``directory`` already holds, named (up to three entries), or None when it does
+    not exist or is empty: results written beside an earlier run's (or among other files)
+    would be mixed with them, and a sweep's earlier jobs pooled with the new ones."""
+    if not directory.is_dir():
+        return None
+    entries = sorted(p.name for p in directory.iterdir())
+    if not entries:
+        return None
+    shown = ", ".join(entries[:3]) + (f" and {len(entries) - 3} more" if len(entries) > 3 else "")
+    return shown
+
+
 class Checks(Callback):
     """Check the output directory and (for a sweep) every job's config before any job."""
 
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """Exit 2 if the run directory cannot be written."""
+        """Exit 2 if the run directory already holds files or cannot be written."""
         run_dir = Path(str(config.hydra.run.dir))
+        held = occupied(run_dir)
+        if held is not None:
+            _stop(
+                f"the run directory {run_dir} already holds files ({held}): a run writes a "
+                "folder of its own; choose another with hydra.run.dir=PATH, or remove it"
+            )
         reason = unwritable(run_dir)
         if reason is not None:
             _stop(
@@ -67,7 +87,8 @@ class Checks(Callback):
             )
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """Exit 2 if the sweep directory cannot be written or any job's config is bad.
+        """Exit 2 if the sweep directory already holds files or cannot be written, or any
+        job's config is bad.
 
         Hydra turns any other exception from a callback into a warning and goes on, so
         a sweep whose jobs cannot be listed or composed here (another sweeper, or a job
@@ -75,6 +96,13 @@ class Checks(Callback):
         still checks its own config.
         """
         sweep_dir = Path(str(config.hydra.sweep.dir))
+        held = occupied(sweep_dir)
+        if held is not None:
+            _stop(
+                f"the sweep directory {sweep_dir} already holds files ({held}): its jobs "
+                "would be mixed with the new ones; choose another with hydra.sweep.dir=PATH, "
+                "or remove it"
+            )
         created = [p for p in (sweep_dir, *sweep_dir.parents) if not p.exists()]
         reason = unwritable(sweep_dir)
         if reason is not None:

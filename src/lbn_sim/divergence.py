@@ -50,7 +50,7 @@ REFERENCES: tuple[str, ...] = ("england", "other_deprived")
 RANK_COLUMNS: dict[str, str] = {"imd_like": "imd_rank", "cni_like": "cni_rank"}
 """Rank columns written by the model for the composites (1 = most deprived)."""
 
-ID_COLUMNS: tuple[str, ...] = ("ward_code", "ward_name", "la_code", "start_group")
+ID_COLUMNS: tuple[str, ...] = ("ward_code", "ward_name", "la_code", "la_name", "start_group")
 """Ward identity columns carried through to per-ward outputs when present."""
 
 

@@ -47,7 +47,7 @@ WARD_END_MEASURES: tuple[str, ...] = (
 )
 """Per-ward end-of-horizon measures summarised by :func:`ward_end_bands`
 (``left_behind_end`` as 0/1, so its ``mean`` is the share of runs in which the
-ward is left behind at the horizon)."""
+ward is left behind at the horizon; its percentiles are left empty)."""
 
 
 def band_summary(frame: pd.DataFrame, by: Sequence[str], value: str = "value") -> pd.DataFrame:
@@ -159,7 +159,9 @@ def ward_end_bands(summaries_by_run: Mapping[str, pd.DataFrame]) -> pd.DataFrame
         One row per ``(ward_code, measure)`` for the measures of
         :data:`WARD_END_MEASURES` present: ``ward_code``, ``ward_name``,
         ``la_code``, ``start_group`` (those present), ``measure``, then
-        :data:`BAND_COLUMNS` (points; 0-1 for ``left_behind_end``).
+        :data:`BAND_COLUMNS` (points; for ``left_behind_end`` the ``mean`` is the share
+        of runs in which the ward is left behind at the horizon, 0-1, and the
+        percentiles are empty).
     """
     per_run = {run: dv.ward_divergence(s) for run, s in summaries_by_run.items()}
     stacked = _stack(per_run)
@@ -170,6 +172,10 @@ def ward_end_bands(summaries_by_run: Mapping[str, pd.DataFrame]) -> pd.DataFrame
         id_vars=["run", "ward_code"], value_vars=measures, var_name="measure", value_name="value"
     )
     bands = band_summary(long, ["ward_code", "measure"])
+    # A yes/no has no spread to band: its share of runs is the mean, and its percentiles are
+    # left empty rather than read as 0 or 1.
+    status = bands["measure"] == "left_behind_end"
+    bands.loc[status, ["p05", "median", "p95"]] = np.nan
     ids = [c for c in dv.ID_COLUMNS if c in stacked.columns and c != "ward_code"]
     names = stacked.drop_duplicates("ward_code")[["ward_code", *ids]]
     out = bands.merge(names, on="ward_code", how="left")

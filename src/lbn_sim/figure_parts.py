@@ -285,14 +285,17 @@ def figure_of(ax: Axes) -> Figure:
 
 
 def ward_labels(wards: pd.DataFrame) -> pd.Series:
-    """A label per ward code: the ward's name, with its code when another ward in
-    ``wards`` has the same name (England has several Northwoods and Granges); the
-    code alone without a ``ward_name`` column."""
+    """A label per ward code: the ward's name and its local authority's ('Bloomfield,
+    Blackpool'), with its code when another ward in ``wards`` has the same label
+    (England has nine wards called College); the name alone without an ``la_name``
+    column (runs made before it was written), the code alone without a ``ward_name``."""
     table = wards.drop_duplicates("ward_code")
     codes = table["ward_code"].astype(str)
     if "ward_name" not in table.columns:
         return pd.Series(codes.to_numpy(), index=codes.to_numpy())
     names = table["ward_name"].astype(str)
+    if "la_name" in table.columns:
+        names = names + ", " + table["la_name"].astype(str)
     shared = names.duplicated(keep=False).to_numpy()
     text = [f"{n} ({c})" if d else n for n, c, d in zip(names, codes, shared, strict=True)]
     return pd.Series(text, index=codes.to_numpy())

@@ -94,3 +94,27 @@ def money_figure(per_head: pd.DataFrame, title: str) -> Figure:
     fig.legend(handles, names, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     fig.suptitle(title)
     return fig
+
+
+def programme_totals(
+    ledger: pd.DataFrame, balances: pd.DataFrame, first_year: int, last_year: int
+) -> tuple[float, float, float]:
+    """National programme money from ``first_year`` to ``last_year``: ``(awarded, paid,
+    owed)`` in GBP.
+
+    ``awarded``: what central government put into the programmes in those years;
+    ``paid``: what the programmes paid to wards in those years (instalments of awards
+    made before ``first_year`` included); ``owed``: the programmes' balance at the end of
+    ``last_year``, awarded but still to be paid (an award is paid in equal yearly
+    instalments over its ``award_years``, so long awards made late are mostly owed).
+    """
+    years = ledger["year"].between(first_year, last_year)
+    source = ledger["source"].astype(str)
+    destination = ledger["destination"].astype(str)
+    awarded = ledger.loc[years & destination.str.startswith("programme:"), "pence"].sum()
+    paid = ledger.loc[years & source.str.startswith("programme:"), "pence"].sum()
+    end = balances[
+        (balances["year"] == last_year)
+        & balances["account"].astype(str).str.startswith("programme:")
+    ]
+    return float(awarded) / 100.0, float(paid) / 100.0, float(end["pence"].sum()) / 100.0

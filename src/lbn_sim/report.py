@@ -252,8 +252,9 @@ def beta_clause(beta_bands: pd.DataFrame, year_from: int, year_to: int) -> str |
     weak = math.isfinite(r2.median) and round(r2.median, 3) < MIN_BETA_R2
     if weak:
         verdict = (
-            "a ward's start score explains almost none of how its score then changes, so "
-            "wards neither catch up nor fall behind as a rule"
+            "across England a ward's start score explains almost none of how its score then "
+            "changes, so wards in general neither catch up nor fall behind (this is about "
+            "all wards; the left-behind wards' own gap is given above)"
         )
     elif slope.p05 < 0 < slope.p95:
         verdict = "no clear catch-up or falling behind across runs"
@@ -296,6 +297,47 @@ def _count_sentence(ens: ScenarioEnsemble, label: str) -> str:
     )
 
 
+#: A median path that turns back by at least this much before the horizon is reported:
+#: wards left behind (wards) and the IMD-like gap to England (points).
+TURN_WARDS = 5.0
+TURN_POINTS = 1.0
+
+
+def turning_sentence(ens: ScenarioEnsemble) -> str | None:
+    """Where the median count of wards left behind, or the median IMD-like gap to England,
+    is lowest (or highest) between the start and the horizon and turns back by at least
+    :data:`TURN_WARDS` wards (:data:`TURN_POINTS` points) by the horizon; None if neither.
+
+    The headline compares the start and the horizon only; a future whose gains stall and
+    reverse (or whose losses recover) would read the same without this sentence.
+    """
+    start, end = _years(ens)
+    counts = ens.counts[ens.counts["measure"] == "n_left_behind"]
+    gaps = ens.group_gaps
+    gaps = gaps[(gaps["measure"] == "imd_like") & (gaps["reference"] == "england")]
+    clauses = []
+    for table, what, low, high, fmt, step in (
+        (counts, "the number of wards left behind", "lowest", "highest", _count, TURN_WARDS),
+        (gaps, "the IMD-like gap", "narrowest", "widest", lambda v: _num(v, 1), TURN_POINTS),
+    ):
+        path = table.set_index("year")["median"].sort_index().dropna()
+        if path.empty or end not in path.index:
+            continue
+        for turn, word in ((int(path.idxmin()), low), (int(path.idxmax()), high)):
+            back = abs(path[end] - path[turn])
+            if start < turn < end and back >= step:
+                clauses.append(
+                    f"{what} is {word} in {turn} ({fmt(path[turn])}) and "
+                    f"{'rises' if path[end] > path[turn] else 'falls'} to {fmt(path[end])} "
+                    f"by {end}"
+                )
+                break
+    if not clauses:
+        return None
+    text = "; ".join(clauses)
+    return f"{text[0].upper()}{text[1:]} (medians across runs)."
+
+
 def scenario_sentences(name: str, ens: ScenarioEnsemble, policy_start: int) -> list[str]:
     """Headline sentences for one future (gaps, counts, convergence, top movers)."""
     start, end = _years(ens)
@@ -303,8 +345,10 @@ def scenario_sentences(name: str, ens: ScenarioEnsemble, policy_start: int) -> l
     cni_end = _band(gaps, year=end, measure="cni_like", reference="england")
     cni_start = _band(gaps, year=start, measure="cni_like", reference="england")
     od_end = _band(gaps, year=end, measure="imd_like", reference="other_deprived")
+    turning = turning_sentence(ens)
     out = [
         _count_sentence(ens, scenario_label(name)),
+        *([turning] if turning else []),
         f"The CNI-like gap is {fmt_band(cni_end, unit='points')}, against "
         f"{fmt_band(cni_start)} in {start}; the IMD-like gap to the other deprived wards is "
         f"{fmt_band(od_end, unit='points')}.",
@@ -421,7 +465,9 @@ def build_report(
         f"across runs ({_pooled_phrase(pooled)}) with its 5-95% band; a gap is the "
         "left-behind wards' population-weighted mean minus England's (positive: more "
         "deprived). Years before the policy start are shared by every future. A band is left "
-        "out where it rounds to the median itself.",
+        "out where it rounds to the median itself. The bands show how runs differ in their "
+        "random draws (and in any pooled keys): they leave out the uncertainty in the model's "
+        "own parameters, which the sensitivity analyses in `experiments/` measure.",
         "",
     ]
     fewest = min((e.n_runs for v in variants for e in v.ensembles.values()), default=0)

@@ -39,6 +39,7 @@ def ward_table(history: list[dict[str, np.ndarray]], wards: pd.DataFrame) -> pd.
         "ward_code": np.tile(wards["ward_code"].to_numpy(str), n_years),
         "ward_name": np.tile(wards["ward_name"].to_numpy(str), n_years),
         "la_code": np.tile(wards["la_code"].to_numpy(str), n_years),
+        "la_name": np.tile(wards["la_name"].to_numpy(str), n_years),
         "start_group": np.tile(wards["start_group"].to_numpy(str), n_years),
         "left_behind": np.concatenate([r["left_behind"] for r in history]).astype(bool),
         "population": np.concatenate([r["population"] for r in history]),
@@ -48,7 +49,7 @@ def ward_table(history: list[dict[str, np.ndarray]], wards: pd.DataFrame) -> pd.
     for c in ("imd_rank", "cni_rank"):
         cols[c] = np.concatenate([r[c] for r in history]).astype(np.int32)
     df = pd.DataFrame(cols)
-    for c in ("ward_code", "ward_name", "la_code", "start_group"):
+    for c in ("ward_code", "ward_name", "la_code", "la_name", "start_group"):
         df[c] = df[c].astype("category")
     return df
 
@@ -82,6 +83,7 @@ def ward_summary(wt: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
         {
             "ward_name": start["ward_name"].astype(str),
             "la_code": start["la_code"].astype(str),
+            "la_name": start["la_name"].astype(str),
             "start_group": start["start_group"].astype(str),
         }
     )

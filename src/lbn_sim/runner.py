@@ -15,6 +15,7 @@ import pandas as pd
 
 from lbn_sim.config import Config, DataConfig
 from lbn_sim.data.sources import data_words
+from lbn_sim.flows import programme_totals
 from lbn_sim.model import LBNModel
 from lbn_sim.provenance import provenance, write_provenance
 from lbn_sim.results import group_table, ward_summary, ward_table, write_atomically
@@ -139,11 +140,16 @@ def headline(result: RunResult, cfg: Config) -> str:
     total = int(g.loc[("england", last), "n_left_behind"])
     gap0 = g.loc[("left_behind", first), "imd_like"] - g.loc[("england", first), "imd_like"]
     gap1 = g.loc[("left_behind", last), "imd_like"] - g.loc[("england", last), "imd_like"]
+    policy = max(cfg.policy_start, first + 1)
+    awarded, paid, owed = programme_totals(result.ledger, result.balances, policy, last)
     return (
         f"{cfg.scenario.name}: {still} of the {lb_start} ward{'' if lb_start == 1 else 's'} "
         f"left behind in {first} {'is' if still == 1 else 'are'} still left behind in {last} "
         f"({total} ward{'' if total == 1 else 's'} left behind in {last}, "
         f"{total - still} of them newly).\n"
         f"IMD-like gap, left-behind wards minus England: {gap0:.1f} points in {first}, "
-        f"{gap1:.1f} in {last}."
+        f"{gap1:.1f} in {last}.\n"
+        f"National programmes {policy}-{last}: GBP {awarded / 1e9:.1f}bn awarded, "
+        f"{paid / 1e9:.1f}bn paid to wards, {owed / 1e9:.1f}bn still owed at the end of {last} "
+        f"(awards are paid over {cfg.scenario.levers.award_years} years)."
     )

@@ -28,6 +28,7 @@ WARD_COLUMNS: tuple[str, ...] = (
     "ward_code",
     "ward_name",
     "la_code",
+    "la_name",
     "start_group",
     "left_behind",
     "population",
@@ -173,7 +174,13 @@ def load_run_tables(run: RunInfo, run_id: str) -> RunTables:
     if (run.path / SUMMARY_FILE).is_file():
         summary = pd.read_csv(
             run.path / SUMMARY_FILE,
-            dtype={"ward_code": str, "ward_name": str, "la_code": str, "start_group": str},
+            dtype={
+                "ward_code": str,
+                "ward_name": str,
+                "la_code": str,
+                "la_name": str,
+                "start_group": str,
+            },
         )
     wards = None
     if (run.path / WARDS_FILE).is_file():
