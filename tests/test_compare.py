@@ -304,7 +304,27 @@ def test_swept_key_makes_variants(tmp_path: Path) -> None:
     bands = pd.read_csv(out / "tables" / "group_bands.csv")
     assert set(bands["households.sample_rate"]) == {0.02, 0.05}
     assert len(list((out / "figures").glob("*/panel.png"))) == 2
-    assert "## households.sample_rate=0.02" in (out / "report.md").read_text()
+    report = (out / "report.md").read_text()
+    assert "## households.sample_rate=0.02" in report
+    # The swept values side by side: one line per future and variant, in one figure and
+    # one table whose numbers are the variants' own.
+    assert (out / "figures" / "variants.png").is_file()
+    assert "## Side by side" in report and "](figures/variants.png)" in report
+    assert report.index("## Side by side") < report.index("## households.sample_rate=0.02")
+    summary = pd.read_csv(out / "tables" / "variant_summary.csv")
+    assert len(summary) == 6
+    assert summary["line"].iloc[0] == "worst case, households.sample_rate=0.02"
+    assert list(summary["scenario"]) == [
+        s for s in ("worst_case", "base_case", "best_case") for _ in range(2)
+    ]
+    gaps = pd.read_csv(out / "tables" / "group_gap_bands.csv")
+    end = gaps[(gaps["year"] == gaps["year"].max()) & (gaps["measure"] == "imd_like")]
+    end = end[end["reference"] == "england"]
+    for _, row in summary.iterrows():
+        rate = float(row["line"].rsplit("=", 1)[1])
+        match = end[(end["scenario"] == row["scenario"]) & (end["households.sample_rate"] == rate)]
+        assert row["imd_gap_median"] == pytest.approx(float(match["median"].iloc[0]))
+    assert f"| {summary['line'].iloc[0]} | 1 |" in report
 
 
 def test_pooled_key_joins_the_seeds_in_the_bands(
@@ -793,3 +813,14 @@ def test_gap_bands_are_bands_of_per_run_gaps() -> None:
     assert lb.iloc[0]["p95"] - lb.iloc[0]["p05"] == pytest.approx(9.0)
     with pytest.raises(ValueError, match="at least one run"):
         ens.group_bands({})
+
+
+def test_variants_sort_numbers_as_numbers() -> None:
+    from lbn_sim.variant_figures import natural_key
+
+    labels = ["best case, award_years=12", "best case, award_years=2", "best case, rate=-0.5"]
+    assert sorted(labels, key=natural_key) == [
+        "best case, award_years=2",
+        "best case, award_years=12",
+        "best case, rate=-0.5",
+    ]

@@ -109,10 +109,16 @@ def programme_totals(
     instalments over its ``award_years``, so long awards made late are mostly owed).
     """
     years = ledger["year"].between(first_year, last_year)
-    source = ledger["source"].astype(str)
-    destination = ledger["destination"].astype(str)
-    awarded = ledger.loc[years & destination.str.startswith("programme:"), "pence"].sum()
-    paid = ledger.loc[years & source.str.startswith("programme:"), "pence"].sum()
+
+    def programme(column: str) -> pd.Series:
+        """Rows whose ``column`` is a programme account (read on the distinct values only:
+        the ledger has millions of rows)."""
+        values = ledger[column].astype("category")
+        names = values.cat.categories.astype(str)
+        return values.isin(values.cat.categories[names.str.startswith("programme:")])
+
+    awarded = ledger.loc[years & programme("destination"), "pence"].sum()
+    paid = ledger.loc[years & programme("source"), "pence"].sum()
     end = balances[
         (balances["year"] == last_year)
         & balances["account"].astype(str).str.startswith("programme:")

@@ -68,6 +68,48 @@ class VariantResult:
 
 
 @dataclass(frozen=True, slots=True)
+class SideBySide:
+    """Every future of every variant together (a comparison with several variants).
+
+    Attributes:
+        figure: the side-by-side figure's PNG path relative to the report.
+        summary: :func:`lbn_sim.variant_figures.variant_summary` in ``year``.
+        year: the year the summary reads (the horizon).
+    """
+
+    figure: str
+    summary: pd.DataFrame
+    year: int
+
+
+def side_by_side_lines(side: SideBySide) -> list[str]:
+    """The report's side-by-side section: a Markdown table of every future of every
+    variant in the horizon year (medians with 5-95% bands) and the figure."""
+
+    def cell(row: pd.Series, name: str, count: bool = False) -> str:
+        band = Band(row[f"{name}_median"], row[f"{name}_p05"], row[f"{name}_p95"])
+        return fmt_count_band(band) if count else fmt_band(band)
+
+    lines = [
+        "## Side by side",
+        "",
+        f"Every future of every variant in {side.year} (median and 5-95% band across runs): "
+        "the left-behind wards' gaps to England (points) and the wards left behind.",
+        "",
+        "| future and variant | runs | IMD-like gap | CNI-like gap | still left behind "
+        "| left behind in all |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for _, row in side.summary.iterrows():
+        lines.append(
+            f"| {row['line']} | {int(row['n_runs'])} | {cell(row, 'imd_gap')} "
+            f"| {cell(row, 'cni_gap')} | {cell(row, 'still_left_behind', count=True)} "
+            f"| {cell(row, 'left_behind', count=True)} |"
+        )
+    return [*lines, "", f"![Futures and swept settings side by side]({side.figure})", ""]
+
+
+@dataclass(frozen=True, slots=True)
 class Band:
     """A median with its 5-95% band across runs (NaN when missing)."""
 
@@ -427,6 +469,7 @@ def build_report(
     pooled: Sequence[str] = (),
     notes: Sequence[str] = (),
     code: CodeSentence | None = None,
+    side_by_side: SideBySide | None = None,
 ) -> str:
     """The Markdown text of the comparison report.
 
@@ -439,6 +482,8 @@ def build_report(
         notes: sentences stated before anything else (an incomplete sweep, say).
         code: the code that made the runs (:func:`code_sentence`), stated after the runs
             compared (in bold when they were made by different code); None: not stated.
+        side_by_side: every future of every variant together, as a section before the
+            variants' own (None: one variant, no such section).
     """
     if title is None:
         title = report_title(sorted({str(n) for v in variants for n in v.ensembles}))
@@ -478,6 +523,8 @@ def build_report(
             f"on; {FEW_RUNS} or more seeds a future make the bands worth reading.",
             "",
         ]
+    if side_by_side is not None:
+        lines += side_by_side_lines(side_by_side)
     for variant in variants:
         if variant.label:
             lines += [f"## {variant.label}", ""]

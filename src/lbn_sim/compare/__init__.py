@@ -88,7 +88,8 @@ from lbn_sim.compare.runs import (
 from lbn_sim.data.sources import data_words
 from lbn_sim.ensemble import RunTables, ScenarioEnsemble, summarise_runs, write_table
 from lbn_sim.figure_parts import runs_phrase
-from lbn_sim.report import VariantResult, build_report
+from lbn_sim.report import SideBySide, VariantResult, build_report
+from lbn_sim.variant_figures import variant_summary, variants_figure
 
 __all__ = [
     "CONFIG_FILE",
@@ -380,6 +381,37 @@ def _inventory_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), dtype=object)
 
 
+def _side_by_side(
+    plan: ComparisonPlan,
+    stacked: Mapping[str, Sequence[pd.DataFrame]],
+    variants: Sequence[VariantResult],
+    tmp: Path,
+    log: Log,
+) -> SideBySide:
+    """Every future of every variant on one figure and in one table (written into
+    ``tmp``): the values of a swept key read against each other."""
+    keys = list(dict.fromkeys(k for cell in plan.cells for k, _ in cell))
+    gaps = pd.concat(stacked["group_gap_bands"], ignore_index=True)
+    counts = pd.concat(stacked["left_behind_count_bands"], ignore_index=True)
+    end = int(counts["year"].max())
+    data = list(dict.fromkeys(v.data for v in variants))
+    log("drawing the variants side by side")
+    figure = fg.save_figure(
+        variants_figure(
+            gaps,
+            counts,
+            keys,
+            variants[0].policy_start,
+            data=data[0] if len(data) == 1 else None,
+        ),
+        tmp / "figures",
+        "variants",
+    )[0]
+    summary = variant_summary(gaps, counts, keys, end)
+    write_table(summary, tmp / "tables", "variant_summary")
+    return SideBySide(figure.relative_to(tmp).as_posix(), summary, end)
+
+
 def _write_comparison(
     plan: ComparisonPlan,
     tmp: Path,
@@ -446,6 +478,10 @@ def _write_comparison(
     for stem, parts in stacked.items():
         paths = write_table(pd.concat(parts, ignore_index=True), tmp / "tables", stem)
         written.append(paths[1].relative_to(tmp).with_suffix("").as_posix())
+    side: SideBySide | None = None
+    if several:
+        side = _side_by_side(plan, stacked, variants, tmp, log)
+        written.append("tables/variant_summary")
     _inventory_frame(inventory).to_csv(tmp / "runs.csv", index=False)
     log("writing report")
     text = build_report(
@@ -455,5 +491,6 @@ def _write_comparison(
         pooled=plan.pooled,
         notes=notes,
         code=code,
+        side_by_side=side,
     )
     (tmp / "report.md").write_text(text, encoding="utf-8")
