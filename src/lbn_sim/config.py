@@ -67,7 +67,10 @@ class PolicyLevers:
     # Share of the core settlement (and reserves) that LAs pass to ward services rather than
     # hold in reserve (share); ring-fenced grants pass through whole.
     la_spend_share: float = 0.97
-    # National programme budget for place-based funds (GBP per English resident per year).
+    # National programme budget for place-based funds (GBP per English resident per year):
+    # a yearly commitment, each year's awards paid in equal instalments over award_years, so
+    # long awards made late are partly paid after the horizon. The five purposes below are
+    # budgets of the same kind, allocated the same way (allocation, award_years).
     programme_per_head: float = 0.0
     # How programme money is allocated: competitive, formula or devolved.
     allocation: str = "competitive"
@@ -77,15 +80,20 @@ class PolicyLevers:
     least_first_share: float = 0.5
     # Share of spending decisions taken by communities rather than Whitehall or the LA (share).
     devolution_share: float = 0.0
-    # Capacity-building support for community organisations (GBP per resident per year, deprived).
+    # Capacity-building support for community organisations (GBP per English
+    # resident per year).
     capacity_building_per_head: float = 0.0
-    # Extra investment in schools and adult skills in deprived wards (GBP per resident per year).
+    # Extra investment in schools and adult skills in deprived wards (GBP per English
+    # resident per year).
     education_per_head: float = 0.0
-    # Extra investment in health services in deprived wards (GBP per resident per year).
+    # Extra investment in health services in deprived wards (GBP per English
+    # resident per year).
     health_per_head: float = 0.0
-    # Extra investment in transport and digital connectivity, deprived wards (GBP/resident/yr).
+    # Extra investment in transport and digital connectivity, deprived wards (GBP per English
+    # resident per year).
     connectivity_per_head: float = 0.0
-    # Extra employment support and local jobs programmes, deprived wards (GBP/resident/yr).
+    # Extra employment support and local jobs programmes, deprived wards (GBP per English
+    # resident per year).
     jobs_per_head: float = 0.0
     # Working-age benefits: change per year of their value relative to the poverty line, which
     # moves with earnings (fraction/yr). 0 keeps pace; a cash freeze while prices and
