@@ -12,9 +12,16 @@ import numpy as np
 import pytest
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
+from hypothesis import settings
 
 from lbn_sim.config import Config, register_configs, to_config
 from lbn_sim.core import YearInputs
+
+# In CI, property tests draw the same examples every time: a failure there is a change in
+# the code, never a new draw (locally they keep exploring).
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 CONF_DIR = str(Path(__file__).resolve().parents[1] / "conf")
 #: Overrides that shrink a run to toy size (a few seconds at most).

@@ -88,6 +88,7 @@ def test_observed_drift_from_the_files(data_dir: Path) -> None:
     assert obs["gradient (2019 fifth) SE, connectedness"] == pytest.approx(0.065, abs=1e-3)
 
 
+@pytest.mark.slow
 def test_the_rule_applied_with_imd_2015(data_dir: Path) -> None:
     """The 'left behind' rule with the 2015 IMD picks 201 wards, 196 of them among the 225
     (the CNI is the 2019 one in both)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -104,11 +105,18 @@ def test_a_run_stopped_part_way_leaves_no_run_folder(signum: int, tmp_path: Path
         text=True,
     )
     assert proc.stderr is not None
-    for line in proc.stderr:  # progress goes to stderr: wait until the simulation is under way
-        if line.strip().startswith("2020:"):
-            break
-    else:
-        pytest.fail("the run ended before its first year was reported")
+    # A run that stalls before its first year is killed (its stderr then ends), not waited
+    # for forever.
+    deadline = threading.Timer(120.0, proc.kill)
+    deadline.start()
+    try:
+        for line in proc.stderr:  # progress goes to stderr: wait until the simulation runs
+            if line.strip().startswith("2020:"):
+                break
+        else:
+            pytest.fail("the run ended (or stalled for 120 s) before its first year was reported")
+    finally:
+        deadline.cancel()
     proc.send_signal(signum)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 128 + signum, err

@@ -125,24 +125,33 @@ def test_scenario_files_hold_levers_and_conditions_only() -> None:
 
 
 @pytest.mark.parametrize(
-    ("override", "named"),
+    ("override", "named", "code"),
     [
-        ("scenario=nonsense", "nonsense"),
-        ("sead=3", "sead"),
-        ("horizon=soon", "horizon"),
-        ("scenario.levers.devolution_share=2", "devolution_share"),
-        ("scenario.name=best_case", "relabelled"),
-        ("history.levers.la_spend_share=0", "la_spend_share"),
-        ("+scenario.macro.regional_growth.E09=0.01", "scenario.macro.regional_growth key 'E09'"),
-        ("+scenario.levers.devolution_shar=0.5", "did you mean scenario.levers.devolution_share"),
+        # Hydra cannot compose the config: its own message, exit 1 (README, exit codes).
+        ("scenario=nonsense", "nonsense", 1),
+        ("sead=3", "sead", 1),
+        ("horizon=soon", "horizon", 1),
+        # A value lbn_sim refuses: one line, exit 2.
+        ("scenario.levers.devolution_share=2", "devolution_share", 2),
+        ("scenario.name=best_case", "relabelled", 2),
+        ("history.levers.la_spend_share=0", "la_spend_share", 2),
+        ("+scenario.macro.regional_growth.E09=0.01", "scenario.macro.regional_growth key 'E09'", 2),
+        (
+            "+scenario.levers.devolution_shar=0.5",
+            "did you mean scenario.levers.devolution_share",
+            2,
+        ),
+        ("data=england_2019", "does not exist", 2),  # no such data folder (set below)
     ],
 )
 def test_cli_rejects_bad_input_and_writes_nothing(
-    override: str, named: str, tmp_path: Path
+    override: str, named: str, code: int, tmp_path: Path
 ) -> None:
     run_dir = tmp_path / "run"
-    result = run_cli(override, f"hydra.run.dir={run_dir}", "data.n_wards=30", cwd=tmp_path)
-    assert result.returncode != 0
+    extra = [f"data.dir={tmp_path / 'no_data'}"] if override == "data=england_2019" else []
+    size = [] if extra else ["data.n_wards=30"]
+    result = run_cli(override, *extra, f"hydra.run.dir={run_dir}", *size, cwd=tmp_path)
+    assert result.returncode == code, result.stderr
     assert named in result.stderr
     assert "the simulation failed" not in result.stderr  # reported as bad input
     assert "Traceback" not in result.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -51,20 +52,30 @@ def _shared_dir() -> Path:
 
 class _Handler(SimpleHTTPRequestHandler):
     requested: list[str]  # set per server
+    failures: dict[str, list[int]]  # path -> HTTP statuses to answer before serving it
 
     def log_message(self, format: str, *args: object) -> None:  # keep test output clean
         return None
 
     def do_GET(self) -> None:
         self.requested.append(self.path)
+        queue = self.failures.get(self.path)
+        if queue:
+            self.send_error(queue.pop(0))
+            return
         super().do_GET()
 
 
 @contextlib.contextmanager
-def _serve(directory: Path) -> Iterator[tuple[str, list[str]]]:
-    """Serve ``directory`` on loopback; yield (base URL, list of requested paths)."""
+def _serve(
+    directory: Path, failures: dict[str, list[int]] | None = None
+) -> Iterator[tuple[str, list[str]]]:
+    """Serve ``directory`` on loopback; yield (base URL, list of requested paths).
+    ``failures``: per path (``/name``), statuses answered before the file is served."""
     requested: list[str] = []
-    handler = type("Handler", (_Handler,), {"requested": requested})
+    handler = type(
+        "Handler", (_Handler,), {"requested": requested, "failures": dict(failures or {})}
+    )
     server = ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(handler, directory=str(directory))
     )
@@ -328,14 +339,31 @@ def test_verify_reports_missing_and_bad(tmp_path: Path) -> None:
 def test_registry_matches_the_data_readme() -> None:
     assert len(FILES) == 7 and len(set(FILE_NAMES)) == 7
     for entry in FILES:
-        assert len(entry.sha256) == 64 and int(entry.sha256, 16) >= 0
+        assert re.fullmatch("[0-9a-f]{64}", entry.sha256), entry.name
         assert entry.url.startswith("https://raw.githubusercontent.com/humaniverse/")
-    readme = Path(os.environ.get(ENV_VAR, "/nonexistent")) / "README.md"
-    if readme.is_file():
-        text = readme.read_text(encoding="utf-8")
-        for entry in FILES:
-            assert f"{entry.sha256}  {entry.name}" in text
-            assert entry.url in text
+    text = (_shared_dir() / "README.md").read_text(encoding="utf-8")
+    for entry in FILES:
+        assert f"{entry.sha256}  {entry.name}" in text
+        assert entry.url in text
+
+
+def test_a_server_error_is_retried_and_a_missing_file_is_not(
+    served: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 503 is worth another attempt (the download then succeeds, and says it retried);
+    a 404 is not: asked once, however many retries are allowed."""
+    monkeypatch.setattr("lbn_sim.data.download.time.sleep", lambda _s: None)
+    first = f"/{FILE_NAMES[0]}"
+    lines: list[str] = []
+    with _serve(served, failures={first: [503]}) as (url, requested):
+        download(tmp_path / "ok", url, timeout=TIMEOUT, retries=2, progress=lines.append)
+    assert requested.count(first) == 2
+    assert any("attempt 1 of 3 failed" in line for line in lines)
+    assert sorted(p.name for p in (tmp_path / "ok").iterdir()) == sorted(FILE_NAMES)
+    with _serve(served, failures={first: [404, 404, 404]}) as (url, requested):
+        with pytest.raises(DataError, match=FILE_NAMES[0]):
+            download(tmp_path / "missing", url, timeout=TIMEOUT, retries=2)
+    assert requested.count(first) == 1
 
 
 def test_file_url_uses_base_url() -> None:

@@ -43,6 +43,7 @@ def test_split_pence_is_exact(totals: list[int], data: st.DataObject) -> None:
     suppress_health_check=[HealthCheck.too_slow],
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each example is a whole run
 )
+@pytest.mark.slow
 @given(
     allocation=st.sampled_from(["competitive", "formula", "devolved"]),
     award_years=st.integers(1, 15),

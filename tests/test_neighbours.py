@@ -103,6 +103,7 @@ def test_a_ward_losing_its_own_service_keeps_more_of_it_through_its_neighbours(
     assert poor_links < good_links
 
 
+@pytest.mark.slow
 def test_the_start_is_a_steady_state_of_the_services_used(data_dir: Path) -> None:
     """On the real data, a year at the start year's money changes no service a household
     uses (own or neighbours'), and closes no community space, not even in the wards whose

@@ -328,3 +328,46 @@ def test_headline_says_how_much_programme_money_is_still_owed(
         assert "bn still owed at the end of 2050" in headline(result, cfg)
         assert f"awards are paid over {years} years" in headline(result, cfg)
     assert owed[1] == 0.0 and owed[12] > 0.1 * awarded
+
+
+@pytest.mark.parametrize("stage", ["writing", "moving"])
+def test_results_are_written_all_or_nothing(stage: str, tmp_path: Path) -> None:
+    """A writer that fails, or a move that fails after others were made: nothing of the run
+    is left in its folder (no table, no staging folder), and the error is raised."""
+    import os
+
+    from lbn_sim import results
+
+    def table(text: str) -> Callable[[Path], None]:
+        return lambda path: path.write_text(text)
+
+    def broken(path: Path) -> None:
+        raise OSError("disk full")
+
+    writers = {"a.csv": table("a"), "figures/b.png": table("b"), "c.csv": table("c")}
+    if stage == "writing":
+        writers["c.csv"] = broken
+        with pytest.raises(OSError, match="disk full"):
+            results.write_atomically(tmp_path, writers)
+    else:
+        moves = 0
+        real_replace = os.replace
+
+        def failing_replace(src: Any, dst: Any) -> None:
+            nonlocal moves
+            moves += 1
+            if moves == 3:
+                raise OSError("device gone")
+            real_replace(src, dst)
+
+        import unittest.mock
+
+        with unittest.mock.patch.object(results.os, "replace", failing_replace):
+            with pytest.raises(OSError, match="device gone"):
+                results.write_atomically(tmp_path, writers)
+        assert moves == 3  # two files had reached the folder before the failure
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert left == []
+    # And when every writer works, every file arrives.
+    done = results.write_atomically(tmp_path, {"a.csv": table("a"), "figures/b.png": table("b")})
+    assert sorted(p.read_text() for p in done) == ["a", "b"]

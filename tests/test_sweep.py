@@ -28,7 +28,7 @@ def test_expand_sweep_lists_jobs_in_launch_order() -> None:
 
 
 def test_a_glob_needs_hydra_s_config_loader() -> None:
-    with pytest.raises(HydraException):
+    with pytest.raises(HydraException, match="ConfigLoader is not set"):
         expand_sweep(["scenario=glob(*)"])  # outside Hydra: compare then skips the check
 
 

@@ -122,7 +122,7 @@ class DataReport:
                 if self.files_verified
                 else "SHA-256 not checked"
             )
-            + f"). Loaded in {self.load_seconds:.1f} s.",
+            + ").",
             "",
             "## Wards",
             "",
