@@ -204,3 +204,27 @@ def test_a_scenario_file_without_its_own_name_is_told_to_add_it(tmp_path: Path) 
     assert result.returncode == 2
     assert "add 'name: unnamed' to scenario/unnamed.yaml" in result.stderr
     assert not run_dir.exists()
+
+
+def test_a_scenario_file_cannot_move_out_of_its_group(tmp_path: Path) -> None:
+    """With '# @package _global_' a scenario file could switch mechanisms off, which a
+    scenario may not: refused, naming the file and the line, with nothing written."""
+    folder = tmp_path / "my_conf" / "scenario"
+    folder.mkdir(parents=True)
+    (folder / "sneaky.yaml").write_text(
+        "# @package _global_\n"
+        "defaults:\n  - /scenario/base_case@scenario\n  - _self_\n"
+        "scenario:\n  name: sneaky\n"
+        "mechanisms:\n  education_skills: false\n"
+    )
+    run_dir = tmp_path / "run"
+    result = run_cli(
+        "scenario=sneaky",
+        f"hydra.searchpath=[file://{tmp_path / 'my_conf'}]",
+        f"hydra.run.dir={run_dir}",
+        "data.n_wards=30",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "sneaky.yaml has '# @package _global_'" in result.stderr
+    assert not run_dir.exists()

@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
@@ -74,6 +74,34 @@ def _fail(run_dir: Path, message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+def _check_scenario_package(chosen: str | None, sources: Any) -> None:
+    """Refuse a scenario file that moves itself out of the scenario group (a ``# @package``
+    line): it could then set the mechanisms or the households, which a scenario may not.
+
+    ``sources``: Hydra's ``runtime.config_sources`` (the file ones are searched, first
+    match wins, as Hydra does).
+    """
+    if not chosen:
+        return
+    for source in sources:
+        if source.get("schema") != "file":
+            continue
+        path = Path(str(source.get("path"))) / "scenario" / f"{chosen}.yaml"
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = line.strip()
+            if text.startswith("#") and text.lstrip("# ").startswith("@package"):
+                raise ConfigError(
+                    f"{path} has '{text}': a scenario file sets levers and conditions "
+                    "within the scenario group only (the mechanisms and households are "
+                    "not a scenario's to set; give them on the command line); remove that line"
+                )
+            if text and not text.startswith("#"):
+                break  # a package line must come before any content
+        return
+
+
 @hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="config")
 def main(dcfg: DictConfig) -> None:
     """Validate the config, run the scenario, write results, print the headline."""
@@ -85,6 +113,7 @@ def main(dcfg: DictConfig) -> None:
     run_dir = Path(hydra_cfg.runtime.output_dir)
     chosen = hydra_cfg.runtime.choices.get("scenario")
     try:
+        _check_scenario_package(chosen, hydra_cfg.runtime.config_sources)
         cfg = to_config(dcfg)
         if cfg.scenario.name != chosen:
             raise ConfigError(
