@@ -421,3 +421,12 @@ def test_run_figures_name_the_data(
             FigureCanvasAgg(fig).draw()
             box = fig._suptitle.get_window_extent(fig.canvas.get_renderer())
             assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1
+
+
+def test_run_figures_do_not_reuse_the_futures_colours() -> None:
+    """A run's group colours and the comparison's future colours never coincide, so a
+    colour means one thing across a run's and a comparison's figures."""
+    from lbn_sim.figure_parts import SCENARIO_COLOURS
+    from lbn_sim.run_plots import GROUP_COLOURS
+
+    assert not set(GROUP_COLOURS.values()) & set(SCENARIO_COLOURS.values())

@@ -180,6 +180,8 @@ def test_one_run_one_ward_is_singular() -> None:
     assert "Compared 1 run from" in text
     assert "between the 1 left-behind ward and England" in text
     assert "1 of the 1 is still left behind, and 1 other ward has fallen in." in text
+    assert "there is no band for it: its numbers are that run's alone" in text
+    assert "little more than the range" not in text
     plural = report({"best_case": ensemble(n_runs=2, n_start=9, still=0, fallen=(0, 2, 4))})
     assert "Compared 2 runs from" in plural
     assert "between the 9 left-behind wards and England" in plural

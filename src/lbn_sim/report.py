@@ -516,7 +516,13 @@ def build_report(
         "",
     ]
     fewest = min((e.n_runs for v in variants for e in v.ensembles.values()), default=0)
-    if 0 < fewest < FEW_RUNS:
+    if fewest == 1:
+        lines += [
+            "With one run in the smallest future there is no band for it: its numbers are "
+            f"that run's alone; {FEW_RUNS} or more seeds a future make the bands worth reading.",
+            "",
+        ]
+    elif 0 < fewest < FEW_RUNS:
         lines += [
             f"With {_number_word(fewest)} {_plural(fewest, 'run')} in the smallest future, a "
             "5-95% band is little more than the range of those runs, not an interval to rely "

@@ -12,8 +12,9 @@ from matplotlib.figure import Figure
 
 from lbn_sim.figure_parts import PANEL_MEASURES, measure_label, measure_unit, on_data
 
-#: Okabe-Ito colours, safe for colour-blind readers.
-GROUP_COLOURS = {"left_behind": "#D55E00", "other_deprived": "#0072B2", "england": "#000000"}
+#: Okabe-Ito colours, safe for colour-blind readers, and none of them a future's colour in
+#: the comparison figures (vermillion, orange and green are the worst, base and best cases).
+GROUP_COLOURS = {"left_behind": "#CC79A7", "other_deprived": "#0072B2", "england": "#000000"}
 #: Indicators drawn, one panel each (labels and units from :data:`MEASURE_LABELS`).
 PANELS = (*PANEL_MEASURES, "financial_stress", "funding_per_head")
 
