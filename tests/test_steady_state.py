@@ -8,6 +8,7 @@ newcomers' stress, closed community spaces reopening, and money that cannot over
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import numpy as np
@@ -79,8 +80,9 @@ def test_a_quiet_future_does_not_drift() -> None:
     # Before newcomers were selected by the change in a ward's opportunities (not by where it
     # stood), the left-behind wards' IMD-like gap grew 2.0-2.2 points by 2050 here, with
     # nothing changed; before newcomers' stress started at their rule's level, England's
-    # financial stress rose 0.0055.
-    runs = [quiet_run(s) for s in range(3)]
+    # financial stress rose 0.0055. Now one seed's gap moves -1.4 to +0.9 (sampling noise);
+    # the mean of six is +0.02.
+    runs = [quiet_run(s) for s in range(6)]
     gap = [change(r, "left_behind", "imd_like") - change(r, "england", "imd_like") for r in runs]
     assert abs(np.mean(gap)) < 0.75, gap
     income = [change(r, "left_behind", "income_deprivation") for r in runs]
@@ -136,3 +138,28 @@ def test_closed_community_spaces_reopen_when_their_money_returns(
         w = w.with_(quality=quality)
         assert (quality[cs][low] > 0.0).all()
     np.testing.assert_allclose(w.quality[cs][low], start[low], rtol=0.02)
+
+
+def test_spaces_that_start_low_close_only_on_a_real_cut(toy_cfg: Callable[..., Config]) -> None:
+    """Spaces starting below the closure line (a few real wards' published civic need puts
+    them there) survive a drift of money of a tenth of a percent, year after year, and
+    close when a real cut takes them 5% below where they started."""
+    model = LBNModel(toy_cfg(), generate_wards(n_wards=120, seed=0))
+    wards, base, params = model.wards, model.baseline, model.params
+    cs = Service.COMMUNITY_SPACES
+    start = base.quality.copy()
+    start[cs] = np.linspace(0.02, 0.07, start.shape[1])  # every ward below the 0.08 line
+    low = dataclasses.replace(base, quality=start)
+    weak = wards.with_(quality=start, capacity=np.zeros_like(wards.capacity))
+
+    def run(factor: float, years: int = 30) -> np.ndarray:
+        spend = base.spend.copy()
+        spend[cs] *= factor
+        w = weak
+        for year in range(2020, 2020 + years):
+            q = update_stocks(w, quiet_year(year, spend, spend), wards.agg.people, low, params)[0]
+            w = w.with_(quality=q)
+        return w.quality[cs]
+
+    assert (run(0.999) > 0.0).all()
+    assert (run(0.8) == 0.0).all()

@@ -181,7 +181,11 @@ class LBNModel(mesa.Model):
         self.government.check_bounded(
             [
                 ("history", cfg.history.levers, max(cfg.policy_start - cfg.start_year - 1, 0)),
-                ("scenario", cfg.scenario.levers, cfg.horizon - cfg.policy_start + 1),
+                (
+                    "scenario",
+                    cfg.scenario.levers,
+                    cfg.horizon - max(cfg.policy_start, cfg.start_year + 1) + 1,
+                ),
             ],
             cfg.mechanisms,
         )

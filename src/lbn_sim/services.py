@@ -53,6 +53,10 @@ ADJUST_SPEED = np.array([0.10, 0.15, 0.20, 0.15, 0.10, 0.25, 0.30, 0.30])
 CAPITAL_COST = np.array([3000.0, 3000.0, 200.0, 800.0, 300.0, 150.0, 150.0, 50.0])
 #: Quality below which a community space closes unless the community takes it over.
 CLOSURE_QUALITY = 0.08
+#: Where community spaces start near or below :data:`CLOSURE_QUALITY`, they close only
+#: below this share of their start quality (the start is a steady state; a drift of money
+#: of a fraction of a percent closes nothing).
+CLOSURE_MARGIN = 0.95
 #: Services a community organisation can take over when the council's money goes (community
 #: asset transfer of libraries and centres, volunteer-run classes, advice and job clubs),
 #: ``[n_services]`` bool. Schools, health, buses and broadband need more than volunteers.
