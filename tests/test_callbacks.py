@@ -49,7 +49,8 @@ def test_an_output_directory_that_holds_files_is_refused(mode: str, tmp_path: Pa
         *args, f"hydra.{mode}.dir={folder}", "data.n_wards=30", "plots=false", cwd=tmp_path
     )
     assert result.returncode == 2, result.stderr
-    assert f"lbn_sim: error: the {mode} directory {folder} already holds files (0, notes.txt)" in (
+    # (the empty folder "0" is not named: it holds nothing)
+    assert f"lbn_sim: error: the {mode} directory {folder} already holds files (notes.txt)" in (
         result.stderr
     )
     assert "Traceback" not in result.stderr
@@ -60,6 +61,14 @@ def test_an_output_directory_that_holds_files_is_refused(mode: str, tmp_path: Pa
     ok = run_cli(f"hydra.run.dir={empty}", "data.n_wards=30", "plots=false", cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert (empty / "groups.parquet").is_file()
+    # A sweep job killed before its results leaves only Hydra's files: rerunning it into its
+    # own folder, as lbn_sim.compare suggests, is allowed.
+    killed = tmp_path / "sweep" / "1"
+    (killed / ".hydra").mkdir(parents=True)
+    (killed / ".hydra" / "config.yaml").write_text("seed: 1\n")
+    again = run_cli(f"hydra.run.dir={killed}", "data.n_wards=30", "plots=false", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert (killed / "groups.parquet").is_file()
 
 
 def test_a_sweep_with_a_misspelt_scenario_runs_nothing_and_leaves_nothing(

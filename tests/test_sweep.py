@@ -55,9 +55,10 @@ def test_a_bad_value_anywhere_in_a_sweep_stops_it_before_any_job(tmp_path: Path)
     assert "scenario.levers.devolution_share must be a share in [0, 1], got 1.5" in result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()  # job 0, which is fine, did not run either
-    # A sweep folder that already holds results is never touched by the refusal.
-    (out / "0").mkdir(parents=True)
-    (out / "0" / "result.txt").write_text("an earlier sweep's result")
+    # A sweep folder that existed before (here holding only a stopped job's Hydra files,
+    # which a new sweep may use) is never removed by the refusal.
+    (out / "0" / ".hydra").mkdir(parents=True)
+    (out / "0" / ".hydra" / "config.yaml").write_text("seed: 0\n")
     again = run_cli(
         "-m",
         "data.n_wards=30",
@@ -66,7 +67,13 @@ def test_a_bad_value_anywhere_in_a_sweep_stops_it_before_any_job(tmp_path: Path)
         cwd=tmp_path,
     )
     assert again.returncode == 2
-    assert (out / "0" / "result.txt").read_text() == "an earlier sweep's result"
+    assert "devolution_share must be a share in [0, 1], got 1.5" in again.stderr
+    assert (out / "0" / ".hydra" / "config.yaml").read_text() == "seed: 0\n"
+    # One that holds an earlier sweep's results is refused as it is, untouched.
+    (out / "0" / "groups.parquet").write_text("an earlier sweep's result")
+    third = run_cli("-m", "data.n_wards=30", "seed=0,1", f"hydra.sweep.dir={out}", cwd=tmp_path)
+    assert third.returncode == 2 and "already holds files (0)" in third.stderr
+    assert (out / "0" / "groups.parquet").read_text() == "an earlier sweep's result"
 
 
 def test_a_sweep_that_cannot_be_checked_beforehand_still_runs_and_says_so(tmp_path: Path) -> None:

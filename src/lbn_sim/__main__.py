@@ -17,6 +17,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
+from lbn_sim.callbacks import holds_results
 from lbn_sim.config import ConfigError, register_configs, to_config
 from lbn_sim.provenance import provenance
 
@@ -46,12 +47,7 @@ def _discard(run_dir: Path) -> None:
     folders)."""
     if not run_dir.exists():
         return
-    results = [
-        p
-        for p in run_dir.iterdir()
-        if p.name not in (".hydra", "__main__.log") and not (p.is_dir() and not any(p.rglob("*")))
-    ]
-    if not results:
+    if not any(holds_results(p) for p in run_dir.iterdir()):
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
