@@ -324,7 +324,7 @@ def test_swept_key_makes_variants(tmp_path: Path) -> None:
         rate = float(row["line"].rsplit("=", 1)[1])
         match = end[(end["scenario"] == row["scenario"]) & (end["households.sample_rate"] == rate)]
         assert row["imd_gap_median"] == pytest.approx(float(match["median"].iloc[0]))
-    assert f"| {summary['line'].iloc[0]} | 1 |" in report
+    assert f"| {summary['line'].iloc[0]} | {HORIZON} | 1 |" in report
 
 
 def test_pooled_key_joins_the_seeds_in_the_bands(
@@ -824,3 +824,59 @@ def test_variants_sort_numbers_as_numbers() -> None:
         "best case, award_years=12",
         "best case, rate=-0.5",
     ]
+
+
+def test_ward_bands_name_wards_when_only_some_runs_have_their_authority() -> None:
+    """A run made before la_name was written, compared with a newer one: each ward keeps
+    the authority the newer run gives it, and its label is never 'nan'."""
+    from lbn_sim.ensemble import ward_end_bands
+    from lbn_sim.figure_parts import ward_labels
+
+    def summary(with_la: bool) -> pd.DataFrame:
+        frame = pd.DataFrame(
+            {
+                "ward_code": ["W1", "W2"],
+                "ward_name": ["Pier", "College"],
+                "la_code": ["E1", "E2"],
+                "start_group": ["left_behind", "rest"],
+                "imd_gap_start": [20.0, -5.0],
+                "imd_gap_end": [15.0, -4.0],
+                "left_behind_end": [True, False],
+            }
+        )
+        if with_la:
+            frame.insert(3, "la_name", ["Blackpool", "Durham"])
+        return frame
+
+    bands = ward_end_bands({"old": summary(False), "new": summary(True)})
+    names = bands.drop_duplicates("ward_code").set_index("ward_code")["la_name"]
+    assert names.to_dict() == {"W1": "Blackpool", "W2": "Durham"}
+    assert ward_labels(bands).to_dict() == {"W1": "Pier, Blackpool", "W2": "College, Durham"}
+
+
+def test_variants_ending_in_different_years_are_each_read_at_their_horizon() -> None:
+    """A sweep over the horizon: each line of the side-by-side table is read in its own
+    last year, none is dropped."""
+    from lbn_sim.variant_figures import variant_summary
+
+    rows_gap, rows_count = [], []
+    for horizon in (2040, 2050):
+        for year in range(2019, horizon + 1):
+            key = {"scenario": "best_case", "horizon": str(horizon), "year": year, "n_runs": 2}
+            for measure in ("imd_like", "cni_like"):
+                value = float(horizon - year)  # 0 in the variant's own last year
+                rows_gap.append(
+                    key
+                    | {"measure": measure, "reference": "england", "median": value}
+                    | {"p05": value, "p95": value}
+                )
+            for measure in ("n_still_left_behind", "n_left_behind"):
+                value = float(year - 2000)
+                rows_count.append(
+                    key | {"measure": measure, "median": value, "p05": value, "p95": value}
+                )
+    summary = variant_summary(pd.DataFrame(rows_gap), pd.DataFrame(rows_count), ["horizon"])
+    assert list(summary["line"]) == ["best case, horizon=2040", "best case, horizon=2050"]
+    assert list(summary["year"]) == [2040, 2050]
+    assert list(summary["imd_gap_median"]) == [0.0, 0.0]
+    assert list(summary["left_behind_median"]) == [40.0, 50.0]

@@ -252,6 +252,10 @@ def test_wards_sharing_a_name_are_told_apart_by_authority_or_code() -> None:
     assert labels["E05010938"] == "Northwood, Three Rivers"
     assert labels["E05000001"] == "Grange, Lambeth (E05000001)"
     assert labels["X1"] == "Grange, Lambeth (X1)"
+    # A ward whose authority is not known (a run made before la_name was written) keeps
+    # its own name, not "nan".
+    wards.loc[2, "la_name"] = None
+    assert ward_labels(wards)["E05000001"] == "Grange"
 
 
 def test_few_runs_are_said_to_give_ranges_not_bands() -> None:
@@ -425,14 +429,31 @@ def test_a_path_that_turns_back_before_the_horizon_is_told() -> None:
         return dataclasses.replace(ens, counts=pd.concat([ens.counts, counts]), group_gaps=gaps)
 
     end = START + 4
-    stall = turning_sentence(with_paths([225, 100, 45, 50, 56], [24.0, 15.0, 9.0, 10.5, 11.0]))
+    stall = turning_sentence(
+        with_paths([225, 100, 45, 50, 56], [24.0, 15.0, 9.0, 10.5, 11.0]), START + 1
+    )
     assert stall == (
         f"The number of wards left behind is lowest in {START + 2} (45) and rises to 56 by "
         f"{end}; the IMD-like gap is narrowest in {START + 2} (9.0) and rises to 11.0 by "
         f"{end} (medians across runs)."
     )
     # A turn smaller than 5 wards or 1 point, or a path that never turns, says nothing.
-    assert turning_sentence(with_paths([225, 100, 45, 47, 49], [24.0, 15.0, 9.0, 9.5, 9.9])) is None
-    assert turning_sentence(with_paths([225, 200, 150, 120, 100], [24, 20, 18, 15, 12])) is None
-    worse = turning_sentence(with_paths([225, 225, 225, 225, 225], [24.0, 30.0, 33.0, 30.0, 28.0]))
+    assert (
+        turning_sentence(with_paths([225, 100, 45, 47, 49], [24.0, 15.0, 9.0, 9.5, 9.9]), START + 1)
+        is None
+    )
+    assert (
+        turning_sentence(with_paths([225, 200, 150, 120, 100], [24, 20, 18, 15, 12]), START + 1)
+        is None
+    )
+    worse = turning_sentence(
+        with_paths([225, 225, 225, 225, 225], [24.0, 30.0, 33.0, 30.0, 28.0]), START + 1
+    )
     assert worse is not None and f"widest in {START + 2} (33.0) and falls to 28.0" in worse
+    # A turn in the shared history (a recession before the policy start) is not told.
+    history = with_paths([225, 240, 230, 200, 150], [24.0, 30.0, 28.0, 25.0, 20.0])
+    assert turning_sentence(history, START + 2) is None
+    # The same shape after the policy start is told.
+    later = with_paths([225, 200, 240, 200, 150], [24.0, 20.0, 30.0, 25.0, 20.0])
+    told = turning_sentence(later, START + 1)
+    assert told is not None and f"highest in {START + 2} (240) and falls to 150" in told

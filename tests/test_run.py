@@ -321,12 +321,19 @@ def test_headline_says_how_much_programme_money_is_still_owed(
     for years in (1, 12):
         cfg = toy_cfg("scenario=best_case", f"scenario.levers.award_years={years}")
         result = simulate(cfg)
-        awarded, paid, owed[years] = programme_totals(
+        before, awarded, paid, owed[years] = programme_totals(
             result.ledger, result.balances, cfg.start_year, cfg.horizon
         )
+        assert before == 0.0  # nothing is owed before the first year
         assert round(awarded * 100) == round(paid * 100) + round(owed[years] * 100)
-        assert "bn still owed at the end of 2050" in headline(result, cfg)
-        assert f"awards are paid over {years} years" in headline(result, cfg)
+        # From the policy start, earlier awards' instalments are counted apart, so the
+        # headline's figures add up.
+        b, a, p, o = programme_totals(result.ledger, result.balances, cfg.policy_start, 2050)
+        assert b > 0.0 and round((b + a) * 100) == round((p + o) * 100)
+        text = headline(result, cfg)
+        assert f"GBP {b / 1e9:.1f}bn owed from earlier awards" in text
+        assert "bn still owed at the end of 2050" in text
+        assert f"awards are paid over {years} years" in text
     assert owed[1] == 0.0 and owed[12] > 0.1 * awarded
 
 

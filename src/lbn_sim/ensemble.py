@@ -177,7 +177,8 @@ def ward_end_bands(summaries_by_run: Mapping[str, pd.DataFrame]) -> pd.DataFrame
     status = bands["measure"] == "left_behind_end"
     bands.loc[status, ["p05", "median", "p95"]] = np.nan
     ids = [c for c in dv.ID_COLUMNS if c in stacked.columns and c != "ward_code"]
-    names = stacked.drop_duplicates("ward_code")[["ward_code", *ids]]
+    # The first value each ward has (runs made before a column was written lack it).
+    names = stacked.groupby("ward_code", sort=False)[ids].first().reset_index()
     out = bands.merge(names, on="ward_code", how="left")
     return out[["ward_code", *ids, "measure", *BAND_COLUMNS]]
 

@@ -295,7 +295,9 @@ def ward_labels(wards: pd.DataFrame) -> pd.Series:
         return pd.Series(codes.to_numpy(), index=codes.to_numpy())
     names = table["ward_name"].astype(str)
     if "la_name" in table.columns:
-        names = names + ", " + table["la_name"].astype(str)
+        la = table["la_name"]
+        known = la.notna().to_numpy() & ~la.astype(str).isin(["", "nan", "None"]).to_numpy()
+        names = names.where(~known, names + ", " + la.astype(str))
     shared = names.duplicated(keep=False).to_numpy()
     text = [f"{n} ({c})" if d else n for n, c, d in zip(names, codes, shared, strict=True)]
     return pd.Series(text, index=codes.to_numpy())

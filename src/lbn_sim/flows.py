@@ -98,15 +98,16 @@ def money_figure(per_head: pd.DataFrame, title: str) -> Figure:
 
 def programme_totals(
     ledger: pd.DataFrame, balances: pd.DataFrame, first_year: int, last_year: int
-) -> tuple[float, float, float]:
-    """National programme money from ``first_year`` to ``last_year``: ``(awarded, paid,
-    owed)`` in GBP.
+) -> tuple[float, float, float, float]:
+    """National programme money from ``first_year`` to ``last_year``: ``(owed_before,
+    awarded, paid, owed)`` in GBP, with ``owed_before + awarded == paid + owed``.
 
-    ``awarded``: what central government put into the programmes in those years;
-    ``paid``: what the programmes paid to wards in those years (instalments of awards
-    made before ``first_year`` included); ``owed``: the programmes' balance at the end of
-    ``last_year``, awarded but still to be paid (an award is paid in equal yearly
-    instalments over its ``award_years``, so long awards made late are mostly owed).
+    ``owed_before``: the programmes' balance at the end of the year before ``first_year``
+    (awarded earlier, still to be paid); ``awarded``: what central government put into
+    the programmes in those years; ``paid``: what the programmes paid to wards in those
+    years (instalments of earlier awards included); ``owed``: the programmes' balance at
+    the end of ``last_year``, awarded but still to be paid (an award is paid in equal
+    yearly instalments over its ``award_years``, so long awards made late are mostly owed).
     """
     years = ledger["year"].between(first_year, last_year)
 
@@ -119,8 +120,9 @@ def programme_totals(
 
     awarded = ledger.loc[years & programme("destination"), "pence"].sum()
     paid = ledger.loc[years & programme("source"), "pence"].sum()
-    end = balances[
-        (balances["year"] == last_year)
-        & balances["account"].astype(str).str.startswith("programme:")
-    ]
-    return float(awarded) / 100.0, float(paid) / 100.0, float(end["pence"].sum()) / 100.0
+    accounts = balances["account"].astype(str).str.startswith("programme:")
+
+    def owed_at(year: int) -> float:
+        return float(balances.loc[accounts & (balances["year"] == year), "pence"].sum()) / 100.0
+
+    return owed_at(first_year - 1), float(awarded) / 100.0, float(paid) / 100.0, owed_at(last_year)

@@ -73,13 +73,11 @@ class SideBySide:
 
     Attributes:
         figure: the side-by-side figure's PNG path relative to the report.
-        summary: :func:`lbn_sim.variant_figures.variant_summary` in ``year``.
-        year: the year the summary reads (the horizon).
+        summary: :func:`lbn_sim.variant_figures.variant_summary` (each line at its horizon).
     """
 
     figure: str
     summary: pd.DataFrame
-    year: int
 
 
 def side_by_side_lines(side: SideBySide) -> list[str]:
@@ -90,19 +88,22 @@ def side_by_side_lines(side: SideBySide) -> list[str]:
         band = Band(row[f"{name}_median"], row[f"{name}_p05"], row[f"{name}_p95"])
         return fmt_count_band(band) if count else fmt_band(band)
 
+    years = sorted({int(y) for y in side.summary["year"]})
+    when = f"in {years[0]}" if len(years) == 1 else "at its own horizon (year)"
     lines = [
         "## Side by side",
         "",
-        f"Every future of every variant in {side.year} (median and 5-95% band across runs): "
+        f"Every future of every variant {when} (median and 5-95% band across runs): "
         "the left-behind wards' gaps to England (points) and the wards left behind.",
         "",
-        "| future and variant | runs | IMD-like gap | CNI-like gap | still left behind "
+        "| future and variant | year | runs | IMD-like gap | CNI-like gap | still left behind "
         "| left behind in all |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for _, row in side.summary.iterrows():
         lines.append(
-            f"| {row['line']} | {int(row['n_runs'])} | {cell(row, 'imd_gap')} "
+            f"| {row['line']} | {int(row['year'])} | {int(row['n_runs'])} "
+            f"| {cell(row, 'imd_gap')} "
             f"| {cell(row, 'cni_gap')} | {cell(row, 'still_left_behind', count=True)} "
             f"| {cell(row, 'left_behind', count=True)} |"
         )
@@ -345,15 +346,18 @@ TURN_WARDS = 5.0
 TURN_POINTS = 1.0
 
 
-def turning_sentence(ens: ScenarioEnsemble) -> str | None:
+def turning_sentence(ens: ScenarioEnsemble, policy_start: int) -> str | None:
     """Where the median count of wards left behind, or the median IMD-like gap to England,
-    is lowest (or highest) between the start and the horizon and turns back by at least
-    :data:`TURN_WARDS` wards (:data:`TURN_POINTS` points) by the horizon; None if neither.
+    is lowest (or highest) strictly between ``policy_start`` and the horizon and turns back
+    by at least :data:`TURN_WARDS` wards (:data:`TURN_POINTS` points) by the horizon; None if
+    neither.
 
     The headline compares the start and the horizon only; a future whose gains stall and
-    reverse (or whose losses recover) would read the same without this sentence.
+    reverse (or whose losses recover) would read the same without this sentence. Turns in
+    the shared history (a recession's) are every future's, and not told.
     """
     start, end = _years(ens)
+    first = max(start + 1, policy_start)
     counts = ens.counts[ens.counts["measure"] == "n_left_behind"]
     gaps = ens.group_gaps
     gaps = gaps[(gaps["measure"] == "imd_like") & (gaps["reference"] == "england")]
@@ -363,11 +367,12 @@ def turning_sentence(ens: ScenarioEnsemble) -> str | None:
         (gaps, "the IMD-like gap", "narrowest", "widest", lambda v: _num(v, 1), TURN_POINTS),
     ):
         path = table.set_index("year")["median"].sort_index().dropna()
+        path = path[path.index >= first]
         if path.empty or end not in path.index:
             continue
         for turn, word in ((int(path.idxmin()), low), (int(path.idxmax()), high)):
             back = abs(path[end] - path[turn])
-            if start < turn < end and back >= step:
+            if first < turn < end and back >= step:
                 clauses.append(
                     f"{what} is {word} in {turn} ({fmt(path[turn])}) and "
                     f"{'rises' if path[end] > path[turn] else 'falls'} to {fmt(path[end])} "
@@ -387,7 +392,7 @@ def scenario_sentences(name: str, ens: ScenarioEnsemble, policy_start: int) -> l
     cni_end = _band(gaps, year=end, measure="cni_like", reference="england")
     cni_start = _band(gaps, year=start, measure="cni_like", reference="england")
     od_end = _band(gaps, year=end, measure="imd_like", reference="other_deprived")
-    turning = turning_sentence(ens)
+    turning = turning_sentence(ens, policy_start)
     out = [
         _count_sentence(ens, scenario_label(name)),
         *([turning] if turning else []),

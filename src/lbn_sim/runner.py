@@ -141,7 +141,7 @@ def headline(result: RunResult, cfg: Config) -> str:
     gap0 = g.loc[("left_behind", first), "imd_like"] - g.loc[("england", first), "imd_like"]
     gap1 = g.loc[("left_behind", last), "imd_like"] - g.loc[("england", last), "imd_like"]
     policy = max(cfg.policy_start, first + 1)
-    awarded, paid, owed = programme_totals(result.ledger, result.balances, policy, last)
+    before, awarded, paid, owed = programme_totals(result.ledger, result.balances, policy, last)
     return (
         f"{cfg.scenario.name}: {still} of the {lb_start} ward{'' if lb_start == 1 else 's'} "
         f"left behind in {first} {'is' if still == 1 else 'are'} still left behind in {last} "
@@ -149,7 +149,8 @@ def headline(result: RunResult, cfg: Config) -> str:
         f"{total - still} of them newly).\n"
         f"IMD-like gap, left-behind wards minus England: {gap0:.1f} points in {first}, "
         f"{gap1:.1f} in {last}.\n"
-        f"National programmes {policy}-{last}: GBP {awarded / 1e9:.1f}bn awarded, "
-        f"{paid / 1e9:.1f}bn paid to wards, {owed / 1e9:.1f}bn still owed at the end of {last} "
-        f"(awards are paid over {cfg.scenario.levers.award_years} years)."
+        f"National programmes {policy}-{last}: GBP {before / 1e9:.1f}bn owed from earlier "
+        f"awards and {awarded / 1e9:.1f}bn awarded; {paid / 1e9:.1f}bn paid to wards, "
+        f"{owed / 1e9:.1f}bn still owed at the end of {last} (this future's awards are paid "
+        f"over {cfg.scenario.levers.award_years} years)."
     )

@@ -107,7 +107,7 @@ def variants_figure(
     group_gap_bands: pd.DataFrame,
     count_bands: pd.DataFrame,
     keys: Sequence[str],
-    policy_start: int,
+    policy_starts: Sequence[int],
     data: str | None = None,
 ) -> Figure:
     """Two panels, every future of every variant as its own line with its band: the
@@ -118,7 +118,7 @@ def variants_figure(
             stacked with ``scenario`` and the variant ``keys`` as columns.
         count_bands: :func:`lbn_sim.ensemble.count_bands`, stacked the same way.
         keys: the swept keys that tell the variants apart.
-        policy_start: the year the futures branch (marked).
+        policy_starts: the years the futures branch (each marked; variants may differ).
         data: the data the runs come from, in words; None: not named.
     """
     gaps = group_gap_bands[
@@ -144,7 +144,8 @@ def variants_figure(
             if not part.empty:
                 linestyle, colour = style[line]
                 band_line(ax, part, colour, linestyle, alpha=0.12)
-        policy_marker(ax, policy_start)
+        for start in sorted(set(policy_starts)):
+            policy_marker(ax, start)
         year_axis(ax, table)
         ax.set_ylabel(ylabel)
     right.set_ylim(bottom=0)
@@ -164,11 +165,12 @@ def variants_figure(
 
 
 def variant_summary(
-    group_gap_bands: pd.DataFrame, count_bands: pd.DataFrame, keys: Sequence[str], year: int
+    group_gap_bands: pd.DataFrame, count_bands: pd.DataFrame, keys: Sequence[str]
 ) -> pd.DataFrame:
-    """One row per future and variant in ``year``: the left-behind wards' IMD-like and
-    CNI-like gaps to England (points), the wards of the start still left behind and all
-    wards left behind (wards), each as median, p05 and p95 across runs, and the runs.
+    """One row per future and variant at its own horizon (``year``: variants may end in
+    different years): the left-behind wards' IMD-like and CNI-like gaps to England
+    (points), the wards of the start still left behind and all wards left behind (wards),
+    each as median, p05 and p95 across runs, and the runs.
 
     Inputs as :func:`variants_figure`. Rows are ordered by future, then by variant.
     """
@@ -181,12 +183,14 @@ def variant_summary(
     ids: pd.DataFrame | None = None
     columns: dict[str, pd.Series] = {}
     for name, table, measure, reference in measures:
-        part = table[(table["year"] == year) & (table["measure"] == measure)]
+        part = table[table["measure"] == measure]
         if reference is not None:
             part = part[part["reference"] == reference]
-        part = part.assign(**{LINE_KEY: line_labels(part, keys)}).set_index(LINE_KEY)
+        part = part.assign(**{LINE_KEY: line_labels(part, keys)})
+        horizon = part.groupby(LINE_KEY)["year"].transform("max")
+        part = part[part["year"] == horizon].set_index(LINE_KEY)
         if ids is None:
-            ids = part[["scenario", "n_runs"]]
+            ids = part[["scenario", "year", "n_runs"]]
         for stat in ("median", "p05", "p95"):
             columns[f"{name}_{stat}"] = part[stat]
     assert ids is not None

@@ -393,7 +393,6 @@ def _side_by_side(
     keys = list(dict.fromkeys(k for cell in plan.cells for k, _ in cell))
     gaps = pd.concat(stacked["group_gap_bands"], ignore_index=True)
     counts = pd.concat(stacked["left_behind_count_bands"], ignore_index=True)
-    end = int(counts["year"].max())
     data = list(dict.fromkeys(v.data for v in variants))
     log("drawing the variants side by side")
     figure = fg.save_figure(
@@ -401,15 +400,15 @@ def _side_by_side(
             gaps,
             counts,
             keys,
-            variants[0].policy_start,
+            [v.policy_start for v in variants],
             data=data[0] if len(data) == 1 else None,
         ),
         tmp / "figures",
         "variants",
     )[0]
-    summary = variant_summary(gaps, counts, keys, end)
+    summary = variant_summary(gaps, counts, keys)
     write_table(summary, tmp / "tables", "variant_summary")
-    return SideBySide(figure.relative_to(tmp).as_posix(), summary, end)
+    return SideBySide(figure.relative_to(tmp).as_posix(), summary)
 
 
 def _write_comparison(
