@@ -517,7 +517,7 @@ def build_report(
         "deprived). Years before the policy start are shared by every future. A band is left "
         "out where it rounds to the median itself. The bands show how runs differ in their "
         "random draws (and in any pooled keys): they leave out the uncertainty in the model's "
-        "own parameters, which the sensitivity analyses in `experiments/` measure.",
+        "own parameters (`experiments/` screens how far the levers move the results).",
         "",
     ]
     fewest = min((e.n_runs for v in variants for e in v.ensembles.values()), default=0)
