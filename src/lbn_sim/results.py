@@ -34,13 +34,12 @@ def ward_table(history: list[dict[str, np.ndarray]], wards: pd.DataFrame) -> pd.
     """One row per ward and year (long format), in year then ward order."""
     n_years = len(history)
     n = len(wards)
+    # The text columns repeat every year: built as categoricals from each ward's code, never
+    # as a string per ward and year (that took about 200 MB at England's size).
+    text = ("ward_code", "ward_name", "la_code", "la_name", "start_group")
     cols: dict[str, object] = {
         "year": np.repeat([int(r["year"]) for r in history], n).astype(np.int32),
-        "ward_code": np.tile(wards["ward_code"].to_numpy(str), n_years),
-        "ward_name": np.tile(wards["ward_name"].to_numpy(str), n_years),
-        "la_code": np.tile(wards["la_code"].to_numpy(str), n_years),
-        "la_name": np.tile(wards["la_name"].to_numpy(str), n_years),
-        "start_group": np.tile(wards["start_group"].to_numpy(str), n_years),
+        **{c: _tiled_category(wards[c], n_years) for c in text},
         "left_behind": np.concatenate([r["left_behind"] for r in history]).astype(bool),
         "population": np.concatenate([r["population"] for r in history]),
     }
@@ -48,10 +47,14 @@ def ward_table(history: list[dict[str, np.ndarray]], wards: pd.DataFrame) -> pd.
         cols[c] = np.concatenate([r[c] for r in history]).astype(np.float64)
     for c in ("imd_rank", "cni_rank"):
         cols[c] = np.concatenate([r[c] for r in history]).astype(np.int32)
-    df = pd.DataFrame(cols)
-    for c in ("ward_code", "ward_name", "la_code", "la_name", "start_group"):
-        df[c] = df[c].astype("category")
-    return df
+    return pd.DataFrame(cols)
+
+
+def _tiled_category(values: pd.Series, times: int) -> pd.Categorical:
+    """``values`` (one per ward, ``[n]``) repeated ``times`` over, as a categorical
+    (``[n * times]``) whose categories are the distinct values in sorted order."""
+    once = pd.Categorical(values.astype(str))
+    return pd.Categorical.from_codes(np.tile(once.codes, times), categories=once.categories)
 
 
 def group_table(wt: pd.DataFrame) -> pd.DataFrame:

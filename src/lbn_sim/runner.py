@@ -15,7 +15,6 @@ import pandas as pd
 
 from lbn_sim.config import Config, DataConfig
 from lbn_sim.data.sources import data_words
-from lbn_sim.flows import programme_totals
 from lbn_sim.model import LBNModel
 from lbn_sim.provenance import provenance, write_provenance
 from lbn_sim.results import group_table, ward_summary, ward_table, write_atomically
@@ -140,6 +139,8 @@ def headline(result: RunResult, cfg: Config) -> str:
     total = int(g.loc[("england", last), "n_left_behind"])
     gap0 = g.loc[("left_behind", first), "imd_like"] - g.loc[("england", first), "imd_like"]
     gap1 = g.loc[("left_behind", last), "imd_like"] - g.loc[("england", last), "imd_like"]
+    from lbn_sim.flows import programme_totals  # (imports matplotlib: only when needed)
+
     policy = max(cfg.policy_start, first + 1)
     before, awarded, paid, owed = programme_totals(result.ledger, result.balances, policy, last)
     return (
