@@ -16,6 +16,8 @@ from hypothesis import settings
 
 from lbn_sim.config import Config, register_configs, to_config
 from lbn_sim.core import YearInputs
+from lbn_sim.data.synthetic import generate_wards
+from lbn_sim.model import LBNModel
 
 # In CI, property tests draw the same examples every time: a failure there is a change in
 # the code, never a new draw (locally they keep exploring).
@@ -62,6 +64,12 @@ def toy_cfg() -> Callable[..., Config]:
         return compose_cfg([*TOY, *overrides])
 
     return make
+
+
+@pytest.fixture
+def toy_model(toy_cfg: Callable[..., Config]) -> LBNModel:
+    """The model at its start state, on 120 synthetic wards (a fresh one per test)."""
+    return LBNModel(toy_cfg(), generate_wards(n_wards=120, seed=0))
 
 
 @pytest.fixture(scope="session")

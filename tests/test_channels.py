@@ -8,23 +8,14 @@ is switched on and off at the rule that applies it, so deleting it fails a test.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 
 import numpy as np
-import pytest
 from tests.conftest import quiet_year
 
-from lbn_sim.config import Config
 from lbn_sim.core import household_year, update_stocks, ward_year
-from lbn_sim.data.synthetic import generate_wards
 from lbn_sim.model import LBNModel
 from lbn_sim.params import CoreParams
 from lbn_sim.services import Service
-
-
-@pytest.fixture
-def toy_model(toy_cfg: Callable[..., Config]) -> LBNModel:
-    return LBNModel(toy_cfg(), generate_wards(n_wards=120, seed=0))
 
 
 def switched_off(params: CoreParams, name: str) -> CoreParams:

@@ -45,7 +45,7 @@ def test_hundred_years_stay_sane(toy_cfg: Callable[..., Config]) -> None:
 
 
 def test_recession_scars_heal_more_slowly_where_resilience_is_low(
-    toy_cfg: Callable[..., Config],
+    toy_model: LBNModel,
 ) -> None:
     """A recession cuts more labour demand where resilience is low and its scar heals more
     slowly there; with resilience off every ward heals as England's mean; a price spike
@@ -55,7 +55,7 @@ def test_recession_scars_heal_more_slowly_where_resilience_is_low(
 
     from lbn_sim.core import resilience, ward_year
 
-    model = LBNModel(toy_cfg(), generate_wards(n_wards=120, seed=0))
+    model = toy_model
     wards, base, params = model.wards, model.baseline, model.params
     res = resilience(wards)
     low, high = res < np.quantile(res, 0.25), res > np.quantile(res, 0.75)
@@ -89,8 +89,8 @@ def test_recession_scars_heal_more_slowly_where_resilience_is_low(
     np.testing.assert_array_equal(calm_on.jobs, calm_off.jobs)
 
 
-def test_advance_is_pure(toy_cfg: Callable[..., Config]) -> None:
-    model = LBNModel(toy_cfg(), generate_wards(n_wards=120, seed=0))
+def test_advance_is_pure(toy_model: LBNModel) -> None:
+    model = toy_model
     model.step()  # reach a state with inputs
     hh, wards = model.households, model.wards
     before = {f.name: getattr(hh, f.name).copy() for f in dataclasses.fields(hh)}
@@ -106,8 +106,8 @@ def test_advance_is_pure(toy_cfg: Callable[..., Config]) -> None:
     assert (w1.quality.mean(axis=1) < quality.mean(axis=1)).all()
 
 
-def test_capable_communities_keep_cut_services_going(toy_cfg: Callable[..., Config]) -> None:
-    model = LBNModel(toy_cfg(), generate_wards(n_wards=120, seed=0))
+def test_capable_communities_keep_cut_services_going(toy_model: LBNModel) -> None:
+    model = toy_model
     wards, base, params = model.wards, model.baseline, model.params
     people = wards.agg.people
     charity = base.spend - base.public_spend
@@ -161,14 +161,14 @@ def test_growth_goes_to_better_links() -> None:
     assert P.growth_factor(0.02) == pytest.approx(1.02 / 1.01)
 
 
-def test_newcomers_follow_growing_labour_demand(toy_cfg: Callable[..., Config]) -> None:
+def test_newcomers_follow_growing_labour_demand(toy_model: LBNModel) -> None:
     """Selective migration's pull side: where labour demand has grown more than England's,
     newcomers are more skilled and more often in work than where it has not; the chance of
     work stays a probability however far demand runs ahead; with the mechanism off, labour
     demand does not select newcomers."""
     from lbn_sim.core import ward_year
 
-    model = LBNModel(toy_cfg(), generate_wards(n_wards=120, seed=0))
+    model = toy_model
     wards, base, params = model.wards, model.baseline, model.params
     inputs = quiet_year(2020, base.spend)
     ahead = np.arange(wards.jobs.shape[0]) % 2 == 0

@@ -66,13 +66,13 @@ def test_strength_outside_zero_to_one_is_refused() -> None:
 
 
 def test_a_ward_losing_its_own_service_keeps_more_of_it_through_its_neighbours(
-    toy_cfg: Callable[..., Config],
+    toy_model: LBNModel,
 ) -> None:
     """One ward's health service loses 80% of its money for ten years while its
     neighbours keep theirs: its residents' health effect falls less when they can use the
     neighbours' service, and less again when its links are better; with the strength at
     0 only its own service counts."""
-    model = LBNModel(toy_cfg(), generate_wards(n_wards=120, seed=0))
+    model = toy_model
     base = model.baseline
     target = int(
         np.flatnonzero(np.bincount(base.neighbours.la_index)[base.neighbours.la_index] > 5)[0]

@@ -114,9 +114,9 @@ def test_levers_that_would_overflow_the_ledger_are_refused(toy_cfg: Callable[...
 
 
 def test_closed_community_spaces_reopen_when_their_money_returns(
-    toy_cfg: Callable[..., Config],
+    toy_model: LBNModel,
 ) -> None:
-    model = LBNModel(toy_cfg(), generate_wards(n_wards=120, seed=0))
+    model = toy_model
     wards, base, params = model.wards, model.baseline, model.params
     people = wards.agg.people
     cs = Service.COMMUNITY_SPACES
@@ -140,11 +140,11 @@ def test_closed_community_spaces_reopen_when_their_money_returns(
     np.testing.assert_allclose(w.quality[cs][low], start[low], rtol=0.02)
 
 
-def test_spaces_that_start_low_close_only_on_a_real_cut(toy_cfg: Callable[..., Config]) -> None:
+def test_spaces_that_start_low_close_only_on_a_real_cut(toy_model: LBNModel) -> None:
     """Spaces starting below the closure line (a few real wards' published civic need puts
     them there) survive a drift of money of a tenth of a percent, year after year, and
     close when a real cut takes them 5% below where they started."""
-    model = LBNModel(toy_cfg(), generate_wards(n_wards=120, seed=0))
+    model = toy_model
     wards, base, params = model.wards, model.baseline, model.params
     cs = Service.COMMUNITY_SPACES
     start = base.quality.copy()
