@@ -265,7 +265,7 @@ class PerAgentModel(mesa.Model):
         self.push_factor = (1.0 + p.move_push * push).tolist()
         jobs = stocks.jobs
         pull = np.clip(jobs / np.average(jobs, weights=agg.people) - 1.0, 0.0, 1.0)
-        shift = push - employment_push(1.0 - base.agg.employment_deprivation, base.agg.people)
+        shift = push - base.push
         sel = p.newcomer_selectivity * (shift - pull)
         if not sw.out_migration:
             sel = np.zeros(self.n_wards)

@@ -256,6 +256,22 @@ def employment_push(employment: F64, population: F64) -> F64:
     return np.maximum(england - employment, 0.0) / max(england, 1e-9)
 
 
+def stress_target(
+    base: F32, deprived_extra: F32, deprived: NDArray[np.bool_], out_of_work: NDArray[np.bool_]
+) -> F32:
+    """The level a household's financial stress relaxes towards, float32 ``[m]`` in [0, 1].
+
+    ``base``: the ward's level for a household in work above the poverty line (prices and
+    advice included; changed in place and returned); ``deprived_extra``: what income below
+    the poverty line adds; ``deprived``, ``out_of_work``: bool ``[m]`` (working age and out
+    of work adds 0.1). All ``[m]``, one entry per household.
+    """
+    base += deprived_extra * deprived
+    base += np.float32(0.1) * out_of_work
+    np.clip(base, np.float32(0.0), np.float32(1.0), out=base)
+    return base
+
+
 def update_stocks(
     wards: WardState, inputs: YearInputs, population: F64, baseline: Baseline, params: CoreParams
 ) -> tuple[F64, F64, F64, NDArray[np.int16]]:
@@ -426,8 +442,7 @@ def ward_year(
         # selection of the years before it (the start is a steady state). Where employment
         # has fallen further behind England's, newcomers are worse off than those who leave;
         # where labour demand has grown more than England's, better off (the pull).
-        e_start = 1.0 - baseline.agg.employment_deprivation
-        shift = push - employment_push(e_start, baseline.agg.people)
+        shift = push - baseline.push
         pull = np.clip(jobs / np.average(jobs, weights=population) - 1.0, 0.0, 1.0)
         sel = params.newcomer_selectivity * (shift - pull)
     school = used[Service.SCHOOLS] - used0[Service.SCHOOLS]
@@ -594,10 +609,9 @@ def _household_block(
 
     # 4. Financial stress: relaxes towards a level set by income, work, prices and advice.
     deprived = hh.income_factor * base_income(employed, band, hh.skills, cond.benefit) < 1.0
-    target = in_ward(cond.stress_base)
-    target += in_ward(cond.stress_deprived) * deprived
-    target += f32(0.1) * (working_age & ~employed)
-    np.clip(target, f32(0.0), f32(1.0), out=target)
+    target = stress_target(
+        in_ward(cond.stress_base), in_ward(cond.stress_deprived), deprived, working_age & ~employed
+    )
     stress = out.stress
     np.subtract(target, hh.stress, out=stress)
     stress *= f32(params.stress_speed)
@@ -670,11 +684,16 @@ def _place_new_households(
     log_income = centre + rng.normal(0.0, INCOME_SPREAD, k)
     size = out.size[rows]
     income_factor = np.exp(log_income).astype(np.float32)
+    skills32 = skills.astype(np.float32)
     # A new household's stress starts where its rule would hold it (its income and work, the
     # ward's prices and advice), as every household's did at the start.
-    deprived = income_factor * base_income(employed, band, skills.astype(np.float32), cond.benefit)
-    stress = cond.stress_base[ward] + cond.stress_deprived[ward] * (deprived < 1.0)
-    stress += np.float32(0.1) * ((band != RETIRED_BAND) & ~employed)
+    deprived = income_factor * base_income(employed, band, skills32, cond.benefit) < 1.0
+    stress = stress_target(
+        cond.stress_base[ward],
+        cond.stress_deprived[ward],
+        deprived,
+        (band != RETIRED_BAND) & ~employed,
+    )
 
     new = Households(
         ward=ward,
@@ -682,9 +701,9 @@ def _place_new_households(
         size=size.astype(np.int8),
         band=band,
         employed=employed,
-        skills=skills.astype(np.float32),
+        skills=skills32,
         health=health.astype(np.float32),
-        stress=np.clip(stress, 0.0, 1.0).astype(np.float32),
+        stress=stress,
         participation=cond.new_participation[ward],
         income_factor=income_factor,
     )

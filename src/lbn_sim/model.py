@@ -17,7 +17,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from lbn_sim.config import Config, MacroConditions, PolicyLevers
-from lbn_sim.core import YearInputs, access, advance
+from lbn_sim.core import YearInputs, access, advance, employment_push
 from lbn_sim.households import model_rates, synthesise
 from lbn_sim.indicators import (
     IMD_DOMAINS,
@@ -124,6 +124,7 @@ class LBNModel(mesa.Model):
             used_quality=used_quality(
                 q0, reach0, neighbours, self.params.switches.neighbour_services
             ),
+            push=employment_push(1.0 - agg0.employment_deprivation, agg0.people),
         )
         zeros = np.zeros(self.n_wards)
         self.wards = WardState(

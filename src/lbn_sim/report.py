@@ -439,23 +439,27 @@ def partial_runs(ens: ScenarioEnsemble) -> str | None:
     ``wards.parquet``). A run whose files were deleted still counts in the group means.
     """
     n = ens.n_runs
-    parts = []
     convergence = max(_runs_with_values(ens.sigma), _runs_with_values(ens.beta))
-    if convergence == 0:
-        parts.append("none has `wards.parquet`, so there is no spread or beta convergence")
-    elif convergence < n:
-        parts.append(
-            f"the spread and beta convergence use {convergence} of them, the "
-            f"{_plural(convergence, 'one', 'ones')} with `wards.parquet`"
-        )
     movers = _runs_with_values(ens.wards)
-    if movers == 0:
-        parts.append("none has a ward summary, so no ward is named")
-    elif movers < n:
-        parts.append(
+    parts = []
+    for used, none, some in (
+        (
+            convergence,
+            "none has `wards.parquet`, so there is no spread or beta convergence",
+            f"the spread and beta convergence use {convergence} of them, the "
+            f"{_plural(convergence, 'one', 'ones')} with `wards.parquet`",
+        ),
+        (
+            movers,
+            "none has a ward summary, so no ward is named",
             f"the wards that leap and fall use {movers}, the "
-            f"{_plural(movers, 'one', 'ones')} with `ward_summary.csv` or `wards.parquet`"
-        )
+            f"{_plural(movers, 'one', 'ones')} with `ward_summary.csv` or `wards.parquet`",
+        ),
+    ):
+        if used == 0:
+            parts.append(none)
+        elif used < n:
+            parts.append(some)
     return "; ".join(parts) or None
 
 

@@ -104,6 +104,8 @@ class Baseline:
         used_quality: ``[n_services, n_wards]`` quality of the services households used
             at the start, their own ward's and their neighbours'
             (:func:`lbn_sim.neighbours.used_quality`).
+        push: each ward's employment shortfall against England's at the start
+            (:func:`lbn_sim.core.employment_push`); newcomers are selected by its change.
     """
 
     rates: dict[str, F64]
@@ -120,6 +122,7 @@ class Baseline:
     imd_points: F64
     neighbours: Neighbours
     used_quality: F64
+    push: F64
 
 
 #: Rows of :func:`ward_sums`: weighted sums per ward that the aggregates are made of.

@@ -75,14 +75,8 @@ def _line_order(table: pd.DataFrame) -> list[str]:
     """Lines grouped by future (worst, base, best), then by their variant (numbers read
     as numbers)."""
     order = {s: i for i, s in enumerate(ordered_scenarios(table["scenario"].unique()))}
-    pairs = table[["scenario", LINE_KEY]].drop_duplicates()
-    return sorted(
-        pairs[LINE_KEY],
-        key=lambda line: (
-            order[str(pairs.loc[pairs[LINE_KEY] == line, "scenario"].iloc[0])],
-            natural_key(line),
-        ),
-    )
+    future = dict(zip(table[LINE_KEY], table["scenario"].astype(str), strict=True))
+    return sorted(future, key=lambda line: (order[future[line]], natural_key(line)))
 
 
 def _styles(
@@ -90,9 +84,10 @@ def _styles(
 ) -> dict[str, tuple[LineStyleType, str]]:
     """Line style and colour per line: the future's colour (as in every other figure) and
     one line style per variant; with more variants than line styles, a colour per line."""
-    variants = sorted(set(_variant_text(table, keys)), key=natural_key)
-    future = dict(zip(table[LINE_KEY], table["scenario"].astype(str), strict=False))
-    variant = dict(zip(table[LINE_KEY], _variant_text(table, keys), strict=False))
+    texts = _variant_text(table, keys)
+    variants = sorted(set(texts), key=natural_key)
+    future = dict(zip(table[LINE_KEY], table["scenario"].astype(str), strict=True))
+    variant = dict(zip(table[LINE_KEY], texts, strict=True))
     if len(variants) <= len(LINE_STYLES):
         colours = scenario_colours(ordered_scenarios(set(future.values())))
         return {
@@ -195,9 +190,4 @@ def variant_summary(
             columns[f"{name}_{stat}"] = part[stat]
     assert ids is not None
     out = ids.join(pd.DataFrame(columns), how="outer").reset_index()
-    order = {s: i for i, s in enumerate(ordered_scenarios(out["scenario"].unique()))}
-    out["rank"] = [
-        (order[str(s)], natural_key(str(line)))
-        for s, line in zip(out["scenario"], out[LINE_KEY], strict=True)
-    ]
-    return out.sort_values("rank").drop(columns="rank").reset_index(drop=True)
+    return out.set_index(LINE_KEY).loc[_line_order(out)].reset_index()
