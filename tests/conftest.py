@@ -16,6 +16,7 @@ from hypothesis import settings
 
 from lbn_sim.config import Config, register_configs, to_config
 from lbn_sim.core import YearInputs
+from lbn_sim.data.files import ENV_VAR, FILE_NAMES
 from lbn_sim.data.synthetic import generate_wards
 from lbn_sim.model import LBNModel
 
@@ -74,11 +75,21 @@ def toy_model(toy_cfg: Callable[..., Config]) -> LBNModel:
 
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
-    """The real data directory, or skip when LBN_SIM_DATA_DIR is not set."""
-    value = os.environ.get("LBN_SIM_DATA_DIR")
+    """The real data directory named by ``LBN_SIM_DATA_DIR``, holding the seven files.
+
+    Skips when the variable is not set, except in CI (``CI`` set), where the real-data
+    tests must run; a directory that lacks any of the files fails, naming them.
+    """
+    value = os.environ.get(ENV_VAR, "").strip()
     if not value:
-        pytest.skip("LBN_SIM_DATA_DIR is not set")
-    return Path(value)
+        if os.environ.get("CI"):
+            pytest.fail(f"{ENV_VAR} is not set in CI: the real-data tests would not run")
+        pytest.skip(f"{ENV_VAR} is not set: the real data files are not available")
+    root = Path(value)
+    missing = [name for name in FILE_NAMES if not (root / name).is_file()]
+    if missing:
+        pytest.fail(f"{ENV_VAR}={root} lacks {', '.join(missing)}")
+    return root
 
 
 def quiet_year(year: int, spend: np.ndarray, public: np.ndarray | None = None) -> YearInputs:

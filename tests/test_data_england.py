@@ -6,7 +6,6 @@ Skipped unless ``LBN_SIM_DATA_DIR`` names a directory holding the seven files.
 from __future__ import annotations
 
 import dataclasses
-import os
 import shutil
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pandas as pd
 import pytest
 
 from lbn_sim.data.england import AGE_BANDS, CONTRACT_COLUMNS, DataReport, load_england
-from lbn_sim.data.files import ENV_VAR, FILE_NAMES, ChecksumError, MissingDataError
+from lbn_sim.data.files import FILE_NAMES, ChecksumError, MissingDataError
 
 # From the data README ("Facts these files reproduce"); the codes are what the
 # README's counts (12 and 6) consist of.
@@ -45,16 +44,9 @@ IMD_ONLY = [  # in the ward IMD (and the lookup), not in the CNI: City of London
 ]
 
 
-def _data_dir() -> Path:
-    value = os.environ.get(ENV_VAR, "").strip()
-    if not value:
-        pytest.skip(f"{ENV_VAR} is not set: the real data files are not available")
-    return Path(value)
-
-
 @pytest.fixture(scope="module")
-def loaded() -> tuple[pd.DataFrame, DataReport]:
-    return load_england(_data_dir())
+def loaded(data_dir: Path) -> tuple[pd.DataFrame, DataReport]:
+    return load_england(data_dir)
 
 
 @pytest.fixture(scope="module")
@@ -203,15 +195,15 @@ def test_report_markdown_and_write(report: DataReport, tmp_path: Path) -> None:
     assert slow.to_markdown() == md
 
 
-def test_without_extras_same_contract_columns(wards: pd.DataFrame) -> None:
-    plain, rep = load_england(_data_dir(), extras=False)
+def test_without_extras_same_contract_columns(wards: pd.DataFrame, data_dir: Path) -> None:
+    plain, rep = load_england(data_dir, extras=False)
     assert list(plain.columns) == list(CONTRACT_COLUMNS)
     pd.testing.assert_frame_equal(plain, wards[list(CONTRACT_COLUMNS)])
     assert rep.extra_columns == []
 
 
-def test_missing_or_corrupt_file_in_a_copy(tmp_path: Path) -> None:
-    src = _data_dir()
+def test_missing_or_corrupt_file_in_a_copy(tmp_path: Path, data_dir: Path) -> None:
+    src = data_dir
     for name in FILE_NAMES[1:]:
         shutil.copyfile(src / name, tmp_path / name)
     with pytest.raises(MissingDataError, match=FILE_NAMES[0]):
@@ -227,8 +219,8 @@ def test_missing_or_corrupt_file_in_a_copy(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_imd2015_extra(wards: pd.DataFrame) -> None:
-    only, _ = load_england(_data_dir(), extras=False, imd2015=True)
+def test_imd2015_extra(wards: pd.DataFrame, data_dir: Path) -> None:
+    only, _ = load_england(data_dir, extras=False, imd2015=True)
     assert list(only.columns) == [*CONTRACT_COLUMNS, "extra_imd2015_score"]
     score = only["extra_imd2015_score"]
     assert score.notna().all() and score.between(0, 100).all()

@@ -39,17 +39,6 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 TIMEOUT = 10.0  # seconds per HTTP request; every download below uses it, with no retries
 
 
-def _shared_dir() -> Path:
-    value = os.environ.get(ENV_VAR, "").strip()
-    if not value:
-        pytest.skip(f"{ENV_VAR} is not set: the real data files are not available")
-    root = Path(value)
-    missing = [n for n in FILE_NAMES if not (root / n).is_file()]
-    if missing:
-        pytest.skip(f"{ENV_VAR}={root} lacks {missing}")
-    return root
-
-
 class _Handler(SimpleHTTPRequestHandler):
     requested: list[str]  # set per server
     failures: dict[str, list[int]]  # path -> HTTP statuses to answer before serving it
@@ -102,9 +91,9 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Path:
+def served(tmp_path: Path, data_dir: Path) -> Path:
     """A tmp copy of the seven shared files, to serve (tests may corrupt it)."""
-    shared = _shared_dir()
+    shared = data_dir
     out = tmp_path / "served"
     out.mkdir()
     for name in FILE_NAMES:
@@ -336,12 +325,12 @@ def test_verify_reports_missing_and_bad(tmp_path: Path) -> None:
     assert all(s.status == "missing" for s in statuses[1:])
 
 
-def test_registry_matches_the_data_readme() -> None:
+def test_registry_matches_the_data_readme(data_dir: Path) -> None:
     assert len(FILES) == 7 and len(set(FILE_NAMES)) == 7
     for entry in FILES:
         assert re.fullmatch("[0-9a-f]{64}", entry.sha256), entry.name
         assert entry.url.startswith("https://raw.githubusercontent.com/humaniverse/")
-    text = (_shared_dir() / "README.md").read_text(encoding="utf-8")
+    text = (data_dir / "README.md").read_text(encoding="utf-8")
     for entry in FILES:
         assert f"{entry.sha256}  {entry.name}" in text
         assert entry.url in text

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lbn_sim.data.contract import CONTRACT_COLUMNS, STRING_COLUMNS
 from lbn_sim.data.data_report import START_GROUPS, DataReport, DroppedWard, RuleCase
 from lbn_sim.data.files import DataError, check_files, resolve_data_dir
 
@@ -42,36 +43,6 @@ __all__ = [
     "RuleCase",
     "load_england",
 ]
-
-CONTRACT_COLUMNS: tuple[str, ...] = (
-    "ward_code",
-    "ward_name",
-    "la_code",
-    "la_name",
-    "population",
-    "share_0_15",
-    "share_16_29",
-    "share_30_49",
-    "share_50_64",
-    "share_65_plus",
-    "imd_score",
-    "income",
-    "employment",
-    "education",
-    "health",
-    "crime",
-    "housing_access",
-    "living_environment",
-    "cni_score",
-    "civic_assets",
-    "connectedness",
-    "engaged_community",
-    "left_behind",
-    "start_group",
-)
-"""The ward-table columns of ``docs/contracts.md``, in order."""
-
-STRING_COLUMNS = ("ward_code", "ward_name", "la_code", "la_name", "start_group")
 
 AGE_BANDS: dict[str, tuple[int, int | None]] = {
     "share_0_15": (0, 15),

@@ -80,10 +80,10 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import special
 
+from lbn_sim.data.contract import CONTRACT_COLUMNS
 from lbn_sim.data.synthetic_calibration import (
     CNI_DOMAINS,
     GROUPS,
-    IMD_DOMAINS,
     VARIABLES,
     Calibration,
     GroupCalibration,
@@ -104,24 +104,7 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 
-COLUMNS: tuple[str, ...] = (
-    "ward_code",
-    "ward_name",
-    "la_code",
-    "la_name",
-    "population",
-    "share_0_15",
-    "share_16_29",
-    "share_30_49",
-    "share_50_64",
-    "share_65_plus",
-    "imd_score",
-    *IMD_DOMAINS,
-    "cni_score",
-    *CNI_DOMAINS,
-    "left_behind",
-    "start_group",
-)
+COLUMNS = CONTRACT_COLUMNS
 """The ward-table columns of the data contract, in order."""
 
 CUT_BAND = 0.01

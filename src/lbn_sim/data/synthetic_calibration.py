@@ -31,6 +31,8 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import special
 
+from lbn_sim.data.contract import CNI_DOMAINS, IMD_DOMAINS
+
 __all__ = [
     "CALIBRATION_FILE",
     "CNI_DOMAINS",
@@ -54,20 +56,6 @@ CALIBRATION_FILE = "synthetic_calibration.csv"
 
 GROUPS: tuple[str, ...] = ("left_behind", "other_deprived", "rest")
 """Start groups, in the order the generator draws them."""
-
-IMD_DOMAINS: tuple[str, ...] = (
-    "income",
-    "employment",
-    "education",
-    "health",
-    "crime",
-    "housing_access",
-    "living_environment",
-)
-"""The seven IMD 2019 domain columns of the ward table (contract scales)."""
-
-CNI_DOMAINS: tuple[str, ...] = ("civic_assets", "connectedness", "engaged_community")
-"""The three Community Needs Index domain columns of the ward table (0 to 100)."""
 
 VARIABLES: tuple[str, ...] = (
     "logit_income",
