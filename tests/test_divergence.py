@@ -96,11 +96,35 @@ def test_gap_halves_in_year_three_and_closes_in_year_six() -> None:
     assert closure.loc["W1", "gap_end"] == pytest.approx(-0.5)
     assert closure.loc["W1", "year_half_closed"] == 2022  # 8.5 <= 17.5 / 2, three years on
     assert closure.loc["W1", "year_closed"] == 2025  # -0.5 <= 0
-    # C sits below England (negative gap) and its gap shrinks only to 52%: never halves.
+    assert closure.loc["W1", "year_closed_for_good"] == 2025  # and it stays closed
+    # C starts better off than England (negative gap): it has no gap to close.
     assert closure.loc["W3", "gap_start"] == pytest.approx(-12.5)
     assert pd.isna(closure.loc["W3", "year_half_closed"])
     assert pd.isna(closure.loc["W3", "year_closed"])
     assert str(closure["year_closed"].dtype) == "Int64"
+
+
+def test_closing_years_only_for_unfavourable_gaps_and_for_good_when_kept() -> None:
+    years = np.arange(2019, 2025)
+    gap = np.array(
+        [
+            [10.0, 11.0, 12.0, 12.0, 12.0, 12.0],  # widens: never closes
+            [-5.0, -1.0, 2.0, 5.0, 8.0, 8.0],  # starts ahead and falls behind: nothing closed
+            [10.0, 4.0, -1.0, 3.0, -2.0, -2.0],  # halves 2020, closes 2021, reopens, closes 2023
+            [10.0, 4.0, -1.0, 3.0, 3.0, 3.0],  # closes 2021 and reopens: never for good
+            [0.0, -1.0, -2.0, -2.0, -2.0, -2.0],  # starts level: nothing to close
+            [np.nan, 1.0, -1.0, -1.0, -1.0, -1.0],  # start missing
+        ]
+    )
+    got = dv.closing_years(gap, years)
+    nan = np.nan
+    np.testing.assert_array_equal(got["half"], [nan, nan, 2020, 2020, nan, nan])
+    np.testing.assert_array_equal(got["closed"], [nan, nan, 2021, 2021, nan, nan])
+    np.testing.assert_array_equal(got["for_good"], [nan, nan, 2023, nan, nan, nan])
+    # Where higher is better (funding per head), a negative start gap is the one to close.
+    flipped = dv.closing_years(-gap, years, sign=-1.0)
+    for name in ("half", "closed", "for_good"):
+        np.testing.assert_array_equal(flipped[name], got[name])
 
 
 def test_gap_closure_to_other_deprived_and_zero_start_gap() -> None:
@@ -205,6 +229,8 @@ def test_ward_summary_and_divergence() -> None:
     assert summary.loc["W1", "cni_gap_change"] == pytest.approx(-36.0)
     assert summary.loc["W1", "imd_like_start"] == 40.0
     assert bool(summary.loc["W3", "left_behind_end"])
+    assert summary.loc["W1", "imd_gap_closed_year"] == 2025
+    assert pd.isna(summary.loc["W3", "imd_gap_closed_year"])  # starts below England's mean
     assert {"ward_name", "la_code", "start_group", "cni_like_end"} <= set(summary.columns)
 
 

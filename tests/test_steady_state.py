@@ -3,7 +3,8 @@
 A future in which every lever is at its neutral value and the economy grows at its
 trend must not drift: drift there would be read as a policy's effect in every future.
 Also the year-to-year pieces that used to break it: the first year's settlement,
-newcomers' stress, closed community spaces reopening, and money that cannot overflow.
+newcomers' stress, closed community spaces reopening, and money that cannot overflow
+or lose pence.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from tests.conftest import compose_cfg, quiet_year
 from lbn_sim.config import Config, ConfigError
 from lbn_sim.core import update_stocks
 from lbn_sim.data.synthetic import generate_wards
+from lbn_sim.ledger import MAX_PENCE, MoneyRangeError, pounds_to_pence, split_pence
 from lbn_sim.model import LBNModel
 from lbn_sim.runner import RunResult, simulate
 from lbn_sim.services import CLOSURE_QUALITY, CLOSURE_TAKEOVER_CAPACITY, Service
@@ -111,6 +113,36 @@ def test_levers_that_would_overflow_the_ledger_are_refused(toy_cfg: Callable[...
         LBNModel(cfg, generate_wards(n_wards=120, seed=0))
     # The same growth for the default horizon is allowed.
     LBNModel(toy_cfg("scenario.levers.la_real_growth=0.2"), generate_wards(n_wards=120, seed=0))
+
+
+def test_growth_that_would_carry_money_beyond_the_ledger_is_refused(
+    toy_cfg: Callable[..., Config],
+) -> None:
+    # Grants growing 20% a year to 2100 pass GBP 11 trillion (2**50 pence), where float64
+    # splits stop being exact: refused before the run, not pence lost in 2089.
+    cfg = toy_cfg("scenario.levers.ring_fenced_growth=0.2", "horizon=2100")
+    with pytest.raises(ConfigError, match=r"ring_fenced_growth=0\.2"):
+        LBNModel(cfg, generate_wards(n_wards=120, seed=0))
+    # The economy at the schema's largest growth for three centuries: private investment would
+    # overflow int64 pence in the 2270s; refused up front, naming the condition.
+    cfg = toy_cfg("scenario.macro.real_wage_growth=0.1", "horizon=2319")
+    with pytest.raises(ConfigError, match=r"scenario\.macro: real_wage_growth=0\.1"):
+        LBNModel(cfg, generate_wards(n_wards=120, seed=0))
+    LBNModel(toy_cfg("scenario.macro.real_wage_growth=0.1"), generate_wards(n_wards=120, seed=0))
+
+
+def test_money_beyond_the_ledger_stops_the_run_rather_than_losing_pence() -> None:
+    assert int(pounds_to_pence(1e12)) == 10**14
+    for bad in (MAX_PENCE / 100.0, np.inf, np.nan, -MAX_PENCE / 100.0):
+        with pytest.raises(MoneyRangeError, match="private investment reached"):
+            pounds_to_pence(np.array([1.0, bad]), "private investment")
+    # Just below the limit a split is still exact to the penny; at it, refused.
+    groups = np.zeros(200, dtype=np.int64)
+    weights = np.random.default_rng(0).random(200)
+    total = MAX_PENCE - 3
+    assert split_pence(np.array([total]), groups, weights).sum() == total
+    with pytest.raises(MoneyRangeError):
+        split_pence(np.array([MAX_PENCE]), groups, weights)
 
 
 def test_closed_community_spaces_reopen_when_their_money_returns(

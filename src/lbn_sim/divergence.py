@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from lbn_sim.indicators import RATE_INDICATORS
 
@@ -43,6 +44,9 @@ MEASURES: tuple[str, ...] = INDICATORS + COMPOSITES
 
 GROUPS: tuple[str, ...] = ("left_behind", "other_deprived", "england")
 """Values of ``group`` in ``groups.parquet``."""
+
+HIGHER_IS_BETTER: tuple[str, ...] = ("funding_per_head",)
+"""Measures for which a ward above its reference is better off (every other: worse off)."""
 
 REFERENCES: tuple[str, ...] = ("england", "other_deprived")
 """Reference sets a ward's gap is measured against."""
@@ -219,16 +223,57 @@ def gap_changes(gaps: pd.DataFrame, policy_start: int) -> pd.DataFrame:
     return out
 
 
-def gap_closure(gaps: pd.DataFrame, reference: str = "england") -> pd.DataFrame:
-    """First year a ward's gap has closed by half, and fully, relative to the start.
+def closing_years(
+    gap: NDArray[np.float64], years: NDArray[np.int64], sign: float = 1.0
+) -> dict[str, NDArray[np.float64]]:
+    """When each ward's gap closed by half, first closed, and closed for good.
 
-    With ``r_i(t) = g_i^R(t) / g_i^R(t0)`` the gap as a share of its start
-    value, the gap has closed by half in the first year ``t > t0`` with
-    ``r_i(t) <= 0.5`` and fully in the first year with ``r_i(t) <= 0`` (the
-    ward reached or crossed the reference). This works for either sign of the
-    start gap. Only the first crossing counts: a gap that later reopens keeps
-    its closing year. Missing (``<NA>``) if it never happens or if the start
-    gap is zero or missing.
+    With ``r_i(t) = g_i(t) / g_i(t0)`` the gap as a share of its start value, for
+    wards whose start gap is unfavourable (``sign * g_i(t0) > 0``; ``sign`` is +1
+    where higher is worse, -1 where higher is better):
+
+    * ``half``: the first year ``t > t0`` with ``r_i(t) <= 0.5``;
+    * ``closed``: the first year with ``r_i(t) <= 0`` (the ward reached or
+      crossed the reference; it may fall back later);
+    * ``for_good``: the first year from which ``r_i(t) <= 0`` holds in every year
+      through the last (a gap that reopens has none unless it closes again).
+
+    A ward that starts level with or on the good side of the reference, or whose
+    start gap is missing, has none of them: it had no gap to close.
+
+    Args:
+        gap: float64 ``[n_wards, n_years]``, the gap each year (first column ``t0``).
+        years: int ``[n_years]``, the years of the columns, increasing.
+        sign: +1.0 or -1.0, the side of the reference that is worse.
+
+    Returns:
+        ``{"half", "closed", "for_good"}``, each float64 ``[n_wards]``: a year, or NaN.
+    """
+    g0 = gap[:, :1]
+    behind = np.nan_to_num(sign * g0[:, 0]) > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = gap[:, 1:] / g0
+    later = np.asarray(years[1:], dtype=np.float64)
+
+    def first(mask: NDArray[np.bool_]) -> NDArray[np.float64]:
+        if later.shape[0] == 0:
+            return np.full(gap.shape[0], np.nan)
+        found = mask.any(axis=1) & behind
+        return np.where(found, later[mask.argmax(axis=1)], np.nan)
+
+    closed = share <= 0.0
+    # Closed in this year and every later one: a cumulative "and" from the last year back.
+    through_end = np.logical_and.accumulate(closed[:, ::-1], axis=1)[:, ::-1]
+    return {"half": first(share <= 0.5), "closed": first(closed), "for_good": first(through_end)}
+
+
+def gap_closure(gaps: pd.DataFrame, reference: str = "england") -> pd.DataFrame:
+    """When each ward's gap closed by half, first closed and closed for good.
+
+    The years of :func:`closing_years` for every ward and measure, against
+    ``reference``. Only a gap that starts unfavourable can close: positive for
+    every measure but ``funding_per_head`` (negative for it, where higher is
+    better); a ward that starts level or ahead has none of the years.
 
     Args:
         gaps: output of :func:`ward_gaps`.
@@ -237,7 +282,8 @@ def gap_closure(gaps: pd.DataFrame, reference: str = "england") -> pd.DataFrame:
     Returns:
         One row per ``(ward_code, measure)``: the ward identity columns,
         ``measure``, ``gap_start`` (``g_i^R(t0)``), ``gap_end`` (``g_i^R(T)``),
-        ``year_half_closed`` and ``year_closed`` (nullable ``Int64``).
+        ``year_half_closed``, ``year_closed`` and ``year_closed_for_good``
+        (nullable ``Int64``; missing if it never happens).
     """
     if reference not in REFERENCES:
         raise ValueError(f"reference must be one of {REFERENCES}, got {reference!r}")
@@ -245,24 +291,33 @@ def gap_closure(gaps: pd.DataFrame, reference: str = "england") -> pd.DataFrame:
     require(gaps, ["year", "ward_code", "measure", col], "gap_closure")
     key = ["ward_code", "measure"]
     start_year = int(gaps["year"].min())
-    end_year = int(gaps["year"].max())
     ids = [c for c in _id_columns(gaps) if c != "ward_code"]
-    start = gaps.loc[gaps["year"] == start_year, [*key, *ids, col]].rename(
-        columns={col: "gap_start"}
-    )
-    end = gaps.loc[gaps["year"] == end_year, [*key, col]].rename(columns={col: "gap_end"})
-    out = start.merge(end, on=key, how="left")
-    later = gaps.loc[gaps["year"] > start_year, [*key, "year", col]].merge(
-        start[[*key, "gap_start"]], on=key
-    )
-    g0 = later["gap_start"]
-    ratio = (later[col] / g0).where(g0.notna() & (g0 != 0))
-    for name, threshold in (("year_half_closed", 0.5), ("year_closed", 0.0)):
-        hit = later.loc[ratio <= threshold]
-        first = hit.groupby(key)["year"].min().rename(name).reset_index()
-        out = out.merge(first, on=key, how="left")
+    start = gaps.loc[gaps["year"] == start_year, [*key, *ids]]
+    frames = []
+    for measure, sub in gaps.groupby("measure", sort=True, observed=True):
+        wide = sub.pivot(index="ward_code", columns="year", values=col).sort_index(axis=1)
+        years = wide.columns.to_numpy(dtype=np.int64)
+        values = wide.to_numpy(dtype=np.float64)
+        sign = -1.0 if measure in HIGHER_IS_BETTER else 1.0
+        found = closing_years(values, years, sign)
+        frame = pd.DataFrame(
+            {
+                "ward_code": wide.index,
+                "measure": measure,
+                "gap_start": values[:, 0],
+                "gap_end": values[:, -1],
+                "year_half_closed": found["half"],
+                "year_closed": found["closed"],
+                "year_closed_for_good": found["for_good"],
+            }
+        )
+        frames.append(frame)
+    out = start.merge(pd.concat(frames, ignore_index=True), on=key, how="left")
+    for name in ("year_half_closed", "year_closed", "year_closed_for_good"):
         out[name] = out[name].astype("Int64")
-    return out.sort_values(key, ignore_index=True)
+    return out[[*key, *ids, *[c for c in out.columns if c not in (*key, *ids)]]].sort_values(
+        key, ignore_index=True
+    )
 
 
 def rank_mobility(wards: pd.DataFrame, measures: Sequence[str] | None = None) -> pd.DataFrame:
@@ -466,7 +521,9 @@ def ward_summary(wards: pd.DataFrame) -> pd.DataFrame:
 
     ``imd_gap_* = imd_like - m_england(imd_like)`` and likewise for
     ``cni_like`` (``cni_gap_*``), at the first (``_start``) and last (``_end``)
-    year; ``left_behind_start`` / ``left_behind_end`` the status then.
+    year; ``left_behind_start`` / ``left_behind_end`` the status then;
+    ``imd_gap_closed_year`` the year the IMD-like gap to England closed for good
+    (:func:`closing_years`).
 
     Returns:
         One row per ward with the columns of ``ward_summary.csv`` (see
@@ -489,6 +546,9 @@ def ward_summary(wards: pd.DataFrame) -> pd.DataFrame:
         for when, year in (("start", start_year), ("end", end_year)):
             status = wards.loc[wards["year"] == year].set_index("ward_code")["left_behind"]
             out[f"left_behind_{when}"] = status.astype(bool)
+    if "imd_like" in comps:
+        closed = gap_closure(gaps[gaps["measure"] == "imd_like"], "england")
+        out["imd_gap_closed_year"] = closed.set_index("ward_code")["year_closed_for_good"]
     return out.reset_index()
 
 

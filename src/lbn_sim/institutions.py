@@ -40,8 +40,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from lbn_sim.config import ConfigError, MechanismsConfig, PolicyLevers
-from lbn_sim.ledger import DELIVERED, I64, Ledger, pounds_to_pence, split_pence
+from lbn_sim.config import ConfigError, MacroConditions, MechanismsConfig, PolicyLevers
+from lbn_sim.ledger import DELIVERED, I64, MAX_PENCE, Ledger, pounds_to_pence, split_pence
 from lbn_sim.services import N_SERVICES, Service
 
 F64 = NDArray[np.float64]
@@ -125,13 +125,14 @@ class CentralGovernment(mesa.Agent):
         """Refuse levers whose compounding would outgrow the ledger's whole pence.
 
         ``spans``: each regime's name, levers and number of years it is applied. The
-        largest authority's settlement and grants after them must stay below 2**60 pence
-        (about GBP 10 quadrillion): growth of 20% a year for a century would overflow.
+        largest authority's settlement and grants after them must stay below
+        :data:`~lbn_sim.ledger.MAX_PENCE` (about GBP 11 trillion, where pence stop
+        being counted exactly): growth of 20% a year for a century would pass it.
 
         Raises:
             ConfigError: naming the regime's levers and the years that overflow.
         """
-        limit = np.log(2.0**60)
+        limit = np.log(float(MAX_PENCE))
         log_core = np.log(np.maximum(self.core.astype(np.float64), 1.0))
         log_ring = np.log(max(float(self.ring_fenced.max(initial=0)), 1.0))
         for name, levers, years in spans:
@@ -143,7 +144,7 @@ class CentralGovernment(mesa.Agent):
                     f"{name}.levers: la_real_growth={levers.la_real_growth}, "
                     f"la_deprivation_gradient={levers.la_deprivation_gradient} and "
                     f"ring_fenced_growth={levers.ring_fenced_growth} compounded over {years} "
-                    "years make a settlement beyond GBP 10 quadrillion; use smaller growth "
+                    "years make a settlement beyond GBP 11 trillion; use smaller growth "
                     "or a shorter horizon"
                 )
 
@@ -219,6 +220,40 @@ class PrivateInvestors(mesa.Agent):
     #: Share of a ward's premium (or discount) that closes each year: about 2% a year, the
     #: classic estimate of convergence between regions (Barro and Sala-i-Martin, 1991-2004).
     CONVERGENCE = 0.02
+
+    #: Room (a factor) left under :data:`~lbn_sim.ledger.MAX_PENCE` for what the up-front check
+    #: cannot know: the skills, access and income ratios and the agglomeration premium.
+    ROOM = 64.0
+
+    @classmethod
+    def check_bounded(cls, spans: list[tuple[str, MacroConditions, int]], residents: float) -> None:
+        """Refuse growth whose compounding would carry private investment beyond the ledger.
+
+        ``spans``: each regime's name, conditions and number of years it is applied;
+        ``residents``: the most residents in any ward. A ward's investment is bounded by
+        ``PRIVATE_PER_HEAD`` x its residents x England's compounded growth factor x its
+        largest regional differential compounded, which must stay ``ROOM`` times below
+        :data:`~lbn_sim.ledger.MAX_PENCE` (10% growth a year for 250 years would pass it).
+        A run that passes and still grows beyond it stops with a
+        :class:`~lbn_sim.ledger.MoneyRangeError` in the year it does.
+
+        Raises:
+            ConfigError: naming the regime's growth conditions and years.
+        """
+        log_pence = np.log(max(cls.PRIVATE_PER_HEAD * 100.0 * residents, 1.0))
+        limit = np.log(MAX_PENCE / cls.ROOM)
+        for name, macro, years in spans:
+            ahead = max([0.0, *macro.regional_growth.values()])
+            g = macro.real_wage_growth
+            step = np.log(cls.growth_factor(g)) + np.log1p(g + ahead) - np.log1p(g)
+            log_pence += years * max(step, 0.0)
+            if log_pence > limit:
+                raise ConfigError(
+                    f"{name}.macro: real_wage_growth={g} (and regional_growth up to {ahead}) "
+                    f"compounded over {years} years make private investment beyond what the "
+                    "ledger counts to the penny (GBP 11 trillion in a flow); use smaller growth "
+                    "or a shorter horizon"
+                )
 
     @classmethod
     def growth_factor(cls, real_wage_growth: float) -> float:
@@ -337,7 +372,7 @@ class PrivateInvestors(mesa.Agent):
             * growth
             * np.exp(self.premium + self.regional)
         )
-        return pounds_to_pence(self.per_head0 * ratio * population), ratio
+        return pounds_to_pence(self.per_head0 * ratio * population, "private investment"), ratio
 
 
 class Charities(mesa.Agent):
@@ -363,7 +398,7 @@ class Charities(mesa.Agent):
 
     def raise_money(self, capacity: F64, population: F64) -> I64:
         """Pence raised per ward this year."""
-        return pounds_to_pence(self.scale * capacity * population)
+        return pounds_to_pence(self.scale * capacity * population, "charities' money")
 
     def running(self, pence: I64) -> F64:
         """Running money by service, float64 ``[n_services, n_wards]`` (GBP/yr)."""
@@ -406,7 +441,7 @@ class Programmes:
             mechanism, levers, mech, imd_like, cni_like, population, capacity, rng
         )
         for purpose, per_head in programme_per_head(levers).items():
-            pot = int(pounds_to_pence(per_head * national_population))
+            pot = int(pounds_to_pence(per_head * national_population, "a programme pot"))
             if pot <= 0:
                 continue
             ledger.record(

@@ -20,9 +20,35 @@ I64 = NDArray[np.int64]
 DELIVERED = "service_delivery"
 
 
-def pounds_to_pence(pounds: NDArray[np.float64] | float) -> I64:
-    """Round GBP to whole pence (int64)."""
-    return np.rint(np.asarray(pounds, dtype=np.float64) * 100.0).astype(np.int64)
+#: The largest amount (pence) the ledger takes in one flow: about GBP 11 trillion, four times
+#: England's yearly output. Below it, splits and sums of a year's flows are exact in float64
+#: (integers to 2**53); above it, pence would be lost without a word.
+MAX_PENCE = 2**50
+
+
+class MoneyRangeError(ValueError):
+    """An amount beyond :data:`MAX_PENCE`: levers or conditions compounded too far."""
+
+
+def check_pence(pence: NDArray[np.float64] | NDArray[np.int64], what: str) -> None:
+    """Raise :class:`MoneyRangeError` if any of ``pence`` is not finite or not below
+    :data:`MAX_PENCE` in size. ``what`` names the money in the message."""
+    values = np.abs(np.asarray(pence, dtype=np.float64))
+    if values.size and not (np.isfinite(values).all() and values.max() < MAX_PENCE):
+        worst = float(np.nanmax(np.where(np.isfinite(values), values, np.inf)))
+        raise MoneyRangeError(
+            f"{what} reached GBP {worst / 100:.3g}, beyond the GBP "
+            f"{MAX_PENCE / 100 / 1e12:.0f} trillion the ledger counts to the penny: the levers "
+            "or conditions compound too far over the horizon (e.g. real_wage_growth or "
+            "la_real_growth over a long run); use smaller growth or a shorter horizon"
+        )
+
+
+def pounds_to_pence(pounds: NDArray[np.float64] | float, what: str = "an amount") -> I64:
+    """Round GBP to whole pence (int64); refuse amounts beyond :data:`MAX_PENCE`."""
+    pence = np.asarray(pounds, dtype=np.float64) * 100.0
+    check_pence(pence, what)
+    return np.rint(pence).astype(np.int64)
 
 
 def split_pence(totals: I64, groups: NDArray[np.integer], weights: NDArray[np.float64]) -> I64:
@@ -45,6 +71,7 @@ def split_pence(totals: I64, groups: NDArray[np.integer], weights: NDArray[np.fl
         raise ValueError("split_pence: weights must be non-negative")
     if totals.size and totals.min() < 0:
         raise ValueError("split_pence: totals must be non-negative")
+    check_pence(totals, "money to split")
     wsum = np.bincount(groups, weights=weights, minlength=n_groups)
     has = wsum[groups] > 0
     share = np.where(has, weights / np.where(has, wsum[groups], 1.0), 0.0)

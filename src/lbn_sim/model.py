@@ -179,16 +179,22 @@ class LBNModel(mesa.Model):
             per_la(self.ring_weight),
             la_deprivation_z(self.la_index, self.baseline.imd_score, pop0),
         )
+        # Years each regime applies: the history's before the policy start, the scenario's after.
+        n_history = max(cfg.policy_start - cfg.start_year - 1, 0)
+        n_scenario = cfg.horizon - max(cfg.policy_start, cfg.start_year + 1) + 1
         self.government.check_bounded(
             [
-                ("history", cfg.history.levers, max(cfg.policy_start - cfg.start_year - 1, 0)),
-                (
-                    "scenario",
-                    cfg.scenario.levers,
-                    cfg.horizon - max(cfg.policy_start, cfg.start_year + 1) + 1,
-                ),
+                ("history", cfg.history.levers, n_history),
+                ("scenario", cfg.scenario.levers, n_scenario),
             ],
             cfg.mechanisms,
+        )
+        PrivateInvestors.check_bounded(
+            [
+                ("history", cfg.history.macro, n_history),
+                ("scenario", cfg.scenario.macro, n_scenario),
+            ],
+            float(agg0.people.max(initial=0.0)),
         )
         self.la_reserves = reserves0.copy()
         self.authorities = [LocalAuthority(self, i, code) for i, code in enumerate(la_list)]

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lbn_sim.divergence import closing_years
 from lbn_sim.indicators import RATE_INDICATORS
 
 #: Groups of wards by their status in the start year.
@@ -98,7 +99,23 @@ def ward_summary(wt: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     out["left_behind_start"] = start["left_behind"]
     out["left_behind_end"] = end["left_behind"]
     out.index = out.index.astype(str)
+    out["imd_gap_closed_year"] = imd_gap_closed_year(wt, eng["imd_like"]).reindex(out.index)
     return out.reset_index()
+
+
+def imd_gap_closed_year(wt: pd.DataFrame, england: pd.Series) -> pd.Series:
+    """Per ward (indexed by code): the year from which its IMD-like gap to England stays
+    closed through the last year, for wards that start above England's mean (nullable
+    ``Int64``; missing if it never does, or if the ward starts at or below England's).
+
+    ``england``: England's population-weighted mean IMD-like score, indexed by year.
+    See :func:`lbn_sim.divergence.closing_years`.
+    """
+    wide = wt.pivot(index="ward_code", columns="year", values="imd_like").sort_index(axis=1)
+    years = wide.columns.to_numpy(dtype=np.int64)
+    gap = wide.to_numpy(dtype=np.float64) - england.reindex(years).to_numpy()[None, :]
+    found = closing_years(gap, years)["for_good"]
+    return pd.Series(pd.array(found, dtype="Int64"), index=wide.index.astype(str))
 
 
 def write_atomically(run_dir: Path, writers: dict[str, Callable[[Path], None]]) -> list[Path]:
