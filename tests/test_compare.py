@@ -567,6 +567,29 @@ def test_pooling_different_data_is_refused() -> None:
             plan_comparison(runs, pool=[key])
 
 
+def test_runs_with_other_years_are_variants_never_pooled() -> None:
+    # Horizons swept within one future: pooled, a band would mix 2028 and 2035 ends.
+    runs = [
+        _info(f"r{i}", "best_case", seed, ["scenario=best_case", f"horizon={h}"], horizon=h)
+        for i, (seed, h) in enumerate((s, h) for s in (0, 1) for h in (2028, 2035))
+    ]
+    assert plan_comparison(runs).dims == ("horizon",)
+    for key in ("horizon", "policy_start", "start_year"):
+        with pytest.raises(CompareRefusal, match=rf"--pool {key}: it sets the runs' years"):
+            plan_comparison(runs, pool=[key])
+    # Futures with their own policy start are two variants, each with its own branch year,
+    # not one variant stating the first future's.
+    apart = [
+        _info(
+            "a", "worst_case", 0, ["scenario=worst_case", "policy_start=2025"], policy_start=2025
+        ),
+        _info("b", "best_case", 0, ["scenario=best_case", "policy_start=2030"], policy_start=2030),
+    ]
+    plan = plan_comparison(apart)
+    assert plan.dims == ("policy_start",)
+    assert len(plan.cells) == 2
+
+
 def test_variant_label_leaves_out_keys_that_are_none() -> None:
     assert variant_label([("data.name", "england_2019"), ("data.n_wards", None)]) == (
         "data.name=england_2019"

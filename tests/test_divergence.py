@@ -83,8 +83,10 @@ def test_gap_changes_since_start_and_policy() -> None:
     changes = dv.gap_changes(dv.ward_gaps(three_wards(), ["imd_like"]), policy_start=2022)
     a = changes[changes["ward_code"] == "W1"].set_index("year")
     assert a.loc[2025, "change_since_start_england"] == pytest.approx(-0.5 - 17.5)
-    assert a.loc[2025, "change_since_policy_england"] == pytest.approx(-0.5 - 8.5)
-    assert a.loc[2022, "change_since_policy_england"] == 0.0
+    # Measured from 2021, the last year the futures share (2022 is their first own year).
+    assert a.loc[2025, "change_since_policy_england"] == pytest.approx(-0.5 - 11.5)
+    assert a.loc[2022, "change_since_policy_england"] == pytest.approx(8.5 - 11.5)
+    assert a.loc[2021, "change_since_policy_england"] == 0.0
     assert math.isnan(a.loc[2020, "change_since_policy_england"])
     assert a.loc[2019, "change_since_start_other_deprived"] == 0.0
 

@@ -24,6 +24,7 @@ from lbn_sim.report import (
 )
 
 START, POLICY, END = 2019, 2025, 2050
+BRANCH = POLICY - 1  # the last year the futures share: "since the policy" is measured from it
 
 
 def bands(rows: list[dict[str, object]]) -> pd.DataFrame:
@@ -107,15 +108,15 @@ def ensemble(
 
 
 def beta_table(
-    lo: float, med: float, hi: float, years: int = END - POLICY, r2: float = 0.3
+    lo: float, med: float, hi: float, years: int = END - BRANCH, r2: float = 0.3
 ) -> pd.DataFrame:
-    """Beta bands for the policy-start window: slope band, the implied speed, the fit's R²
-    and the number of wards."""
+    """Beta bands for the window from the last shared year: slope band, the implied speed,
+    the fit's R² and the number of wards."""
 
     def speed(b: float) -> float:
         return -math.log(1 + b * years) / years
 
-    window = {"measure": "imd_like", "year_from": POLICY, "year_to": END}
+    window = {"measure": "imd_like", "year_from": BRANCH, "year_to": END}
     return bands(
         [
             {**window, "statistic": "slope", "median": med, "p05": lo, "p95": hi},
@@ -211,10 +212,10 @@ def test_median_counts_print_as_whole_wards() -> None:
 def test_beta_sentence_reads_the_levels_slope(
     slope: tuple[float, float, float], verdict: str
 ) -> None:
-    clause = beta_clause(beta_table(*slope), POLICY, END)
+    clause = beta_clause(beta_table(*slope), BRANCH, END, branched=True)
     assert clause is not None
-    assert f"From {POLICY} to {END} the beta-convergence slope" in clause
-    assert "regressed on its 2025 score" in clause and "log" not in clause
+    assert f"From {BRANCH}, the last year the futures share, to {END} the beta" in clause
+    assert "regressed on its 2024 score" in clause and "log" not in clause
     assert verdict in clause
     assert ("% a year" in clause) == (slope[2] < 0)  # a speed only for clear catch-up
     full = report({"worst_case": ensemble(slope=slope)})
@@ -224,12 +225,12 @@ def test_beta_sentence_reads_the_levels_slope(
 def test_a_slope_that_explains_nothing_is_not_called_catch_up() -> None:
     """Across many wards a clear but tiny slope (R² 0.002) is no rule of catch-up, even
     with a band clear of zero: the sentence says so and gives R² and the ward count."""
-    clause = beta_clause(beta_table(-0.0012, -0.0009, -0.0006, r2=0.002), POLICY, END)
+    clause = beta_clause(beta_table(-0.0012, -0.0009, -0.0006, r2=0.002), BRANCH, END)
     assert clause is not None
     assert "catch-up)" not in clause and "% a year" not in clause
     assert "explains almost none" in clause
     assert "R² 0.002" in clause and "across all 300 wards, unweighted" in clause
-    strong = beta_clause(beta_table(-0.0012, -0.0009, -0.0006, r2=0.2), POLICY, END)
+    strong = beta_clause(beta_table(-0.0012, -0.0009, -0.0006, r2=0.2), BRANCH, END)
     assert strong is not None and "(catch-up), at an implied convergence speed" in strong
 
 
@@ -434,7 +435,7 @@ def test_a_path_that_turns_back_before_the_horizon_is_told() -> None:
     )
     assert stall == (
         f"The number of wards left behind is lowest in {START + 2} (45) and rises to 56 by "
-        f"{end}; the IMD-like gap is narrowest in {START + 2} (9.0) and rises to 11.0 by "
+        f"{end}; the IMD-like gap is lowest in {START + 2} (9.0) and rises to 11.0 by "
         f"{end} (medians across runs)."
     )
     # A turn smaller than 5 wards or 1 point, or a path that never turns, says nothing.
@@ -449,10 +450,19 @@ def test_a_path_that_turns_back_before_the_horizon_is_told() -> None:
     worse = turning_sentence(
         with_paths([225, 225, 225, 225, 225], [24.0, 30.0, 33.0, 30.0, 28.0]), START + 1
     )
-    assert worse is not None and f"widest in {START + 2} (33.0) and falls to 28.0" in worse
-    # A turn in the shared history (a recession before the policy start) is not told.
-    history = with_paths([225, 240, 230, 200, 150], [24.0, 30.0, 28.0, 25.0, 20.0])
-    assert turning_sentence(history, START + 2) is None
+    assert worse is not None and f"highest in {START + 2} (33.0) and falls to 28.0" in worse
+    # A gap that turns negative (a lead over England) is lowest where the lead is widest.
+    lead = turning_sentence(
+        with_paths([225, 100, 45, 45, 45], [24.0, 5.0, -6.0, -3.0, -1.0]), START + 1
+    )
+    assert lead is not None and f"gap is lowest in {START + 2} (-6.0) and rises to -1.0" in lead
+    # A turn in the shared history (a recession before the policy start) is not told: with
+    # the policy from START + 3, START + 2 is the last shared year.
+    history = with_paths([225, 240, 250, 200, 150], [24.0, 30.0, 33.0, 25.0, 20.0])
+    assert turning_sentence(history, START + 3) is None
+    # A turn in the first policy year is told.
+    first_year = turning_sentence(history, START + 2)
+    assert first_year is not None and f"highest in {START + 2} (250)" in first_year
     # The same shape after the policy start is told.
     later = with_paths([225, 200, 240, 200, 150], [24.0, 20.0, 30.0, 25.0, 20.0])
     told = turning_sentence(later, START + 1)

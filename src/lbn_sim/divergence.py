@@ -7,7 +7,8 @@ written to disk and the engine is never imported.
 Notation used in the docstrings:
 
 * ``i`` a ward, ``t`` a year, ``t0`` the first year of the table (the start
-  year), ``T`` the last year (the horizon), ``Tp`` the policy start year.
+  year), ``T`` the last year (the horizon), ``Tp`` the policy start year (the first
+  year of the futures' own levers; ``Tp - 1`` is the last year they share).
 * ``x_i(t)`` the value of one measure (an indicator or a composite) for ward
   ``i`` in year ``t``; ``p_i(t)`` the ward's population that year (persons).
 * ``m_R(t) = sum_{i in R} p_i(t) x_i(t) / sum_{i in R} p_i(t)`` the
@@ -190,17 +191,24 @@ def ward_gaps(wards: pd.DataFrame, measures: Sequence[str] | None = None) -> pd.
     return out.sort_values(["measure", "ward_code", "year"], ignore_index=True)
 
 
+def branch_year(start_year: int, policy_start: int) -> int:
+    """The last year every future shares: the year before the policy start (the year
+    ``Tp`` is already the first year of a future's levers), or the start year."""
+    return max(start_year, policy_start - 1)
+
+
 def gap_changes(gaps: pd.DataFrame, policy_start: int) -> pd.DataFrame:
-    """Change of each gap since the start year and since the policy start.
+    """Change of each gap since the start year and since the futures branched.
 
     ``change_since_start_R(t) = g_i^R(t) - g_i^R(t0)`` and
-    ``change_since_policy_R(t) = g_i^R(t) - g_i^R(Tp)`` for ``t >= Tp`` (NaN
-    before ``Tp``), for ``R`` in :data:`REFERENCES`. Negative means the ward
-    moved towards (or below) the reference.
+    ``change_since_policy_R(t) = g_i^R(t) - g_i^R(Tb)`` for ``t >= Tb`` (NaN
+    before), ``Tb = Tp - 1`` the last year every future shares
+    (:func:`branch_year`), for ``R`` in :data:`REFERENCES`. Negative means the
+    ward moved towards (or below) the reference.
 
     Args:
         gaps: output of :func:`ward_gaps`.
-        policy_start: ``Tp``, the year the futures branch.
+        policy_start: ``Tp``, the first year of the futures' own levers.
 
     Returns:
         ``gaps`` with four added columns ``change_since_start_<R>`` and
@@ -209,16 +217,17 @@ def gap_changes(gaps: pd.DataFrame, policy_start: int) -> pd.DataFrame:
     require(gaps, ["year", "ward_code", "measure"], "gap_changes")
     out = gaps.copy()
     start_year = int(out["year"].min())
+    branch = branch_year(start_year, policy_start)
     key = ["ward_code", "measure"]
     for reference in REFERENCES:
         col = f"gap_{reference}"
         require(out, [col], "gap_changes")
         at_start = out.loc[out["year"] == start_year, [*key, col]].rename(columns={col: "_g0"})
-        at_policy = out.loc[out["year"] == policy_start, [*key, col]].rename(columns={col: "_gp"})
-        out = out.merge(at_start, on=key, how="left").merge(at_policy, on=key, how="left")
+        at_branch = out.loc[out["year"] == branch, [*key, col]].rename(columns={col: "_gp"})
+        out = out.merge(at_start, on=key, how="left").merge(at_branch, on=key, how="left")
         out[f"change_since_start_{reference}"] = out[col] - out["_g0"]
         since_policy = out[col] - out["_gp"]
-        out[f"change_since_policy_{reference}"] = since_policy.where(out["year"] >= policy_start)
+        out[f"change_since_policy_{reference}"] = since_policy.where(out["year"] >= branch)
         out = out.drop(columns=["_g0", "_gp"])
     return out
 

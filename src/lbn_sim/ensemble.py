@@ -265,11 +265,13 @@ class RunTables:
 
 
 def beta_windows(start_year: int, policy_start: int, horizon: int) -> list[tuple[int, int]]:
-    """The windows beta convergence is measured over: start to horizon, and
-    policy start to horizon when the policy start lies strictly inside."""
+    """The windows beta convergence is measured over: start to horizon, and from the last
+    year the futures share (:func:`lbn_sim.divergence.branch_year`, the year before the
+    policy start) to horizon when that lies strictly inside."""
     windows = [(start_year, horizon)]
-    if start_year < policy_start < horizon:
-        windows.append((policy_start, horizon))
+    branch = dv.branch_year(start_year, policy_start)
+    if start_year < branch < horizon:
+        windows.append((branch, horizon))
     return windows
 
 
@@ -291,7 +293,8 @@ def summarise_run(
         groups: ``groups.parquet``.
         ward_summary: ``ward_summary.csv`` or None.
         wards: ``wards.parquet`` or None.
-        policy_start: policy start year (adds a policy-start-to-horizon beta window).
+        policy_start: policy start year (adds a beta window from the year before it, the
+            last year the futures share, to the horizon).
     """
     counts = dv.left_behind_counts_from_groups(groups)
     sigma = beta = None

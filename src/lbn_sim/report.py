@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from lbn_sim import divergence as dv
 from lbn_sim.code_sentence import CodeSentence
 from lbn_sim.data.sources import data_words
 from lbn_sim.ensemble import ScenarioEnsemble
@@ -271,8 +272,12 @@ FEW_RUNS = 10
 MIN_BETA_R2 = 0.01
 
 
-def beta_clause(beta_bands: pd.DataFrame, year_from: int, year_to: int) -> str | None:
+def beta_clause(
+    beta_bands: pd.DataFrame, year_from: int, year_to: int, branched: bool = False
+) -> str | None:
     """The beta-convergence sentence (no final full stop), or None without a slope.
+
+    ``branched``: ``year_from`` is the last year the futures share (said in the sentence).
 
     The slope is of each ward's yearly change in IMD-like score (points a year)
     on its ``year_from`` score, across every ward, unweighted (levels, see
@@ -313,7 +318,8 @@ def beta_clause(beta_bands: pd.DataFrame, year_from: int, year_to: int) -> str |
         verdict = "no catch-up or falling behind"
     across = f"all {_count(n.median)} wards" if not n.missing else "all wards"
     return (
-        f"From {year_from} to {year_to} the beta-convergence slope (each ward's yearly change "
+        f"From {year_from}{', the last year the futures share,' if branched else ''} to "
+        f"{year_to} the beta-convergence slope (each ward's yearly change "
         f"in IMD-like score regressed on its {year_from} score, across {across}, unweighted) "
         f"is {fmt_band(slope, digits=4)} per year, R² {fmt_band(r2, digits=3)}: {verdict}"
     )
@@ -348,7 +354,8 @@ TURN_POINTS = 1.0
 
 def turning_sentence(ens: ScenarioEnsemble, policy_start: int) -> str | None:
     """Where the median count of wards left behind, or the median IMD-like gap to England,
-    is lowest (or highest) strictly between ``policy_start`` and the horizon and turns back
+    is lowest (or highest) strictly between the last shared year (the year before
+    ``policy_start``) and the horizon and turns back
     by at least :data:`TURN_WARDS` wards (:data:`TURN_POINTS` points) by the horizon; None if
     neither.
 
@@ -357,14 +364,15 @@ def turning_sentence(ens: ScenarioEnsemble, policy_start: int) -> str | None:
     the shared history (a recession's) are every future's, and not told.
     """
     start, end = _years(ens)
-    first = max(start + 1, policy_start)
+    first = dv.branch_year(start, policy_start)
     counts = ens.counts[ens.counts["measure"] == "n_left_behind"]
     gaps = ens.group_gaps
     gaps = gaps[(gaps["measure"] == "imd_like") & (gaps["reference"] == "england")]
     clauses = []
     for table, what, low, high, fmt, step in (
         (counts, "the number of wards left behind", "lowest", "highest", _count, TURN_WARDS),
-        (gaps, "the IMD-like gap", "narrowest", "widest", lambda v: _num(v, 1), TURN_POINTS),
+        # Lowest and highest, not narrowest and widest: a gap below zero is a lead.
+        (gaps, "the IMD-like gap", "lowest", "highest", lambda v: _num(v, 1), TURN_POINTS),
     ):
         path = table.set_index("year")["median"].sort_index().dropna()
         path = path[path.index >= first]
@@ -412,8 +420,9 @@ def scenario_sentences(name: str, ens: ScenarioEnsemble, policy_start: int) -> l
             f"goes from {fmt_band(sd0)} in {start} to {fmt_band(sd1, unit='points')} in {end}: "
             f"the spread {trend}"
         )
-        t1 = policy_start if start < policy_start < end else start
-        beta = beta_clause(ens.beta, t1, end)
+        branch = dv.branch_year(start, policy_start)
+        t1 = branch if start < branch < end else start
+        beta = beta_clause(ens.beta, t1, end, branched=t1 != start)
         if beta is not None:
             text += ". " + beta
         out.append(text + ".")

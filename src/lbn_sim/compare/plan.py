@@ -28,6 +28,10 @@ never compared side by side in one variant (see :func:`plan_comparison`)."""
 DATA_SOURCE_KEYS: tuple[str, ...] = ("data.name", "data.n_wards")
 """Keys that say which wards a run simulates: never pooled within one future."""
 
+CALENDAR_KEYS: tuple[str, ...] = ("start_year", "policy_start", "horizon")
+"""Keys that set a run's years: like the data keys, they split variants (the futures of
+one variant share their years) and are never pooled (a band would mix years)."""
+
 
 @dataclass(frozen=True, slots=True)
 class ComparisonPlan:
@@ -81,6 +85,12 @@ def _check_pool_key(runs: Sequence[RunInfo], key: str) -> None:
     one value in every run, or that varies only between futures."""
     if key in (SEED_KEY, SCENARIO_KEY, "scenario"):
         raise CompareRefusal(f"--pool {key}: the seed is always pooled, and futures never are")
+    if key in CALENDAR_KEYS:
+        raise CompareRefusal(
+            f"--pool {key}: it sets the runs' years, so pooling would put different years "
+            f"in one band and one future's horizon or branch year; compare them as variants "
+            f"(without --pool {key})"
+        )
     if not any(k == key or k.startswith(key + ".") for run in runs for k in run.config):
         raise CompareRefusal(f"--pool {key}: no run's config has this key")
     if len({_draw(run, key) for run in runs}) == 1:
@@ -186,9 +196,10 @@ def plan_comparison(
     candidates += sorted(unswept, key=lambda k: (not k.endswith(".name"), k.count("."), k))
     dims: list[str] = []
     for key in candidates:
-        # A data key splits the variants themselves, so that it never varies between the
-        # futures of one variant; any other key, the runs of one future.
-        apart = () if key.startswith(DATA_PREFIX + ".") else (SCENARIO_KEY,)
+        # A data or calendar key splits the variants themselves, so that it never varies
+        # between the futures of one variant; any other key, the runs of one future.
+        together = key.startswith(DATA_PREFIX + ".") or key in CALENDAR_KEYS
+        apart = () if together else (SCENARIO_KEY,)
         before = {(*_cell_key(run, dims), *_cell_key(run, apart)) for run in runs}
         after = {(*_cell_key(run, [*dims, key]), *_cell_key(run, apart)) for run in runs}
         if len(after) > len(before):
