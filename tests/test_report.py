@@ -151,7 +151,7 @@ def test_leap_lists_only_narrowed_gaps_and_fall_only_widened_ones() -> None:
     assert text is not None
     leap, fall = text.split("; ")
     assert leap.endswith("are Down5 (-5.0), Down1 (-1.0)")
-    assert fall == "those that fall furthest (gap widened most) are Up8 (8.0), Up2 (2.0)."
+    assert fall == "those that fall furthest (gap rose most) are Up8 (8.0), Up2 (2.0)."
     assert "Flat" not in text and "Outsider" not in text
 
 

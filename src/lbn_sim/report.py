@@ -229,7 +229,7 @@ def _movers(rows: pd.DataFrame, labels: pd.Series) -> str:
 
 
 def movers_sentence(ward_bands: pd.DataFrame, n: int = 3) -> str | None:
-    """The left-behind wards whose IMD-like gap to England narrowed most and widened most.
+    """The left-behind wards whose IMD-like gap to England fell most and rose most.
 
     Only wards whose median change across runs (points, start to horizon) is below
     zero can "leap" and only those above zero can "fall" (a change that rounds to
@@ -253,14 +253,14 @@ def movers_sentence(ward_bands: pd.DataFrame, n: int = 3) -> str | None:
         first = "no left-behind ward's IMD-like gap to England narrowed (median across runs)"
     else:
         first = (
-            "the left-behind wards that leap furthest (IMD-like gap to England narrowed most, "
+            "the left-behind wards that leap furthest (IMD-like gap to England fell most, "
             f"median change across runs from start to horizon, points) are "
             f"{_movers(leap, labels)}"
         )
     if fall.empty:
         second = "no left-behind ward's gap widened (median across runs)"
     else:
-        second = f"those that fall furthest (gap widened most) are {_movers(fall, labels)}"
+        second = f"those that fall furthest (gap rose most) are {_movers(fall, labels)}"
     return f"{first[0].upper()}{first[1:]}; {second}."
 
 
