@@ -248,8 +248,9 @@ class PrivateInvestors(mesa.Agent):
             step = np.log(cls.growth_factor(g)) + np.log1p(g + ahead) - np.log1p(g)
             log_pence += years * max(step, 0.0)
             if log_pence > limit:
+                regional = f" and regional_growth up to {ahead}" if ahead > 0 else ""
                 raise ConfigError(
-                    f"{name}.macro: real_wage_growth={g} (and regional_growth up to {ahead}) "
+                    f"{name}.macro: real_wage_growth={g}{regional} "
                     f"compounded over {years} years make private investment beyond what the "
                     "ledger counts to the penny (GBP 11 trillion in a flow); use smaller growth "
                     "or a shorter horizon"
