@@ -483,9 +483,10 @@ def shared_history(
     data_dir: str | None, seeds: int, overrides: list[str], full: bool = True
 ) -> pd.DataFrame:
     """Per seed, the drift of the ratio under the shared history as configured (the
-    2019-2025 regime every future starts with, not the 2015-2019 one): over its first
-    four years (``absolute`` and outside London, see :func:`drift_measures`) and over the
-    whole history scaled to four years (``absolute, per four years``)."""
+    regime every future shares, 2019 to 2024, not the 2015-2019 one): over its first four
+    years (``absolute`` and outside London, see :func:`drift_measures`) and over the whole
+    shared history (to the year before the policy start) scaled to four years
+    (``absolute, per four years``)."""
     from lbn_sim.runner import simulate
 
     rows = []
@@ -496,8 +497,10 @@ def shared_history(
         outside = ~start["la_code"].astype(str).str.startswith(LONDON).to_numpy()
         group = (start["start_group"] == "left_behind").to_numpy()
         first = drift_measures(s0, s4, pop, group, outside)
-        span = cfg.policy_start - cfg.start_year
-        end = wards[wards["year"] == cfg.policy_start].set_index("ward_code").loc[start.index]
+        # The last year every future shares: the policy start is already the base case's own.
+        branch = cfg.policy_start - 1
+        span = branch - cfg.start_year
+        end = wards[wards["year"] == branch].set_index("ward_code").loc[start.index]
         whole = drift_measures(s0, end["imd_like"].to_numpy(np.float64), pop, group)
         rows.append(
             {
@@ -520,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--shared-history",
         action="store_true",
-        help="also print the drift under the shared 2019-2025 history as configured "
+        help="also print the drift under the shared 2019-2024 history as configured "
         "(for information; the calibration compares the 2015-2019 regime)",
     )
     parser.add_argument("overrides", nargs="*", help="Hydra overrides for the model run")
@@ -553,7 +556,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.shared_history:
         shared = shared_history(args.data_dir, args.seeds, args.overrides, not args.sampled)
         print(
-            "for information: the shared 2019-2025 history as configured (its 2020 recession "
+            "for information: the shared 2019-2024 history as configured (its 2020 recession "
             f"and 2022-23 price shock are not the 2015-2019 period's), {len(shared)} seeds"
         )
         for name in shared.columns.drop("seed"):

@@ -1,6 +1,7 @@
 """The real England loader against the facts of the data README.
 
-Skipped unless ``LBN_SIM_DATA_DIR`` names a directory holding the seven files.
+Needs ``LBN_SIM_DATA_DIR`` naming a directory holding the seven files (the ``data_dir``
+fixture: skipped without it, except in CI, where it must be set).
 """
 
 from __future__ import annotations

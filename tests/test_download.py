@@ -2,7 +2,8 @@
 
 Downloads come from a ``ThreadingHTTPServer`` on 127.0.0.1 (port 0) serving
 a tmp copy of the shared files, so no test touches the network. Tests that
-need the files skip unless ``LBN_SIM_DATA_DIR`` names them.
+need the files use the ``data_dir`` fixture (``LBN_SIM_DATA_DIR``; skipped without it,
+except in CI).
 """
 
 from __future__ import annotations

@@ -159,13 +159,13 @@ def test_when_no_gap_narrowed_or_widened_the_sentence_says_so() -> None:
     worse = movers_sentence(ensemble(changes={"A": 2.6, "B": 11.2}).wards)
     assert worse is not None
     assert worse.startswith(
-        "No left-behind ward's IMD-like gap to England narrowed (median across runs); "
+        "No left-behind ward's IMD-like gap to England fell (median across runs); "
     )
     assert "leap" not in worse and "A (2.6)" in worse
     better = movers_sentence(ensemble(changes={"A": -0.5, "B": -7.0}).wards)
     assert better is not None
     assert better.endswith(
-        "are B (-7.0), A (-0.5); no left-behind ward's gap widened (median across runs)."
+        "are B (-7.0), A (-0.5); no left-behind ward's gap rose (median across runs)."
     )
     assert "fall" not in better
 
@@ -173,7 +173,7 @@ def test_when_no_gap_narrowed_or_widened_the_sentence_says_so() -> None:
 def test_a_change_that_rounds_to_zero_is_no_leap() -> None:
     text = movers_sentence(ensemble(changes={"A": -0.04, "B": 3.0}).wards)
     assert text is not None and "A (" not in text
-    assert text.startswith("No left-behind ward's IMD-like gap to England narrowed")
+    assert text.startswith("No left-behind ward's IMD-like gap to England fell")
 
 
 def test_one_run_one_ward_is_singular() -> None:

@@ -109,7 +109,7 @@ def test_levers_that_would_overflow_the_ledger_are_refused(toy_cfg: Callable[...
         "scenario.levers.la_deprivation_gradient=0.2",
         "horizon=2119",
     )
-    with pytest.raises(ConfigError, match=r"scenario\.levers: la_real_growth=0\.2.*horizon"):
+    with pytest.raises(ConfigError, match=r"scenario\.levers la_real_growth=0\.2.*horizon"):
         LBNModel(cfg, generate_wards(n_wards=120, seed=0))
     # The same growth for the default horizon is allowed.
     LBNModel(toy_cfg("scenario.levers.la_real_growth=0.2"), generate_wards(n_wards=120, seed=0))
@@ -126,15 +126,32 @@ def test_growth_that_would_carry_money_beyond_the_ledger_is_refused(
     # The economy at the schema's largest growth for three centuries: private investment would
     # overflow int64 pence in the 2270s; refused up front, naming the condition.
     cfg = toy_cfg("scenario.macro.real_wage_growth=0.1", "horizon=2319")
-    with pytest.raises(ConfigError, match=r"scenario\.macro: real_wage_growth=0\.1"):
+    with pytest.raises(ConfigError, match=r"scenario\.macro\.real_wage_growth=0\.1 over 295 years"):
         LBNModel(cfg, generate_wards(n_wards=120, seed=0))
     LBNModel(toy_cfg("scenario.macro.real_wage_growth=0.1"), generate_wards(n_wards=120, seed=0))
+    # Growth in the history uses up the room: the message names it, not only the scenario.
+    late = ("policy_start=2080", "scenario.macro.recession_years=[]")
+    cfg = toy_cfg("history.levers.ring_fenced_growth=0.2", *late, "horizon=2100")
+    with pytest.raises(ConfigError, match=r"^history\.levers .*ring_fenced_growth=0\.2 over 60"):
+        LBNModel(cfg, generate_wards(n_wards=120, seed=0))
+    # Reserves: an authority that spends 1% of what it holds piles up its settlements.
+    cfg = toy_cfg(
+        "history.levers.la_real_growth=0.2",
+        "history.levers.la_spend_share=0.01",
+        *late,
+        "horizon=2081",
+    )
+    with pytest.raises(ConfigError, match="with the reserves an authority may hold"):
+        LBNModel(cfg, generate_wards(n_wards=120, seed=0))
 
 
 def test_money_beyond_the_ledger_stops_the_run_rather_than_losing_pence() -> None:
     assert int(pounds_to_pence(1e12)) == 10**14
-    for bad in (MAX_PENCE / 100.0, np.inf, np.nan, -MAX_PENCE / 100.0):
-        with pytest.raises(MoneyRangeError, match="private investment reached"):
+    for bad in (MAX_PENCE / 100.0, -MAX_PENCE / 100.0):
+        with pytest.raises(MoneyRangeError, match=r"private investment reached GBP 1\.13e"):
+            pounds_to_pence(np.array([1.0, bad]), "private investment")
+    for bad in (np.inf, np.nan):
+        with pytest.raises(MoneyRangeError, match="private investment is not a finite amount"):
             pounds_to_pence(np.array([1.0, bad]), "private investment")
     # Just below the limit a split is still exact to the penny; at it, refused.
     groups = np.zeros(200, dtype=np.int64)

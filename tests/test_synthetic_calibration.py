@@ -2,8 +2,8 @@
 
 The committed calibration table is a summary only and parses to a consistent
 :class:`Calibration`; the scale transforms and the correlation repair behave. The
-last test reruns ``scripts/calibrate_synthetic.py`` on the real data and is skipped
-when ``LBN_SIM_DATA_DIR`` is unset.
+last test reruns ``scripts/calibrate_synthetic.py`` on the real data (the ``data_dir``
+fixture: skipped when ``LBN_SIM_DATA_DIR`` is unset, except in CI).
 """
 
 from __future__ import annotations
@@ -77,11 +77,8 @@ def test_cni_probit_round_trip() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not os.environ.get("LBN_SIM_DATA_DIR"), reason="LBN_SIM_DATA_DIR (real data) not set"
-)
-def test_script_reproduces_committed_table(tmp_path: Path) -> None:
-    env = dict(os.environ)
+def test_script_reproduces_committed_table(tmp_path: Path, data_dir: Path) -> None:
+    env = {**os.environ, "LBN_SIM_DATA_DIR": str(data_dir)}
     src = str(PROJECT_ROOT / "src")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
     subprocess.run(

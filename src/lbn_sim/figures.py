@@ -96,7 +96,7 @@ def trajectory_figure(
         group_bands: :func:`lbn_sim.ensemble.group_bands` of every scenario
             stacked, with a ``scenario`` column.
         measure: the indicator or composite to draw.
-        policy_start: the year the futures branch (years before are shared).
+        policy_start: the first year of the futures' own levers (years before are shared).
         data: the data the runs come from, in words (``"the synthetic England (300
             synthetic wards)"``, see :func:`lbn_sim.report.data_words`), named at the
             end of the title's first line; None: not named.
@@ -149,7 +149,7 @@ def gap_figure(
         group_gap_bands: :func:`lbn_sim.ensemble.group_gap_bands` stacked with a
             ``scenario`` column.
         measure: indicator or composite.
-        policy_start: the year the futures branch.
+        policy_start: the first year of the futures' own levers.
         reference: ``england`` or ``other_deprived``.
         ax: draw into this axes (for panels) instead of a new figure.
         data: the data the runs come from, in words (:func:`lbn_sim.report.data_words`),
@@ -193,7 +193,7 @@ def left_behind_count_figure(
 
     Args:
         count_bands: :func:`lbn_sim.ensemble.count_bands` stacked with ``scenario``.
-        policy_start: the year the futures branch.
+        policy_start: the first year of the futures' own levers.
         ax: draw into this axes instead of a new figure.
         data: the data the runs come from, in words (:func:`lbn_sim.report.data_words`),
             named at the end of the title's first line; None, or drawing into ``ax``:
@@ -248,7 +248,7 @@ def sigma_figure(
 
     Args:
         sigma_bands: :func:`lbn_sim.ensemble.sigma_bands` stacked with ``scenario``.
-        policy_start: the year the futures branch.
+        policy_start: the first year of the futures' own levers.
         measure: composite (``imd_like`` or ``cni_like``).
         statistic: ``sd`` (the measure's points) or ``mean``.
         ax: draw into this axes instead of a new figure.

@@ -125,27 +125,34 @@ class CentralGovernment(mesa.Agent):
         """Refuse levers whose compounding would outgrow the ledger's whole pence.
 
         ``spans``: each regime's name, levers and number of years it is applied. The
-        largest authority's settlement and grants after them must stay below
-        :data:`~lbn_sim.ledger.MAX_PENCE` (about GBP 11 trillion, where pence stop
-        being counted exactly): growth of 20% a year for a century would pass it.
+        largest authority's settlement and grants after them, times the years (its reserves
+        hold at most every settlement it has had), must stay below
+        :data:`~lbn_sim.ledger.MAX_PENCE` (about GBP 11 trillion, where pence stop being
+        counted exactly): growth of 20% a year for a century would pass it.
 
         Raises:
-            ConfigError: naming the regime's levers and the years that overflow.
+            ConfigError: naming every regime's levers up to the one that passes the limit.
         """
-        limit = np.log(float(MAX_PENCE))
+        # An authority's reserves hold at most every settlement it has had, so what it can
+        # spend in a year is at most the settlement times the years so far.
+        limit = np.log(float(MAX_PENCE)) - np.log(1.0 + sum(years for _, _, years in spans))
         log_core = np.log(np.maximum(self.core.astype(np.float64), 1.0))
         log_ring = np.log(max(float(self.ring_fenced.max(initial=0)), 1.0))
+        told: list[str] = []
         for name, levers, years in spans:
             core, ring = self.factors(levers, mech)
             log_core = log_core + years * np.log(core)
             log_ring = log_ring + years * np.log(ring)
+            told.append(
+                f"{name}.levers la_real_growth={levers.la_real_growth}, "
+                f"la_deprivation_gradient={levers.la_deprivation_gradient} and "
+                f"ring_fenced_growth={levers.ring_fenced_growth} over {years} years"
+            )
             if log_core.max() > limit or log_ring > limit:
                 raise ConfigError(
-                    f"{name}.levers: la_real_growth={levers.la_real_growth}, "
-                    f"la_deprivation_gradient={levers.la_deprivation_gradient} and "
-                    f"ring_fenced_growth={levers.ring_fenced_growth} compounded over {years} "
-                    "years make a settlement beyond GBP 11 trillion; use smaller growth "
-                    "or a shorter horizon"
+                    f"{' then '.join(told)} make a settlement (with the reserves an authority "
+                    "may hold) beyond GBP 11 trillion, the most the ledger counts to the "
+                    "penny; use smaller growth or a shorter horizon"
                 )
 
     def settle(self, levers: PolicyLevers, mech: MechanismsConfig) -> tuple[I64, I64]:
@@ -230,30 +237,29 @@ class PrivateInvestors(mesa.Agent):
         """Refuse growth whose compounding would carry private investment beyond the ledger.
 
         ``spans``: each regime's name, conditions and number of years it is applied;
-        ``residents``: the most residents in any ward. A ward's investment is bounded by
-        ``PRIVATE_PER_HEAD`` x its residents x England's compounded growth factor x its
-        largest regional differential compounded, which must stay ``ROOM`` times below
-        :data:`~lbn_sim.ledger.MAX_PENCE` (10% growth a year for 250 years would pass it).
-        A run that passes and still grows beyond it stops with a
-        :class:`~lbn_sim.ledger.MoneyRangeError` in the year it does.
+        ``residents``: the most residents in any ward. A ward's investment is taken as
+        ``PRIVATE_PER_HEAD`` x its residents x England's compounded growth factor, which
+        must stay ``ROOM`` times below :data:`~lbn_sim.ledger.MAX_PENCE` (10% growth a year
+        for 250 years would pass it). Regional growth is left out: it moves investment
+        between wards, never England's total, so it cannot carry a ward past England's
+        whole investment. A run that passes and still grows beyond the limit stops with a
+        :class:`~lbn_sim.ledger.MoneyRangeError` naming the year.
 
         Raises:
-            ConfigError: naming the regime's growth conditions and years.
+            ConfigError: naming every regime's growth up to the one that passes the limit.
         """
         log_pence = np.log(max(cls.PRIVATE_PER_HEAD * 100.0 * residents, 1.0))
         limit = np.log(MAX_PENCE / cls.ROOM)
+        told: list[str] = []
         for name, macro, years in spans:
-            ahead = max([0.0, *macro.regional_growth.values()])
             g = macro.real_wage_growth
-            step = np.log(cls.growth_factor(g)) + np.log1p(g + ahead) - np.log1p(g)
-            log_pence += years * max(step, 0.0)
+            log_pence += years * max(np.log(cls.growth_factor(g)), 0.0)
+            told.append(f"{name}.macro.real_wage_growth={g} over {years} years")
             if log_pence > limit:
-                regional = f" and regional_growth up to {ahead}" if ahead > 0 else ""
                 raise ConfigError(
-                    f"{name}.macro: real_wage_growth={g}{regional} "
-                    f"compounded over {years} years make private investment beyond what the "
-                    "ledger counts to the penny (GBP 11 trillion in a flow); use smaller growth "
-                    "or a shorter horizon"
+                    f"{' then '.join(told)} make private investment beyond what the ledger "
+                    "counts to the penny (GBP 11 trillion in a flow); use smaller growth or a "
+                    "shorter horizon"
                 )
 
     @classmethod

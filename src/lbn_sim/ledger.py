@@ -34,13 +34,17 @@ def check_pence(pence: NDArray[np.float64] | NDArray[np.int64], what: str) -> No
     """Raise :class:`MoneyRangeError` if any of ``pence`` is not finite or not below
     :data:`MAX_PENCE` in size. ``what`` names the money in the message."""
     values = np.abs(np.asarray(pence, dtype=np.float64))
-    if values.size and not (np.isfinite(values).all() and values.max() < MAX_PENCE):
-        worst = float(np.nanmax(np.where(np.isfinite(values), values, np.inf)))
+    if not values.size:
+        return
+    if not np.isfinite(values).all():
+        raise MoneyRangeError(f"{what} is not a finite amount (NaN or infinite pence)")
+    if values.max() >= MAX_PENCE:
         raise MoneyRangeError(
-            f"{what} reached GBP {worst / 100:.3g}, beyond the GBP "
+            f"{what} reached GBP {values.max() / 100:.3g}, beyond the GBP "
             f"{MAX_PENCE / 100 / 1e12:.0f} trillion the ledger counts to the penny: the levers "
-            "or conditions compound too far over the horizon (e.g. real_wage_growth or "
-            "la_real_growth over a long run); use smaller growth or a shorter horizon"
+            "or conditions compound too far over the horizon (e.g. real_wage_growth, "
+            "la_real_growth or regional_growth over a long run); use smaller growth or a "
+            "shorter horizon"
         )
 
 

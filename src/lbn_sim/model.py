@@ -42,7 +42,7 @@ from lbn_sim.institutions import (
     la_deprivation_z,
     ward_money,
 )
-from lbn_sim.ledger import DELIVERED, I64, Ledger, pounds_to_pence, split_pence
+from lbn_sim.ledger import DELIVERED, I64, Ledger, MoneyRangeError, pounds_to_pence, split_pence
 from lbn_sim.neighbours import Neighbours, used_quality
 from lbn_sim.params import CoreParams
 from lbn_sim.services import RING_FENCED, baseline_spend
@@ -430,7 +430,10 @@ class LBNModel(mesa.Model):
 
         t0 = time.perf_counter()
         while self.year < self.cfg.horizon:
-            self.step()
+            try:
+                self.step()
+            except MoneyRangeError as err:
+                raise MoneyRangeError(f"in {self.year + 1}, {err}") from None
             if progress and (self.year % 5 == 0 or self.year == self.cfg.horizon):
                 print(
                     f"{label}  {self.year}: {int(self.left_behind.sum())} "

@@ -48,7 +48,7 @@ class VariantResult:
         label: the swept keys that define the variant (``""`` if nothing but the
             scenario and the seed was swept).
         ensembles: scenario name -> its :class:`~lbn_sim.ensemble.ScenarioEnsemble`.
-        policy_start: year the futures branch.
+        policy_start: the first year of the futures' own levers.
         figures: figure name -> PNG path relative to the report (those of
             :data:`EMBEDDED_FIGURES` are embedded, the others linked).
         data_name: the runs' ``data.name`` (None: not known, and not stated).
@@ -250,7 +250,7 @@ def movers_sentence(ward_bands: pd.DataFrame, n: int = 3) -> str | None:
     fall = movers[movers["median"] >= 0.05].sort_values(["median", "ward_code"])
     fall = fall.tail(n).iloc[::-1]
     if leap.empty:
-        first = "no left-behind ward's IMD-like gap to England narrowed (median across runs)"
+        first = "no left-behind ward's IMD-like gap to England fell (median across runs)"
     else:
         first = (
             "the left-behind wards that leap furthest (IMD-like gap to England fell most, "
@@ -258,7 +258,7 @@ def movers_sentence(ward_bands: pd.DataFrame, n: int = 3) -> str | None:
             f"{_movers(leap, labels)}"
         )
     if fall.empty:
-        second = "no left-behind ward's gap widened (median across runs)"
+        second = "no left-behind ward's gap rose (median across runs)"
     else:
         second = f"those that fall furthest (gap rose most) are {_movers(fall, labels)}"
     return f"{first[0].upper()}{first[1:]}; {second}."

@@ -113,7 +113,7 @@ def variants_figure(
             stacked with ``scenario`` and the variant ``keys`` as columns.
         count_bands: :func:`lbn_sim.ensemble.count_bands`, stacked the same way.
         keys: the swept keys that tell the variants apart.
-        policy_starts: the years the futures branch (each marked; variants may differ).
+        policy_starts: each variant's first year of the futures' own levers (each marked).
         data: the data the runs come from, in words; None: not named.
     """
     gaps = group_gap_bands[

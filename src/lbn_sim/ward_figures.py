@@ -149,9 +149,9 @@ def top_movers_figure(
     """The wards that diverge most under each future: top ``n`` leap and top ``n`` fall.
 
     Wards are ranked by their median change of the composite gap across runs:
-    the ``n`` most negative (leap: the gap to England narrowed most, or widened
+    the ``n`` most negative (leap: the gap to England fell most, or rose
     least) on top, the ``n`` most positive (fall) below. Bars are green where the
-    gap narrowed and vermillion where it widened; whiskers are the 5-95% range
+    gap fell and vermillion where it rose; whiskers are the 5-95% range
     across runs. With fewer than ``2 n`` wards, each block gets half.
 
     Args:
@@ -215,8 +215,8 @@ def top_movers_figure(
     )
     fig.legend(
         handles=[
-            Patch(color=OKABE_ITO["bluish_green"], label="gap to England narrowed"),
-            Patch(color=OKABE_ITO["vermillion"], label="gap to England widened"),
+            Patch(color=OKABE_ITO["bluish_green"], label="gap to England fell"),
+            Patch(color=OKABE_ITO["vermillion"], label="gap to England rose"),
         ],
         loc="outside lower center",
         ncol=2,
