@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import COMMIT, MADE_BY
 
 from lbn_sim.code_sentence import CodeSentence, code_sentence
-from lbn_sim.ensemble import ScenarioEnsemble
+from lbn_sim.ensemble import ScenarioEnsemble, with_closed_gaps
 from lbn_sim.figures import ward_labels
 from lbn_sim.report import (
     VariantResult,
@@ -20,6 +20,7 @@ from lbn_sim.report import (
     data_words,
     movers_sentence,
     report_title,
+    scenario_sentences,
     turning_sentence,
 )
 
@@ -467,3 +468,28 @@ def test_a_path_that_turns_back_before_the_horizon_is_told() -> None:
     later = with_paths([225, 200, 240, 200, 150], [24.0, 20.0, 30.0, 25.0, 20.0])
     told = turning_sentence(later, START + 1)
     assert told is not None and f"highest in {START + 2} (240) and falls to 150" in told
+
+
+def test_wards_that_closed_their_gap_for_good_are_counted() -> None:
+    summary = pd.DataFrame(
+        {
+            "ward_code": ["A", "B", "C", "D"],
+            "left_behind_start": [True, True, True, False],
+            "imd_gap_closed_year": pd.array([2030, pd.NA, 2045, 2021], dtype="Int64"),
+        }
+    )
+    counts = pd.DataFrame({"year": [2019, 2030, 2040, 2050]})
+    got = with_closed_gaps(counts, summary)
+    # D closed, but it was not left behind at the start; B never closed for good.
+    assert list(got["n_gap_closed_for_good"]) == [0, 1, 1, 2]
+    # Runs made before the column was written: no count, and no sentence.
+    assert "n_gap_closed_for_good" not in with_closed_gaps(counts, summary.iloc[:, :2]).columns
+    ens = ensemble()
+    assert "for good" not in " ".join(scenario_sentences("worst_case", ens, POLICY))
+    closed = bands([{"year": END, "measure": "n_gap_closed_for_good", "median": 2.0}])
+    ens = dataclasses.replace(ens, counts=pd.concat([ens.counts, closed]))
+    text = " ".join(scenario_sentences("worst_case", ens, POLICY))
+    assert (
+        "2 of the 9 have closed their own IMD-like gap to England for good (at or below "
+        "England's mean from some year to 2050)." in text
+    )

@@ -317,7 +317,25 @@ def summarise_run(
                         for t1, t2 in windows
                     ]
                 )
+    if ward_summary is not None:
+        counts = with_closed_gaps(counts, ward_summary)
     return RunTables(run_id, groups, counts, ward_summary, sigma, beta)
+
+
+def with_closed_gaps(counts: pd.DataFrame, ward_summary: pd.DataFrame) -> pd.DataFrame:
+    """``counts`` with ``n_gap_closed_for_good``: per year, how many of the wards left behind
+    at the start had closed their IMD-like gap to England by then for good (their
+    ``imd_gap_closed_year`` is that year or earlier: at or below England's mean from then
+    to the horizon). ``counts`` unchanged for a summary without the column (runs made
+    before it was written)."""
+    if "imd_gap_closed_year" not in ward_summary.columns:
+        return counts
+    started = ward_summary["left_behind_start"].astype(bool).to_numpy()
+    closed = pd.to_numeric(ward_summary["imd_gap_closed_year"], errors="coerce").to_numpy()
+    years = closed[started & np.isfinite(closed)]
+    out = counts.copy()
+    out["n_gap_closed_for_good"] = [int((years <= y).sum()) for y in out["year"]]
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -337,13 +337,22 @@ def _count_sentence(ens: ScenarioEnsemble, label: str) -> str:
     fallen = _band(counts, year=end, measure="n_fallen_in")
     wards = _plural(n_start.median, "ward")
     are = _plural(still.median, "is", "are")
-    return (
+    text = (
         f"By {end}, under {label}, the IMD-like gap between the {n_lb} left-behind {wards} "
         f"and England is {fmt_band(imd_end, unit='points')}, against {fmt_band(imd_start)} "
         f"in {start}; {fmt_count_band(still)} of the {n_lb} {are} still left behind, and "
         f"{fmt_count_band(fallen)} other "
         f"{_plural(fallen.median, 'ward has', 'wards have')} fallen in."
     )
+    closed = _band(counts, year=end, measure="n_gap_closed_for_good")
+    if not closed.missing:
+        has = _plural(closed.median, "has", "have")
+        text += (
+            f" {fmt_count_band(closed)[0].upper()}{fmt_count_band(closed)[1:]} of the {n_lb} "
+            f"{has} closed {_plural(closed.median, 'its', 'their')} own IMD-like gap to "
+            f"England for good (at or below England's mean from some year to {end})."
+        )
+    return text
 
 
 #: A median path that turns back by at least this much before the horizon is reported:
