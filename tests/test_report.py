@@ -6,12 +6,13 @@ from __future__ import annotations
 import dataclasses
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from tests.conftest import COMMIT, MADE_BY
 
 from lbn_sim.code_sentence import CodeSentence, code_sentence
-from lbn_sim.ensemble import ScenarioEnsemble, with_closed_gaps
+from lbn_sim.ensemble import ScenarioEnsemble, with_closed_gaps, with_start_outside_rule
 from lbn_sim.figures import ward_labels
 from lbn_sim.report import (
     VariantResult,
@@ -493,3 +494,34 @@ def test_wards_that_closed_their_gap_for_good_are_counted() -> None:
         "2 of the 9 have closed their own IMD-like gap to England for good (at or below "
         "England's mean from some year to 2050)." in text
     )
+    none = bands([{"year": END, "measure": "n_gap_closed_for_good", "median": 0.0}])
+    ens = dataclasses.replace(ensemble(), counts=pd.concat([ensemble().counts, none]))
+    text = " ".join(scenario_sentences("worst_case", ens, POLICY))
+    assert "None of the 9 has closed its own IMD-like gap to England for good" in text
+
+
+def test_flagged_wards_outside_the_rule_at_the_start_are_told() -> None:
+    # 20 wards: the rule's cut is rank 2 on both composites.
+    n = 20
+    imd_rank = np.arange(1, n + 1)
+    cni_rank = np.arange(1, n + 1)
+    flag = np.zeros(n, dtype=bool)
+    flag[[0, 1, 5]] = True  # ward 5 (ranks 6 and 6) is flagged but outside the rule
+    wards = pd.DataFrame(
+        {
+            "year": np.r_[np.full(n, 2019), np.full(n, 2020)],
+            "imd_rank": np.r_[imd_rank, imd_rank],
+            "cni_rank": np.r_[cni_rank, cni_rank],
+            "left_behind": np.r_[flag, flag],
+        }
+    )
+    counts = pd.DataFrame({"year": [2019, 2020]})
+    assert list(with_start_outside_rule(counts, wards)["n_start_outside_rule"]) == [1, 1]
+    ens = ensemble()
+    assert "outside the model's own rule" not in " ".join(
+        scenario_sentences("worst_case", ens, POLICY)
+    )
+    told = bands([{"year": START, "measure": "n_start_outside_rule", "median": 7.0}])
+    ens = dataclasses.replace(ens, counts=pd.concat([ens.counts, told]))
+    text = " ".join(scenario_sentences("worst_case", ens, POLICY))
+    assert "(7 of the 9 are outside the model's own rule already in 2019" in text

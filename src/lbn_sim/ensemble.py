@@ -27,6 +27,7 @@ import pandas as pd
 
 from lbn_sim import convergence as cg
 from lbn_sim import divergence as dv
+from lbn_sim.indicators import left_behind_rule
 
 QUANTILES: tuple[float, float, float] = (0.05, 0.5, 0.95)
 """Quantiles across runs: lower band edge, median, upper band edge."""
@@ -319,7 +320,24 @@ def summarise_run(
                 )
     if ward_summary is not None:
         counts = with_closed_gaps(counts, ward_summary)
+    if wards is not None:
+        counts = with_start_outside_rule(counts, wards)
     return RunTables(run_id, groups, counts, ward_summary, sigma, beta)
+
+
+def with_start_outside_rule(counts: pd.DataFrame, wards: pd.DataFrame) -> pd.DataFrame:
+    """``counts`` with ``n_start_outside_rule`` (the same every year): how many wards left
+    behind at the start (the published flag, on real data) the model's own rule does not
+    pick from the start year's ranks (:func:`lbn_sim.indicators.left_behind_rule`). From
+    the next year the rule decides, so about that many leave the status then by a change
+    of definition, not of scores. ``counts`` unchanged without the rank columns."""
+    if not {"imd_rank", "cni_rank", "left_behind"} <= set(wards.columns):
+        return counts
+    start = wards[wards["year"] == wards["year"].min()]
+    rule = left_behind_rule(start["imd_rank"].to_numpy(), start["cni_rank"].to_numpy())
+    out = counts.copy()
+    out["n_start_outside_rule"] = int((start["left_behind"].to_numpy(bool) & ~rule).sum())
+    return out
 
 
 def with_closed_gaps(counts: pd.DataFrame, ward_summary: pd.DataFrame) -> pd.DataFrame:

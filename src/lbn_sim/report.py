@@ -344,13 +344,29 @@ def _count_sentence(ens: ScenarioEnsemble, label: str) -> str:
         f"{fmt_count_band(fallen)} other "
         f"{_plural(fallen.median, 'ward has', 'wards have')} fallen in."
     )
+    outside = _band(counts, year=start, measure="n_start_outside_rule")
+    if not outside.missing and outside.p95 >= 0.5:
+        text += (
+            f" ({fmt_count_band(outside)} of the {n_lb} {_plural(outside.median, 'is', 'are')} "
+            f"outside the model's own rule already in {start}: the published flag used a "
+            "slightly different IMD, so about as many leave the status in the first year by "
+            "a change of definition, in every future.)"
+        )
     closed = _band(counts, year=end, measure="n_gap_closed_for_good")
     if not closed.missing:
-        has = _plural(closed.median, "has", "have")
+        many = fmt_count_band(closed)
+        who, has, its = (
+            ("None", "has", "its")
+            if many == "0"
+            else (
+                many,
+                _plural(closed.median, "has", "have"),
+                _plural(closed.median, "its", "their"),
+            )
+        )
         text += (
-            f" {fmt_count_band(closed)[0].upper()}{fmt_count_band(closed)[1:]} of the {n_lb} "
-            f"{has} closed {_plural(closed.median, 'its', 'their')} own IMD-like gap to "
-            f"England for good (at or below England's mean from some year to {end})."
+            f" {who} of the {n_lb} {has} closed {its} own IMD-like gap to England for good "
+            f"(at or below England's mean from some year to {end})."
         )
     return text
 

@@ -34,8 +34,11 @@ WARD_COLUMNS: tuple[str, ...] = (
     "population",
     "imd_like",
     "cni_like",
+    "imd_rank",
+    "cni_rank",
 )
-"""Columns of ``wards.parquet`` read for ward-level convergence metrics."""
+"""Columns of ``wards.parquet`` read for ward-level convergence metrics (and the ranks, for
+the start year's flagged wards the model's own rule does not pick)."""
 
 
 class CompareRefusal(Exception):
