@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -120,8 +121,13 @@ def test_scenario_files_hold_levers_and_conditions_only() -> None:
         text = path.read_text()
         assert "@package" not in text, path.name
         data = yaml.safe_load(text)
-        assert set(data) <= {"name", "description", "levers", "macro"}, path.name
+        assert set(data) <= {"name", "description", "levers", "macro", "phases"}, path.name
         assert data["name"] == path.stem, path.name
+        # A phase changes levers only: no conditions, no outcomes.
+        levers = {f.name for f in dataclasses.fields(PolicyLevers)}
+        for phase in data.get("phases", []):
+            assert set(phase) == {"from_year", "levers"}, path.name
+            assert set(phase["levers"]) <= levers, path.name
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ Three kinds of setting live here, kept apart on purpose:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from difflib import get_close_matches
 from typing import Any
 
@@ -196,6 +196,46 @@ class MacroConditions:
 
 
 @dataclass(slots=True)
+class Phase:
+    """A change of a future's levers from one year on ("fund capacity building for two
+    years, then stop"): ``levers`` maps lever names (:class:`PolicyLevers`) to the values
+    they take from ``from_year`` until the next phase or the horizon. A lever a phase does
+    not name keeps the value it had."""
+
+    # First year of the phase (after the policy start, at most the horizon).
+    from_year: int = MISSING
+    # Lever name -> its value from from_year on (the lever's own unit).
+    levers: dict[str, Any] = field(default_factory=dict)
+
+
+def phase_levers(levers: PolicyLevers, phase: Phase, where: str) -> PolicyLevers:
+    """``levers`` changed by ``phase``, every value checked as the lever's own would be.
+
+    Raises:
+        ConfigError: an unknown lever (with the closest name), a value of the wrong type,
+            or one breaking the lever's domain rule, named by ``where``.
+    """
+    known = {f.name: f for f in fields(PolicyLevers)}
+    changes: dict[str, Any] = {}
+    for key, value in phase.levers.items():
+        if key not in known:
+            close = get_close_matches(str(key), list(known), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise ConfigError(f"{where}.levers.{key} is not a lever{hint}")
+        kind = type(getattr(levers, key))
+        ok = isinstance(value, kind) or (
+            kind is float and isinstance(value, int) and not isinstance(value, bool)
+        )
+        if not ok or (kind is int and isinstance(value, bool)):
+            raise ConfigError(f"{where}.levers.{key} must be a {kind.__name__}, got {value!r}")
+        changes[key] = kind(value)
+    try:
+        return replace(levers, **changes)
+    except ConfigError as err:
+        raise ConfigError(f"{where}: {err}") from None
+
+
+@dataclass(slots=True)
 class ScenarioConfig:
     """A future: a name, policy levers and exogenous conditions. Never an outcome."""
 
@@ -203,6 +243,16 @@ class ScenarioConfig:
     description: str = ""
     levers: PolicyLevers = field(default_factory=PolicyLevers)
     macro: MacroConditions = field(default_factory=MacroConditions)
+    # Later changes of the levers, in order of from_year (none: the levers hold throughout).
+    phases: list[Phase] = field(default_factory=list)
+
+    def levers_by_phase(self) -> list[tuple[int | None, PolicyLevers]]:
+        """``(from_year, levers)`` for the scenario's own levers (``None``: from the policy
+        start) and after each phase, in order."""
+        out: list[tuple[int | None, PolicyLevers]] = [(None, self.levers)]
+        for i, phase in enumerate(self.phases):
+            out.append((phase.from_year, phase_levers(out[-1][1], phase, f"scenario.phases[{i}]")))
+        return out
 
 
 @dataclass(slots=True)
@@ -388,6 +438,20 @@ class Config:
             raise ConfigError(
                 f"left_behind_window must be 1 to 10 years, got {self.left_behind_window}"
             )
+        # Phases: in order, after the policy start, by the horizon, each valid.
+        years = [phase.from_year for phase in self.scenario.phases]
+        for i, year in enumerate(years):
+            if not self.policy_start < year <= self.horizon:
+                raise ConfigError(
+                    f"scenario.phases[{i}].from_year must be after policy_start "
+                    f"({self.policy_start}) and at most the horizon ({self.horizon}), got {year}"
+                )
+            if i and year <= years[i - 1]:
+                raise ConfigError(
+                    f"scenario.phases[{i}].from_year must be after the phase before it "
+                    f"({years[i - 1]}), got {year}"
+                )
+        self.scenario.levers_by_phase()
         # A recession or price spike before the years its regime governs would never happen:
         # refuse it.
         # (Years after them are allowed: a shorter history or horizon simply ends first.)

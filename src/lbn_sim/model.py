@@ -164,6 +164,14 @@ class LBNModel(mesa.Model):
             )
             for name, part in (("history", cfg.history), ("scenario", cfg.scenario))
         }
+        # The scenario's phases: its levers changed from a year on, its conditions kept.
+        stages = cfg.scenario.levers_by_phase()
+        scenario = self.regimes["scenario"]
+        self.phases = [
+            (year, Regime(levers, scenario.macro, scenario.differential))
+            for year, levers in stages[1:]
+            if year is not None
+        ]
 
         def per_la(per_ward: F64) -> I64:
             pence = pounds_to_pence(per_ward).astype(np.float64)
@@ -182,11 +190,15 @@ class LBNModel(mesa.Model):
         # Years each regime applies: the history's before the policy start, the scenario's after.
         n_history = max(cfg.policy_start - cfg.start_year - 1, 0)
         n_scenario = cfg.horizon - max(cfg.policy_start, cfg.start_year + 1) + 1
+        # The scenario's levers by stage (its own, then each phase's) and their years.
+        begins = [max(cfg.policy_start, cfg.start_year + 1)] + [y for y, _ in stages[1:] if y]
+        ends = [*begins[1:], cfg.horizon + 1]
+        spans = [("history", cfg.history.levers, n_history)]
+        for i, ((_, levers), begin, end) in enumerate(zip(stages, begins, ends, strict=True)):
+            name = "scenario" if i == 0 else f"scenario.phases[{i - 1}]"
+            spans.append((name, levers, max(end - begin, 0)))
         self.government.check_bounded(
-            [
-                ("history", cfg.history.levers, n_history),
-                ("scenario", cfg.scenario.levers, n_scenario),
-            ],
+            spans,
             cfg.mechanisms,
         )
         PrivateInvestors.check_bounded(
@@ -231,9 +243,16 @@ class LBNModel(mesa.Model):
     def regime(self, year: int) -> Regime:
         """Levers and conditions in force while simulating ``year``.
 
-        The history regime before ``policy_start``, the scenario's from it on.
+        The history regime before ``policy_start``, the scenario's from it on, changed by
+        the last of its phases that has begun (``scenario.phases``).
         """
-        return self.regimes["history" if year < self.cfg.policy_start else "scenario"]
+        if year < self.cfg.policy_start:
+            return self.regimes["history"]
+        current = self.regimes["scenario"]
+        for first, regime in self.phases:
+            if first <= year:
+                current = regime
+        return current
 
     def year_rng(self, year: int, stream: int) -> np.random.Generator:
         """The generator of one consumer (``stream``) in one year, spawned from the run's seed.

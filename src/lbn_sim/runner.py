@@ -143,6 +143,8 @@ def headline(result: RunResult, cfg: Config) -> str:
 
     policy = max(cfg.policy_start, first + 1)
     before, awarded, paid, owed = programme_totals(result.ledger, result.balances, policy, last)
+    lengths = sorted({levers.award_years for _, levers in cfg.scenario.levers_by_phase()})
+    years = " or ".join(str(n) for n in lengths)
     return (
         f"{cfg.scenario.name}: {still} of the {lb_start} ward{'' if lb_start == 1 else 's'} "
         f"left behind in {first} {'is' if still == 1 else 'are'} still left behind in {last} "
@@ -153,5 +155,5 @@ def headline(result: RunResult, cfg: Config) -> str:
         f"National programmes {policy}-{last}: GBP {before / 1e9:.1f}bn owed from earlier "
         f"awards and {awarded / 1e9:.1f}bn awarded; {paid / 1e9:.1f}bn paid to wards, "
         f"{owed / 1e9:.1f}bn still owed at the end of {last} (this future's awards are paid "
-        f"over {cfg.scenario.levers.award_years} years)."
+        f"over {years} years)."
     )
