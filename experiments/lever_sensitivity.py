@@ -158,6 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     morris_arguments(parser)
     args = parser.parse_args(argv)
+    phased = [o for o in args.overrides if o.lstrip("+~").startswith("scenario.phases")]
+    if phased:
+        # A phase pins levers in later years, so a screened lever would act only until then
+        # and its effect would read smaller than it is.
+        parser.error(
+            f"{phased[0]}: the screening varies the levers of the whole future; "
+            "screen without phases"
+        )
     extra = [*(TOY if args.toy else []), *args.overrides]
     scenarios = {s: compose_cfg([f"scenario={s}", *extra]).scenario for s in SCENARIOS}
     ranges, fixed = scenario_ranges(scenarios)

@@ -32,7 +32,7 @@ from lbn_sim.compare import (
     run_comparison,
 )
 from lbn_sim.compare.__main__ import main
-from lbn_sim.compare.plan import variant_label
+from lbn_sim.compare.plan import MAX_SLUG, variant_label, variant_slug
 from lbn_sim.sweep import BASIC_SWEEPER, sweep_jobs
 
 SCENARIOS = ("worst_case", "base_case", "best_case")
@@ -903,3 +903,39 @@ def test_variants_ending_in_different_years_are_each_read_at_their_horizon() -> 
     assert list(summary["year"]) == [2040, 2050]
     assert list(summary["imd_gap_median"]) == [0.0, 0.0]
     assert list(summary["left_behind_median"]) == [40.0, 50.0]
+
+
+def test_a_sweep_over_part_of_a_phase_is_a_variant_with_a_short_folder_name() -> None:
+    # Phases are a list, kept as one key (JSON text); an override of one field sets it.
+    phases = {
+        year: json.dumps([{"from_year": year, "levers": {"capacity_building_per_head": 0.0}}])
+        for year in (2027, 2030)
+    }
+    runs = [
+        _info(
+            f"r{year}",
+            "best_case",
+            0,
+            ["scenario=best_case", f"scenario.phases.0.from_year={year}"],
+            **{"scenario.phases": text},
+        )
+        for year, text in phases.items()
+    ]
+    plan = plan_comparison(runs)
+    assert plan.dims == ("scenario.phases",)
+    # Long list values make folder names that file systems refuse: cut, and kept apart.
+    slugs = {variant_slug([("scenario.phases", text * 4)]) for text in phases.values()}
+    assert len(slugs) == 2 and all(len(s) <= MAX_SLUG for s in slugs)
+    assert variant_slug([("seed", 1)]) == "seed-1"
+
+
+def test_runs_made_before_phases_existed_compare_with_runs_without_phases(tmp_path: Path) -> None:
+    for i, phases in enumerate((None, [])):
+        run = tmp_path / str(i)
+        (run / ".hydra").mkdir(parents=True)
+        scenario: dict[str, object] = {"name": "best_case"}
+        if phases is not None:
+            scenario["phases"] = phases
+        (run / ".hydra" / "config.yaml").write_text(json.dumps({"seed": i, "scenario": scenario}))
+    old, new = (load_run_info(tmp_path / str(i)) for i in range(2))
+    assert old.config["scenario.phases"] == new.config["scenario.phases"] == "[]"

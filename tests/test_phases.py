@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -86,11 +87,17 @@ def test_later_phases_build_on_earlier_ones(toy_cfg: Callable[..., Config]) -> N
             r"capacity_bulding_per_head "
             r"is not a lever; did you mean capacity_building_per_head\?",
         ),
-        ("[{from_year:2030,levers:{award_years:2.5}}]", r"levers\.award_years must be a int"),
-        ("[{from_year:2030,levers:{allocation:1}}]", r"levers\.allocation must be a str"),
-        ("[{from_year:2030,levers:{devolution_share:2.0}}]", r"phases\[0\]: .*devolution_share"),
+        ("[{from_year:2030,levers:{award_years:2.5}}]", r"award_years must be a whole number"),
+        ("[{from_year:2030,levers:{allocation:1}}]", r"levers\.allocation must be a name"),
+        (
+            "[{from_year:2030,levers:{devolution_share:2.0}}]",
+            r"^scenario\.phases\[0\]\.levers\.devolution_share must be a share",
+        ),
         ("[{from_year:2025,levers:{}}]", r"phases\[0\]\.from_year must be after policy_start"),
-        ("[{from_year:2051,levers:{}}]", r"at most the horizon \(2050\), got 2051"),
+        (
+            "[{from_year:2030,levers:{}},{from_year:2030,levers:{}}]",
+            r"phases\[1\]\.from_year must be after the phase before it \(2030\)",
+        ),
         (
             "[{from_year:2035,levers:{}},{from_year:2030,levers:{}}]",
             r"phases\[1\]\.from_year must be after the phase before it \(2035\)",
@@ -123,3 +130,24 @@ def test_the_headline_gives_every_award_length(toy_cfg: Callable[..., Config]) -
         "scenario.phases=[{from_year:2030,levers:{award_years:2}}]",
     )
     assert "(this future's awards are paid over 2 or 12 years)." in headline(simulate(cfg), cfg)
+
+
+def test_a_phase_keeps_the_conditions_and_one_after_the_horizon_never_begins(
+    toy_cfg: Callable[..., Config],
+) -> None:
+    cfg = toy_cfg(
+        "scenario=best_case",
+        "horizon=2035",
+        "++scenario.macro.regional_growth={SLA001: 0.01}",
+        "scenario.phases=[{from_year:2030,levers:{programme_per_head:0}},"
+        "{from_year:2040,levers:{award_years:2}}]",
+    )
+    model = LBNModel(cfg, generate_wards(n_wards=120, seed=0))
+    scenario, phase = model.regimes["scenario"], model.regime(2030)
+    assert phase.levers.programme_per_head == 0.0
+    assert phase.macro == scenario.macro
+    assert np.any(scenario.differential > 0)  # the regional growth the phase must keep
+    np.testing.assert_array_equal(phase.differential, scenario.differential)
+    # The 2040 phase lies after the horizon: accepted (like a later recession), never begun.
+    assert model.regime(2035).levers.award_years == 12
+    assert [years for _, _, years in cfg.scenario.stages(2025, 2035)] == [5, 6, 0]

@@ -202,7 +202,7 @@ class Phase:
     they take from ``from_year`` until the next phase or the horizon. A lever a phase does
     not name keeps the value it had."""
 
-    # First year of the phase (after the policy start, at most the horizon).
+    # First year of the phase (after the policy start; one after the horizon never begins).
     from_year: int = MISSING
     # Lever name -> its value from from_year on (the lever's own unit).
     levers: dict[str, Any] = field(default_factory=dict)
@@ -227,12 +227,15 @@ def phase_levers(levers: PolicyLevers, phase: Phase, where: str) -> PolicyLevers
             kind is float and isinstance(value, int) and not isinstance(value, bool)
         )
         if not ok or (kind is int and isinstance(value, bool)):
-            raise ConfigError(f"{where}.levers.{key} must be a {kind.__name__}, got {value!r}")
+            what = {float: "a number", int: "a whole number", str: "a name"}[kind]
+            raise ConfigError(f"{where}.levers.{key} must be {what}, got {value!r}")
         changes[key] = kind(value)
     try:
         return replace(levers, **changes)
     except ConfigError as err:
-        raise ConfigError(f"{where}: {err}") from None
+        # The levers' own checks name the class; name the phase's key instead.
+        message = str(err).replace(f"{PolicyLevers.__name__}.", f"{where}.levers.")
+        raise ConfigError(message) from None
 
 
 @dataclass(slots=True)
@@ -253,6 +256,19 @@ class ScenarioConfig:
         for i, phase in enumerate(self.phases):
             out.append((phase.from_year, phase_levers(out[-1][1], phase, f"scenario.phases[{i}]")))
         return out
+
+    def stages(self, first: int, horizon: int) -> list[tuple[str, PolicyLevers, int]]:
+        """``(name, levers, years)`` for the scenario's own levers and each phase: how many
+        of the years ``first`` to ``horizon`` each governs (0 for a phase that begins after
+        the horizon). ``name`` is the key that sets them (``scenario``,
+        ``scenario.phases[0]``, ...)."""
+        stages = self.levers_by_phase()
+        begins = [first] + [min(y, horizon + 1) for y, _ in stages[1:] if y is not None]
+        ends = [*begins[1:], horizon + 1]
+        return [
+            ("scenario" if i == 0 else f"scenario.phases[{i - 1}]", levers, max(end - begin, 0))
+            for i, ((_, levers), begin, end) in enumerate(zip(stages, begins, ends, strict=True))
+        ]
 
 
 @dataclass(slots=True)
@@ -439,12 +455,13 @@ class Config:
                 f"left_behind_window must be 1 to 10 years, got {self.left_behind_window}"
             )
         # Phases: in order, after the policy start, by the horizon, each valid.
+        # (A phase after the horizon is allowed, as a recession is: it never begins.)
         years = [phase.from_year for phase in self.scenario.phases]
         for i, year in enumerate(years):
-            if not self.policy_start < year <= self.horizon:
+            if year <= self.policy_start:
                 raise ConfigError(
                     f"scenario.phases[{i}].from_year must be after policy_start "
-                    f"({self.policy_start}) and at most the horizon ({self.horizon}), got {year}"
+                    f"({self.policy_start}), got {year}"
                 )
             if i and year <= years[i - 1]:
                 raise ConfigError(

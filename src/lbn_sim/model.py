@@ -190,15 +190,12 @@ class LBNModel(mesa.Model):
         # Years each regime applies: the history's before the policy start, the scenario's after.
         n_history = max(cfg.policy_start - cfg.start_year - 1, 0)
         n_scenario = cfg.horizon - max(cfg.policy_start, cfg.start_year + 1) + 1
-        # The scenario's levers by stage (its own, then each phase's) and their years.
-        begins = [max(cfg.policy_start, cfg.start_year + 1)] + [y for y, _ in stages[1:] if y]
-        ends = [*begins[1:], cfg.horizon + 1]
-        spans = [("history", cfg.history.levers, n_history)]
-        for i, ((_, levers), begin, end) in enumerate(zip(stages, begins, ends, strict=True)):
-            name = "scenario" if i == 0 else f"scenario.phases[{i - 1}]"
-            spans.append((name, levers, max(end - begin, 0)))
+        first_policy_year = max(cfg.policy_start, cfg.start_year + 1)
         self.government.check_bounded(
-            spans,
+            [
+                ("history", cfg.history.levers, n_history),
+                *cfg.scenario.stages(first_policy_year, cfg.horizon),
+            ],
             cfg.mechanisms,
         )
         PrivateInvestors.check_bounded(

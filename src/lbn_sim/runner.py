@@ -143,7 +143,8 @@ def headline(result: RunResult, cfg: Config) -> str:
 
     policy = max(cfg.policy_start, first + 1)
     before, awarded, paid, owed = programme_totals(result.ledger, result.balances, policy, last)
-    lengths = sorted({levers.award_years for _, levers in cfg.scenario.levers_by_phase()})
+    stages = cfg.scenario.stages(policy, last)
+    lengths = sorted({levers.award_years for _, levers, years in stages if years > 0})
     years = " or ".join(str(n) for n in lengths)
     return (
         f"{cfg.scenario.name}: {still} of the {lb_start} ward{'' if lb_start == 1 else 's'} "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -65,8 +66,12 @@ def _is_ignored(key: str) -> bool:
 
 
 def _covered(key: str, overridden: set[str], exclude: Sequence[str] = ()) -> bool:
-    """True when an override (not in ``exclude``) sets ``key`` or a group holding it."""
-    return any((key == o or key.startswith(o + ".")) and o not in exclude for o in overridden)
+    """True when an override (not in ``exclude``) sets ``key``, a group holding it, or a part
+    of it (``scenario.phases.0.from_year`` sets ``scenario.phases``, a list kept as one key)."""
+    return any(
+        (key == o or key.startswith(o + ".") or o.startswith(key + ".")) and o not in exclude
+        for o in overridden
+    )
 
 
 def _value_text(values: Iterable[Any]) -> list[str]:
@@ -231,10 +236,20 @@ def variant_label(cell: Sequence[tuple[str, Any]]) -> str:
     return ", ".join(f"{k}={v}" for k, v in shown)
 
 
+#: Longest variant folder name: a list-valued key (``scenario.phases``) can be long, and
+#: file systems refuse names beyond 255 bytes.
+MAX_SLUG = 120
+
+
 def variant_slug(cell: Sequence[tuple[str, Any]]) -> str:
-    """A file-name-safe form of :func:`variant_label`."""
+    """A file-name-safe form of :func:`variant_label`; one longer than :data:`MAX_SLUG` is
+    cut and ends with a short hash of the whole (so two long labels stay apart)."""
     text = "__".join(f"{k}-{v}" for k, v in cell)
-    return "".join(c if c.isalnum() or c in "-_.=" else "_" for c in text) or "all"
+    slug = "".join(c if c.isalnum() or c in "-_.=" else "_" for c in text) or "all"
+    if len(slug) > MAX_SLUG:
+        digest = hashlib.sha256(text.encode()).hexdigest()[:10]
+        slug = f"{slug[: MAX_SLUG - 11]}_{digest}"
+    return slug
 
 
 def pooled_columns(plan: ComparisonPlan) -> list[str]:

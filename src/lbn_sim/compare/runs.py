@@ -145,6 +145,11 @@ def load_provenance(path: Path) -> dict[str, Any] | None:
     return loaded if isinstance(loaded, dict) else None
 
 
+#: Config keys added after runs were first made, with the value those runs had in effect
+#: (flattened), so old and new runs of one setting compare as one.
+ADDED_KEYS: dict[str, Any] = {"scenario.phases": "[]"}
+
+
 def load_run_info(path: Path) -> RunInfo:
     """Read a run's config and overrides (the config resolved when it can be) and its
     ``provenance.json`` when it has one (:func:`load_provenance`)."""
@@ -158,9 +163,12 @@ def load_run_info(path: Path) -> RunInfo:
         loaded = OmegaConf.to_container(OmegaConf.load(path / OVERRIDES_FILE))
         if isinstance(loaded, list):
             overrides = [str(o) for o in loaded]
+    config = flatten(container)
+    for key, value in ADDED_KEYS.items():  # a run made before the key existed had its value
+        config.setdefault(key, value)
     return RunInfo(
         path=path,
-        config=flatten(container),
+        config=config,
         overrides=tuple(overrides),
         provenance=load_provenance(path),
     )
