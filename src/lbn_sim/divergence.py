@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from lbn_sim.data.contract import STRING_COLUMNS
 from lbn_sim.indicators import RATE_INDICATORS
 
 INDICATORS: tuple[str, ...] = (*RATE_INDICATORS, "funding_per_head")
@@ -55,7 +56,7 @@ REFERENCES: tuple[str, ...] = ("england", "other_deprived")
 RANK_COLUMNS: dict[str, str] = {"imd_like": "imd_rank", "cni_like": "cni_rank"}
 """Rank columns written by the model for the composites (1 = most deprived)."""
 
-ID_COLUMNS: tuple[str, ...] = ("ward_code", "ward_name", "la_code", "la_name", "start_group")
+ID_COLUMNS: tuple[str, ...] = STRING_COLUMNS
 """Ward identity columns carried through to per-ward outputs when present."""
 
 

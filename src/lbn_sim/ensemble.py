@@ -350,9 +350,9 @@ def with_closed_gaps(counts: pd.DataFrame, ward_summary: pd.DataFrame) -> pd.Dat
         return counts
     started = ward_summary["left_behind_start"].astype(bool).to_numpy()
     closed = pd.to_numeric(ward_summary["imd_gap_closed_year"], errors="coerce").to_numpy()
-    years = closed[started & np.isfinite(closed)]
+    years = np.sort(closed[started & np.isfinite(closed)])
     out = counts.copy()
-    out["n_gap_closed_for_good"] = [int((years <= y).sum()) for y in out["year"]]
+    out["n_gap_closed_for_good"] = np.searchsorted(years, out["year"].to_numpy(), side="right")
     return out
 
 

@@ -189,8 +189,8 @@ class LBNModel(mesa.Model):
         )
         # Years each regime applies: the history's before the policy start, the scenario's after.
         n_history = max(cfg.policy_start - cfg.start_year - 1, 0)
-        n_scenario = cfg.horizon - max(cfg.policy_start, cfg.start_year + 1) + 1
         first_policy_year = max(cfg.policy_start, cfg.start_year + 1)
+        n_scenario = cfg.horizon - first_policy_year + 1
         self.government.check_bounded(
             [
                 ("history", cfg.history.levers, n_history),

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lbn_sim.data.contract import STRING_COLUMNS
 from lbn_sim.divergence import closing_years
 from lbn_sim.indicators import RATE_INDICATORS
 
@@ -37,10 +38,9 @@ def ward_table(history: list[dict[str, np.ndarray]], wards: pd.DataFrame) -> pd.
     n = len(wards)
     # The text columns repeat every year: built as categoricals from each ward's code, never
     # as a string per ward and year (that took about 200 MB at England's size).
-    text = ("ward_code", "ward_name", "la_code", "la_name", "start_group")
     cols: dict[str, object] = {
         "year": np.repeat([int(r["year"]) for r in history], n).astype(np.int32),
-        **{c: _tiled_category(wards[c], n_years) for c in text},
+        **{c: _tiled_category(wards[c], n_years) for c in STRING_COLUMNS},
         "left_behind": np.concatenate([r["left_behind"] for r in history]).astype(bool),
         "population": np.concatenate([r["population"] for r in history]),
     }
