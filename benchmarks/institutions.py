@@ -19,11 +19,11 @@ from unittest import mock
 
 import numpy as np
 
-import lbn_sim.model
+import lbn_sim.engine.model
 from benchmarks.workload import compose_config
-from lbn_sim.core import YearInputs, advance
-from lbn_sim.model import LBNModel
-from lbn_sim.runner import load_wards
+from lbn_sim.engine.model import LBNModel
+from lbn_sim.engine.step import YearInputs, advance
+from lbn_sim.runs.runner import load_wards
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         recorded.append((inputs, hh, ws, copy))
         return real_advance(hh, ws, inputs, params, baseline, rng)
 
-    with mock.patch.object(lbn_sim.model, "advance", spy):
+    with mock.patch.object(lbn_sim.engine.model, "advance", spy):
         t0 = time.perf_counter()
         for _ in range(args.years):
             model.step()

@@ -1,6 +1,6 @@
 """A per-agent Mesa baseline of the core's household rules: one ``mesa.Agent`` per household.
 
-The household rules of ``lbn_sim.core.advance`` (employment in and out,
+The household rules of ``lbn_sim.engine.step.advance`` (employment in and out,
 financial stress, health and participation, adult skills, moving, ageing and
 replacement by a newcomer or a newly formed household), written the way a Mesa
 tutorial would: each household is an agent whose ``step()`` reads its ward's
@@ -9,7 +9,7 @@ updates itself; the model steps them with ``model.agents.shuffle_do("step")``
 and then sums them to wards, agent by agent.
 
 The wards' stocks (services, community capacity, labour demand, lagged
-effects) move by the core's own ward rules (``lbn_sim.core.ward_year``), so
+effects) move by the core's own ward rules (``lbn_sim.engine.step.ward_year``), so
 both are driven by the same ward inputs; everything a household reads is
 derived here from those stocks with the formulas of the original core, not
 from the vectorised core's folded tables, so an error in either shows.
@@ -23,7 +23,19 @@ from typing import Any
 import mesa
 import numpy as np
 
-from lbn_sim.core import (
+from lbn_sim.engine.households import (
+    BENEFIT_BASE,
+    EMPLOYED_BASE,
+    EMPLOYED_SKILL_PREMIUM,
+    INCOME_SPREAD,
+    PENSION_BASE,
+    RETIRED_BAND,
+    Households,
+)
+from lbn_sim.engine.parameters import CoreParams
+from lbn_sim.engine.services import Service
+from lbn_sim.engine.state import SUM_ROWS, Baseline, WardState, aggregates_from_sums
+from lbn_sim.engine.step import (
     MOVE_BY_BAND,
     YearInputs,
     access,
@@ -33,18 +45,6 @@ from lbn_sim.core import (
     services_used,
     ward_year,
 )
-from lbn_sim.households import (
-    BENEFIT_BASE,
-    EMPLOYED_BASE,
-    EMPLOYED_SKILL_PREMIUM,
-    INCOME_SPREAD,
-    PENSION_BASE,
-    RETIRED_BAND,
-    Households,
-)
-from lbn_sim.params import CoreParams
-from lbn_sim.services import Service
-from lbn_sim.state import SUM_ROWS, Baseline, WardState, aggregates_from_sums
 
 #: Age band of a household moving in: cumulative probabilities of bands 0, 1 and 2.
 
@@ -284,7 +284,7 @@ class PerAgentModel(mesa.Model):
         self.age_up = base.age_up.tolist()
 
     def ward_sums(self) -> np.ndarray[Any, np.dtype[np.float64]]:
-        """The ward sums of ``lbn_sim.state.ward_sums``, added up agent by agent."""
+        """The ward sums of ``lbn_sim.engine.state.ward_sums``, added up agent by agent."""
         sums = [[0.0] * self.n_wards for _ in SUM_ROWS]
         people, deprived, wa, out, skills, health, stress, part = sums
         for a in self.agents:

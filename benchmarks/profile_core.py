@@ -1,7 +1,7 @@
 """``python -m benchmarks.profile_core [--size NAME]``: where the core's time goes.
 
 Replays the recorded years of one size under ``cProfile`` and prints, per
-household-year, the time of each part of ``lbn_sim.core.advance`` (the
+household-year, the time of each part of ``lbn_sim.engine.step.advance`` (the
 wards' rules, the household rules, the random draws, the households replaced,
 the sums to wards), then the profiler's own top functions.
 """

@@ -3,7 +3,7 @@
 For each named size (``benchmarks/configurations.py``), in a fresh process:
 
 * the core's throughput: the model is built, the ``YearInputs`` of its first
-  years are recorded, and the core (``lbn_sim.core.advance``) is replayed from
+  years are recorded, and the core (``lbn_sim.engine.step.advance``) is replayed from
   the start state on them, best of N; household-years per second;
 * its random draws: values drawn per household-year by distribution, the
   64-bit generator outputs they consumed, and the time spent drawing, which
@@ -189,9 +189,9 @@ def render(machine: dict[str, str], rates: dict[str, float], rows: list[dict[str
         )
     lines += [
         "",
-        "- **core M hh-yr/s**: household-years per second of `lbn_sim.core.advance`, one core, "
-        "all mechanisms on, replayed from the start state on the inputs the model's institutions "
-        "gave it in its first years (best of N).",
+        "- **core M hh-yr/s**: household-years per second of `lbn_sim.engine.step.advance`, "
+        "one core, all mechanisms on, replayed from the start state on the inputs the model's "
+        "institutions gave it in its first years (best of N).",
         "- **draws /hh-yr**: random values drawn per household-year (two float32 uniforms, plus "
         "the draws of the households replaced that year); **outputs /hh-yr**: 64-bit outputs of "
         "the generator they consumed (a float32 uniform takes half of one, a beta draw about "

@@ -21,14 +21,14 @@ import numpy as np
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 
-import lbn_sim.model
+import lbn_sim.engine.model
 from lbn_sim.config import Config, register_configs, to_config
-from lbn_sim.core import YearInputs, advance
-from lbn_sim.households import Households
-from lbn_sim.model import LBNModel
-from lbn_sim.params import CoreParams
-from lbn_sim.runner import load_wards
-from lbn_sim.state import Baseline, WardState
+from lbn_sim.engine.households import Households
+from lbn_sim.engine.model import LBNModel
+from lbn_sim.engine.parameters import CoreParams
+from lbn_sim.engine.state import Baseline, WardState
+from lbn_sim.engine.step import YearInputs, advance
+from lbn_sim.runs.runner import load_wards
 
 REPO = Path(__file__).resolve().parents[1]
 CONF_DIR = REPO / "conf"
@@ -89,7 +89,7 @@ def recording(into: list[YearInputs], rng_states: dict[int, Mapping[str, Any]]) 
     Each year's ``YearInputs`` is appended to ``into`` and the state of its
     generator (before the core draws from it) kept in ``rng_states`` by year.
     """
-    real = lbn_sim.model.advance
+    real = lbn_sim.engine.model.advance
 
     def record(
         hh: Households,
@@ -103,7 +103,7 @@ def recording(into: list[YearInputs], rng_states: dict[int, Mapping[str, Any]]) 
         rng_states[inputs.year] = rng.bit_generator.state
         return real(hh, wards, inputs, params, baseline, rng)
 
-    with mock.patch.object(lbn_sim.model, "advance", record):
+    with mock.patch.object(lbn_sim.engine.model, "advance", record):
         yield
 
 

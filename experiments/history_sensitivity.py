@@ -68,7 +68,7 @@ LEVELS = 4
 
 def one_run(overrides: list[str]) -> dict[str, float]:
     """Four years of the 2015-2019 regime under ``overrides``; the drift measures."""
-    from lbn_sim.runner import simulate
+    from lbn_sim.runs.runner import simulate
 
     cfg = compose_cfg(["scenario=base_case", "horizon=2025", "seed=0", *overrides])
     start, s0, s4, pop = four_years(simulate(cfg).wards, cfg.start_year)

@@ -27,7 +27,7 @@ SCENARIOS = ("worst_case", "base_case", "best_case")
 
 def one_run(overrides: list[str]) -> dict[str, float | int | str]:
     """Run one config; the gap and counts that matter for the comparison."""
-    from lbn_sim.runner import simulate
+    from lbn_sim.runs.runner import simulate
 
     cfg = compose_cfg(overrides)
     result = simulate(cfg)

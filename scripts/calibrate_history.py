@@ -200,12 +200,12 @@ def london_domains(
     ``start`` and ``end``: the ward table's rows at the start and four years on (same
     ward order, the seven IMD domain columns); ``population``: residents at the start
     (``[n_wards]``); ``london``: bool ``[n_wards]``; ``points``: the model's IMD points
-    per unit of each domain (``[7]``, :func:`lbn_sim.indicators.imd_points` of the input
+    per unit of each domain (``[7]``, :func:`lbn_sim.engine.indicators.imd_points` of the input
     ward table's rates, as the IMD-like composite weights them). The seven figures sum
     to London's population-weighted change in the IMD-like score less England's
     (absolute points; :func:`london_change` reads the same change on the rank curve).
     """
-    from lbn_sim.indicators import IMD_DOMAINS
+    from lbn_sim.names import IMD_DOMAINS
 
     x0 = np.stack([start[d].to_numpy(np.float64) for d in IMD_DOMAINS])
     x1 = np.stack([end[d].to_numpy(np.float64) for d in IMD_DOMAINS])
@@ -274,7 +274,7 @@ def chosen_in_2015(wards: pd.DataFrame) -> pd.Index:
 
     ``wards``: the ward table loaded with ``imd2015=True`` (``extra_imd2015_score``).
     """
-    from lbn_sim.indicators import LEFT_BEHIND_SHARE, rank_desc
+    from lbn_sim.names import LEFT_BEHIND_SHARE, rank_desc
 
     cut = int(np.floor(LEFT_BEHIND_SHARE * len(wards)))
     imd = rank_desc(wards["extra_imd2015_score"].to_numpy(np.float64)) <= cut
@@ -286,7 +286,7 @@ def observed(data_dir: str | None) -> dict[str, float]:
     """Observed 2015-2019 changes of the ratio (see the module docstring)."""
     from lbn_sim.data.england import _as_str, _read_rda, load_england
     from lbn_sim.data.files import resolve_data_dir
-    from lbn_sim.indicators import LEFT_BEHIND_SHARE, rank_desc
+    from lbn_sim.names import LEFT_BEHIND_SHARE, rank_desc
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -452,7 +452,7 @@ def modelled(
     :func:`chosen_in_2015`), London's change by IMD domain (:func:`london_domains`, with
     ``points``) and the CNI gradients outside London (see :func:`cni_gradients`;
     ``domains``: the ward table's CNI domain scores by ward code)."""
-    from lbn_sim.runner import simulate
+    from lbn_sim.runs.runner import simulate
 
     rows = []
     for seed in range(seeds):
@@ -487,7 +487,7 @@ def shared_history(
     years (``absolute`` and outside London, see :func:`drift_measures`) and over the whole
     shared history (to the year before the policy start) scaled to four years
     (``absolute, per four years``)."""
-    from lbn_sim.runner import simulate
+    from lbn_sim.runs.runner import simulate
 
     rows = []
     for seed in range(seeds):
@@ -529,8 +529,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("overrides", nargs="*", help="Hydra overrides for the model run")
     args = parser.parse_args(argv)
     from lbn_sim.data.england import load_england
-    from lbn_sim.households import model_rates
-    from lbn_sim.indicators import imd_points
+    from lbn_sim.engine.households import model_rates
+    from lbn_sim.engine.indicators import imd_points
 
     obs = observed(args.data_dir)
     with warnings.catch_warnings():

@@ -32,13 +32,9 @@ import pandas as pd
 import rdata
 
 from lbn_sim.data.synthetic import between_la_share, normal_scores
-from lbn_sim.data.synthetic_calibration import (
-    CNI_DOMAINS,
-    GROUPS,
-    IMD_DOMAINS,
-    VARIABLES,
-    to_model_scale,
-)
+from lbn_sim.data.synthetic_calibration import CNI_COLUMNS as CNI_DOMAINS
+from lbn_sim.data.synthetic_calibration import GROUPS, VARIABLES, to_model_scale
+from lbn_sim.data.synthetic_calibration import IMD_COLUMNS as IMD_DOMAINS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = PROJECT_ROOT / ".." / "shared" / "data" / "england"

@@ -15,10 +15,10 @@ from hydra.core.global_hydra import GlobalHydra
 from hypothesis import settings
 
 from lbn_sim.config import Config, register_configs, to_config
-from lbn_sim.core import YearInputs
 from lbn_sim.data.files import ENV_VAR, FILE_NAMES
 from lbn_sim.data.synthetic import generate_wards
-from lbn_sim.model import LBNModel
+from lbn_sim.engine.model import LBNModel
+from lbn_sim.engine.step import YearInputs
 
 # In CI, property tests draw the same examples every time: a failure there is a change in
 # the code, never a new draw (locally they keep exploring).

@@ -111,7 +111,7 @@ def test_outside_london_measures_drop_the_london_wards() -> None:
 
 
 def test_london_domains_split_london_s_change_by_domain() -> None:
-    from lbn_sim.indicators import IMD_DOMAINS
+    from lbn_sim.names import IMD_DOMAINS
 
     rng = np.random.default_rng(3)
     n = 300
@@ -139,9 +139,10 @@ def test_the_model_s_imd_like_moves_by_the_points_the_script_uses(
     """The domain split needs the model's own points (from the input ward table's rates,
     not the simulated start year's): with them, each ward's IMD-like change is exactly the
     sum of its domains' changes."""
-    from lbn_sim.households import model_rates
-    from lbn_sim.indicators import IMD_DOMAINS, imd_points
-    from lbn_sim.runner import load_wards, simulate
+    from lbn_sim.engine.households import model_rates
+    from lbn_sim.engine.indicators import imd_points
+    from lbn_sim.names import IMD_DOMAINS
+    from lbn_sim.runs.runner import load_wards, simulate
 
     cfg = toy_cfg("policy_start=2021", "horizon=2023")
     wards = simulate(cfg).wards

@@ -1,4 +1,4 @@
-"""Checks before any job: the output directory can be written (see lbn_sim.callbacks)."""
+"""Checks before any job: the output directory can be written (see lbn_sim.runs.callbacks)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import run_cli
 
-from lbn_sim.callbacks import unwritable
+from lbn_sim.folders import unwritable
 
 
 def test_unwritable_says_why_and_leaves_nothing(tmp_path: Path) -> None:

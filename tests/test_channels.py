@@ -12,10 +12,10 @@ import dataclasses
 import numpy as np
 from tests.conftest import quiet_year
 
-from lbn_sim.core import household_year, update_stocks, ward_year
-from lbn_sim.model import LBNModel
-from lbn_sim.params import CoreParams
-from lbn_sim.services import Service
+from lbn_sim.engine.model import LBNModel
+from lbn_sim.engine.parameters import CoreParams
+from lbn_sim.engine.services import Service
+from lbn_sim.engine.step import household_year, update_stocks, ward_year
 
 
 def switched_off(params: CoreParams, name: str) -> CoreParams:

@@ -18,9 +18,8 @@ from matplotlib.figure import Figure
 from tests.conftest import COMMIT, MADE_BY
 
 from lbn_sim import compare as cmp
-from lbn_sim import divergence as dv
-from lbn_sim import ensemble as ens
-from lbn_sim import figures as fg
+from lbn_sim.analysis import divergence as dv
+from lbn_sim.analysis import ensemble as ens
 from lbn_sim.compare import (
     CompareRefusal,
     RunInfo,
@@ -33,7 +32,8 @@ from lbn_sim.compare import (
 )
 from lbn_sim.compare.__main__ import main
 from lbn_sim.compare.plan import MAX_SLUG, variant_label, variant_slug
-from lbn_sim.sweep import BASIC_SWEEPER, sweep_jobs
+from lbn_sim.plots import figures as fg
+from lbn_sim.runs.sweep import BASIC_SWEEPER, sweep_jobs
 
 SCENARIOS = ("worst_case", "base_case", "best_case")
 START, POLICY, HORIZON = 2019, 2022, 2030
@@ -839,7 +839,7 @@ def test_gap_bands_are_bands_of_per_run_gaps() -> None:
 
 
 def test_variants_sort_numbers_as_numbers() -> None:
-    from lbn_sim.variant_figures import natural_key
+    from lbn_sim.plots.variants import natural_key
 
     labels = ["best case, award_years=12", "best case, award_years=2", "best case, rate=-0.5"]
     assert sorted(labels, key=natural_key) == [
@@ -852,8 +852,8 @@ def test_variants_sort_numbers_as_numbers() -> None:
 def test_ward_bands_name_wards_when_only_some_runs_have_their_authority() -> None:
     """A run made before la_name was written, compared with a newer one: each ward keeps
     the authority the newer run gives it, and its label is never 'nan'."""
-    from lbn_sim.ensemble import ward_end_bands
-    from lbn_sim.figure_parts import ward_labels
+    from lbn_sim.analysis.ensemble import ward_end_bands
+    from lbn_sim.plots.parts import ward_labels
 
     def summary(with_la: bool) -> pd.DataFrame:
         frame = pd.DataFrame(
@@ -880,7 +880,7 @@ def test_ward_bands_name_wards_when_only_some_runs_have_their_authority() -> Non
 def test_variants_ending_in_different_years_are_each_read_at_their_horizon() -> None:
     """A sweep over the horizon: each line of the side-by-side table is read in its own
     last year, none is dropped."""
-    from lbn_sim.variant_figures import variant_summary
+    from lbn_sim.plots.variants import variant_summary
 
     rows_gap, rows_count = [], []
     for horizon in (2040, 2050):

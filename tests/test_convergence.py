@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lbn_sim import convergence as cg
+from lbn_sim.analysis import convergence as cg
 
 
 def _levels_wards(x0: np.ndarray, x1: np.ndarray, t1: int = 2020, t2: int = 2030) -> pd.DataFrame:
@@ -145,7 +145,7 @@ def test_sigma_is_population_weighted_and_converges_with_beta() -> None:
 def test_half_life_band_counts_runs_without_catch_up() -> None:
     """A run without catch-up never halves its gaps: the half-life band reads the speed band
     through ln 2 / speed (inf where the speed is not above 0), leaving no run out."""
-    from lbn_sim.ensemble import beta_bands
+    from lbn_sim.analysis.ensemble import beta_bands
 
     def run(slope: float) -> pd.DataFrame:
         speed = -math.log(1 + slope * 10) / 10

@@ -10,12 +10,12 @@ import pytest
 from tests.conftest import quiet_year
 
 from lbn_sim.config import Config, ConfigError
-from lbn_sim.core import advance, update_stocks
 from lbn_sim.data.synthetic import generate_wards
-from lbn_sim.indicators import RATE_INDICATORS
-from lbn_sim.model import LBNModel
-from lbn_sim.params import CoreParams
-from lbn_sim.services import COMMUNITY_RUN
+from lbn_sim.engine.model import LBNModel
+from lbn_sim.engine.parameters import CoreParams
+from lbn_sim.engine.services import COMMUNITY_RUN
+from lbn_sim.engine.step import advance, update_stocks
+from lbn_sim.names import RATE_INDICATORS
 
 
 @pytest.mark.slow
@@ -53,7 +53,7 @@ def test_recession_scars_heal_more_slowly_where_resilience_is_low(
     nothing."""
     import dataclasses
 
-    from lbn_sim.core import resilience, ward_year
+    from lbn_sim.engine.step import resilience, ward_year
 
     model = toy_model
     wards, base, params = model.wards, model.baseline, model.params
@@ -140,7 +140,7 @@ def test_growth_goes_to_better_links() -> None:
     """Agglomeration: growth favours wards with better reach than England's, never moves
     England's population-weighted investment, and stays bounded by convergence; without
     growth (or at strength 0) no premium builds up."""
-    from lbn_sim.institutions import PrivateInvestors as P
+    from lbn_sim.engine.institutions import PrivateInvestors as P
 
     reach = np.array([0.7, 1.0, 1.3, 1.1])
     people = np.array([1.0, 5.0, 2.0, 0.5])
@@ -166,7 +166,7 @@ def test_newcomers_follow_growing_labour_demand(toy_model: LBNModel) -> None:
     newcomers are more skilled and more often in work than where it has not; the chance of
     work stays a probability however far demand runs ahead; with the mechanism off, labour
     demand does not select newcomers."""
-    from lbn_sim.core import ward_year
+    from lbn_sim.engine.step import ward_year
 
     model = toy_model
     wards, base, params = model.wards, model.baseline, model.params
@@ -248,7 +248,7 @@ def test_regional_growth_moves_investment_between_regions_only() -> None:
     """Regional economies: a ward takes the longest matching LA-code prefix's differential;
     its index grows at the differential against the rest; England's population-weighted
     mean stays 1; no differential, no index; a key matching no LA fails naming it."""
-    from lbn_sim.institutions import PrivateInvestors as P
+    from lbn_sim.engine.institutions import PrivateInvestors as P
 
     las = np.array(["E09000001", "E09000002", "E08000001", "E06000001"])
     d = P.differentials({"E09": 0.01, "E09000002": 0.03, "E08": -0.005}, las)

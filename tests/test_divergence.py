@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from lbn_sim import divergence as dv
+from lbn_sim.analysis import divergence as dv
 
 YEARS = list(range(2019, 2026))  # 2019 .. 2025
 # Ward A (left behind, pop 100), B (other deprived, pop 100), C (rest, pop 200).

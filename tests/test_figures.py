@@ -15,8 +15,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from lbn_sim import figures as fg
 from lbn_sim.config import Config
+from lbn_sim.plots import figures as fg
 
 SCENARIOS = ("worst_case", "base_case", "best_case")
 YEARS = np.arange(2019, 2051)
@@ -305,7 +305,7 @@ def test_extra_scenarios_get_palette_colours() -> None:
 def test_run_figure_counts_the_groups_it_draws() -> None:
     """The run's indicators figure names each group with its own ward count (a small
     synthetic England has 9 left-behind wards, not 225)."""
-    from lbn_sim.run_plots import PANELS, indicators_figure
+    from lbn_sim.plots.run_figures import PANELS, indicators_figure
 
     rows = [
         {"year": y, "group": g, "n_wards": n, **{c: 1.0 for c in PANELS}}
@@ -322,7 +322,7 @@ def test_run_figure_counts_the_groups_it_draws() -> None:
     assert "base case" in fig.get_suptitle() and "Scenario" not in fig.get_suptitle()
 
 
-#: The longest data words a figure names (``lbn_sim.report.data_words`` of the real data).
+#: The longest data words a figure names (``lbn_sim.compare.report.data_words`` of the real data).
 REAL = "the real data of England, IMD and CNI 2019 (7,421 wards)"
 
 
@@ -388,8 +388,9 @@ def test_run_figures_name_the_data(
 ) -> None:
     """The figures written with a run (``runner.write``) name the run's data and its
     number of wards in their titles; the first line fits the saved PNG."""
-    from lbn_sim import flows, run_plots
-    from lbn_sim.runner import simulate, write
+    from lbn_sim.plots import money as flows
+    from lbn_sim.plots import run_figures as run_plots
+    from lbn_sim.runs.runner import simulate, write
 
     cfg = toy_cfg("plots=true")
     result = simulate(cfg)
@@ -426,7 +427,7 @@ def test_run_figures_name_the_data(
 def test_run_figures_do_not_reuse_the_futures_colours() -> None:
     """A run's group colours and the comparison's future colours never coincide, so a
     colour means one thing across a run's and a comparison's figures."""
-    from lbn_sim.figure_parts import SCENARIO_COLOURS
-    from lbn_sim.run_plots import GROUP_COLOURS
+    from lbn_sim.plots.parts import SCENARIO_COLOURS
+    from lbn_sim.plots.run_figures import GROUP_COLOURS
 
     assert not set(GROUP_COLOURS.values()) & set(SCENARIO_COLOURS.values())

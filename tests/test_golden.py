@@ -18,8 +18,8 @@ import pandas as pd
 from tests.conftest import compose_cfg
 
 from lbn_sim.data.england import load_england
-from lbn_sim.model import LBNModel
-from lbn_sim.results import ward_table
+from lbn_sim.engine.model import LBNModel
+from lbn_sim.runs.results import ward_table
 
 GOLDEN = Path(__file__).parent / "golden" / "england_small.csv"
 LAS = ("E06000001", "E06000017")  # Hartlepool, Rutland

@@ -9,8 +9,8 @@ import pytest
 
 from lbn_sim.config import Config
 from lbn_sim.data.synthetic import generate_wards
-from lbn_sim.households import base_income, model_rates, solve_income_shift
-from lbn_sim.model import LBNModel
+from lbn_sim.engine.households import base_income, model_rates, solve_income_shift
+from lbn_sim.engine.model import LBNModel
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from tests.conftest import TOY, compose_cfg
 
 from lbn_sim.data.synthetic import generate_wards
-from lbn_sim.institutions import CENTRAL, EXTERNAL_SOURCES
-from lbn_sim.ledger import DELIVERED, conservation_errors, split_pence
-from lbn_sim.model import LBNModel
+from lbn_sim.engine.institutions import CENTRAL, EXTERNAL_SOURCES
+from lbn_sim.engine.ledger import DELIVERED, conservation_errors, split_pence
+from lbn_sim.engine.model import LBNModel
 
 EXTERNAL = set(EXTERNAL_SOURCES)
 
@@ -138,8 +138,8 @@ def test_local_power_does_not_stretch_ring_fenced_grants(monkeypatch: pytest.Mon
     """With local power on, the services' running money is the ring-fenced grants as
     delivered plus the other money times the local-power multiplier: schools and health
     grants are spent as Whitehall sets them, however capable the community."""
-    import lbn_sim.model as model_module
-    from lbn_sim.core import YearInputs, advance
+    import lbn_sim.engine.model as model_module
+    from lbn_sim.engine.step import YearInputs, advance
 
     seen: list[YearInputs] = []
 

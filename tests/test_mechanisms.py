@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from tests.conftest import compose_cfg
 
-from lbn_sim.flows import per_head_by_group
-from lbn_sim.runner import RunResult, simulate
+from lbn_sim.analysis.money import per_head_by_group
+from lbn_sim.runs.runner import RunResult, simulate
 
 pytestmark = pytest.mark.slow
 
@@ -69,7 +69,7 @@ def test_capacity_trap_in_expected_awards() -> None:
     import numpy as np
 
     from lbn_sim.config import MechanismsConfig, PolicyLevers
-    from lbn_sim.institutions import Programmes
+    from lbn_sim.engine.institutions import Programmes
 
     n = 400
     rng = np.random.default_rng(0)

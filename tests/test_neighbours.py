@@ -1,4 +1,5 @@
-"""Households use their neighbours' better services through their links (lbn_sim.neighbours)."""
+"""Households use their neighbours' better services through their links
+(lbn_sim.engine.neighbours)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from hypothesis import strategies as st
 from tests.conftest import compose_cfg, quiet_year
 
 from lbn_sim.config import Config, ConfigError, MechanismsConfig
-from lbn_sim.core import services_used, ward_year
 from lbn_sim.data.synthetic import generate_wards
-from lbn_sim.model import LBNModel
-from lbn_sim.neighbours import NEIGHBOUR_SHARE, Neighbours, used_quality
-from lbn_sim.params import CoreParams
-from lbn_sim.services import CLOSURE_QUALITY, N_SERVICES, Service
+from lbn_sim.engine.model import LBNModel
+from lbn_sim.engine.neighbours import NEIGHBOUR_SHARE, Neighbours, used_quality
+from lbn_sim.engine.parameters import CoreParams
+from lbn_sim.engine.services import CLOSURE_QUALITY, N_SERVICES, Service
+from lbn_sim.engine.step import services_used, ward_year
 
 
 def test_neighbours_mean_leaves_the_ward_out_and_weights_by_residents() -> None:
@@ -108,7 +109,7 @@ def test_the_start_is_a_steady_state_of_the_services_used(data_dir: Path) -> Non
     """On the real data, a year at the start year's money changes no service a household
     uses (own or neighbours'), and closes no community space, not even in the wards whose
     spaces the published civic need puts below the closure line at the start."""
-    from lbn_sim.runner import load_wards
+    from lbn_sim.runs.runner import load_wards
 
     cfg = compose_cfg(["data=england_2019", f"data.dir={data_dir}"])
     model = LBNModel(cfg, load_wards(cfg.data)[0])

@@ -55,7 +55,7 @@ def test_every_package_and_every_conf_yaml_is_shipped(monkeypatch: pytest.Monkey
 
 
 def test_checkout_uses_the_top_level_conf() -> None:
-    from lbn_sim.__main__ import conf_dir
+    from lbn_sim.runs.cli import conf_dir
 
     assert Path(conf_dir()).resolve() == ROOT / "conf"
 

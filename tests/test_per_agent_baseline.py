@@ -17,8 +17,8 @@ import pytest
 from benchmarks.per_agent import PerAgentModel
 from benchmarks.workload import Workload, build_workload, compose_config
 
-from lbn_sim.core import advance
-from lbn_sim.params import CoreParams
+from lbn_sim.engine.parameters import CoreParams
+from lbn_sim.engine.step import advance
 
 YEARS = 10
 SEEDS = 10
@@ -147,7 +147,7 @@ def test_conditions_match_the_core_year_by_year() -> None:
     """What each household reads about its ward, derived by the per-agent model from the
     ward stocks, equals the core's conditions every year (deterministic; 300 wards in
     several local authorities, so neighbours' services take part)."""
-    from lbn_sim.core import ward_year
+    from lbn_sim.engine.step import ward_year
 
     cfg = compose_config(
         [

@@ -11,8 +11,8 @@ import pytest
 
 from lbn_sim.config import Config, ConfigError
 from lbn_sim.data.synthetic import generate_wards
-from lbn_sim.model import LBNModel
-from lbn_sim.runner import headline, simulate
+from lbn_sim.engine.model import LBNModel
+from lbn_sim.runs.runner import headline, simulate
 
 STOP = "scenario.phases=[{from_year:2028,levers:{capacity_building_per_head:0.0}}]"
 

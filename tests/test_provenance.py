@@ -11,7 +11,7 @@ import pytest
 
 import lbn_sim
 from lbn_sim.config import Config
-from lbn_sim.provenance import git_state, provenance
+from lbn_sim.runs.provenance import git_state, provenance
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,7 +59,7 @@ def test_git_state_counts_new_code_but_not_outputs(tmp_path: Path) -> None:
 def test_a_run_records_the_code_read_when_it_started(toy_cfg: Callable[..., Config]) -> None:
     """The provenance is read once per process, before the run (a commit made during a run
     is not claimed for it), and the run carries that reading to its provenance.json."""
-    from lbn_sim.runner import simulate
+    from lbn_sim.runs.runner import simulate
 
     first = provenance()
     result = simulate(toy_cfg("policy_start=2020", "horizon=2021"))

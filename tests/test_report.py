@@ -11,10 +11,9 @@ import pandas as pd
 import pytest
 from tests.conftest import COMMIT, MADE_BY
 
-from lbn_sim.code_sentence import CodeSentence, code_sentence
-from lbn_sim.ensemble import ScenarioEnsemble, with_closed_gaps, with_start_outside_rule
-from lbn_sim.figures import ward_labels
-from lbn_sim.report import (
+from lbn_sim.analysis.ensemble import ScenarioEnsemble, with_closed_gaps, with_start_outside_rule
+from lbn_sim.compare.code_sentence import CodeSentence, code_sentence
+from lbn_sim.compare.report import (
     VariantResult,
     beta_clause,
     build_report,
@@ -24,6 +23,7 @@ from lbn_sim.report import (
     scenario_sentences,
     turning_sentence,
 )
+from lbn_sim.plots.figures import ward_labels
 
 START, POLICY, END = 2019, 2025, 2050
 BRANCH = POLICY - 1  # the last year the futures share: "since the policy" is measured from it

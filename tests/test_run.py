@@ -13,10 +13,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from lbn_sim import divergence as dv
+from lbn_sim.analysis import divergence as dv
 from lbn_sim.config import Config
-from lbn_sim.model import LBNModel
-from lbn_sim.runner import headline, simulate, write
+from lbn_sim.engine.model import LBNModel
+from lbn_sim.runs.runner import headline, simulate, write
 
 #: Levers that pay money to deprived wards outside the national programme (GBP per head).
 TARGETED_PER_HEAD = (
@@ -233,7 +233,7 @@ def test_a_finished_run_leaves_nothing_behind(
     import gc
     import weakref
 
-    from lbn_sim import runner
+    from lbn_sim.runs import runner
 
     built: list[weakref.ref[LBNModel]] = []
 
@@ -321,7 +321,7 @@ def test_headline_says_how_much_programme_money_is_still_owed(
 ) -> None:
     """Long awards made late are mostly paid after the horizon: the headline says how much,
     and awarded = paid + owed over the run, to the penny."""
-    from lbn_sim.flows import programme_totals
+    from lbn_sim.analysis.money import programme_totals
 
     owed = {}
     for years in (1, 12):
@@ -349,7 +349,7 @@ def test_results_are_written_all_or_nothing(stage: str, tmp_path: Path) -> None:
     is left in its folder (no table, no staging folder), and the error is raised."""
     import os
 
-    from lbn_sim import results
+    from lbn_sim.runs import results
 
     def table(text: str) -> Callable[[Path], None]:
         return lambda path: path.write_text(text)

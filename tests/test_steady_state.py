@@ -17,12 +17,12 @@ import pytest
 from tests.conftest import compose_cfg, quiet_year
 
 from lbn_sim.config import Config, ConfigError
-from lbn_sim.core import update_stocks
 from lbn_sim.data.synthetic import generate_wards
-from lbn_sim.ledger import MAX_PENCE, MoneyRangeError, pounds_to_pence, split_pence
-from lbn_sim.model import LBNModel
-from lbn_sim.runner import RunResult, simulate
-from lbn_sim.services import CLOSURE_QUALITY, CLOSURE_TAKEOVER_CAPACITY, Service
+from lbn_sim.engine.ledger import MAX_PENCE, MoneyRangeError, pounds_to_pence, split_pence
+from lbn_sim.engine.model import LBNModel
+from lbn_sim.engine.services import CLOSURE_QUALITY, CLOSURE_TAKEOVER_CAPACITY, Service
+from lbn_sim.engine.step import update_stocks
+from lbn_sim.runs.runner import RunResult, simulate
 
 
 def neutral(regime: str) -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 from hydra.errors import HydraException
 from tests.conftest import run_cli
 
-from lbn_sim.sweep import expand_sweep, job_key
+from lbn_sim.runs.sweep import expand_sweep, job_key
 
 
 def test_expand_sweep_lists_jobs_in_launch_order() -> None:

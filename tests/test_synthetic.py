@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from lbn_sim.data.synthetic import between_la_share, generate_wards, normal_scores
 from lbn_sim.data.synthetic_calibration import (
-    CNI_DOMAINS,
+    CNI_COLUMNS,
     GROUPS,
     VARIABLES,
     Calibration,
@@ -250,7 +250,7 @@ def test_groups_agree_with_the_tables_own_cuts(
     model = to_model_scale(frame)
     for name in GROUPS:
         g = cal.groups[name]
-        for var in ("imd_score", *(f"probit_{d}" for d in CNI_DOMAINS)):
+        for var in ("imd_score", *(f"probit_{d}" for d in CNI_COLUMNS)):
             values = model.loc[group == name, var]
             i = VARIABLES.index(var)
             assert values.min() >= g.lower[i] - 1e-9, (name, var)

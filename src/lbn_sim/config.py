@@ -12,8 +12,9 @@ Three kinds of setting live here, kept apart on purpose:
 * :class:`ScenarioConfig`: policy levers and exogenous conditions, the only
   things a future may set. It has no field for an indicator or its trend, so a
   scenario file that tries to set one fails at composition.
-* :class:`MechanismsConfig`: the behavioural parameters and switches of the
-  ten mechanisms of DESIGN.md. Scenarios cannot set them.
+* :class:`MechanismsConfig`: the switches of the ten mechanisms of DESIGN.md, and
+  ``params`` (:data:`lbn_sim.params.ParamsConfig`): every behavioural number, from the
+  registry. Scenarios cannot set them.
 * :class:`HistoryConfig`: the policy regime shared by all futures from the
   start year to the policy start year.
 """
@@ -27,15 +28,14 @@ from typing import Any
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, DictConfig, OmegaConf
 
+from lbn_sim.errors import ConfigError
+from lbn_sim.params import ParamsConfig
+
 ALLOCATION_MECHANISMS = ("competitive", "formula", "devolved")
 #: The year the ward data describe: every run starts there.
 DATA_YEAR = 2019
 #: Largest per-resident lever accepted (GBP per resident per year).
 MAX_PER_HEAD = 10_000.0
-
-
-class ConfigError(ValueError):
-    """A config value that composes but breaks a domain rule."""
 
 
 def _check_share(owner: str, name: str, value: float) -> None:
@@ -367,11 +367,11 @@ class HouseholdConfig:
 
 @dataclass(slots=True)
 class MechanismsConfig:
-    """Switches and strengths of the ten mechanisms of DESIGN.md.
+    """Switches of the ten mechanisms of DESIGN.md (``mechanisms.<name>=false``).
 
-    Each switch turns one mechanism off without touching the others; the
-    strengths are behavioural parameters with documented defaults (see
-    ``docs/mechanisms.md``). Scenarios cannot set these.
+    Each switch turns one mechanism off without touching the others; the mechanisms'
+    strengths are behavioural parameters in the registry (``params.*``,
+    :mod:`lbn_sim.params`). Scenarios cannot set these.
     """
 
     capacity_trap: bool = True
@@ -384,32 +384,6 @@ class MechanismsConfig:
     long_term_money: bool = True
     out_migration: bool = True
     resilience: bool = True
-    # Bidding success elasticity to community capacity (dimensionless).
-    bid_capacity_elasticity: float = 2.0
-    # Extra effect per pound where communities decide, at full devolution and capacity (fraction).
-    local_power_gain: float = 0.5
-    # Extra capacity growth per year of unbroken funding, up to 10 years (fraction per year).
-    long_term_compounding: float = 0.1
-    # Growth goes to places with good links (part of connectivity): each year a ward's
-    # investment premium moves by this times the year's growth times its reach above
-    # England's, and closes 2% a year (dimensionless; see PrivateInvestors.agglomerate).
-    agglomeration: float = 7.0
-    # Households use their neighbours' better services through their links (part of
-    # connectivity): the strength of that use, 1 as documented, 0 for their own ward's
-    # services only (dimensionless; see lbn_sim.neighbours).
-    neighbour_services: float = 1.0
-
-    def __post_init__(self) -> None:
-        for name, top in (
-            ("agglomeration", 20.0),
-            ("neighbour_services", 1.0),
-            ("bid_capacity_elasticity", 10.0),
-            ("local_power_gain", 2.0),
-            ("long_term_compounding", 1.0),
-        ):
-            value = getattr(self, name)
-            if not 0 <= value <= top:
-                raise ConfigError(f"mechanisms.{name} must be in [0, {top}], got {value!r}")
 
 
 @dataclass(slots=True)
@@ -421,6 +395,8 @@ class Config:
     history: HistoryConfig = field(default_factory=HistoryConfig)
     households: HouseholdConfig = field(default_factory=HouseholdConfig)
     mechanisms: MechanismsConfig = field(default_factory=MechanismsConfig)
+    # Behavioural parameters (the registry: python -m lbn_sim.params lists them).
+    params: ParamsConfig = field(default_factory=ParamsConfig)  # type: ignore[valid-type]
     # Seed of the model's one random generator.
     seed: int = 0
     # First simulated year (the data year).

@@ -21,7 +21,7 @@
    data (``data.name``, ``data.n_wards``) are always in different variants, never
    pooled.
 3. **Summarise**: per variant and scenario, ensemble band tables
-   (:mod:`lbn_sim.ensemble`), stacked into one table per kind with
+   (:mod:`lbn_sim.analysis.ensemble`), stacked into one table per kind with
    ``scenario`` and the swept keys as columns.
 4. **Write** the comparison folder (default ``<first dir>/comparison/``):
    ``tables/`` (parquet and csv), ``figures/`` (PNG and SVG), ``report.md`` and
@@ -52,10 +52,9 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from lbn_sim import divergence as dv
-from lbn_sim import figures as fg
-from lbn_sim.callbacks import unwritable
-from lbn_sim.code_sentence import CodeSentence, code_sentence
+from lbn_sim.analysis import divergence as dv
+from lbn_sim.analysis.ensemble import RunTables, ScenarioEnsemble, summarise_runs, write_table
+from lbn_sim.compare.code_sentence import CodeSentence, code_sentence
 from lbn_sim.compare.completeness import check_complete, missing_jobs, sweep_roots
 from lbn_sim.compare.plan import (
     IGNORED_PREFIXES,
@@ -65,6 +64,7 @@ from lbn_sim.compare.plan import (
     variant_label,
     variant_slug,
 )
+from lbn_sim.compare.report import SideBySide, VariantResult, build_report
 from lbn_sim.compare.runs import (
     CONFIG_FILE,
     GROUPS_FILE,
@@ -86,10 +86,10 @@ from lbn_sim.compare.runs import (
     override_key,
 )
 from lbn_sim.data.sources import data_words
-from lbn_sim.ensemble import RunTables, ScenarioEnsemble, summarise_runs, write_table
-from lbn_sim.figure_parts import runs_phrase
-from lbn_sim.report import SideBySide, VariantResult, build_report
-from lbn_sim.variant_figures import variant_summary, variants_figure
+from lbn_sim.folders import unwritable
+from lbn_sim.plots import figures as fg
+from lbn_sim.plots.parts import runs_phrase
+from lbn_sim.plots.variants import variant_summary, variants_figure
 
 __all__ = [
     "CONFIG_FILE",
@@ -155,7 +155,7 @@ def _stack(
 def panel_title(counts: pd.DataFrame, data: str | None) -> str:
     """The panel figure's title: the futures, the data the runs come from (``data``, in
     words; left out when None) and the runs behind the bands (``counts``: the stacked
-    :func:`lbn_sim.ensemble.count_bands`)."""
+    :func:`lbn_sim.analysis.ensemble.count_bands`)."""
     n = len(set(counts["scenario"]))
     first = f"Left-behind wards under {n} future{'s' if n != 1 else ''}"
     if data is not None:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from lbn_sim.compare.runs import CompareRefusal, RunInfo, natural_key
-from lbn_sim.sweep import MULTIRUN_FILE, job_key, sweep_jobs
+from lbn_sim.runs.sweep import MULTIRUN_FILE, job_key, sweep_jobs
 
 Log = Callable[[str], None]
 
@@ -17,7 +17,7 @@ def missing_jobs(sweep_dir: Path, runs: Sequence[RunInfo]) -> list[tuple[int, tu
     A sweep that stopped part-way (a job failed, or the machine went down) has
     fewer runs than its ``multirun.yaml`` lists. Only runs inside ``sweep_dir``
     count, and a job counts as present when a run's overrides are the job's, as
-    Hydra reads them (:func:`lbn_sim.sweep.job_key`: a job rerun by hand with
+    Hydra reads them (:func:`lbn_sim.runs.sweep.job_key`: a job rerun by hand with
     ``plots=false`` matches the sweep's ``plots=False``). Returns ``(job number,
     overrides)`` pairs; empty when the sweep is complete or its jobs cannot be
     listed (not a sweep's root, a sweeper other than the basic one, or a ``glob``).

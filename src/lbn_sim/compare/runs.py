@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 from omegaconf import OmegaConf
 
-from lbn_sim.ensemble import RunTables, summarise_run
+from lbn_sim.analysis.ensemble import RunTables, summarise_run
 
 CONFIG_FILE = Path(".hydra") / "config.yaml"
 OVERRIDES_FILE = Path(".hydra") / "overrides.yaml"
@@ -20,7 +20,7 @@ GROUPS_FILE = "groups.parquet"
 WARDS_FILE = "wards.parquet"
 SUMMARY_FILE = "ward_summary.csv"
 PROVENANCE_FILE = "provenance.json"
-"""The code that made a run (see :mod:`lbn_sim.provenance`); older runs have none."""
+"""The code that made a run (see :mod:`lbn_sim.runs.provenance`); older runs have none."""
 SCENARIO_KEY = "scenario.name"
 SEED_KEY = "seed"
 WARD_COLUMNS: tuple[str, ...] = (
@@ -175,7 +175,7 @@ def load_run_info(path: Path) -> RunInfo:
 
 
 def load_run_tables(run: RunInfo, run_id: str) -> RunTables:
-    """Read one run's tables and reduce them (see :func:`lbn_sim.ensemble.summarise_run`).
+    """Read one run's tables and reduce them (see :func:`lbn_sim.analysis.ensemble.summarise_run`).
 
     ``groups.parquet`` is required; ``ward_summary.csv`` and ``wards.parquet``
     are used when present (only the columns of :data:`WARD_COLUMNS`).

@@ -6,9 +6,9 @@ return a table with exactly :data:`CONTRACT_COLUMNS` first.
 
 from __future__ import annotations
 
-__all__ = ["CNI_DOMAINS", "CONTRACT_COLUMNS", "IMD_DOMAINS", "STRING_COLUMNS"]
+__all__ = ["CNI_COLUMNS", "CONTRACT_COLUMNS", "IMD_COLUMNS", "STRING_COLUMNS"]
 
-IMD_DOMAINS: tuple[str, ...] = (
+IMD_COLUMNS: tuple[str, ...] = (
     "income",
     "employment",
     "education",
@@ -19,7 +19,7 @@ IMD_DOMAINS: tuple[str, ...] = (
 )
 """The seven IMD 2019 domain columns of the ward table (contract scales)."""
 
-CNI_DOMAINS: tuple[str, ...] = ("civic_assets", "connectedness", "engaged_community")
+CNI_COLUMNS: tuple[str, ...] = ("civic_assets", "connectedness", "engaged_community")
 """The three Community Needs Index domain columns of the ward table (0 to 100)."""
 
 CONTRACT_COLUMNS: tuple[str, ...] = (
@@ -34,9 +34,9 @@ CONTRACT_COLUMNS: tuple[str, ...] = (
     "share_50_64",
     "share_65_plus",
     "imd_score",
-    *IMD_DOMAINS,
+    *IMD_COLUMNS,
     "cni_score",
-    *CNI_DOMAINS,
+    *CNI_COLUMNS,
     "left_behind",
     "start_group",
 )

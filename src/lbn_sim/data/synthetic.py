@@ -82,7 +82,7 @@ from scipy import special
 
 from lbn_sim.data.contract import CONTRACT_COLUMNS
 from lbn_sim.data.synthetic_calibration import (
-    CNI_DOMAINS,
+    CNI_COLUMNS,
     GROUPS,
     VARIABLES,
     Calibration,
@@ -252,10 +252,10 @@ def _respect_cuts(
     m = k - lb.shape[0]
     if not 0 <= m < rest.shape[0]:
         return
-    domains = np.column_stack([columns[name] for name in CNI_DOMAINS])
+    domains = np.column_stack([columns[name] for name in CNI_COLUMNS])
     cni = domains.sum(axis=1)
     cni_cut = float(np.sort(cni[rest])[::-1][m])
-    probit = [VARIABLES.index(f"probit_{name}") for name in CNI_DOMAINS]
+    probit = [VARIABLES.index(f"probit_{name}") for name in CNI_COLUMNS]
     for group, idx, above in (("left_behind", lb, True), ("other_deprived", od, False)):
         target = _move_past_cut(cni[idx], cni_cut, above)
         moved = target != cni[idx]
@@ -268,7 +268,7 @@ def _respect_cuts(
                 cni_domain_from_probit(g.upper[probit]),
                 up=above,
             )
-    for j, name in enumerate(CNI_DOMAINS):
+    for j, name in enumerate(CNI_COLUMNS):
         columns[name] = domains[:, j].copy()
     columns["cni_score"] = domains.sum(axis=1)
 

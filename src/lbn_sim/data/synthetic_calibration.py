@@ -12,7 +12,7 @@ Holds what :mod:`lbn_sim.data.synthetic` draws ward tables from:
 - the transforms between the ward table's contract scales and the model scale
   (:func:`to_model_scale`, :func:`from_model_scale`, :func:`cni_domain_to_probit`,
   :func:`cni_domain_from_probit`) and the domain columns they map
-  (:data:`IMD_DOMAINS`, :data:`CNI_DOMAINS`);
+  (:data:`IMD_COLUMNS`, :data:`CNI_COLUMNS`);
 - :func:`nearest_correlation`, which makes a group's correlation matrix positive
   definite before it is drawn from.
 
@@ -31,13 +31,13 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import special
 
-from lbn_sim.data.contract import CNI_DOMAINS, IMD_DOMAINS
+from lbn_sim.data.contract import CNI_COLUMNS, IMD_COLUMNS
 
 __all__ = [
     "CALIBRATION_FILE",
-    "CNI_DOMAINS",
+    "CNI_COLUMNS",
     "GROUPS",
-    "IMD_DOMAINS",
+    "IMD_COLUMNS",
     "VARIABLES",
     "Calibration",
     "GroupCalibration",
@@ -262,7 +262,7 @@ def from_model_scale(
     out["employment"] = special.expit(col["logit_employment"])
     for name in ("education", "health", "crime", "housing_access", "living_environment"):
         out[name] = col[name].copy()
-    for name in CNI_DOMAINS:
+    for name in CNI_COLUMNS:
         out[name] = cni_domain_from_probit(col[f"probit_{name}"])
     out["cni_score"] = out["civic_assets"] + out["connectedness"] + out["engaged_community"]
     return out
@@ -378,7 +378,7 @@ def load_calibration(calibration: Path | None = None) -> Calibration:
     min_share = get("england", "min", "share_30_64")
     if not 0.0 <= min_share < 1.0:
         raise ValueError(f"min share_30_64 must lie in [0, 1), got {min_share}")
-    domains = (*IMD_DOMAINS, *CNI_DOMAINS)
+    domains = (*IMD_COLUMNS, *CNI_COLUMNS)
     return Calibration(
         groups=groups,
         n_wards=round(get("england", "n_wards")),

@@ -1,0 +1,2 @@
+"""Analysis of result tables (divergence, convergence, ensembles, money): reads tables, never
+runs or imports the engine."""

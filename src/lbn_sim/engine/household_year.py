@@ -1,0 +1,413 @@
+"""Every household's year: work, financial stress, health, participation, skills, ageing and
+moving, a block of whole wards at a time (the households' rules).
+
+The ward conditions they read (:class:`Conditions`) come from the wards' part of the year
+(:func:`lbn_sim.engine.step.ward_year`). The rules run over blocks of whole wards
+(``households.BLOCK_HOUSEHOLDS`` households at a time), so every temporary is the size of
+a block, not of the population; each block's results are summed to its wards as it goes,
+and no household history is kept.
+
+Draws per household-year: two float32 uniforms (employment; demography and moving:
+together one 64-bit output of the generator), plus, for each household that is replaced
+(a newcomer or a newly formed household, about 7% of households a year), two beta draws
+(skills, health), a normal (income) and up to three uniforms. Every household's uniforms
+are drawn (block by block) before any new household's draws, so which households leave
+never shifts anyone's uniforms: futures that share a year's generator share their
+households' luck.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+
+import numpy as np
+from numpy.typing import NDArray
+
+from lbn_sim.engine.households import (
+    BLOCK_HOUSEHOLDS,
+    N_BANDS,
+    RETIRED_BAND,
+    Households,
+    IncomeRule,
+    base_income,
+    segment_sums,
+    take_block,
+    take_rows,
+    ward_segments,
+)
+from lbn_sim.engine.mechanisms.cost_of_living import stress_target
+from lbn_sim.engine.parameters import Params
+from lbn_sim.engine.state import SUM_ROWS, sum_terms
+
+F32 = NDArray[np.float32]
+F64 = NDArray[np.float64]
+#: A ward table expanded to a block's households (they are sorted by ward).
+WardTable = Callable[[F32], F32]
+#: Age bands' names in the registry (``move_by_band_<name>``), in band order.
+BAND_NAMES = ("young", "middle", "older", "retired")
+
+
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    """The year's ward conditions as the household rules read them.
+
+    Tables are float32 ``[n_wards]`` (read once per household) or float64
+    ``[n_wards]`` (read only for households that are replaced).
+
+    Attributes:
+        find: job-finding scale (per year): the start-year scale times labour
+            demand, access and employment support.
+        shock: job-loss multiplier of a recession year, or None.
+        stress_base: the level stress relaxes to for a household in work and above
+            the poverty line (prices and debt advice included).
+        stress_deprived: extra stress target of an income-deprived household.
+        benefit: value of working-age benefits relative to the start year's (poverty-line
+            terms): out-of-work incomes are scaled by it.
+        d_health: this year's change of the ward's lagged health effect.
+        d_participation: this year's change of the ward's lagged participation effect.
+        d_skill: change of working-age skills through adult education, or None
+            (mechanism off).
+        move: moving propensity (per year) before the age-band and skills factors.
+        young_skill: float64, mean skills of a newly formed household (clipped).
+        mover_skill: float64, mean skills of a household moving in (clipped).
+        new_health: float64, mean health of a new household (clipped).
+        new_employment: float64, probability that a newcomer's working-age head is in work.
+        new_log_income: float64, centre of a newcomer's log income factor.
+        young_employment: float64, the same for a newly formed local household.
+        young_log_income: float64, the same for a newly formed local household.
+        new_participation: float32, civic participation of a new household.
+        age_up: float32 ``[n_wards, 4]``, yearly probability of moving to the next age
+            band (the 65+ band: the household dissolves), by ward and band.
+        income: the income rule (who is below the poverty line).
+    """
+
+    find: F32
+    shock: F32 | None
+    stress_base: F32
+    stress_deprived: F32
+    benefit: float
+    d_health: F32
+    d_participation: F32
+    d_skill: F32 | None
+    move: F32
+    young_skill: F64
+    mover_skill: F64
+    new_health: F64
+    new_employment: F64
+    new_log_income: F64
+    young_employment: F64
+    young_log_income: F64
+    new_participation: F32
+    age_up: NDArray[np.float32]
+    income: IncomeRule
+
+
+def finding_factor(
+    skills: F32, health: F32, participation: F32, network: float, params: Params
+) -> F32:
+    """Household part of the yearly job-finding probability, float32 ``[n]`` (dimensionless).
+
+    ``(a + b skills) (c + d health) (1 + network (participation - e))`` with ``a``..``e``
+    the ``finding_*`` parameters (``network``: the network effect, 0 with social
+    infrastructure off).
+    """
+    p = params
+    f = np.float32(p.finding_skill_weight) * skills
+    f += np.float32(p.finding_skill_intercept)
+    g = np.float32(p.finding_health_weight) * health
+    g += np.float32(p.finding_health_intercept)
+    f *= g
+    g = np.float32(network) * participation
+    g += np.float32(1.0 - p.finding_network_centre * network)
+    f *= g
+    return f
+
+
+def loss_prob(skills: F32, health: F32, params: Params) -> F32:
+    """Yearly probability that a worker loses work, float32 ``[n]``, before recessions.
+
+    ``job_loss (a - b skills) (c - d health)`` with ``a``..``d`` the ``loss_*`` parameters.
+    """
+    p, job_loss = params, params.job_loss
+    q = np.float32(-p.loss_skill_weight * job_loss) * skills
+    q += np.float32(p.loss_skill_intercept * job_loss)
+    g = np.float32(-p.loss_health_weight) * health
+    g += np.float32(p.loss_health_intercept)
+    q *= g
+    return q
+
+
+def household_year(
+    hh: Households, cond: Conditions, params: Params, n_wards: int, rng: np.random.Generator
+) -> tuple[Households, F64]:
+    """Every household's year, a block of whole wards at a time, and the ward sums it leaves.
+
+    Args:
+        hh: households at the start of the year (``[n]``; not changed).
+        cond: the year's ward conditions.
+        params: behavioural parameters and switches.
+        n_wards: number of wards.
+        rng: the only source of randomness.
+
+    Returns:
+        ``(households at the end of the year, ward sums float64 [len(SUM_ROWS), n_wards])``
+        (see :func:`lbn_sim.engine.state.ward_sums`). Households not sorted by ward are
+        handled in ward order and handed back in their own order.
+    """
+    seg = ward_segments(hh.ward, n_wards)
+    if seg is None:
+        order = np.argsort(hh.ward, kind="stable")
+        out, sums = household_year(take_rows(hh, order), cond, params, n_wards, rng)
+        back = np.empty_like(order)
+        back[order] = np.arange(order.shape[0])
+        return take_rows(out, back), sums
+    out = _empty_like(hh)
+    sums = np.zeros((len(SUM_ROWS), n_wards))
+    counts = seg.counts()
+    leaving: list[NDArray[np.intp]] = []
+    formed: list[NDArray[np.bool_]] = []
+    leavers_terms: list[NDArray[np.float32]] = []
+    for s, e, w0, w1 in seg.block_rows():
+        block = take_block(out, s, e)
+        rows, dissolved = _household_block(
+            take_block(hh, s, e), block, counts[w0:w1], w0, cond, params, rng
+        )
+        terms = sum_terms(block, cond.income, cond.benefit)
+        sums[:, w0:w1] = segment_sums(terms, seg.starts[w0 : w1 + 1] - s)
+        leaving.append(rows + s)
+        formed.append(dissolved)
+        leavers_terms.append(terms[:, rows])
+    if leaving:
+        # New households once every household's uniforms are drawn, so who leaves never
+        # shifts anyone's uniforms (common random numbers across futures).
+        rows = np.concatenate(leaving)
+        dissolved = np.concatenate(formed)
+        before = np.concatenate(leavers_terms, axis=1)
+        _replace_leavers(out, rows, dissolved, before, cond, params, sums, rng)
+    return out, sums
+
+
+def _empty_like(hh: Households) -> Households:
+    """Households to be filled: ``hh``'s wards and weights, every other column empty."""
+    n = hh.n
+    return Households(
+        ward=hh.ward,
+        weight=hh.weight,
+        size=np.empty(n, np.int8),
+        band=np.empty(n, np.int8),
+        employed=np.empty(n, np.bool_),
+        skills=np.empty(n, np.float32),
+        health=np.empty(n, np.float32),
+        stress=np.empty(n, np.float32),
+        participation=np.empty(n, np.float32),
+        income_factor=np.empty(n, np.float32),
+    )
+
+
+def _replace_leavers(
+    out: Households,
+    rows: NDArray[np.intp],
+    dissolved: NDArray[np.bool_],
+    before: NDArray[np.float32],
+    cond: Conditions,
+    params: Params,
+    sums: F64,
+    rng: np.random.Generator,
+) -> None:
+    """Put new households in the leavers' ``rows`` of ``out``, and swap the leavers' terms
+    (``before``) for theirs in the ward sums ``sums`` (float64 ``[len(SUM_ROWS), n_wards]``,
+    changed in place, a chunk at a time)."""
+    n_wards = sums.shape[1]
+    for i in range(0, rows.shape[0], BLOCK_HOUSEHOLDS):
+        chunk = slice(i, i + BLOCK_HOUSEHOLDS)
+        new = _place_new_households(out, rows[chunk], dissolved[chunk], cond, params, rng)
+        change = sum_terms(new, cond.income, cond.benefit).astype(np.float64) - before[:, chunk]
+        starts = np.searchsorted(new.ward, np.arange(n_wards + 1, dtype=new.ward.dtype))
+        sums += segment_sums(change, starts)
+
+
+def _household_block(
+    hh: Households,
+    out: Households,
+    counts: NDArray[np.int64],
+    first_ward: int,
+    cond: Conditions,
+    params: Params,
+    rng: np.random.Generator,
+) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """The household rules for one block of whole wards, written into ``out`` (the block's rows).
+
+    Returns the rows (in the block) of the households that leave this year, and
+    which of them dissolved (the others moved away); ``out`` holds their year's
+    end until :func:`_place_new_households` puts new households there.
+
+    ``hh`` holds the block's households at the start of the year (sorted by
+    ward, ``counts[i]`` of them in ward ``first_ward + i``); ``out`` has the
+    same rows and receives the households at the end of the year.
+    """
+    end_ward = first_ward + counts.shape[0]
+
+    def in_ward(table: F32) -> F32:
+        """A ward table expanded to the block's households (they are sorted by ward)."""
+        return np.repeat(table[first_ward:end_ward], counts)
+
+    m = hh.n
+    uv = rng.random(2 * m, dtype=np.float32)
+    u, v = uv[:m], uv[m:]
+    employed = _work_and_stress(hh, out, u, in_ward, cond, params)
+    _health_and_skills(hh, out, in_ward, cond, params)
+    return _ageing_and_moving(hh, out, employed, v, in_ward, cond, params)
+
+
+def _work_and_stress(
+    hh: Households,
+    out: Households,
+    u: F32,
+    expand: WardTable,
+    cond: Conditions,
+    params: Params,
+) -> NDArray[np.bool_]:
+    """3-4. Employment (one uniform ``u`` per household), then financial stress, which
+    relaxes towards a level set by income, work, prices and advice (written into ``out``).
+    Returns who is in work at the end of the year, bool ``[m]``."""
+    working_age = hh.band != RETIRED_BAND
+    # u < 1, so comparing it with a probability above 1 is the same as comparing it with the
+    # probability capped at 1.
+    net = params.network_effect if params.switches.social_infrastructure else 0.0
+    p_find = finding_factor(hh.skills, hh.health, hh.participation, net, params)
+    p_find *= expand(cond.find)
+    p_lose = loss_prob(hh.skills, hh.health, params)
+    if cond.shock is not None:
+        p_lose *= expand(cond.shock)
+    # (Masks, not np.where: np.where on a random mask is many times slower.)
+    employed = (hh.employed & (u >= p_lose)) | (~hh.employed & working_age & (u < p_find))
+    income = base_income(employed, hh.band, hh.skills, cond.benefit, cond.income)
+    target = stress_target(
+        expand(cond.stress_base),
+        expand(cond.stress_deprived),
+        hh.income_factor * income < 1.0,
+        working_age & ~employed,
+        params.stress_out_of_work,
+    )
+    stress = out.stress
+    np.subtract(target, hh.stress, out=stress)
+    stress *= np.float32(params.stress_speed)
+    stress += hh.stress
+    return employed
+
+
+def _health_and_skills(
+    hh: Households, out: Households, expand: WardTable, cond: Conditions, params: Params
+) -> None:
+    """5-6. Health and participation move by the ward's lagged effects, health by the change
+    of stress too (``out.stress`` holds the year's end); adult education moves working-age
+    skills."""
+    f32 = np.float32
+    health = hh.health + expand(cond.d_health)
+    health -= f32(params.stress_health_direct) * (out.stress - hh.stress)
+    np.clip(health, f32(0.0), f32(1.0), out=out.health)
+    participation = hh.participation + expand(cond.d_participation)
+    np.clip(participation, f32(0.0), f32(1.0), out=out.participation)
+    if cond.d_skill is None:
+        out.skills[:] = hh.skills
+    else:
+        skills = expand(cond.d_skill)
+        skills *= hh.band != RETIRED_BAND
+        skills += hh.skills
+        np.clip(skills, f32(0.0), f32(1.0), out=out.skills)
+
+
+def _ageing_and_moving(
+    hh: Households,
+    out: Households,
+    employed: NDArray[np.bool_],
+    v: F32,
+    expand: WardTable,
+    cond: Conditions,
+    params: Params,
+) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """7. Demography and moving: one uniform ``v`` decides moving away, ageing or neither.
+    Returns the rows that leave and which of them dissolved (see :func:`_household_block`)."""
+    f32 = np.float32
+    band = hh.band
+    working_age = band != RETIRED_BAND
+    move_by_band = params.vector("move_by_band", BAND_NAMES).astype(np.float32)
+    p_move = move_by_band.take(band)
+    p_move *= expand(cond.move)
+    if params.switches.out_migration:
+        p_move *= f32(params.move_skill_offset) + out.skills
+    np.minimum(p_move, f32(params.move_probability_cap), out=p_move)
+    moves = v < p_move
+    p_move += cond.age_up.ravel().take(hh.ward.astype(np.intp) * N_BANDS + band)
+    ages = v < p_move
+    ages &= ~moves
+    np.add(band, ages & working_age, out=out.band)
+    dissolves = ages & ~working_age
+    np.logical_and(employed, out.band != RETIRED_BAND, out=out.employed)
+    out.size[:] = hh.size
+    out.income_factor[:] = hh.income_factor
+    rows = np.flatnonzero(moves | dissolves)
+    return rows, dissolves[rows]
+
+
+def _place_new_households(
+    out: Households,
+    rows: NDArray[np.intp],
+    newly_formed: NDArray[np.bool_],
+    cond: Conditions,
+    params: Params,
+    rng: np.random.Generator,
+) -> Households:
+    """Put a newcomer (or, for a dissolved household, a newly formed young one) in freed rows.
+
+    Writes into ``out`` (households being built, not yet handed out) at ``rows``
+    (int ``[k]``, in increasing order); ``newly_formed`` (bool ``[k]``) marks the
+    rows of dissolved households. Returns the new households (``[k]``).
+    """
+    k = rows.shape[0]
+    ward = out.ward[rows]
+    # A newcomer takes the place of the household that left: its age band and size (so the
+    # ward's age structure and population stay put unless the rules move them); a newly
+    # formed household is young.
+    band = np.where(newly_formed, 0, out.band[rows]).astype(np.int8)
+    skill_mean = np.where(newly_formed, cond.young_skill[ward], cond.mover_skill[ward])
+    c_skill, c_health = params.skill_concentration, params.health_concentration
+    skills = rng.beta(skill_mean * c_skill, (1.0 - skill_mean) * c_skill)
+    health_mean = cond.new_health[ward]
+    health = rng.beta(health_mean * c_health, (1.0 - health_mean) * c_health)
+    working = np.flatnonzero(band != RETIRED_BAND)
+    employed = np.zeros(k, np.bool_)
+    # Selective migration marks newcomers only, not households formed in the ward.
+    e_new = np.where(newly_formed, cond.young_employment[ward], cond.new_employment[ward])
+    employed[working] = rng.random(working.shape[0]) < e_new[working]
+    centre = np.where(newly_formed, cond.young_log_income[ward], cond.new_log_income[ward])
+    log_income = centre + rng.normal(0.0, params.income_spread, k)
+    income_factor = np.exp(log_income).astype(np.float32)
+    skills32 = skills.astype(np.float32)
+    # A new household's stress starts where its rule would hold it (its income and work, the
+    # ward's prices and advice), as every household's did at the start.
+    income = base_income(employed, band, skills32, cond.benefit, cond.income)
+    stress = stress_target(
+        cond.stress_base[ward],
+        cond.stress_deprived[ward],
+        income_factor * income < 1.0,
+        (band != RETIRED_BAND) & ~employed,
+        params.stress_out_of_work,
+    )
+    new = Households(
+        ward=ward,
+        weight=out.weight[rows],
+        size=out.size[rows].astype(np.int8),
+        band=band,
+        employed=employed,
+        skills=skills32,
+        health=health.astype(np.float32),
+        stress=stress,
+        participation=cond.new_participation[ward],
+        income_factor=income_factor,
+    )
+    for f in fields(new):
+        if f.name not in ("ward", "weight"):
+            getattr(out, f.name)[rows] = getattr(new, f.name)
+    return new

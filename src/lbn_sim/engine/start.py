@@ -1,0 +1,282 @@
+"""The start year as a steady state: employment and incomes calibrated to the ward table.
+
+Without policy change the model should hold still, so the start must be a
+steady state of the household rules, not just a snapshot with the right
+averages. Two calibrations per ward, both by vectorised bisection:
+
+* the job-finding scale, so that each working-age head is in work with its
+  own stationary probability ``p_find / (p_find + p_lose)`` and the ward's
+  expected employment rate is the published one;
+* the centre of the household income factors, so that the share of residents
+  below the poverty line is the published income-deprivation rate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from lbn_sim.config import HouseholdConfig
+from lbn_sim.engine.agents import charities
+from lbn_sim.engine.household_year import BAND_NAMES, finding_factor, loss_prob
+from lbn_sim.engine.households import (
+    N_BANDS,
+    RETIRED_BAND,
+    Households,
+    IncomeRule,
+    base_income,
+    segment_sums,
+    take_block,
+    take_rows,
+    ward_segments,
+)
+from lbn_sim.engine.indicators import imd_points
+from lbn_sim.engine.labour_market import employment_support
+from lbn_sim.engine.ledger import I64, pounds_to_pence
+from lbn_sim.engine.mechanisms.connectivity import access
+from lbn_sim.engine.mechanisms.out_migration import employment_push
+from lbn_sim.engine.neighbours import Neighbours, used_quality
+from lbn_sim.engine.parameters import Params
+from lbn_sim.engine.services import RING_FENCED, baseline_spend
+from lbn_sim.engine.state import (
+    Baseline,
+    WardState,
+    aggregate,
+    initial_capacity,
+    initial_quality,
+)
+from lbn_sim.engine.synthesis import model_rates, solve_income_shift, synthesise
+
+F64 = NDArray[np.float64]
+
+
+def stationary_employment(
+    hh: Households,
+    quality: F64,
+    target_rate: F64,
+    params: Params,
+    rng: np.random.Generator,
+    iterations: int = 30,
+) -> tuple[F64, NDArray[np.bool_], NDArray[np.float32]]:
+    """Job-finding scale per ward and a stationary draw of who is in work.
+
+    Args:
+        hh: households (their employment is redrawn).
+        quality: float64 ``[n_services, n_wards]`` service quality at the start.
+        target_rate: float64 ``[n_wards]`` employment rate of working-age heads (share).
+        params: the core's parameters (the same rules the core applies).
+        rng: the model's generator.
+
+    Returns:
+        ``(job_rate [n_wards] per year, employed [n] bool, p_employed [n] float32)``:
+        the last is each household's stationary probability of being in work (0 if retired).
+    """
+    n_wards = target_rate.shape[0]
+    seg = ward_segments(hh.ward, n_wards)
+    if seg is None:  # put the households in ward order, and the draws back in theirs
+        order = np.argsort(hh.ward, kind="stable")
+        job_rate, employed, p_emp = stationary_employment(
+            take_rows(hh, order), quality, target_rate, params, rng, iterations
+        )
+        back = np.empty_like(employed)
+        back[order] = employed
+        p_back = np.empty_like(p_emp)
+        p_back[order] = p_emp
+        return job_rate, back, p_back
+    support = employment_support(quality, quality, params)
+    net = params.network_effect if params.switches.social_infrastructure else 0.0
+    ward_factor = support * access(quality, params)
+    job_rate = np.empty(n_wards)
+    employed = np.empty(hh.n, dtype=np.bool_)
+    p_employed = np.empty(hh.n, dtype=np.float32)
+    # A block of whole wards at a time: the bisection's passes stay in the processor's cache.
+    for s, e, w0, w1 in seg.block_rows(skip_empty=False):
+        block = take_block(hh, s, e)
+        starts = seg.starts[w0 : w1 + 1] - s
+        counts = np.diff(starts)
+        factor = finding_factor(block.skills, block.health, block.participation, net, params)
+        factor = factor * np.repeat(ward_factor[w0:w1], counts)
+        lose = loss_prob(block.skills, block.health, params).astype(np.float64)
+        working_age = block.band != RETIRED_BAND
+        w = block.weight * working_age
+        total = np.maximum(segment_sums(w, starts), 1e-12)
+        target = target_rate[w0:w1]
+        lo = np.zeros(w1 - w0)
+        hi = np.full(w1 - w0, JOB_RATE_BRACKET, dtype=np.float64)
+        for _ in range(iterations):
+            mid = (lo + hi) / 2
+            p_find = np.minimum(np.repeat(mid, counts) * factor, 1.0)
+            rate = segment_sums(w * (p_find / (p_find + lose)), starts) / total
+            low = rate < target
+            lo = np.where(low, mid, lo)
+            hi = np.where(low, hi, mid)
+        job_rate[w0:w1] = (lo + hi) / 2
+        p_find = np.minimum(np.repeat(job_rate[w0:w1], counts) * factor, 1.0)
+        p_emp = working_age * (p_find / (p_find + lose))
+        p_employed[s:e] = p_emp
+        employed[s:e] = rng.random(e - s) < p_emp
+    return job_rate, employed, p_employed
+
+
+#: The bisection's bracket of the job-finding scale, [0, JOB_RATE_BRACKET] per year (a
+#: solver's setting, not behaviour).
+JOB_RATE_BRACKET = 20
+
+
+def ageing_rates(hh: Households, n_wards: int, params: Params) -> NDArray[np.float32]:
+    """Yearly probability of moving to the next age band, per ward and band, ``[n_wards, 4]``.
+
+    Each ward's rates make its start-year age structure a steady state:
+    households flow through the bands at one rate ``F`` (``N_b * a_b = F`` for
+    every band ``b``, the 65+ band dissolving into a new young household), with
+    ``F = N / sum(band_years)``, the turnover of a ward whose bands last the
+    ``band_years_*`` parameters. Rates are capped to [``ageing_rate_min``, ``ageing_rate_max``].
+    """
+    counts = np.zeros((n_wards, N_BANDS))
+    np.add.at(counts, (hh.ward, hh.band), hh.weight.astype(np.float64))
+    band_years = params.vector("band_years", BAND_NAMES)
+    flow = counts.sum(axis=1, keepdims=True) / band_years.sum()
+    rates = np.where(counts > 0, flow / np.maximum(counts, 1e-9), 1.0 / band_years[None, :])
+    return np.clip(rates, params.ageing_rate_min, params.ageing_rate_max).astype(np.float32)
+
+
+def calibrate_start(
+    hh: Households,
+    quality: F64,
+    rates: dict[str, F64],
+    params: Params,
+    rng: np.random.Generator,
+) -> tuple[Households, F64, F64]:
+    """Households in a steady state that matches the ward table.
+
+    Returns ``(households, job_rate [n_wards], log_income_centre [n_wards])``;
+    the last is the mean log income factor of each ward, from which newcomers
+    draw theirs.
+    """
+    job_rate, employed, p_emp = stationary_employment(
+        hh, quality, 1.0 - rates["employment_deprivation"], params, rng
+    )
+    hh = hh.with_(employed=employed)
+    rule = IncomeRule.from_params(params)
+    # Solve incomes on each household's expected situation (in work with its stationary
+    # probability), not on this year's draw: a ward whose draw happened to find more people
+    # in work would otherwise get incomes too low, and drift once employment regresses.
+    both = np.concatenate
+    weight = hh.weight.astype(np.float64)
+    shift = solve_income_shift(
+        both([hh.ward, hh.ward]),
+        both([weight * p_emp, weight * (1.0 - p_emp)]).astype(np.float32),
+        both([hh.size, hh.size]),
+        both([np.ones(hh.n, np.bool_), np.zeros(hh.n, np.bool_)]),
+        both([hh.band, hh.band]),
+        both([hh.skills, hh.skills]),
+        both([hh.income_factor, hh.income_factor]),
+        rates["income_deprivation"],
+        rule,
+    )
+    income_factor = (hh.income_factor * np.exp(shift)[hh.ward]).astype(np.float32)
+    # Stress at the level the core's rule holds it for each household's situation.
+    deprived = income_factor * base_income(hh.employed, hh.band, hh.skills, 1.0, rule) < 1.0
+    out_of_work = (hh.band != RETIRED_BAND) & ~hh.employed
+    noise = rng.normal(0.0, params.calibration_stress_noise, hh.n)
+    level = params.stress_floor + params.stress_income_deprived * deprived
+    level = level + params.stress_out_of_work * out_of_work
+    stress = np.clip(level + noise, 0.0, 1.0)
+    hh = hh.with_(income_factor=income_factor, stress=stress.astype(np.float32))
+    n_wards = job_rate.shape[0]
+    counts = np.maximum(np.bincount(hh.ward, minlength=n_wards), 1)
+    centre = np.bincount(hh.ward, weights=np.log(income_factor), minlength=n_wards) / counts
+    return hh, job_rate, centre
+
+
+@dataclass(frozen=True, slots=True)
+class StartState:
+    """The start year: households, the baseline every year is measured against, the ward
+    stocks, each ward's reach (``[n_wards]``) and its money (GBP/yr, ``[n_wards]``)."""
+
+    households: Households
+    baseline: Baseline
+    wards: WardState
+    reach: F64
+    funding0: F64
+
+    def public_streams(self) -> tuple[F64, F64]:
+        """Each ward's start-year public money in two streams, GBP/yr ``[n_wards]`` each:
+        ``(ring-fenced grants, core settlement)``."""
+        ring = RING_FENCED[:, None]
+        public0 = self.baseline.public_spend
+        return np.where(ring, public0, 0.0).sum(axis=0), np.where(ring, 0.0, public0).sum(axis=0)
+
+
+def start_state(
+    wards: pd.DataFrame,
+    households: HouseholdConfig,
+    params: Params,
+    la_index: NDArray[np.int64],
+    rng: np.random.Generator,
+) -> StartState:
+    """Draw and calibrate the start year's households, and the ward stocks and baseline.
+
+    ``wards``: the ward table; ``la_index``: each ward's authority, ``[n_wards]``; ``rng``:
+    the model's generator (synthesis and calibration draw from it, in that order).
+    """
+    rates = model_rates(wards)
+    q0 = initial_quality(rates, params)
+    cap0 = initial_capacity(rates, params)
+    drawn = synthesise(wards, households, params, rng)
+    hh, job_rate, income_centre = calibrate_start(drawn, q0, rates, params, rng)
+    n_wards = len(wards)
+    agg0 = aggregate(hh, n_wards, IncomeRule.from_params(params))
+    imd0 = wards["imd_score"].to_numpy(np.float64)
+    imd_z = (imd0 - np.average(imd0, weights=agg0.people)) / max(float(imd0.std()), 1e-9)
+    # Money: the start year's spending sustains the start year's services.
+    scale = charities.charity_scale(cap0, agg0.people, params)
+    public0 = baseline_spend(imd_z, agg0.people, params)
+    spend0 = public0 + charities.running(charities.raise_money(scale, cap0, agg0.people), params)
+    neighbours = Neighbours(la_index, agg0.people.copy())
+    reach0 = access(q0, params)
+    baseline = Baseline(
+        rates=rates,
+        quality=q0,
+        spend=spend0,
+        public_spend=public0,
+        capacity=cap0,
+        agg=agg0,
+        job_rate=job_rate,
+        income_centre=income_centre,
+        age_up=ageing_rates(hh, n_wards, params),
+        imd_score=imd0,
+        cni_score=wards["cni_score"].to_numpy(np.float64),
+        imd_points=imd_points(rates),
+        neighbours=neighbours,
+        used_quality=used_quality(q0, reach0, neighbours, params),
+        push=employment_push(1.0 - agg0.employment_deprivation, agg0.people),
+    )
+    zeros = np.zeros(n_wards)
+    stocks = WardState(
+        quality=q0.copy(),
+        capacity=cap0.copy(),
+        legacy=zeros.copy(),
+        jobs=np.ones(n_wards),
+        scar=zeros.copy(),
+        health_effect=zeros.copy(),
+        participation_effect=zeros.copy(),
+        years_funded=np.zeros(n_wards, dtype=np.int16),
+        agg=agg0,
+    )
+    return StartState(hh, baseline, stocks, reach0, spend0.sum(axis=0))
+
+
+def la_codes(wards: pd.DataFrame) -> tuple[NDArray[np.int64], list[str]]:
+    """LA index of each ward ``[n_wards]`` and the LA codes in index order."""
+    codes, uniques = pd.factorize(wards["la_code"], sort=True)
+    return codes.astype(np.int64), [str(u) for u in uniques]
+
+
+def per_la(per_ward: F64, la_index: NDArray[np.int64], n_las: int) -> I64:
+    """Pounds per ward (``[n_wards]``) summed to pence per authority, int64 ``[n_las]``."""
+    pence = pounds_to_pence(per_ward).astype(np.float64)
+    return np.bincount(la_index, weights=pence, minlength=n_las).astype(np.int64)

@@ -1,0 +1,60 @@
+"""Names every layer shares: the indicators and their groups, the IMD weights, and the
+'left behind' rule.
+
+The engine computes these indicators, and analysis, plots and comparisons read them from
+result tables: both sides take the names from here, so neither imports the other.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from lbn_sim.data.contract import STRING_COLUMNS
+
+F64 = NDArray[np.float64]
+
+__all__ = [
+    "CNI_DOMAINS",
+    "IMD_DOMAINS",
+    "IMD_WEIGHTS",
+    "LEFT_BEHIND_SHARE",
+    "RATE_INDICATORS",
+    "STRING_COLUMNS",
+    "left_behind_rule",
+    "rank_desc",
+]
+
+#: The seven IMD domains (model names; the ward table's columns are
+#: :data:`lbn_sim.data.contract.IMD_COLUMNS`) and their IMD 2019 weights.
+IMD_DOMAINS = (
+    "income_deprivation",
+    "employment_deprivation",
+    "education_deprivation",
+    "health_deprivation",
+    "crime",
+    "housing_access_deprivation",
+    "living_environment_deprivation",
+)
+IMD_WEIGHTS = np.array([0.225, 0.225, 0.135, 0.135, 0.093, 0.093, 0.093])
+#: The three CNI domains (model names).
+CNI_DOMAINS = ("civic_assets_need", "connectedness_need", "engagement_need")
+
+#: Indicator columns written for every ward and year, all in [0, 1].
+RATE_INDICATORS = (*IMD_DOMAINS, *CNI_DOMAINS, "financial_stress")
+#: Share of residents a ward must rank in, on both composites, to count as left behind.
+LEFT_BEHIND_SHARE = 0.10
+
+
+def rank_desc(score: F64) -> NDArray[np.int32]:
+    """Rank 1 = highest score (most deprived); ties broken by ward order. ``[n_wards]``."""
+    order = np.argsort(-score, kind="stable")
+    ranks = np.empty(score.shape[0], dtype=np.int32)
+    ranks[order] = np.arange(1, score.shape[0] + 1, dtype=np.int32)
+    return ranks
+
+
+def left_behind_rule(imd_rank: NDArray[np.int32], cni_rank: NDArray[np.int32]) -> NDArray[np.bool_]:
+    """Wards in the most deprived 10% on both composites, ``[n_wards]``."""
+    cut = int(np.floor(LEFT_BEHIND_SHARE * imd_rank.shape[0]))
+    return (imd_rank <= cut) & (cni_rank <= cut)

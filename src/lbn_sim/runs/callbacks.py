@@ -1,0 +1,103 @@
+"""Hydra callbacks: checks that run before any job, so a run fails at once, cleanly.
+
+:class:`Checks` is registered in ``conf/config.yaml`` (``hydra.callbacks``). Before
+a single run it checks that the run directory is new (or empty) and can be written;
+before a sweep, that the sweep directory is new (or empty) and can be written and
+that every job's config passes the
+domain rules (:func:`lbn_sim.runs.sweep.check_jobs`). A failure prints one line,
+``lbn_sim: error: ...``, and exits 2 with nothing run.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any, NoReturn
+
+from hydra.core.global_hydra import GlobalHydra
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+from lbn_sim.config import ConfigError
+from lbn_sim.folders import occupied, unwritable
+from lbn_sim.runs.sweep import check_jobs, config_jobs
+
+
+def _note(message: str) -> None:
+    print(f"lbn_sim: {message}", file=sys.stderr)
+
+
+def _stop(message: str) -> NoReturn:
+    print(f"lbn_sim: error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+class Checks(Callback):
+    """Check the output directory and (for a sweep) every job's config before any job."""
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Exit 2 if the run directory already holds files or cannot be written."""
+        run_dir = Path(str(config.hydra.run.dir))
+        held = occupied(run_dir)
+        if held is not None:
+            _stop(
+                f"the run directory {run_dir} already holds files ({held}): a run writes a "
+                "folder of its own; choose another with hydra.run.dir=PATH, or remove it"
+            )
+        reason = unwritable(run_dir)
+        if reason is not None:
+            _stop(
+                f"cannot write the run directory {run_dir}: {reason}; "
+                "choose another with hydra.run.dir=PATH"
+            )
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Exit 2 if the sweep directory already holds files or cannot be written, or any
+        job's config is bad.
+
+        Hydra turns any other exception from a callback into a warning and goes on, so
+        a sweep whose jobs cannot be listed or composed here (another sweeper, or a job
+        config that needs its own job's context) is said to be unchecked, and each job
+        still checks its own config.
+        """
+        sweep_dir = Path(str(config.hydra.sweep.dir))
+        held = occupied(sweep_dir)
+        if held is not None:
+            _stop(
+                f"the sweep directory {sweep_dir} already holds files ({held}): its jobs "
+                "would be mixed with the new ones; choose another with hydra.sweep.dir=PATH, "
+                "or remove it"
+            )
+        created = [p for p in (sweep_dir, *sweep_dir.parents) if not p.exists()]
+        reason = unwritable(sweep_dir)
+        if reason is not None:
+            _stop(
+                f"cannot write the sweep directory {sweep_dir}: {reason}; "
+                "choose another with hydra.sweep.dir=PATH"
+            )
+        loader = GlobalHydra.instance().config_loader()
+        jobs = config_jobs(config, loader)
+        if not jobs:
+            _note("the sweep's jobs cannot be listed before it runs; each job checks its own")
+            return
+        tic = time.perf_counter()
+        try:
+            check_jobs(config, jobs)
+        except ConfigError as err:
+            for p in created:  # nothing was run: leave no empty sweep folder
+                try:
+                    p.rmdir()
+                except OSError:
+                    break
+            _stop(f"{err}; no job was run")
+        except Exception as err:  # a job config that cannot be composed outside its job
+            _note(f"the jobs' configs were not all checked ({type(err).__name__}: {err})")
+            return
+        seconds = time.perf_counter() - tic
+        _note(f"checked the {len(jobs)} jobs' configs ({seconds:.1f} s)")
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Say how to compare the sweep's runs."""
+        sweep_dir = Path(str(config.hydra.sweep.dir))
+        _note(f"compare the runs with: python -m lbn_sim.compare {sweep_dir}")

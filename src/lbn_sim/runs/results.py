@@ -1,0 +1,150 @@
+"""Result tables of a run (the contract in ``docs/contracts.md``) and writing them safely.
+
+Tables are built from the model's yearly records; they are written into a
+staging folder inside the run directory and moved into place only when all
+of them are complete, so a failed run leaves no half-written results.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lbn_sim.analysis.divergence import closing_years
+from lbn_sim.data.contract import STRING_COLUMNS
+from lbn_sim.names import RATE_INDICATORS
+
+#: Groups of wards by their status in the start year.
+START_GROUPS = ("left_behind", "other_deprived", "rest")
+#: Groups summarised in ``groups.parquet``.
+SUMMARY_GROUPS = ("left_behind", "other_deprived", "england")
+#: Ward state recorded beside the indicators (dimensionless, 1 at the start): labour demand
+#: relative to the ward's start, and private investment per resident relative to England's
+#: from agglomeration alone (``exp`` of the investors' premium) and from regional growth
+#: alone (``exp`` of their regional index).
+STATE_COLUMNS = ("labour_demand", "agglomeration_premium", "regional_index")
+#: Float columns averaged (population-weighted) in the group table.
+MEAN_COLUMNS = (*RATE_INDICATORS, "funding_per_head", "imd_like", "cni_like", *STATE_COLUMNS)
+
+
+def ward_table(history: list[dict[str, np.ndarray]], wards: pd.DataFrame) -> pd.DataFrame:
+    """One row per ward and year (long format), in year then ward order."""
+    n_years = len(history)
+    n = len(wards)
+    # The text columns repeat every year: built as categoricals from each ward's code, never
+    # as a string per ward and year (that took about 200 MB at England's size).
+    cols: dict[str, object] = {
+        "year": np.repeat([int(r["year"]) for r in history], n).astype(np.int32),
+        **{c: _tiled_category(wards[c], n_years) for c in STRING_COLUMNS},
+        "left_behind": np.concatenate([r["left_behind"] for r in history]).astype(bool),
+        "population": np.concatenate([r["population"] for r in history]),
+    }
+    for c in MEAN_COLUMNS:
+        cols[c] = np.concatenate([r[c] for r in history]).astype(np.float64)
+    for c in ("imd_rank", "cni_rank"):
+        cols[c] = np.concatenate([r[c] for r in history]).astype(np.int32)
+    return pd.DataFrame(cols)
+
+
+def _tiled_category(values: pd.Series, times: int) -> pd.Categorical:
+    """``values`` (one per ward, ``[n]``) repeated ``times`` over, as a categorical
+    (``[n * times]``) whose categories are the distinct values in sorted order."""
+    once = pd.Categorical(values.astype(str))
+    return pd.Categorical.from_codes(np.tile(once.codes, times), categories=once.categories)
+
+
+def group_table(wt: pd.DataFrame) -> pd.DataFrame:
+    """Population-weighted means per year and group, with population and wards left behind."""
+    frames = []
+    for group in SUMMARY_GROUPS:
+        sub = wt if group == "england" else wt[wt["start_group"] == group]
+        w = sub["population"].to_numpy()
+        g = sub.assign(**{c: sub[c] * w for c in MEAN_COLUMNS}).groupby("year", observed=True)
+        sums = g[[*MEAN_COLUMNS, "population"]].sum()
+        means = sums[list(MEAN_COLUMNS)].div(sums["population"], axis=0)
+        means["population"] = sums["population"]
+        means["n_left_behind"] = g["left_behind"].sum().astype(np.int32)
+        means["n_wards"] = g.size().astype(np.int32)
+        means.insert(0, "group", group)
+        frames.append(means.reset_index())
+    out = pd.concat(frames, ignore_index=True)
+    out["group"] = out["group"].astype("category")
+    return out
+
+
+def ward_summary(wt: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    """One row per ward: composites and their gap to England at the start and the end."""
+    first, last = int(wt["year"].min()), int(wt["year"].max())
+    eng = groups[groups["group"] == "england"].set_index("year")
+    start = wt[wt["year"] == first].set_index("ward_code")
+    end = wt[wt["year"] == last].set_index("ward_code")
+    out = pd.DataFrame(
+        {
+            "ward_name": start["ward_name"].astype(str),
+            "la_code": start["la_code"].astype(str),
+            "la_name": start["la_name"].astype(str),
+            "start_group": start["start_group"].astype(str),
+        }
+    )
+    for c in ("imd_like", "cni_like"):
+        out[f"{c}_start"] = start[c]
+        out[f"{c}_end"] = end[c]
+        out[f"{c.split('_')[0]}_gap_start"] = start[c] - eng.loc[first, c]
+        out[f"{c.split('_')[0]}_gap_end"] = end[c] - eng.loc[last, c]
+    out["left_behind_start"] = start["left_behind"]
+    out["left_behind_end"] = end["left_behind"]
+    out.index = out.index.astype(str)
+    out["imd_gap_closed_year"] = imd_gap_closed_year(wt, eng["imd_like"]).reindex(out.index)
+    return out.reset_index()
+
+
+def imd_gap_closed_year(wt: pd.DataFrame, england: pd.Series) -> pd.Series:
+    """Per ward (indexed by code): the year from which its IMD-like gap to England stays
+    closed through the last year, for wards that start above England's mean (nullable
+    ``Int64``; missing if it never does, or if the ward starts at or below England's).
+
+    ``england``: England's population-weighted mean IMD-like score, indexed by year.
+    See :func:`lbn_sim.analysis.divergence.closing_years`.
+    """
+    wide = wt.pivot(index="ward_code", columns="year", values="imd_like").sort_index(axis=1)
+    years = wide.columns.to_numpy(dtype=np.int64)
+    gap = wide.to_numpy(dtype=np.float64) - england.reindex(years).to_numpy()[None, :]
+    found = closing_years(gap, years)["for_good"]
+    return pd.Series(pd.array(found, dtype="Int64"), index=wide.index.astype(str))
+
+
+def write_atomically(run_dir: Path, writers: dict[str, Callable[[Path], None]]) -> list[Path]:
+    """Write each named file through a staging folder, then move all of them into ``run_dir``.
+
+    ``writers`` maps a relative path to a function that writes that file at
+    the path it is given. If any writer fails, nothing reaches ``run_dir``.
+    """
+    stage = run_dir / ".staging"
+    if stage.exists():
+        shutil.rmtree(stage)
+    stage.mkdir(parents=True)
+    try:
+        for name, write in writers.items():
+            target = stage / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write(target)
+        for name in writers:
+            (run_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        try:
+            for name in writers:
+                final = run_dir / name
+                os.replace(stage / name, final)
+                written.append(final)
+        except BaseException:  # an OS error, or a stop (Ctrl-C) between two moves
+            for path in written:  # roll back: all or nothing
+                path.unlink(missing_ok=True)
+            raise
+        return written
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

@@ -1,0 +1,161 @@
+"""Run one future end to end: load wards, simulate, write the result tables and figure.
+
+:func:`simulate` is the plain function behind the command line (tests and
+samplers call it); :func:`run` adds the files.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from lbn_sim.config import Config, DataConfig
+from lbn_sim.data.sources import data_words
+from lbn_sim.engine.model import LBNModel
+from lbn_sim.runs.provenance import provenance, write_provenance
+from lbn_sim.runs.results import group_table, ward_summary, ward_table, write_atomically
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """The tables of one run (see ``docs/contracts.md``)."""
+
+    wards: pd.DataFrame
+    groups: pd.DataFrame
+    summary: pd.DataFrame
+    ledger: pd.DataFrame
+    balances: pd.DataFrame
+    data_report: str | None
+    seconds: float
+    #: The code that made the run (:func:`lbn_sim.runs.provenance.provenance`, read at its start).
+    made_by: dict[str, object] | None = None
+
+
+def load_wards(data: DataConfig) -> tuple[pd.DataFrame, str | None]:
+    """The ward table named by the data config, and a data report (Markdown) if there is one."""
+    if data.name == "synthetic":
+        from lbn_sim.data.synthetic import generate_wards
+
+        return generate_wards(n_wards=data.n_wards, seed=data.seed), None
+    from lbn_sim.data.england import load_england
+
+    wards, report = load_england(data.dir)
+    return wards, report.to_markdown()
+
+
+def simulate(cfg: Config, progress: bool = False, label: str = "") -> RunResult:
+    """Run the model from ``cfg.start_year`` to ``cfg.horizon`` and build the result tables.
+
+    ``progress``: print what is run and every fifth year to stderr, each line after
+    ``label`` (in a sweep, the job: parallel jobs' lines interleave).
+    """
+    t0 = time.perf_counter()
+    made_by = provenance()
+    wards, report = load_wards(cfg.data)
+    model = LBNModel(cfg, wards)
+    if progress:
+        print(
+            f"{label}lbn_sim: {data_words(cfg.data.name, model.n_wards)}, "
+            f"{model.households.n:,} simulated households, "
+            f"{cfg.start_year}-{cfg.horizon}, scenario {cfg.scenario.name}",
+            file=sys.stderr,
+        )
+    model.run(progress=progress, label=label)
+    wt = ward_table(model.history, model.ward_table)
+    groups = group_table(wt)
+    result = RunResult(
+        wards=wt,
+        groups=groups,
+        summary=ward_summary(wt, groups),
+        ledger=model.ledger.flows(),
+        balances=model.ledger.balances(),
+        data_report=report,
+        seconds=time.perf_counter() - t0,
+        made_by=made_by,
+    )
+    model.release()
+    return result
+
+
+def write(result: RunResult, cfg: Config, run_dir: Path) -> list[Path]:
+    """Write every table, the figures (``cfg.plots``) and ``provenance.json`` (the code
+    that made the run) into ``run_dir``, all or nothing."""
+
+    def parquet(df: pd.DataFrame) -> object:
+        return lambda path: df.to_parquet(path, index=False)
+
+    writers = {
+        "wards.parquet": parquet(result.wards),
+        "groups.parquet": parquet(result.groups),
+        "ward_summary.csv": lambda path: result.summary.to_csv(path, index=False),
+        "ledger.parquet": parquet(result.ledger),
+        "balances.parquet": parquet(result.balances),
+    }
+    if result.data_report is not None:
+        report = result.data_report
+        writers["data_report.md"] = lambda path: path.write_text(report)
+    if cfg.plots:
+        from lbn_sim.plots.parts import on_data
+        from lbn_sim.plots.run_figures import indicators_figure
+
+        future = cfg.scenario.name.replace("_", " ")
+        data = data_words(cfg.data.name, int(result.wards["ward_code"].nunique()))
+
+        def figure(path: Path) -> None:
+            fig = indicators_figure(result.groups, future, cfg.policy_start, data=data)
+            fig.savefig(path, dpi=110)
+
+        writers["figures/indicators.png"] = figure
+
+        def money(path: Path) -> None:
+            from lbn_sim.analysis.money import per_head_by_group
+            from lbn_sim.plots.money import money_figure
+
+            per_head = per_head_by_group(result.ledger, result.wards)
+            first = f"Money reaching wards by mechanism under the {future}"
+            fig = money_figure(per_head, f"{on_data(first, data)}\none run")
+            fig.savefig(path, dpi=110)
+
+        writers["figures/money.png"] = money
+    writers["provenance.json"] = lambda path: write_provenance(path, result.made_by)
+    return write_atomically(run_dir, writers)  # type: ignore[arg-type]
+
+
+def headline(result: RunResult, cfg: Config) -> str:
+    """A few lines for the terminal: how the left-behind wards fared."""
+    g = result.groups.set_index(["group", "year"])
+    first, last = cfg.start_year, cfg.horizon
+    lb_start = int(g.loc[("left_behind", first), "n_wards"])
+    still = int(
+        result.wards[
+            (result.wards["year"] == last)
+            & (result.wards["start_group"] == "left_behind")
+            & result.wards["left_behind"]
+        ].shape[0]
+    )
+    total = int(g.loc[("england", last), "n_left_behind"])
+    gap0 = g.loc[("left_behind", first), "imd_like"] - g.loc[("england", first), "imd_like"]
+    gap1 = g.loc[("left_behind", last), "imd_like"] - g.loc[("england", last), "imd_like"]
+    from lbn_sim.analysis.money import programme_totals
+
+    policy = max(cfg.policy_start, first + 1)
+    before, awarded, paid, owed = programme_totals(result.ledger, result.balances, policy, last)
+    stages = cfg.scenario.stages(policy, last)
+    lengths = sorted({levers.award_years for _, levers, years in stages if years > 0})
+    years = " or ".join(str(n) for n in lengths)
+    return (
+        f"{cfg.scenario.name}: {still} of the {lb_start} ward{'' if lb_start == 1 else 's'} "
+        f"left behind in {first} {'is' if still == 1 else 'are'} still left behind in {last} "
+        f"({total} ward{'' if total == 1 else 's'} left behind in {last}, "
+        f"{total - still} of them newly).\n"
+        f"IMD-like gap, left-behind wards minus England: {gap0:.1f} points in {first}, "
+        f"{gap1:.1f} in {last}.\n"
+        f"National programmes {policy}-{last}: GBP {before / 1e9:.1f}bn owed from earlier "
+        f"awards and {awarded / 1e9:.1f}bn awarded; {paid / 1e9:.1f}bn paid to wards, "
+        f"{owed / 1e9:.1f}bn still owed at the end of {last} (this future's awards are paid "
+        f"over {years} years)."
+    )

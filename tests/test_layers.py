@@ -1,0 +1,150 @@
+"""The package's layers: which folder may import which (README, 'Layout').
+
+The rule: the engine imports nothing from the runs, analysis, plots or compare layers;
+analysis, plots and compare never import the engine, directly or through another
+module; analysis never imports plots; the shared modules (names, config, folders,
+data) import none of the layers. Imports inside functions count as imports.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import deque
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+#: Layer -> layers it must never reach (directly or through any chain of imports).
+FORBIDDEN: dict[str, tuple[str, ...]] = {
+    "engine": ("runs", "analysis", "plots", "compare"),
+    "analysis": ("engine", "runs", "plots", "compare"),
+    "plots": ("engine", "runs", "compare"),
+    "compare": ("engine",),
+    "data": ("engine", "runs", "analysis", "plots", "compare"),
+    "shared": ("engine", "runs", "analysis", "plots", "compare"),
+}
+LAYERS = ("engine", "runs", "analysis", "plots", "compare", "data")
+
+
+def module_name(path: Path, root: Path) -> str:
+    """Dotted module name of ``path`` under ``root`` (a package's ``__init__`` is the package)."""
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports_of(path: Path, name: str, package: str) -> set[str]:
+    """Modules of ``package`` that the module ``name`` (file ``path``) imports, anywhere in it."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    is_package = path.name == "__init__.py"
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = name.split(".")
+                keep = len(base) - node.level + (1 if is_package else 0)
+                stem = ".".join(base[:keep])
+                target = f"{stem}.{node.module}" if node.module else stem
+            else:
+                target = node.module or ""
+            found.add(target)
+            found.update(f"{target}.{a.name}" for a in node.names)
+    return {m for m in found if m == package or m.startswith(f"{package}.")}
+
+
+def layer_of(module: str, package: str) -> str:
+    """The layer a module of ``package`` belongs to: ``entry`` for the package itself and its
+    ``__main__`` (the doors in: the Python API and the command line, free to import any
+    layer), ``shared`` for the other top-level modules."""
+    parts = module.split(".")
+    if len(parts) > 1 and parts[1] in LAYERS:
+        return parts[1]
+    if module in (package, f"{package}.__main__"):
+        return "entry"
+    return "shared"
+
+
+def violations(root: Path, package: str = "lbn_sim") -> list[str]:
+    """Every import chain from a module to a layer it must not reach, as readable lines.
+
+    ``root`` holds the package folder ``package``.
+    """
+    files = {module_name(p, root): p for p in sorted((root / package).rglob("*.py"))}
+    graph = {m: {i for i in imports_of(p, m, package) if i in files} for m, p in files.items()}
+    out: list[str] = []
+    for start in sorted(files):
+        banned = FORBIDDEN.get(layer_of(start, package), ())
+        if not banned:
+            continue
+        # Breadth-first over the imports, keeping the chain that reached each module.
+        seen = {start: [start]}
+        queue = deque([start])
+        while queue:
+            here = queue.popleft()
+            for nxt in sorted(graph[here]):
+                if nxt in seen or nxt == package:
+                    # (the package's own __init__ is a door in, loading the API lazily: importing
+                    # any module runs it, but not the functions it loads)
+                    continue
+                seen[nxt] = [*seen[here], nxt]
+                if layer_of(nxt, package) in banned:
+                    out.append(" -> ".join(seen[nxt]))
+                    continue
+                queue.append(nxt)
+    return out
+
+
+def test_the_package_keeps_its_layers() -> None:
+    assert violations(SRC) == []
+
+
+def test_every_module_is_in_a_layer_folder_or_shared() -> None:
+    top = sorted(p.stem for p in (SRC / "lbn_sim").glob("*.py"))
+    assert top == ["__init__", "__main__", "config", "errors", "folders", "names"]
+
+
+@pytest.mark.parametrize(
+    ("where", "line", "expected"),
+    [
+        ("engine/core.py", "from pkg.runs.io import write", "pkg.engine.core -> pkg.runs.io"),
+        ("analysis/gaps.py", "import pkg.engine.core", "pkg.analysis.gaps -> pkg.engine.core"),
+        (
+            "plots/lines.py",
+            "def f():\n    from pkg.helpers import g\n",
+            "pkg.plots.lines -> pkg.helpers -> pkg.engine.core",
+        ),
+        ("compare/table.py", "from ..engine import core", "pkg.compare.table -> pkg.engine.core"),
+    ],
+)
+def test_the_check_fails_on_a_forbidden_import(
+    tmp_path: Path, where: str, line: str, expected: str
+) -> None:
+    """A toy package where one module breaks the rule (directly, inside a function, through a
+    shared module, or by a relative import): the check names the chain."""
+    pkg = tmp_path / "pkg"
+    for folder in ("engine", "runs", "analysis", "plots", "compare"):
+        (pkg / folder).mkdir(parents=True)
+        (pkg / folder / "__init__.py").write_text("")
+    (pkg / "__init__.py").write_text("")
+    (pkg / "engine" / "core.py").write_text("X = 1\n")
+    (pkg / "runs" / "io.py").write_text("from pkg.engine.core import X\n")
+    (pkg / "helpers.py").write_text("from pkg.engine.core import X\n")
+    assert violations(tmp_path, "pkg") == [
+        "pkg.helpers -> pkg.engine.core"
+    ], "a shared module importing the engine is itself a violation"
+    (pkg / "helpers.py").write_text("def g():\n    from pkg.engine.core import X\n")
+    assert violations(tmp_path, "pkg") == ["pkg.helpers -> pkg.engine.core"]
+    (pkg / "helpers.py").write_text("Y = 2\n")
+    assert violations(tmp_path, "pkg") == []
+    if "helpers" in line:
+        # Reaching the engine through a shared module that imports it.
+        (pkg / "helpers.py").write_text("def g():\n    from pkg.engine.core import X\n")
+    target = pkg / where
+    target.write_text(line + "\n")
+    found = violations(tmp_path, "pkg")
+    assert expected in found
