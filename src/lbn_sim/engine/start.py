@@ -102,23 +102,39 @@ def stationary_employment(
         lose = loss_prob(block.skills, block.health, params).astype(np.float64)
         working_age = block.band != RETIRED_BAND
         w = block.weight * working_age
-        total = np.maximum(segment_sums(w, starts), 1e-12)
-        target = target_rate[w0:w1]
-        lo = np.zeros(w1 - w0)
-        hi = np.full(w1 - w0, JOB_RATE_BRACKET, dtype=np.float64)
-        for _ in range(iterations):
-            mid = (lo + hi) / 2
-            p_find = np.minimum(np.repeat(mid, counts) * factor, 1.0)
-            rate = segment_sums(w * (p_find / (p_find + lose)), starts) / total
-            low = rate < target
-            lo = np.where(low, mid, lo)
-            hi = np.where(low, hi, mid)
-        job_rate[w0:w1] = (lo + hi) / 2
+        job_rate[w0:w1] = _bisect_job_rate(factor, lose, w, starts, target_rate[w0:w1], iterations)
         p_find = np.minimum(np.repeat(job_rate[w0:w1], counts) * factor, 1.0)
         p_emp = working_age * (p_find / (p_find + lose))
         p_employed[s:e] = p_emp
         employed[s:e] = rng.random(e - s) < p_emp
     return job_rate, employed, p_employed
+
+
+def _bisect_job_rate(
+    factor: NDArray[np.floating],
+    lose: F64,
+    w: NDArray[np.floating],
+    starts: NDArray[np.int64],
+    target: F64,
+    iterations: int,
+) -> F64:
+    """The job-finding scale of ``k`` consecutive wards, ``[k]``, at which each ward's expected
+    employment rate of working-age heads is ``target`` (``[k]``): heads (rows ``starts``,
+    ``[k + 1]``) find work with ``min(scale * factor, 1)`` and lose it with ``lose``
+    (``[m]`` each), weighted by ``w`` (``[m]``, 0 for the retired)."""
+    counts = np.diff(starts)
+    total = np.maximum(segment_sums(w, starts), 1e-12)
+    lo = np.zeros(counts.shape[0])
+    hi = np.full(counts.shape[0], JOB_RATE_BRACKET, dtype=np.float64)
+    for _ in range(iterations):
+        mid = (lo + hi) / 2
+        p_find = np.minimum(np.repeat(mid, counts) * factor, 1.0)
+        rate = segment_sums(w * (p_find / (p_find + lose)), starts) / total
+        low = rate < target
+        lo = np.where(low, mid, lo)
+        hi = np.where(low, hi, mid)
+    result: F64 = (lo + hi) / 2
+    return result
 
 
 #: The bisection's bracket of the job-finding scale, [0, JOB_RATE_BRACKET] per year (a

@@ -17,7 +17,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from lbn_sim.engine import labour_market, services
-from lbn_sim.engine.household_year import Conditions, household_year
+from lbn_sim.engine.conditions import Conditions
+from lbn_sim.engine.household_year import household_year
 from lbn_sim.engine.households import Households, IncomeRule
 from lbn_sim.engine.mechanisms import (
     connectivity,
@@ -155,12 +156,9 @@ def ward_year(
         params,
     )
     stocks = stocks.with_(jobs=jobs, scar=scar)
-    find = (
-        baseline.job_rate
-        * jobs
-        * connectivity.access(stocks.quality, params)
-        * labour_market.employment_support(support_used, used0, params)
-    )
+    reach = connectivity.access(stocks.quality, params)
+    support = labour_market.employment_support(support_used, used0, params)
+    find = baseline.job_rate * jobs * reach * support
     shock = resilience.job_loss_shock(inputs.recession, res, params)
     col = cost_of_living.price_pressure(
         inputs.cost_of_living, inputs.price_shock, res, res_england, params

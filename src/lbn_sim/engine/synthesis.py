@@ -98,17 +98,45 @@ def synthesise(
     * mean skills are ``1 - education_deprivation``, mean health is
       ``1 - health_deprivation``, mean participation falls with the CNI's
       engaged-community need.
+
+    Draws, in order: age bands, sizes, employment, skills, health, participation,
+    income factors, stress noise.
     """
     n_sim, mean_size = households_per_ward(wards, cfg, params)
     n_wards = len(wards)
     ward = np.repeat(np.arange(n_wards, dtype=np.int32), n_sim)
-    n = ward.shape[0]
     rates = model_rates(wards)
+    band, size = _bands_and_sizes(wards, n_sim, mean_size, params, rng)
+    employed, skills, health, participation = _traits(rates, n_sim, band, params, rng)
+    # Weights: the ward's population over the simulated people.
+    starts = np.concatenate([[0], np.cumsum(n_sim)])
+    people = segment_sums(size, starts)
+    weight = np.repeat(wards["population"].to_numpy(np.float64) / people, n_sim).astype(np.float32)
+    hh = Households(
+        ward=ward,
+        weight=weight,
+        size=size,
+        band=band,
+        employed=employed,
+        skills=skills,
+        health=health,
+        stress=np.zeros(ward.shape[0], dtype=np.float32),
+        participation=participation,
+        income_factor=np.ones(ward.shape[0], dtype=np.float32),
+    )
+    return _incomes_and_stress(hh, rates["income_deprivation"], n_sim, params, rng)
 
-    def in_ward(values: NDArray[np.float64]) -> NDArray[np.float64]:
-        """A ward value for each household (households are in ward order)."""
-        return np.repeat(values, n_sim)
 
+def _bands_and_sizes(
+    wards: pd.DataFrame,
+    n_sim: NDArray[np.int64],
+    mean_size: NDArray[np.float64],
+    params: Params,
+    rng: np.random.Generator,
+) -> tuple[NDArray[np.int8], NDArray[np.int8]]:
+    """Each household's head's age band and its size, int8 ``[n]`` each (``n_sim``: households
+    per ward, ``mean_size``: persons per household, ``[n_wards]`` each)."""
+    n = int(n_sim.sum())
     # Head's age band from the adult age shares of the ward.
     adult = wards[["share_16_29", "share_30_49", "share_50_64", "share_65_plus"]].to_numpy(
         np.float64
@@ -119,22 +147,36 @@ def synthesise(
     u = rng.random(n)
     band = np.zeros(n, dtype=np.int8)
     for j in range(N_BANDS - 1):
-        band += u > in_ward(cum[:, j])
+        band += u > np.repeat(cum[:, j], n_sim)
     del u
-
     # Size: 1 + Poisson, matched to the ward's mean size. Not tied to the head's age band:
     # a household keeps its size as its head ages and a newcomer takes the size of the
     # household it replaces, so a size tied to the band at the start would drift (retired
     # households, more often poor, would slowly grow and move income deprivation with them).
-    lam = in_ward(mean_size - 1.0)
+    lam = np.repeat(mean_size - 1.0, n_sim)
     largest = int(params.household_size_max)
     size = np.minimum(1 + rng.poisson(np.maximum(lam, 0.0)), largest).astype(np.int8)
-    del lam
+    return band, size
 
+
+def _traits(
+    rates: dict[str, NDArray[np.float64]],
+    n_sim: NDArray[np.int64],
+    band: NDArray[np.int8],
+    params: Params,
+    rng: np.random.Generator,
+) -> tuple[NDArray[np.bool_], F32, F32, F32]:
+    """``(employed, skills, health, participation)``, ``[n]`` each, drawn around each ward's
+    published rates (``rates``: :func:`model_rates`)."""
+
+    def in_ward(values: NDArray[np.float64]) -> NDArray[np.float64]:
+        """A ward value for each household (households are in ward order)."""
+        return np.repeat(values, n_sim)
+
+    n = band.shape[0]
     # Employment: working-age heads out of work at the ward's employment-deprivation rate.
     working_age = band != RETIRED_BAND
     employed = working_age & (rng.random(n) >= in_ward(rates["employment_deprivation"]))
-
     # Workers a little more skilled than the ward's average, the out-of-work a little less,
     # the ward's mean unchanged.
     e_rate = 1.0 - in_ward(rates["employment_deprivation"])
@@ -146,48 +188,43 @@ def synthesise(
     engaged = 1.0 - in_ward(rates["engagement_need"])
     part_mean = params.participation_intercept + params.participation_need_slope * engaged
     participation = _beta_around(rng, part_mean, params.participation_concentration, params)
+    return employed, skills, health, participation
 
-    # Weights: the ward's population over the simulated people.
-    starts = np.concatenate([[0], np.cumsum(n_sim)])
-    people = segment_sums(size, starts)
-    weight = in_ward(wards["population"].to_numpy(np.float64) / people).astype(np.float32)
 
-    # Income: a log-normal factor per household, its ward's centre solved so the weighted
-    # share of people below the poverty line is the ward's income-deprivation rate.
+def _incomes_and_stress(
+    hh: Households,
+    target: NDArray[np.float64],
+    n_sim: NDArray[np.int64],
+    params: Params,
+    rng: np.random.Generator,
+) -> Households:
+    """``hh`` with income factors and stress: a log-normal factor per household, its ward's
+    centre solved so the weighted share of people below the poverty line is the ward's
+    income-deprivation rate (``target``, ``[n_wards]``); stress at its rule's level, with
+    noise."""
+    n = hh.n
     log_factor = rng.normal(0.0, params.income_spread, n).astype(np.float32)
     income_factor = np.exp(log_factor).astype(np.float32)
     rule = IncomeRule.from_params(params)
     shift = solve_income_shift(
-        ward,
-        weight,
-        size,
-        employed,
-        band,
-        skills,
+        hh.ward,
+        hh.weight,
+        hh.size,
+        hh.employed,
+        hh.band,
+        hh.skills,
         income_factor,
-        rates["income_deprivation"],
+        target,
         rule,
     )
     income_factor *= np.exp(shift).astype(np.float32).repeat(n_sim)
-    deprived = income_factor * base_income(employed, band, skills, 1.0, rule) < 1.0
-    out = working_age & ~employed
+    deprived = income_factor * base_income(hh.employed, hh.band, hh.skills, 1.0, rule) < 1.0
+    out = (hh.band != RETIRED_BAND) & ~hh.employed
     level = params.stress_floor + params.stress_income_deprived * deprived
     level = level + params.stress_out_of_work * out
     noise = rng.normal(0.0, params.synthesis_stress_noise, n)
     stress = np.clip(level + noise, 0.0, 1.0).astype(np.float32)
-
-    return Households(
-        ward=ward,
-        weight=weight,
-        size=size,
-        band=band,
-        employed=employed,
-        skills=skills,
-        health=health,
-        stress=stress,
-        participation=participation,
-        income_factor=income_factor,
-    )
+    return hh.with_(income_factor=income_factor, stress=stress)
 
 
 #: Distance (log income) from the line of a step with no household beyond it (a solver's
@@ -278,20 +315,36 @@ def solve_income_shift(
     # A block of whole wards at a time: the bisection's passes stay in the processor's cache.
     for s, e, w0, w1 in seg.block_rows(skip_empty=False):
         starts = seg.starts[w0 : w1 + 1] - s
-        counts = np.diff(starts)
         people_w = weight[s:e] * size[s:e]
-        people = np.maximum(segment_sums(people_w, starts), 1e-12)
         log_income = np.log(
             income_factor[s:e] * base_income(employed[s:e], band[s:e], skills[s:e], 1.0, rule)
         ).astype(np.float64)
-        lo = np.full(w1 - w0, -SHIFT_BRACKET, dtype=np.float64)
-        hi = np.full(w1 - w0, SHIFT_BRACKET, dtype=np.float64)
-        for _ in range(iterations):
-            mid = (lo + hi) / 2
-            below = log_income + np.repeat(mid, counts) < 0.0
-            share = segment_sums(people_w * below, starts) / people
-            too_many = share > target[w0:w1]
-            lo = np.where(too_many, mid, lo)
-            hi = np.where(too_many, hi, mid)
+        lo, hi = _bisect_shift(log_income, people_w, starts, target[w0:w1], iterations)
         shift[w0:w1] = _middle_of_step(lo, hi, -log_income, people_w, starts, target[w0:w1])
     return shift
+
+
+def _bisect_shift(
+    log_income: NDArray[np.float64],
+    people_w: F32,
+    starts: NDArray[np.int64],
+    target: NDArray[np.float64],
+    iterations: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The bisection's final bracket ``(lo, hi)`` of each ward's log-shift, ``[k]`` each, for
+    ``k`` consecutive wards (rows ``starts``, ``[k + 1]``; ``log_income``, ``people_w``:
+    ``[m]``): the share below the line is above ``target`` at ``lo``, at or below it at
+    ``hi``."""
+    counts = np.diff(starts)
+    people = np.maximum(segment_sums(people_w, starts), 1e-12)
+    k = counts.shape[0]
+    lo = np.full(k, -SHIFT_BRACKET, dtype=np.float64)
+    hi = np.full(k, SHIFT_BRACKET, dtype=np.float64)
+    for _ in range(iterations):
+        mid = (lo + hi) / 2
+        below = log_income + np.repeat(mid, counts) < 0.0
+        share = segment_sums(people_w * below, starts) / people
+        too_many = share > target
+        lo = np.where(too_many, mid, lo)
+        hi = np.where(too_many, hi, mid)
+    return lo, hi

@@ -15,9 +15,9 @@ from dataclasses import field, make_dataclass
 from difflib import get_close_matches
 from typing import Any
 
+from lbn_sim.errors import ConfigError
 from lbn_sim.params.record import Parameter
 from lbn_sim.params.table import REGISTRY
-from lbn_sim.errors import ConfigError
 
 __all__ = ["BY_NAME", "REGISTRY", "Parameter", "ParamsConfig", "check_value"]
 
