@@ -148,3 +148,21 @@ def test_the_check_fails_on_a_forbidden_import(
     target.write_text(line + "\n")
     found = violations(tmp_path, "pkg")
     assert expected in found
+
+
+def test_engine_modules_and_functions_stay_small() -> None:
+    """No engine module over 400 lines, no function over 60, and the model's step reads like
+    Mesa's examples (at most 15 lines): a newcomer can find and read any part."""
+    engine = SRC / "lbn_sim" / "engine"
+    too_long: list[str] = []
+    for path in sorted(engine.rglob("*.py")):
+        text = path.read_text()
+        if len(text.splitlines()) > 400:
+            too_long.append(f"{path.name}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                limit = 15 if (path.name, node.name) == ("model.py", "step") else 60
+                if length > limit:
+                    too_long.append(f"{path.name}:{node.name}: {length} lines (limit {limit})")
+    assert too_long == []

@@ -20,9 +20,6 @@ AGE_BANDS = ("16_29", "30_49", "50_64", "65_plus")
 N_BANDS = len(AGE_BANDS)
 RETIRED_BAND = 3
 
-#: Poverty line: 60% of median equivalised income, 2019 (GBP per year).
-POVERTY_LINE_2019 = 15_000
-
 
 @dataclass(frozen=True, slots=True)
 class IncomeRule:

@@ -18,6 +18,9 @@ from lbn_sim.engine.state import Baseline, WardState
 from lbn_sim.names import CNI_DOMAINS, IMD_DOMAINS, IMD_WEIGHTS
 
 F64 = NDArray[np.float64]
+#: The percentiles across wards whose distance sets a domain's IMD points (the IMD's own
+#: scale: a domain spans about 100 points across England's wards).
+PERCENTILES = (1, 99)
 
 
 def imd_points_per_unit(p01: F64, p99: F64) -> F64:
@@ -39,7 +42,7 @@ def imd_points(rates: dict[str, F64]) -> F64:
     (:func:`imd_points_per_unit`).
     """
     stacked = np.stack([rates[d] for d in IMD_DOMAINS])
-    return imd_points_per_unit(*np.percentile(stacked, [1, 99], axis=1))
+    return imd_points_per_unit(*np.percentile(stacked, PERCENTILES, axis=1))
 
 
 def compute(wards: WardState, baseline: Baseline, params: Params) -> dict[str, F64]:

@@ -40,6 +40,8 @@ from lbn_sim.names import RATE_INDICATORS, left_behind_rule, rank_desc
 F64 = NDArray[np.float64]
 #: A row of the model's history: column name -> ``[n_wards]`` values (``year``: a scalar).
 Row = dict[str, NDArray[np.generic]]
+#: Years between progress lines.
+PROGRESS_EVERY = 5
 
 
 class LBNModel(mesa.Model):
@@ -231,7 +233,7 @@ class LBNModel(mesa.Model):
                 self.step()
             except MoneyRangeError as err:
                 raise MoneyRangeError(f"in {self.year + 1}, {err}") from None
-            if progress and (self.year % 5 == 0 or self.year == self.cfg.horizon):
+            if progress and (self.year % PROGRESS_EVERY == 0 or self.year == self.cfg.horizon):
                 n = int(self.left_behind.sum())
                 print(
                     f"{label}  {self.year}: {n} ward{'' if n == 1 else 's'} left behind "

@@ -19,12 +19,19 @@ from lbn_sim.errors import ConfigError
 from lbn_sim.params.record import Parameter
 from lbn_sim.params.table import REGISTRY
 
-__all__ = ["BY_NAME", "REGISTRY", "Parameter", "ParamsConfig", "check_value"]
+__all__ = ["BY_NAME", "REGISTRY", "Parameter", "ParamsConfig", "check_value", "unknown"]
 
 #: The registry by name.
 BY_NAME: dict[str, Parameter] = {p.name: p for p in REGISTRY}
 if len(BY_NAME) != len(REGISTRY):  # pragma: no cover - a table error, caught on import
     raise RuntimeError("the parameter registry declares a name twice")
+
+
+def unknown(name: str) -> str:
+    """The message for a name the registry does not have, with the closest it has."""
+    close = get_close_matches(name, list(BY_NAME), n=1)
+    hint = f"; did you mean params.{close[0]}?" if close else ""
+    return f"params.{name} is not a behavioural parameter of lbn_sim{hint}"
 
 
 def check_value(name: str, value: Any) -> float:
@@ -35,9 +42,7 @@ def check_value(name: str, value: Any) -> float:
             one outside the parameter's range, each naming ``params.<name>``.
     """
     if name not in BY_NAME:
-        close = get_close_matches(name, list(BY_NAME), n=1)
-        hint = f"; did you mean params.{close[0]}?" if close else ""
-        raise ConfigError(f"params.{name} is not a behavioural parameter of lbn_sim{hint}")
+        raise ConfigError(unknown(name))
     p = BY_NAME[name]
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"params.{name} must be a number ({p.unit}), got {value!r}")
