@@ -144,6 +144,14 @@ class Ledger:
             )
         )
 
+    def copy(self) -> Ledger:
+        """A ledger holding the same records (which are never changed once recorded), to
+        which new records can be added without touching this one's."""
+        other = Ledger()
+        other._flows = list(self._flows)
+        other._balances = list(self._balances)
+        return other
+
     def flows(self) -> pd.DataFrame:
         """All flows: ``year, source, destination, purpose, mechanism, pence, amount`` (GBP)."""
         cols = ["year", "source", "destination", "purpose", "mechanism", "pence"]

@@ -31,6 +31,7 @@ from lbn_sim.engine.indicators import composites, compute
 from lbn_sim.engine.ledger import Ledger, MoneyRangeError
 from lbn_sim.engine.parameters import Params
 from lbn_sim.engine.regimes import Regime, Regimes
+from lbn_sim.engine.snapshot import Snapshot, history_key, restore, same_history, take
 from lbn_sim.engine.start import StartState, la_codes, per_la, start_state
 from lbn_sim.engine.state import Baseline, WardState
 from lbn_sim.engine.step import advance
@@ -54,6 +55,8 @@ class LBNModel(mesa.Model):
             composite's points per unit.
         on_year: called with the model after each recorded year (the start year
             included): the documented way to observe a run as it goes.
+        snapshot: continue from this state (:meth:`from_snapshot`) instead of drawing the
+            start year.
     """
 
     households: Households
@@ -61,7 +64,11 @@ class LBNModel(mesa.Model):
     baseline: Baseline
 
     def __init__(
-        self, cfg: Config, wards: pd.DataFrame, on_year: Callable[[LBNModel], None] | None = None
+        self,
+        cfg: Config,
+        wards: pd.DataFrame,
+        on_year: Callable[[LBNModel], None] | None = None,
+        snapshot: Snapshot | None = None,
     ) -> None:
         super().__init__(rng=cfg.seed)
         self.cfg = cfg
@@ -77,7 +84,13 @@ class LBNModel(mesa.Model):
         self.la_list = np.array(la_list, dtype=object)
         self.la_of_ward = self.la_list[self.la_index]  # each ward's LA code
         self.regimes = Regimes(cfg, self.la_of_ward.astype(str))
-        start = start_state(self.ward_table, cfg.households, self.params, self.la_index, self.rng)
+        if snapshot is None:
+            start = start_state(
+                self.ward_table, cfg.households, self.params, self.la_index, self.rng
+            )
+        else:
+            start = snapshot.start
+        self.start = start
         self.households, self.baseline, self.wards = start.households, start.baseline, start.wards
         self.ledger = Ledger()
         self._add_agents(start)
@@ -89,7 +102,37 @@ class LBNModel(mesa.Model):
         self.history: list[Row] = []
         self.recent: list[tuple[F64, F64]] = []
         self.now = Year(self.year, self.regimes.at(self.year))
-        self._record()
+        if snapshot is None:
+            self._record()
+        else:
+            restore(self, snapshot)
+
+    @classmethod
+    def from_snapshot(
+        cls,
+        cfg: Config,
+        wards: pd.DataFrame,
+        snapshot: Snapshot,
+        on_year: Callable[[LBNModel], None] | None = None,
+    ) -> LBNModel:
+        """A model of ``cfg`` continuing from ``snapshot`` (taken by :meth:`snapshot` from a run
+        of a config with the same history: :func:`~lbn_sim.engine.snapshot.history_key`).
+
+        Raises:
+            ValueError: ``cfg``'s history differs from the snapshot's, or the snapshot is
+                not at the last year before ``cfg.policy_start``.
+        """
+        if not same_history(snapshot, cfg):
+            raise ValueError(
+                f"cannot continue from a snapshot of {snapshot.year} (history {snapshot.key}): "
+                f"this config's history is {history_key(cfg)}, its last shared year "
+                f"{cfg.policy_start - 1}"
+            )
+        return cls(cfg, wards, on_year=on_year, snapshot=snapshot)
+
+    def snapshot(self) -> Snapshot:
+        """The run's state now, to continue other futures from (:meth:`from_snapshot`)."""
+        return take(self, self.start)
 
     def _add_agents(self, start: StartState) -> None:
         """The institutions, in the order they act, with their start-year money."""

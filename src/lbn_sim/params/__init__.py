@@ -68,3 +68,5 @@ ParamsConfig: type = make_dataclass(
     namespace={"__post_init__": _check_all},
     slots=True,
 )
+# Importable by name (pickled configs, Hydra's launchers): it lives here.
+ParamsConfig.__module__ = __name__

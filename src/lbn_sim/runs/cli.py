@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
@@ -20,6 +20,9 @@ from omegaconf import DictConfig
 from lbn_sim.config import ConfigError, register_configs, to_config
 from lbn_sim.folders import holds_results
 from lbn_sim.runs.provenance import provenance
+
+if TYPE_CHECKING:
+    from lbn_sim.runs.forks import ForkCache
 
 
 def conf_dir() -> str:
@@ -98,6 +101,20 @@ def _check_scenario_package(chosen: str | None, sources: Any) -> None:
         return
 
 
+def _sweep_forks() -> ForkCache:
+    """This process's saved shared histories: the jobs of a sweep it runs in turn continue
+    from them (:mod:`lbn_sim.runs.forks`)."""
+    from lbn_sim.runs.forks import ForkCache
+
+    global _FORKS
+    if _FORKS is None:
+        _FORKS = ForkCache(capacity=2)
+    return _FORKS
+
+
+_FORKS: ForkCache | None = None
+
+
 @hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="config")
 def main(dcfg: DictConfig) -> None:
     """Validate the config, run the scenario, write results, print the headline."""
@@ -132,7 +149,8 @@ def main(dcfg: DictConfig) -> None:
     try:
         try:
             job = "" if single else f"[job {hydra_cfg.job.num}: {chosen} seed {cfg.seed}] "
-            result = simulate(cfg, progress=True, label=job)
+            forks = None if single else _sweep_forks()
+            result = simulate(cfg, progress=True, label=job, forks=forks)
         except (ConfigError, DataError) as err:  # config checked against the data, or bad data
             _fail(run_dir, str(err), code=2)
         except Exception as err:

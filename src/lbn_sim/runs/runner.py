@@ -1,7 +1,7 @@
 """Run one future end to end: load wards, simulate, write the result tables and figure.
 
 :func:`simulate` is the plain function behind the command line (tests and
-samplers call it); :func:`run` adds the files.
+samplers call it); :func:`write` adds the files.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pandas as pd
 from lbn_sim.config import Config, DataConfig
 from lbn_sim.data.sources import data_words
 from lbn_sim.engine.model import LBNModel
+from lbn_sim.runs.forks import Fork, ForkCache
 from lbn_sim.runs.provenance import provenance, write_provenance
 from lbn_sim.runs.results import group_table, ward_summary, ward_table, write_atomically
 
@@ -47,23 +48,36 @@ def load_wards(data: DataConfig) -> tuple[pd.DataFrame, str | None]:
     return wards, report.to_markdown()
 
 
-def simulate(cfg: Config, progress: bool = False, label: str = "") -> RunResult:
+def simulate(
+    cfg: Config, progress: bool = False, label: str = "", forks: ForkCache | None = None
+) -> RunResult:
     """Run the model from ``cfg.start_year`` to ``cfg.horizon`` and build the result tables.
 
     ``progress``: print what is run and every fifth year to stderr, each line after
-    ``label`` (in a sweep, the job: parallel jobs' lines interleave).
+    ``label`` (in a sweep, the job: parallel jobs' lines interleave). ``forks``: continue
+    from a saved shared history when it holds ``cfg``'s, and save it otherwise
+    (:mod:`lbn_sim.runs.forks`); the tables are the same either way.
     """
     t0 = time.perf_counter()
     made_by = provenance()
-    wards, report = load_wards(cfg.data)
-    model = LBNModel(cfg, wards)
+    fork = forks.get(cfg) if forks is not None else None
+    if fork is not None:
+        wards, report = fork.wards, fork.report
+        model = LBNModel.from_snapshot(cfg, wards, fork.snapshot)
+    else:
+        wards, report = load_wards(cfg.data)
+        model = LBNModel(cfg, wards)
     if progress:
+        shared = f", from the saved {cfg.start_year}-{model.year} history" if fork else ""
         print(
             f"{label}lbn_sim: {data_words(cfg.data.name, model.n_wards)}, "
             f"{model.households.n:,} simulated households, "
-            f"{cfg.start_year}-{cfg.horizon}, scenario {cfg.scenario.name}",
+            f"{cfg.start_year}-{cfg.horizon}, scenario {cfg.scenario.name}{shared}",
             file=sys.stderr,
         )
+    if fork is None and forks is not None and forks.shares_history(cfg):
+        model.run(progress=progress, label=label, until=cfg.policy_start - 1)
+        forks.put(Fork(wards, report, model.snapshot()))
     model.run(progress=progress, label=label)
     wt = ward_table(model.history, model.ward_table)
     groups = group_table(wt)
