@@ -15,10 +15,11 @@ import argparse
 import sys
 import time
 
+from tests.conftest import compose_cfg
+
 from benchmarks.configurations import SIZES
 from lbn_sim.runs.forks import ForkCache
 from lbn_sim.runs.runner import RunResult, simulate
-from tests.conftest import compose_cfg
 
 FUTURES = ("worst_case", "base_case", "best_case")
 TABLES = ("wards", "groups", "summary", "ledger", "balances")
