@@ -57,19 +57,23 @@ def test_importing_lbn_sim_loads_neither_the_model_nor_hydra() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert out.stdout.splitlines() == ["[]", "True", "[]", "lbn_sim.runs.api True"]
-    assert set(lbn_sim.__all__) == {"__version__", "run", "load", "load_comparison"}
+    assert set(lbn_sim.__all__) == {"__version__", "compose", "run", "load", "load_comparison"}
     with pytest.raises(AttributeError, match="no_such_thing"):
         lbn_sim.no_such_thing  # noqa: B018
 
 
-def readme_example() -> str:
-    """The Python block of the README's 'From Python' section."""
+def readme_examples() -> list[str]:
+    """The Python blocks of the README's 'From Python' section, in order."""
     text = README.read_text(encoding="utf-8")
-    section = text.split("### From Python", 1)[1]
-    assert section.index("```python") < section.index("**Your own future.**")
-    found = re.search(r"```python\n(.*?)```", section, flags=re.DOTALL)
-    assert found is not None, "the 'From Python' section has no python block"
-    return found.group(1)
+    section = text.split("### From Python", 1)[1].split("\n### ", 1)[0]
+    found = re.findall(r"```python\n(.*?)```", section, flags=re.DOTALL)
+    assert found, "the 'From Python' section has no python block"
+    return found
+
+
+def readme_example() -> str:
+    """The first Python block of the README's 'From Python' section."""
+    return readme_examples()[0]
 
 
 @pytest.mark.slow
@@ -211,3 +215,16 @@ def test_load_comparison_reads_every_table(sweep: tuple[Path, list[Run]]) -> Non
 def test_load_comparison_of_a_folder_without_one(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=re.escape("report.md or tables")):
         lbn_sim.load_comparison(tmp_path)
+
+
+@pytest.mark.slow
+def test_the_readme_on_year_example_runs_verbatim(tmp_path: Path) -> None:
+    """The second block: a model built from lbn_sim.compose, watched year by year."""
+    code = "import lbn_sim\n" + readme_examples()[1]
+    assert "on_year=" in code and "lbn_sim.compose(" in code
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=600
+    )
+    assert out.returncode == 0, out.stderr
+    years = [int(line.split()[0]) for line in out.stdout.splitlines()]
+    assert years == list(range(2019, 2027))

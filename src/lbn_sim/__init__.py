@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING, Any
 from lbn_sim.runs.provenance import package_version
 
 if TYPE_CHECKING:
-    from lbn_sim.runs.api import load, load_comparison, run
+    from lbn_sim.runs.api import compose, load, load_comparison, run
 
 #: The installed version of lbn_sim (None when it runs without being installed).
 __version__ = package_version("lbn_sim")
 
-__all__ = ["__version__", "load", "load_comparison", "run"]
+__all__ = ["__version__", "compose", "load", "load_comparison", "run"]
 
 #: The names loaded from :mod:`lbn_sim.runs.api` on first use (PEP 562).
-_API = ("load", "load_comparison", "run")
+_API = ("compose", "load", "load_comparison", "run")
 
 
 def __getattr__(name: str) -> Any:

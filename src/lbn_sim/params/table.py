@@ -2767,14 +2767,24 @@ REGISTRY: tuple[Parameter, ...] = (
     ),
     Parameter(
         name="la_elasticity_community_spaces",
-        default=1.0,
+        default=1.1,
         unit="dimensionless",
-        low=0.0,
-        high=3.0,
+        low=1.0,
+        high=1.4,
         source=(
-            "assumption: 1 (every discretionary service keeps its start share of a local "
-            "authority's core money, the fixed start-year mix); range from fully protected "
-            "(0) to cut three times as fast as the budget (3)"
+            "NAO (2018), Financial sustainability of local authorities: spending on services "
+            "other than social care fell 32.6% in real terms 2010-11 to 2016-17 "
+            "(https://www.nao.org.uk/press-releases/financial-sustainability-of-local-authorities-2018/); "  # noqa: E501 (an address)
+            "cultural and related services fell 34.9% (e = ln 0.651 / ln 0.674 = 1.09); CIPFA: "
+            "library spending GBP 1bn (2009/10) to GBP 744m (2018/19) cash, about 0.64 real (e "
+            "about 1.05-1.15; "
+            "https://www.thebookseller.com/news/austerity-sends-library-spending-tumbling-296-35-more-close-1130326); "  # noqa: E501 (an address)
+            "IFS 2019: cultural and leisure cut over 40% per person against other services about "
+            "39% "
+            "(https://governmentbusiness.co.uk/news/29052019/21-cent-fall-local-service-spending). "
+            "The rule renormalises the six discretionary shares, so only differences between "
+            "elasticities matter; 1 (today's fixed start-year mix) is kept inside the range so "
+            "that setting stays expressible."
         ),
         home="agents.authorities",
         meaning=(
@@ -2784,14 +2794,21 @@ REGISTRY: tuple[Parameter, ...] = (
     ),
     Parameter(
         name="la_elasticity_transport",
-        default=1.0,
+        default=1.2,
         unit="dimensionless",
-        low=0.0,
-        high=3.0,
+        low=0.9,
+        high=1.8,
         source=(
-            "assumption: 1 (every discretionary service keeps its start share of a local "
-            "authority's core money, the fixed start-year mix); range from fully protected "
-            "(0) to cut three times as fast as the budget (3)"
+            "NAO (2018), Financial sustainability of local authorities: spending on services "
+            "other than social care fell 32.6% in real terms 2010-11 to 2016-17 "
+            "(https://www.nao.org.uk/press-releases/financial-sustainability-of-local-authorities-2018/); "  # noqa: E501 (an address)
+            "highways and transport fell 37.1% (e = 1.18); supported-bus budgets fell 45% in "
+            "cash 2010/11-2017/18, about 0.49 real (e about 1.8; "
+            "https://bettertransport.org.uk/media/02-july-2018-buses-in-crisis-report-2018); "
+            "concessionary fares, a duty, held about flat (e about 0): the service's mix sits "
+            "between. The rule renormalises the six discretionary shares, so only differences "
+            "between elasticities matter; 1 (today's fixed start-year mix) is kept inside the "
+            "range so that setting stays expressible."
         ),
         home="agents.authorities",
         meaning=(
@@ -2803,12 +2820,15 @@ REGISTRY: tuple[Parameter, ...] = (
         name="la_elasticity_digital",
         default=1.0,
         unit="dimensionless",
-        low=0.0,
-        high=3.0,
+        low=0.8,
+        high=1.5,
         source=(
-            "assumption: 1 (every discretionary service keeps its start share of a local "
-            "authority's core money, the fixed start-year mix); range from fully protected "
-            "(0) to cut three times as fast as the budget (3)"
+            "assumption: no evidence found; councils fund little digital connectivity from their "
+            "core budget (Broadband Delivery UK is central capital money councils matched from "
+            "other sources, https://www.gov.uk/broadband-delivery-uk), so it keeps its share; "
+            "range 0.8 to 1.5. The rule renormalises the six discretionary shares, so only "
+            "differences between elasticities matter; 1 (today's fixed start-year mix) is kept "
+            "inside the range so that setting stays expressible."
         ),
         home="agents.authorities",
         meaning=(
@@ -2818,14 +2838,21 @@ REGISTRY: tuple[Parameter, ...] = (
     ),
     Parameter(
         name="la_elasticity_adult_education",
-        default=1.0,
+        default=0.7,
         unit="dimensionless",
-        low=0.0,
-        high=3.0,
+        low=0.25,
+        high=1.3,
         source=(
-            "assumption: 1 (every discretionary service keeps its start share of a local "
-            "authority's core money, the fixed start-year mix); range from fully protected "
-            "(0) to cut three times as fast as the budget (3)"
+            "partly assumption: community learning is mainly a national grant that 'stayed "
+            "fairly constant' in cash 2010-11 to 2015-16 (House of Commons Library CBP-7708, "
+            "https://commonslibrary.parliament.uk/research-briefings/cbp-7708/; e about 0.2-0.3 "
+            "against the NAO's 0.674 for other services); council spending on adult and "
+            "community education fell 42% over about a decade by another count (e about 1.3 if "
+            "real, "
+            "https://www.nationalworld.com/news/uk-news/adult-education-funding-slashed-under-tories-by-42-as-boris-johnson-claims-it-will-be-rocket-fuel-in-levelling-up-3234356); "  # noqa: E501 (an address)
+            "0.7 between the two. The rule renormalises the six discretionary shares, so only "
+            "differences between elasticities matter; 1 (today's fixed start-year mix) is kept "
+            "inside the range so that setting stays expressible."
         ),
         home="agents.authorities",
         meaning=(
@@ -2835,14 +2862,23 @@ REGISTRY: tuple[Parameter, ...] = (
     ),
     Parameter(
         name="la_elasticity_employment_support",
-        default=1.0,
+        default=1.7,
         unit="dimensionless",
-        low=0.0,
-        high=3.0,
+        low=1.0,
+        high=2.2,
         source=(
-            "assumption: 1 (every discretionary service keeps its start share of a local "
-            "authority's core money, the fixed start-year mix); range from fully protected "
-            "(0) to cut three times as fast as the budget (3)"
+            "NAO (2018), Financial sustainability of local authorities: spending on services "
+            "other than social care fell 32.6% in real terms 2010-11 to 2016-17 "
+            "(https://www.nao.org.uk/press-releases/financial-sustainability-of-local-authorities-2018/); "  # noqa: E501 (an address)
+            "planning and development (economic and community development within it) fell 52.8% "
+            "(e = 1.90); IFS 2019: over 50% per person against about 39% for other services (e "
+            "about 1.4); the ring-fenced Working Neighbourhoods Fund (over GBP 500m a year for "
+            "65 deprived councils' worklessness work) ended in 2011 and councils cut it faster "
+            "than asked "
+            "(https://touchstoneblog.org.uk/2010/08/cuts-watch-213-further-cuts-to-the-working-neighbourhood-fund/). "  # noqa: E501 (an address)
+            "The evidence gives 1.4 to 2.2. The rule renormalises the six discretionary shares, "
+            "so only differences between elasticities matter; 1 (today's fixed start-year mix) "
+            "is kept inside the range so that setting stays expressible."
         ),
         home="agents.authorities",
         meaning=(
@@ -2852,14 +2888,23 @@ REGISTRY: tuple[Parameter, ...] = (
     ),
     Parameter(
         name="la_elasticity_debt_advice",
-        default=1.0,
+        default=1.5,
         unit="dimensionless",
-        low=0.0,
-        high=3.0,
+        low=1.0,
+        high=2.2,
         source=(
-            "assumption: 1 (every discretionary service keeps its start share of a local "
-            "authority's core money, the fixed start-year mix); range from fully protected "
-            "(0) to cut three times as fast as the budget (3)"
+            "NAO (2018), Financial sustainability of local authorities: spending on services "
+            "other than social care fell 32.6% in real terms 2010-11 to 2016-17 "
+            "(https://www.nao.org.uk/press-releases/financial-sustainability-of-local-authorities-2018/); "  # noqa: E501 (an address)
+            "housing services (advice and Supporting People within them) fell 45.6% (e = 1.54); "
+            "councils' grants to Citizens Advice fell about 5% in 2010-11 and 10% in 2011-12 in "
+            "cash (e about 1.7 against the IFS's -10.4% for non-education services; "
+            "https://www.independent.co.uk/news/uk/politics/threat-to-camerons-big-society-as-cuts-take-toll-on-charities-2330253.html); "  # noqa: E501 (an address)
+            "housing advice and Supporting People budgets fell by about two thirds (e about 2.2; "
+            "https://www.insidehousing.co.uk/news/news/council-spend-on-housing-cut-in-half-over-past-decade-study-reveals-61633). "  # noqa: E501 (an address)
+            "The rule renormalises the six discretionary shares, so only differences between "
+            "elasticities matter; 1 (today's fixed start-year mix) is kept inside the range so "
+            "that setting stays expressible."
         ),
         home="agents.authorities",
         meaning=(

@@ -205,6 +205,17 @@ def _compose(overrides: list[str]) -> tuple[DictConfig, Config]:
     return dcfg, cfg
 
 
+def compose(
+    scenario: str = "base_case",
+    data: str = "synthetic",
+    seed: int = 0,
+    overrides: Sequence[str] = (),
+) -> Config:
+    """The config :func:`run` would run (the same arguments, the same checks and errors),
+    without running it: for building :class:`lbn_sim.engine.model.LBNModel` yourself."""
+    return _compose([f"scenario={scenario}", f"data={data}", f"seed={seed}", *overrides])[1]
+
+
 def run(
     scenario: str = "base_case",
     data: str = "synthetic",
