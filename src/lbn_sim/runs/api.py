@@ -169,7 +169,7 @@ def _compose(overrides: list[str]) -> tuple[DictConfig, Config]:
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from hydra.errors import HydraException
 
-    from lbn_sim.runs.cli import _check_scenario_package, conf_dir
+    from lbn_sim.runs.cli import checked_config, conf_dir
 
     parser = OverridesParser.create()
     for text in overrides:
@@ -192,17 +192,10 @@ def _compose(overrides: list[str]) -> tuple[DictConfig, Config]:
         if outer is not None:
             GlobalHydra.instance().initialize(outer)
     chosen = dcfg.hydra.runtime.choices.get("scenario")
-    _check_scenario_package(chosen, dcfg.hydra.runtime.config_sources)
+    sources = dcfg.hydra.runtime.config_sources
     with open_dict(dcfg):
         del dcfg["hydra"]
-    cfg = to_config(dcfg)
-    if cfg.scenario.name != chosen:
-        raise ConfigError(
-            f"scenario.name is {cfg.scenario.name!r} but the scenario chosen is {chosen!r}: "
-            f"a scenario file names itself (add 'name: {chosen}' to scenario/{chosen}.yaml), "
-            "and a run cannot be relabelled (set levers instead)"
-        )
-    return dcfg, cfg
+    return dcfg, checked_config(dcfg, chosen, sources)
 
 
 def compose(

@@ -17,7 +17,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from lbn_sim.config import ConfigError, register_configs, to_config
+from lbn_sim.config import Config, ConfigError, register_configs, to_config
 from lbn_sim.folders import holds_results
 from lbn_sim.runs.provenance import provenance
 
@@ -101,6 +101,25 @@ def _check_scenario_package(chosen: str | None, sources: Any) -> None:
         return
 
 
+def checked_config(dcfg: DictConfig, chosen: str | None, sources: Any) -> Config:
+    """The composed config as a :class:`Config`, every check run: the scenario file has no
+    ``# @package`` line of its own (Hydra's ``config_sources``), every domain rule holds, and
+    the scenario names itself as chosen (``chosen``: the scenario group's choice).
+
+    Raises:
+        ConfigError: naming what is wrong.
+    """
+    _check_scenario_package(chosen, sources)
+    cfg = to_config(dcfg)
+    if cfg.scenario.name != chosen:
+        raise ConfigError(
+            f"scenario.name is {cfg.scenario.name!r} but the scenario chosen is {chosen!r}: "
+            f"a scenario file names itself (add 'name: {chosen}' to scenario/{chosen}.yaml), "
+            "and a run cannot be relabelled (set levers instead)"
+        )
+    return cfg
+
+
 def _sweep_forks() -> ForkCache:
     """This process's saved shared histories: the jobs of a sweep it runs in turn continue
     from them (:mod:`lbn_sim.runs.forks`)."""
@@ -126,14 +145,7 @@ def main(dcfg: DictConfig) -> None:
     run_dir = Path(hydra_cfg.runtime.output_dir)
     chosen = hydra_cfg.runtime.choices.get("scenario")
     try:
-        _check_scenario_package(chosen, hydra_cfg.runtime.config_sources)
-        cfg = to_config(dcfg)
-        if cfg.scenario.name != chosen:
-            raise ConfigError(
-                f"scenario.name is {cfg.scenario.name!r} but the scenario chosen is {chosen!r}: "
-                f"a scenario file names itself (add 'name: {chosen}' to scenario/{chosen}.yaml), "
-                "and a run cannot be relabelled (set levers instead)"
-            )
+        cfg = checked_config(dcfg, chosen, hydra_cfg.runtime.config_sources)
     except (ConfigError, DataError) as err:
         _fail(run_dir, str(err), code=2)
     # A single run stopped by Ctrl-C or SIGTERM leaves no run folder (results are written
