@@ -12,7 +12,9 @@ The wards' stocks (services, community capacity, labour demand, lagged
 effects) move by the core's own ward rules (``lbn_sim.engine.step.ward_year``), so
 both are driven by the same ward inputs; everything a household reads is
 derived here from those stocks with the formulas of the original core, not
-from the vectorised core's folded tables, so an error in either shows.
+from the vectorised core's folded tables, so an error in either shows. Every
+number in the formulas is the run's behavioural parameter
+(``lbn_sim.engine.parameters.Params``), read once into plain floats.
 """
 
 from __future__ import annotations
@@ -23,30 +25,14 @@ from typing import Any
 import mesa
 import numpy as np
 
-from lbn_sim.engine.households import (
-    BENEFIT_BASE,
-    EMPLOYED_BASE,
-    EMPLOYED_SKILL_PREMIUM,
-    INCOME_SPREAD,
-    PENSION_BASE,
-    RETIRED_BAND,
-    Households,
-)
-from lbn_sim.engine.parameters import CoreParams
+from lbn_sim.engine.households import RETIRED_BAND, Households
+from lbn_sim.engine.mechanisms.connectivity import access, services_used
+from lbn_sim.engine.mechanisms.out_migration import employment_push, leaver_skill
+from lbn_sim.engine.mechanisms.resilience import resilience
+from lbn_sim.engine.parameters import Params
 from lbn_sim.engine.services import Service
 from lbn_sim.engine.state import SUM_ROWS, Baseline, WardState, aggregates_from_sums
-from lbn_sim.engine.step import (
-    MOVE_BY_BAND,
-    YearInputs,
-    access,
-    employment_push,
-    leaver_skill,
-    resilience,
-    services_used,
-    ward_year,
-)
-
-#: Age band of a household moving in: cumulative probabilities of bands 0, 1 and 2.
+from lbn_sim.engine.step import YearInputs, ward_year
 
 
 def _clip01(x: float) -> float:
@@ -86,15 +72,27 @@ class Household(mesa.Agent):
 
     def base_income(self) -> float:
         """Income relative to the poverty line before the household's own factor."""
+        p = self.model.p
         if self.employed:
-            return EMPLOYED_BASE + EMPLOYED_SKILL_PREMIUM * self.skills
+            return p["employed_base"] + p["employed_skill_premium"] * self.skills
         if self.band == RETIRED_BAND:
-            return PENSION_BASE
-        return BENEFIT_BASE * self.model.benefit
+            return p["pension_base"]
+        return p["benefit_base"] * self.model.benefit
+
+    def stress_target(self, deprived: float, out_of_work: bool) -> float:
+        """The level this household's stress relaxes towards (income, work, prices, advice)."""
+        m, p, w = self.model, self.model.p, self.ward
+        return (
+            p["stress_floor"]
+            + p["stress_income_deprived"] * deprived
+            + (p["stress_out_of_work"] if out_of_work else 0.0)
+            + m.col[w] * (p["stress_price_weight"] + deprived)
+            - m.advice[w]
+        )
 
     def step(self) -> None:
         """One year of this household's life."""
-        m = self.model
+        m, p = self.model, self.model.p
         w = self.ward
         rnd = self.random
         working_age = self.band != RETIRED_BAND
@@ -103,26 +101,31 @@ class Household(mesa.Agent):
         # Employment: a worker may lose work, a working-age head out of work may find it.
         u = rnd.random()
         if self.employed:
-            p_lose = m.job_loss * (1.4 - 0.8 * skills) * (1.3 - 0.6 * health) * m.shock[w]
+            p_lose = (
+                m.job_loss
+                * (p["loss_skill_intercept"] - p["loss_skill_weight"] * skills)
+                * (p["loss_health_intercept"] - p["loss_health_weight"] * health)
+                * m.shock[w]
+            )
             self.employed = u >= min(p_lose, 1.0)
         elif working_age:
             p_find = (
                 m.find[w]
-                * (0.3 + 0.7 * skills)
-                * (0.4 + 0.6 * health)
-                * (1.0 + m.network * (self.participation - 0.5))
+                * (p["finding_skill_intercept"] + p["finding_skill_weight"] * skills)
+                * (p["finding_health_intercept"] + p["finding_health_weight"] * health)
+                * (1.0 + m.network * (self.participation - p["finding_network_centre"]))
             )
             self.employed = u < min(p_find, 1.0)
 
         # Financial stress relaxes towards a level set by income, work, prices and advice.
         deprived = 1.0 if self.income_factor * self.base_income() < 1.0 else 0.0
-        out_of_work = 0.1 if working_age and not self.employed else 0.0
-        target = 0.1 + 0.45 * deprived + out_of_work + m.col[w] * (0.3 + deprived) - m.advice[w]
+        target = self.stress_target(deprived, working_age and not self.employed)
         old_stress = self.stress
         self.stress = old_stress + m.stress_speed * (_clip01(target) - old_stress)
 
         # Health and participation follow the ward's lagged effects; stress harms health.
-        self.health = _clip01(health + m.d_health[w] - 0.1 * (self.stress - old_stress))
+        stress_harm = p["stress_health_direct"] * (self.stress - old_stress)
+        self.health = _clip01(health + m.d_health[w] - stress_harm)
         self.participation = _clip01(self.participation + m.d_participation[w])
 
         # Adult education moves working-age skills.
@@ -131,10 +134,10 @@ class Household(mesa.Agent):
 
         # Moving away, ageing into the next band (the last: the household dissolves), or neither.
         v = rnd.random()
-        p_move = m.move_rate * MOVE_BY_BAND_PY[self.band]
+        p_move = m.move_rate * m.move_by_band[self.band]
         if m.out_migration:
-            p_move *= (0.5 + self.skills) * m.push_factor[w]
-        p_move = min(p_move, 0.5)
+            p_move *= (p["move_skill_offset"] + self.skills) * m.push_factor[w]
+        p_move = min(p_move, p["move_probability_cap"])
         if v < p_move:
             self.renew(newly_formed=False)
         elif v < p_move + m.age_up[w][self.band]:
@@ -147,30 +150,59 @@ class Household(mesa.Agent):
 
     def renew(self, newly_formed: bool) -> None:
         """The household leaves; a newcomer (or a newly formed young household) takes its place."""
-        m = self.model
+        m, p = self.model, self.model.p
         w = self.ward
         rnd = self.random
         # A newcomer takes the leaving household's age band and size; a new household is young.
         band = 0 if newly_formed else self.band
         mean = m.young_skill[w] if newly_formed else m.mover_skill[w]
-        self.skills = rnd.betavariate(mean * 8.0, (1.0 - mean) * 8.0)
+        c = p["skill_concentration"]
+        self.skills = rnd.betavariate(mean * c, (1.0 - mean) * c)
         mean = m.new_health[w]
-        self.health = rnd.betavariate(mean * 8.0, (1.0 - mean) * 8.0)
+        c = p["health_concentration"]
+        self.health = rnd.betavariate(mean * c, (1.0 - mean) * c)
         e_new = m.young_employment[w] if newly_formed else m.new_employment[w]
         centre = m.young_log_income[w] if newly_formed else m.new_log_income[w]
         self.employed = band != RETIRED_BAND and rnd.random() < e_new
-        self.income_factor = math.exp(centre + rnd.gauss(0.0, INCOME_SPREAD))
+        self.income_factor = math.exp(centre + rnd.gauss(0.0, p["income_spread"]))
         self.band = band
         # A new household's stress starts where its rule would hold it (its income, work,
         # the ward's prices and advice).
         deprived = 1.0 if self.income_factor * self.base_income() < 1.0 else 0.0
-        out_of_work = 0.1 if band != RETIRED_BAND and not self.employed else 0.0
-        target = 0.1 + 0.45 * deprived + out_of_work + m.col[w] * (0.3 + deprived) - m.advice[w]
-        self.stress = _clip01(target)
+        self.stress = _clip01(
+            self.stress_target(deprived, band != RETIRED_BAND and not self.employed)
+        )
         self.participation = m.new_participation[w]
 
 
-MOVE_BY_BAND_PY = [float(x) for x in MOVE_BY_BAND]
+#: The age bands' names in the registry (``move_by_band_<name>``), in band order.
+BAND_NAMES = ("young", "middle", "older", "retired")
+#: The behavioural parameters a household's rules read (plain floats, by name).
+HOUSEHOLD_PARAMETERS = (
+    "employed_base",
+    "employed_skill_premium",
+    "pension_base",
+    "benefit_base",
+    "income_spread",
+    "loss_skill_intercept",
+    "loss_skill_weight",
+    "loss_health_intercept",
+    "loss_health_weight",
+    "finding_skill_intercept",
+    "finding_skill_weight",
+    "finding_health_intercept",
+    "finding_health_weight",
+    "finding_network_centre",
+    "stress_floor",
+    "stress_income_deprived",
+    "stress_out_of_work",
+    "stress_price_weight",
+    "stress_health_direct",
+    "move_skill_offset",
+    "move_probability_cap",
+    "skill_concentration",
+    "health_concentration",
+)
 
 
 class PerAgentModel(mesa.Model):
@@ -189,13 +221,16 @@ class PerAgentModel(mesa.Model):
         households: Households,
         wards: WardState,
         baseline: Baseline,
-        params: CoreParams,
+        params: Params,
         seed: int,
     ) -> None:
         super().__init__(rng=seed)
         self.wards = wards
         self.baseline = baseline
         self.params = params
+        #: The household rules' parameters as plain floats (read once per agent rule).
+        self.p = {name: float(getattr(params, name)) for name in HOUSEHOLD_PARAMETERS}
+        self.move_by_band = [float(getattr(params, f"move_by_band_{b}")) for b in BAND_NAMES]
         self.n_wards = wards.capacity.shape[0]
         sw = params.switches
         self.job_loss = params.job_loss
@@ -240,14 +275,17 @@ class PerAgentModel(mesa.Model):
         res_england = float(np.average(res_ward, weights=before.agg.people))
         res = res_ward if sw.resilience else np.full(self.n_wards, res_england)
         before_used = services_used(before.quality, p, base)
-        support = 1.0 + 0.5 * (
+        support = 1.0 + p.employment_support_effect * (
             before_used[Service.EMPLOYMENT_SUPPORT] - q0[Service.EMPLOYMENT_SUPPORT]
         )
         reach = access(stocks.quality, p)
         self.find = (base.job_rate * stocks.jobs * reach * support).tolist()
         shock = np.ones(self.n_wards)
         if inputs.recession > 0:
-            shock = 1.0 + p.recession_job_loss * inputs.recession * 10.0 * (1.5 - res)
+            severity = inputs.recession * p.recession_severity_scale
+            shock = 1.0 + p.recession_job_loss * severity * (
+                p.recession_loss_resilience_offset - res
+            )
         self.shock = shock.tolist()
         pressure = inputs.cost_of_living + inputs.price_shock * (1.0 + res_england - res)
         col = pressure if sw.cost_of_living else np.zeros(self.n_wards)
@@ -272,12 +310,13 @@ class PerAgentModel(mesa.Model):
         school = q[Service.SCHOOLS] - q0[Service.SCHOOLS]
         school_gain = p.school_effect * school if sw.education_skills else 0.0
         young = 1.0 - base.rates["education_deprivation"] + school_gain
-        self.young_skill = np.clip(young, 0.02, 0.98).tolist()
-        leavers = leaver_skill(agg.skills) if sw.out_migration else agg.skills
-        self.mover_skill = np.clip(leavers - sel, 0.02, 0.98).tolist()
-        self.new_health = np.clip(agg.health, 0.02, 0.98).tolist()
+        lo, hi = p.beta_mean_min, p.beta_mean_max
+        self.young_skill = np.clip(young, lo, hi).tolist()
+        leavers = leaver_skill(agg.skills, p) if sw.out_migration else agg.skills
+        self.mover_skill = np.clip(leavers - sel, lo, hi).tolist()
+        self.new_health = np.clip(agg.health, lo, hi).tolist()
         self.new_employment = np.clip(e_ward - sel, 0.0, 1.0).tolist()
-        self.new_log_income = (base.income_centre - 2.0 * sel).tolist()
+        self.new_log_income = (base.income_centre - p.newcomer_income_ratio * sel).tolist()
         self.young_employment = e_ward.tolist()
         self.young_log_income = base.income_centre.tolist()
         self.new_participation = agg.participation.tolist()

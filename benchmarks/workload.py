@@ -10,22 +10,19 @@ the start state, which can be done as often as a best-of-N timing needs.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import numpy as np
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 
-import lbn_sim.engine.model
 from lbn_sim.config import Config, register_configs, to_config
 from lbn_sim.engine.households import Households
 from lbn_sim.engine.model import LBNModel
-from lbn_sim.engine.parameters import CoreParams
+from lbn_sim.engine.parameters import Params
 from lbn_sim.engine.state import Baseline, WardState
 from lbn_sim.engine.step import YearInputs, advance
 from lbn_sim.runs.runner import load_wards
@@ -65,7 +62,7 @@ class Workload:
     init_seconds: float
 
     @property
-    def params(self) -> CoreParams:
+    def params(self) -> Params:
         """The core's parameters."""
         return self.model.params
 
@@ -82,44 +79,38 @@ class Workload:
         return np.random.Generator(bit_generator)
 
 
-@contextmanager
-def recording(into: list[YearInputs], rng_states: dict[int, Mapping[str, Any]]) -> Iterator[None]:
-    """While active, what the model hands the core is recorded.
+@dataclass(slots=True)
+class Recorder:
+    """The model's ``on_year`` observer that records what the model handed the core.
 
-    Each year's ``YearInputs`` is appended to ``into`` and the state of its
-    generator (before the core draws from it) kept in ``rng_states`` by year.
+    After each simulated year, that year's ``YearInputs`` (``model.now.inputs``) is
+    appended to ``inputs`` and the state of the core's generator that year (the model's
+    households stream, :meth:`LBNModel.year_rng` stream 0, before any draw) kept in
+    ``rng_states`` by year. The start year (no inputs) records nothing.
     """
-    real = lbn_sim.engine.model.advance
 
-    def record(
-        hh: Households,
-        wards: WardState,
-        inputs: YearInputs,
-        params: CoreParams,
-        baseline: Baseline,
-        rng: np.random.Generator,
-    ) -> tuple[Households, WardState]:
-        into.append(inputs)
-        rng_states[inputs.year] = rng.bit_generator.state
-        return real(hh, wards, inputs, params, baseline, rng)
+    inputs: list[YearInputs] = field(default_factory=list)
+    rng_states: dict[int, Mapping[str, Any]] = field(default_factory=dict)
 
-    with mock.patch.object(lbn_sim.engine.model, "advance", record):
-        yield
+    def __call__(self, model: LBNModel) -> None:
+        now = model.now
+        if now.inputs is None:
+            return
+        self.inputs.append(now.inputs)
+        self.rng_states[now.year] = model.year_rng(now.year, 0).bit_generator.state
 
 
 def build_workload(cfg: Config, years: int) -> Workload:
     """Build the model for ``cfg`` and record the core's inputs over its first ``years`` years."""
     wards_table, _ = load_wards(cfg.data)
+    recorder = Recorder()
     t0 = time.perf_counter()
-    model = LBNModel(cfg, wards_table)
+    model = LBNModel(cfg, wards_table, on_year=recorder)
     init_seconds = time.perf_counter() - t0
     households, wards = model.households, model.wards
-    inputs: list[YearInputs] = []
-    rng_states: dict[int, Mapping[str, Any]] = {}
-    with recording(inputs, rng_states):
-        for _ in range(min(years, cfg.horizon - cfg.start_year)):
-            model.step()
-    return Workload(model, households, wards, inputs, rng_states, init_seconds)
+    for _ in range(min(years, cfg.horizon - cfg.start_year)):
+        model.step()
+    return Workload(model, households, wards, recorder.inputs, recorder.rng_states, init_seconds)
 
 
 def replay(

@@ -6,7 +6,7 @@ Usage (from the project root, with ``LBN_SIM_DATA_DIR`` set)::
         [--toy] [overrides ...]
 
 The calibration (``scripts/calibrate_history.py``) runs one 2015-2019 regime. Each
-of its levers is an estimate, and ``mechanisms.agglomeration`` is fitted. This
+of its levers is an estimate, and ``params.agglomeration`` is fitted. This
 screens them together with the method of elementary effects (Morris, as
 implemented by SALib): ``--trajectories`` one-at-a-time paths through the ranges
 in ``RANGES``, ``(k + 1)`` runs each (``k`` = 6 factors), every run on the real
@@ -58,7 +58,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "history.levers.benefit_uprating": (-0.04, -0.02),
     "history.levers.programme_per_head": (0.0, 5.0),
     "history.macro.real_wage_growth": (0.0, 0.02),
-    "mechanisms.agglomeration": (0.0, 14.0),
+    "params.agglomeration": (0.0, 14.0),
 }
 #: The published drift of the left-behind:England ratio, 2015 to 2019 (the criterion's target).
 PUBLISHED = 0.0405

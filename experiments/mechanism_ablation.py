@@ -36,7 +36,7 @@ MECHANISMS = (
 #: Parts of a mechanism with a strength rather than a switch: the override that turns each
 #: off (connectivity off gives every ward full reach, which makes neighbours' services
 #: reachable to all; this row switches them off alone).
-STRENGTHS = {"neighbour_services": "mechanisms.neighbour_services=0"}
+STRENGTHS = {"neighbour_services": "params.neighbour_services=0"}
 
 
 def main(argv: list[str] | None = None) -> int:

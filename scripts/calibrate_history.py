@@ -529,8 +529,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("overrides", nargs="*", help="Hydra overrides for the model run")
     args = parser.parse_args(argv)
     from lbn_sim.data.england import load_england
-    from lbn_sim.engine.households import model_rates
     from lbn_sim.engine.indicators import imd_points
+    from lbn_sim.engine.synthesis import model_rates
 
     obs = observed(args.data_dir)
     with warnings.catch_warnings():

@@ -139,8 +139,8 @@ def test_the_model_s_imd_like_moves_by_the_points_the_script_uses(
     """The domain split needs the model's own points (from the input ward table's rates,
     not the simulated start year's): with them, each ward's IMD-like change is exactly the
     sum of its domains' changes."""
-    from lbn_sim.engine.households import model_rates
     from lbn_sim.engine.indicators import imd_points
+    from lbn_sim.engine.synthesis import model_rates
     from lbn_sim.names import IMD_DOMAINS
     from lbn_sim.runs.runner import load_wards, simulate
 

@@ -12,17 +12,16 @@ import dataclasses
 import numpy as np
 from tests.conftest import quiet_year
 
+from lbn_sim.engine.household_year import household_year
 from lbn_sim.engine.model import LBNModel
-from lbn_sim.engine.parameters import CoreParams
+from lbn_sim.engine.parameters import Params
 from lbn_sim.engine.services import Service
-from lbn_sim.engine.step import household_year, update_stocks, ward_year
+from lbn_sim.engine.step import update_stocks, ward_year
 
 
-def switched_off(params: CoreParams, name: str) -> CoreParams:
+def switched_off(params: Params, name: str) -> Params:
     """``params`` with mechanism ``name`` switched off."""
-    return dataclasses.replace(
-        params, switches=dataclasses.replace(params.switches, **{name: False})
-    )
+    return Params(params.changed(), switches=dataclasses.replace(params.switches, **{name: False}))
 
 
 def spend_cut(spend: np.ndarray, service: Service, wards: np.ndarray) -> np.ndarray:
@@ -32,12 +31,10 @@ def spend_cut(spend: np.ndarray, service: Service, wards: np.ndarray) -> np.ndar
     return out
 
 
-def own_services(params: CoreParams) -> CoreParams:
+def own_services(params: Params) -> Params:
     """``params`` with households using their own ward's services only (no neighbours'), so
     a change in one ward's services reaches no other ward."""
-    return dataclasses.replace(
-        params, switches=dataclasses.replace(params.switches, neighbour_services=0.0)
-    )
+    return Params({**params.changed(), "neighbour_services": 0.0}, switches=params.switches)
 
 
 def test_civic_assets_feed_health(toy_model: LBNModel) -> None:
@@ -47,7 +44,7 @@ def test_civic_assets_feed_health(toy_model: LBNModel) -> None:
     cut = np.arange(wards.capacity.shape[0]) % 2 == 0
     low_capacity = wards.with_(capacity=np.zeros_like(wards.capacity))  # no takeover
 
-    def d_health(p: CoreParams, spend: np.ndarray) -> np.ndarray:
+    def d_health(p: Params, spend: np.ndarray) -> np.ndarray:
         return ward_year(low_capacity, quiet_year(2020, spend), p, base)[1].d_health
 
     spend = spend_cut(base.spend, Service.COMMUNITY_SPACES, cut)
@@ -69,7 +66,7 @@ def test_networks_help_find_work(toy_model: LBNModel) -> None:
     )
     n_wards = wards.capacity.shape[0]
 
-    def found(p: CoreParams, participation: float) -> np.ndarray:
+    def found(p: Params, participation: float) -> np.ndarray:
         cond = ward_year(wards, quiet_year(2021, base.spend), p, base)[1]
         people = hh.with_(participation=np.full_like(hh.participation, participation))
         out = household_year(people, cond, p, n_wards, np.random.default_rng(3))[0]
@@ -87,7 +84,7 @@ def test_three_funded_years_leave_a_legacy(toy_model: LBNModel) -> None:
     people = wards.agg.people
     n = wards.capacity.shape[0]
 
-    def legacy(p: CoreParams, pattern: list[bool]) -> np.ndarray:
+    def legacy(p: Params, pattern: list[bool]) -> np.ndarray:
         w = wards
         for year, funded in enumerate(pattern, start=2020):
             inputs = dataclasses.replace(
@@ -95,8 +92,13 @@ def test_three_funded_years_leave_a_legacy(toy_model: LBNModel) -> None:
                 capacity_support=np.full(n, 5.0) * people,
                 community_funded=np.full(n, funded),
             )
-            quality, capacity, legacy_, years = update_stocks(w, inputs, people, base, p)
-            w = w.with_(quality=quality, capacity=capacity, legacy=legacy_, years_funded=years)
+            stocks = update_stocks(w, inputs, base, p)
+            w = w.with_(
+                quality=stocks.quality,
+                capacity=stocks.capacity,
+                legacy=stocks.legacy,
+                years_funded=stocks.years_funded,
+            )
         return w.legacy
 
     steady = [True] * 6
@@ -129,7 +131,7 @@ def test_schools_shape_the_young(toy_model: LBNModel) -> None:
     params = own_services(toy_model.params)
     cut = np.arange(wards.capacity.shape[0]) % 3 == 0
 
-    def young(p: CoreParams, spend: np.ndarray) -> np.ndarray:
+    def young(p: Params, spend: np.ndarray) -> np.ndarray:
         return np.asarray(ward_year(wards, quiet_year(2020, spend), p, base)[1].young_skill)
 
     spend = spend_cut(base.spend, Service.SCHOOLS, cut)

@@ -69,8 +69,8 @@ def test_more_domain_rules() -> None:
         compose_cfg(["scenario.macro.price_shock_years=[2023]"])
     with pytest.raises(ConfigError, match="start_year"):
         compose_cfg(["start_year=2015"])
-    with pytest.raises(ConfigError, match="local_power_gain"):
-        compose_cfg(["mechanisms.local_power_gain=50"])
+    with pytest.raises(ConfigError, match=r"params\.local_power_gain"):
+        compose_cfg(["params.local_power_gain=50"])
     with pytest.raises(ConfigError, match="programme_per_head"):
         compose_cfg(["scenario.levers.programme_per_head=1e9"])
     with pytest.raises(ConfigError, match="benefit_uprating"):

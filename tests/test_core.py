@@ -12,8 +12,7 @@ from tests.conftest import quiet_year
 from lbn_sim.config import Config, ConfigError
 from lbn_sim.data.synthetic import generate_wards
 from lbn_sim.engine.model import LBNModel
-from lbn_sim.engine.parameters import CoreParams
-from lbn_sim.engine.services import COMMUNITY_RUN
+from lbn_sim.engine.parameters import Params
 from lbn_sim.engine.step import advance, update_stocks
 from lbn_sim.names import RATE_INDICATORS
 
@@ -51,9 +50,8 @@ def test_recession_scars_heal_more_slowly_where_resilience_is_low(
     slowly there; with resilience off every ward heals as England's mean; a price spike
     raises stress targets more where resilience is low; with no shock resilience changes
     nothing."""
-    import dataclasses
-
-    from lbn_sim.engine.step import resilience, ward_year
+    from lbn_sim.engine.mechanisms.resilience import resilience
+    from lbn_sim.engine.step import ward_year
 
     model = toy_model
     wards, base, params = model.wards, model.baseline, model.params
@@ -67,9 +65,7 @@ def test_recession_scars_heal_more_slowly_where_resilience_is_low(
     healed = ward_year(scarred, quiet_year(2021, base.spend), params, base)[0]
     assert healed.scar[low].mean() > healed.scar[high].mean()
     assert (healed.scar < 0.2).all()
-    off = dataclasses.replace(
-        params, switches=dataclasses.replace(params.switches, resilience=False)
-    )
+    off = Params(params.changed(), switches=dataclasses.replace(params.switches, resilience=False))
     even = ward_year(scarred, quiet_year(2021, base.spend), off, base)[0]
     assert np.ptp(even.scar) < 1e-12
     # A price spike raises an income-deprived household's stress target more where
@@ -107,18 +103,19 @@ def test_advance_is_pure(toy_model: LBNModel) -> None:
 
 
 def test_capable_communities_keep_cut_services_going(toy_model: LBNModel) -> None:
+    from lbn_sim.engine.mechanisms.social_infrastructure import COMMUNITY_RUN
+
     model = toy_model
     wards, base, params = model.wards, model.baseline, model.params
-    people = wards.agg.people
     charity = base.spend - base.public_spend
 
     def quality(
-        capacity: float, public_factor: float, charity_factor: float = 1.0, p: CoreParams = params
+        capacity: float, public_factor: float, charity_factor: float = 1.0, p: Params = params
     ) -> np.ndarray:
         w = wards.with_(capacity=np.full_like(wards.capacity, capacity))
         public = public_factor * base.public_spend
         inputs = quiet_year(2020, public + charity_factor * charity, public)
-        return update_stocks(w, inputs, people, base, p)[0]
+        return update_stocks(w, inputs, base, p).quality
 
     able, unable = quality(0.6, 0.5), quality(0.2, 0.5)
     run = COMMUNITY_RUN
@@ -130,8 +127,9 @@ def test_capable_communities_keep_cut_services_going(toy_model: LBNModel) -> Non
     # mechanism is off.
     np.testing.assert_array_equal(quality(0.6, 1.0), quality(0.2, 1.0))
     np.testing.assert_array_equal(quality(0.6, 1.0, 0.5), quality(0.2, 1.0, 0.5))
-    off = dataclasses.replace(
-        params, switches=dataclasses.replace(params.switches, social_infrastructure=False)
+    off = Params(
+        params.changed(),
+        switches=dataclasses.replace(params.switches, social_infrastructure=False),
     )
     np.testing.assert_array_equal(quality(0.6, 0.5, p=off), quality(0.2, 0.5, p=off))
 
@@ -140,25 +138,30 @@ def test_growth_goes_to_better_links() -> None:
     """Agglomeration: growth favours wards with better reach than England's, never moves
     England's population-weighted investment, and stays bounded by convergence; without
     growth (or at strength 0) no premium builds up."""
-    from lbn_sim.engine.institutions import PrivateInvestors as P
+    from lbn_sim.engine.agents.investors import growth_factor
+    from lbn_sim.engine.mechanisms.connectivity import agglomerate
 
+    params = Params({"agglomeration": 7.0})
     reach = np.array([0.7, 1.0, 1.3, 1.1])
     people = np.array([1.0, 5.0, 2.0, 0.5])
     reach = reach / np.average(reach, weights=people)
     premium = np.zeros(4)
     for _ in range(1000):
-        premium = P.agglomerate(premium, 0.03, reach, 7.0, people)
+        premium = agglomerate(premium, 0.03, reach, params, people)
         assert np.average(np.exp(premium), weights=people) == pytest.approx(1.0)
     assert np.argsort(premium).tolist() == np.argsort(reach).tolist()
     # Settled at strength g (reach - 1) / convergence, less the common shift that keeps
     # England's mean at 1, and no longer moving.
-    settled = 7.0 * 0.03 * (reach - 1.0) / P.CONVERGENCE
+    settled = 7.0 * 0.03 * (reach - 1.0) / params.convergence
     settled -= np.log(np.average(np.exp(settled), weights=people))
     np.testing.assert_allclose(premium, settled, atol=1e-6)
-    np.testing.assert_allclose(P.agglomerate(premium, 0.03, reach, 7.0, people), premium, atol=1e-6)
+    np.testing.assert_allclose(
+        agglomerate(premium, 0.03, reach, params, people), premium, atol=1e-6
+    )
     for g, strength in ((0.03, 0.0), (0.0, 7.0), (-0.02, 7.0)):
-        np.testing.assert_array_equal(P.agglomerate(np.zeros(4), g, reach, strength, people), 0.0)
-    assert P.growth_factor(0.02) == pytest.approx(1.02 / 1.01)
+        p = Params({"agglomeration": strength})
+        np.testing.assert_array_equal(agglomerate(np.zeros(4), g, reach, p, people), 0.0)
+    assert growth_factor(0.02, Params()) == pytest.approx(1.02 / 1.01)
 
 
 def test_newcomers_follow_growing_labour_demand(toy_model: LBNModel) -> None:
@@ -173,7 +176,7 @@ def test_newcomers_follow_growing_labour_demand(toy_model: LBNModel) -> None:
     inputs = quiet_year(2020, base.spend)
     ahead = np.arange(wards.jobs.shape[0]) % 2 == 0
 
-    def newcomers(jobs: np.ndarray, p: CoreParams = params) -> list[np.ndarray]:
+    def newcomers(jobs: np.ndarray, p: Params = params) -> list[np.ndarray]:
         w = wards.with_(jobs=jobs)
         cond = ward_year(w, dataclasses.replace(inputs, investment_ratio=jobs), p, base)[1]
         return [cond.mover_skill, cond.new_employment, cond.new_log_income]
@@ -212,8 +215,8 @@ def test_newcomers_follow_growing_labour_demand(toy_model: LBNModel) -> None:
     np.testing.assert_array_equal(work_up[~ahead], work_flat[~ahead])
     far = newcomers(np.where(ahead, 50.0, 0.05))[1]
     assert far.min() >= 0.0 and far.max() <= 1.0
-    off = dataclasses.replace(
-        params, switches=dataclasses.replace(params.switches, out_migration=False)
+    off = Params(
+        params.changed(), switches=dataclasses.replace(params.switches, out_migration=False)
     )
     for a, b in zip(newcomers(uneven, off), newcomers(flat, off), strict=True):
         np.testing.assert_array_equal(a, b)
@@ -248,25 +251,26 @@ def test_regional_growth_moves_investment_between_regions_only() -> None:
     """Regional economies: a ward takes the longest matching LA-code prefix's differential;
     its index grows at the differential against the rest; England's population-weighted
     mean stays 1; no differential, no index; a key matching no LA fails naming it."""
-    from lbn_sim.engine.institutions import PrivateInvestors as P
+    from lbn_sim.engine.agents.investors import regionalise
+    from lbn_sim.engine.regimes import differentials
 
     las = np.array(["E09000001", "E09000002", "E08000001", "E06000001"])
-    d = P.differentials({"E09": 0.01, "E09000002": 0.03, "E08": -0.005}, las)
+    d = differentials({"E09": 0.01, "E09000002": 0.03, "E08": -0.005}, las)
     np.testing.assert_array_equal(d, [0.01, 0.03, -0.005, 0.0])
-    np.testing.assert_array_equal(P.differentials({}, las), 0.0)
+    np.testing.assert_array_equal(differentials({}, las), 0.0)
     with pytest.raises(ConfigError, match=r"'E10'.*matches no local authority"):
-        P.differentials({"E10": 0.01}, las)
+        differentials({"E10": 0.01}, las)
 
     people = np.array([3.0, 1.0, 4.0, 2.0])
     index = np.zeros(4)
     for _ in range(10):
-        index = P.regionalise(index, 0.01, d, people)
+        index = regionalise(index, 0.01, d, people)
         assert np.average(np.exp(index), weights=people) == pytest.approx(1.0, abs=1e-12)
     # Against the ward with no differential, each grows by (1 + g + d) / (1 + g) a year.
     np.testing.assert_allclose(
         index - index[3], 10 * (np.log1p(0.01 + d) - np.log1p(0.01)), atol=1e-12
     )
-    np.testing.assert_allclose(P.regionalise(np.zeros(4), 0.02, np.zeros(4), people), 0.0)
+    np.testing.assert_allclose(regionalise(np.zeros(4), 0.02, np.zeros(4), people), 0.0)
 
 
 def test_regional_growth_in_a_model_run(toy_cfg: Callable[..., Config]) -> None:

@@ -57,7 +57,7 @@ def test_history_sensitivity_runs_the_same_on_one_or_two_workers(tmp_path: Path)
     assert out1.read_bytes() == out2.read_bytes()
     runs = pd.read_csv(out1)
     assert len(runs) == 2 * (6 + 1)  # trajectories x (factors + 1)
-    assert {"mechanisms.agglomeration", "absolute", "ranks"} <= set(runs.columns)
+    assert {"params.agglomeration", "absolute", "ranks"} <= set(runs.columns)
     # A factor's run differs from the one before it in that factor alone (one at a time).
     factors = runs.iloc[:, :6].to_numpy()
     changed = (factors[1:] != factors[:-1]).sum(axis=1)

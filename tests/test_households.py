@@ -9,8 +9,13 @@ import pytest
 
 from lbn_sim.config import Config
 from lbn_sim.data.synthetic import generate_wards
-from lbn_sim.engine.households import base_income, model_rates, solve_income_shift
+from lbn_sim.engine.households import IncomeRule, base_income
 from lbn_sim.engine.model import LBNModel
+from lbn_sim.engine.parameters import Params
+from lbn_sim.engine.synthesis import model_rates, solve_income_shift
+
+#: The income rule at the parameters' defaults.
+RULE = IncomeRule.from_params(Params())
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +71,8 @@ def test_benefit_level_scales_out_of_work_income_only() -> None:
     employed = np.array([True, False, False, True])
     band = np.array([1, 1, 3, 0], dtype=np.int8)  # the last but one is retired
     skills = np.full(4, 0.5, dtype=np.float32)
-    full = base_income(employed, band, skills)
-    cut = base_income(employed, band, skills, benefit=0.8)
+    full = base_income(employed, band, skills, 1.0, RULE)
+    cut = base_income(employed, band, skills, 0.8, RULE)
     np.testing.assert_allclose(cut, full * np.array([1.0, 0.8, 1.0, 1.0]), rtol=1e-6)
     np.testing.assert_allclose(full[1], 0.6, rtol=1e-6)
 
@@ -79,8 +84,11 @@ def test_no_household_starts_on_the_poverty_line(model: LBNModel) -> None:
     them here); mid-step the nearest is about 1e-6 away (float32 incomes).
     """
     hh = model.households
+    rule = IncomeRule.from_params(model.params)
     for employed in (np.ones(hh.n, np.bool_), np.zeros(hh.n, np.bool_)):
-        income = hh.income_factor.astype(np.float64) * base_income(employed, hh.band, hh.skills)
+        income = hh.income_factor.astype(np.float64) * base_income(
+            employed, hh.band, hh.skills, 1.0, rule
+        )
         assert np.abs(np.log(income)).min() > 5e-7
 
 
@@ -106,8 +114,9 @@ def test_income_solve_hits_the_nearest_step_off_the_line() -> None:
         skills,
         factor,
         target,
+        RULE,
     )
-    log_income = np.log(factor * base_income(employed, band, skills)) + shift[ward]
+    log_income = np.log(factor * base_income(employed, band, skills, 1.0, RULE)) + shift[ward]
     assert np.abs(log_income).min() > 1e-4
     share = np.bincount(ward, weights=log_income < 0) / per
     assert np.abs(share - target).max() <= 0.5 / per + 1e-9

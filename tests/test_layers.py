@@ -134,9 +134,9 @@ def test_the_check_fails_on_a_forbidden_import(
     (pkg / "engine" / "core.py").write_text("X = 1\n")
     (pkg / "runs" / "io.py").write_text("from pkg.engine.core import X\n")
     (pkg / "helpers.py").write_text("from pkg.engine.core import X\n")
-    assert violations(tmp_path, "pkg") == [
-        "pkg.helpers -> pkg.engine.core"
-    ], "a shared module importing the engine is itself a violation"
+    assert violations(tmp_path, "pkg") == ["pkg.helpers -> pkg.engine.core"], (
+        "a shared module importing the engine is itself a violation"
+    )
     (pkg / "helpers.py").write_text("def g():\n    from pkg.engine.core import X\n")
     assert violations(tmp_path, "pkg") == ["pkg.helpers -> pkg.engine.core"]
     (pkg / "helpers.py").write_text("Y = 2\n")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from tests.conftest import TOY, compose_cfg
 
 from lbn_sim.data.synthetic import generate_wards
-from lbn_sim.engine.institutions import CENTRAL, EXTERNAL_SOURCES
+from lbn_sim.engine.agents.accounts import CENTRAL, EXTERNAL_SOURCES
 from lbn_sim.engine.ledger import DELIVERED, conservation_errors, split_pence
 from lbn_sim.engine.model import LBNModel
 
@@ -114,7 +114,8 @@ def test_money_used_by_services_is_the_money_delivered() -> None:
     model = LBNModel(cfg, generate_wards(n_wards=40, seed=0))
     for _ in range(cfg.horizon - cfg.start_year):
         model.step()
-        m_other, m_dev, charity, ring = model.delivered
+        assert model.ward_services.delivered is not None
+        m_other, m_dev, charity, ring = model.ward_services.delivered
         used = sum(
             float(m.running.sum() + m.capital.sum() + m.capacity_support.sum())
             for m in (m_other, m_dev)
@@ -134,27 +135,31 @@ def test_conservation_check_can_fail() -> None:
     assert not conservation_errors(flows, model.ledger.balances(), EXTERNAL).empty
 
 
-def test_local_power_does_not_stretch_ring_fenced_grants(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_local_power_does_not_stretch_ring_fenced_grants() -> None:
     """With local power on, the services' running money is the ring-fenced grants as
     delivered plus the other money times the local-power multiplier: schools and health
     grants are spent as Whitehall sets them, however capable the community."""
-    import lbn_sim.engine.model as model_module
-    from lbn_sim.engine.step import YearInputs, advance
+    from lbn_sim.engine.mechanisms.local_power import local_power
+    from lbn_sim.engine.step import YearInputs
 
     seen: list[YearInputs] = []
 
-    def spy(hh, wards, inputs, *rest):  # type: ignore[no-untyped-def]
-        seen.append(inputs)
-        return advance(hh, wards, inputs, *rest)
+    def spy(m: LBNModel) -> None:
+        """The inputs the core advanced each simulated year with."""
+        if m.year > m.cfg.start_year:
+            assert m.now.inputs is not None
+            seen.append(m.now.inputs)
 
-    monkeypatch.setattr(model_module, "advance", spy)
     cfg = compose_cfg([*TOY, "data.n_wards=40", "horizon=2028", "scenario=best_case"])
-    model = LBNModel(cfg, generate_wards(n_wards=40, seed=0))
+    model = LBNModel(cfg, generate_wards(n_wards=40, seed=0), on_year=spy)
     for _ in range(cfg.horizon - cfg.start_year):
         # The multiplier reads the capacity at the start of the year being simulated.
-        p_other, p_dev = model.local_power(model.regime(model.year + 1).levers)
+        levers = model.regime(model.year + 1).levers
+        p_other, p_dev = local_power(model.wards.capacity, levers.devolution_share, model.params)
         model.step()
-        m_other, m_dev, charity, ring = model.delivered
+        assert len(seen) == model.year - cfg.start_year
+        assert model.ward_services.delivered is not None
+        m_other, m_dev, charity, ring = model.ward_services.delivered
         expected = (m_other.running + charity) * p_other + ring + m_dev.running * p_dev
         np.testing.assert_allclose(seen[-1].spend, expected, rtol=1e-12)
     assert ring.sum() > 0 and p_other.max() > 1.05  # grants flow and local power bites

@@ -66,10 +66,12 @@ def test_capacity_trap() -> None:
 
 def test_capacity_trap_in_expected_awards() -> None:
     """Over many competitive rounds, per-head awards follow capacity only with the trap on."""
+    import mesa
     import numpy as np
 
     from lbn_sim.config import MechanismsConfig, PolicyLevers
-    from lbn_sim.engine.institutions import Programmes
+    from lbn_sim.engine.agents.programmes import Programmes
+    from lbn_sim.engine.parameters import Params
 
     n = 400
     rng = np.random.default_rng(0)
@@ -81,9 +83,10 @@ def test_capacity_trap_in_expected_awards() -> None:
     levers = PolicyLevers(allocation="competitive")
 
     def per_head(mech: MechanismsConfig) -> tuple[float, float]:
+        programmes = Programmes(mesa.Model(rng=0), n, Params(switches=mech))
         total = np.zeros(n)
         for _ in range(400):
-            w = Programmes.weights("competitive", levers, mech, imd, imd, population, capacity, rng)
+            w = programmes.weights(levers, imd, imd, population, capacity, rng)
             total += w / w.sum()
         return total[lb].sum() / population[lb].sum(), total[od].sum() / population[od].sum()
 
@@ -114,7 +117,7 @@ def test_connectivity() -> None:
     and tested below. The effect is modest, so it is judged on the mean of three seeds.
     """
     seeds = [f"seed={s}" for s in range(3)]
-    flat = "mechanisms.agglomeration=0"
+    flat = "params.agglomeration=0"
     on = [run("best_case", s, flat) for s in seeds]
     no = [run("best_case", s, flat, off("connectivity")) for s in seeds]
     assert mean_gap(on, "employment_deprivation") < mean_gap(no, "employment_deprivation")
@@ -126,7 +129,7 @@ def test_growth_goes_to_connected_places() -> None:
     wards, whose links are poor, fall further behind in work; with the mechanism off the
     strength changes nothing. Work is read with every left-behind household simulated: at
     the module's sample the change is within the sampling noise of one seed."""
-    flat = "mechanisms.agglomeration=0"
+    flat = "params.agglomeration=0"
     full = ("households.left_behind_sample_rate=1.0", "households.sample_rate=0.1")
     on, no = run("base_case", *full), run("base_case", flat, *full)
     assert gap(on, "labour_demand") < gap(no, "labour_demand") - 0.03
@@ -170,9 +173,17 @@ def test_long_term_money() -> None:
 
 
 def test_out_migration() -> None:
-    on, no = run("base_case"), run("base_case", off("out_migration"))
-    assert gap(on, "education_deprivation") > gap(no, "education_deprivation")
-    assert gap(on) > gap(no)
+    """Those who can leave do: with out-migration the left-behind wards' education gap and
+    their IMD-like gap are wider in 2050, averaged over four seeds. (Since the local
+    authorities choose their services under budget pressure, the IMD-like gap's difference
+    at this size is within one seed's noise: on minus off, seeds 0-5, -0.14, 0.32, 0.63,
+    0.79, -0.55 and 0.01 points; 1.69, 1.26, 0.63, 0.60, 0.57 and -0.70 with the fixed mix.)
+    """
+    seeds = [f"seed={s}" for s in range(4)]
+    on = [run("base_case", s) for s in seeds]
+    no = [run("base_case", s, off("out_migration")) for s in seeds]
+    assert mean_gap(on, "education_deprivation") > mean_gap(no, "education_deprivation")
+    assert mean_gap(on, "imd_like") > mean_gap(no, "imd_like")
 
 
 def test_resilience() -> None:

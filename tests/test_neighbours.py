@@ -13,13 +13,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.conftest import compose_cfg, quiet_year
 
-from lbn_sim.config import Config, ConfigError, MechanismsConfig
+from lbn_sim.config import Config, ConfigError
 from lbn_sim.data.synthetic import generate_wards
+from lbn_sim.engine.mechanisms.connectivity import services_used
 from lbn_sim.engine.model import LBNModel
-from lbn_sim.engine.neighbours import NEIGHBOUR_SHARE, Neighbours, used_quality
-from lbn_sim.engine.parameters import CoreParams
-from lbn_sim.engine.services import CLOSURE_QUALITY, N_SERVICES, Service
-from lbn_sim.engine.step import services_used, ward_year
+from lbn_sim.engine.neighbours import Neighbours, neighbour_share, used_quality
+from lbn_sim.engine.parameters import Params
+from lbn_sim.engine.services import N_SERVICES, Service
+from lbn_sim.engine.step import ward_year
+from lbn_sim.params import ParamsConfig
+
+#: The share of the gap to better neighbours closed with full reach, by service (defaults).
+NEIGHBOUR_SHARE = neighbour_share(Params())
+
+
+def strength(value: float) -> Params:
+    """The default parameters with the neighbours' services at strength ``value``."""
+    return Params({"neighbour_services": value})
 
 
 def test_neighbours_mean_leaves_the_ward_out_and_weights_by_residents() -> None:
@@ -35,13 +45,14 @@ def test_neighbours_mean_leaves_the_ward_out_and_weights_by_residents() -> None:
 def test_used_quality_lifts_towards_better_neighbours_only() -> None:
     nb = Neighbours(np.array([0, 0]), np.array([1.0, 1.0]))
     q = np.tile(np.array([[0.2], [0.6]]).T, (N_SERVICES, 1))  # ward 0 worse than ward 1
-    full = used_quality(q, np.array([1.0, 1.0]), nb, 1.0)
+    full = used_quality(q, np.array([1.0, 1.0]), nb, strength(1.0))
     np.testing.assert_allclose(full[:, 0], 0.2 + NEIGHBOUR_SHARE * 0.4)
     np.testing.assert_allclose(full[:, 1], 0.6)  # its own is better: it uses its own
-    half = used_quality(q, np.array([0.5, 0.5]), nb, 1.0)
+    half = used_quality(q, np.array([0.5, 0.5]), nb, strength(1.0))
     np.testing.assert_allclose(half[:, 0], 0.2 + 0.5 * NEIGHBOUR_SHARE * 0.4)
-    np.testing.assert_allclose(used_quality(q, np.array([0.0, 0.0]), nb, 1.0), q)  # no reach
-    np.testing.assert_allclose(used_quality(q, np.array([1.0, 1.0]), nb, 0.0), q)  # off
+    no_reach = used_quality(q, np.array([0.0, 0.0]), nb, strength(1.0))
+    np.testing.assert_allclose(no_reach, q)
+    np.testing.assert_allclose(used_quality(q, np.array([1.0, 1.0]), nb, strength(0.0)), q)  # off
     # The links themselves are not used across the boundary.
     assert full[Service.TRANSPORT, 0] == full[Service.DIGITAL, 0] == 0.2
 
@@ -52,18 +63,22 @@ def test_used_quality_lifts_towards_better_neighbours_only() -> None:
     st.floats(0.0, 1.0),
     st.integers(0, 2**32 - 1),
 )
-def test_used_quality_stays_between_own_and_one(las: list[int], strength: float, seed: int) -> None:
+def test_used_quality_stays_between_own_and_one(las: list[int], value: float, seed: int) -> None:
     rng = np.random.default_rng(seed)
     n = len(las)
     nb = Neighbours(np.array(las, dtype=np.int64), rng.uniform(0.1, 5.0, n))
     q = rng.uniform(0.0, 1.0, (N_SERVICES, n))
-    used = used_quality(q, rng.uniform(0.0, 1.0, n), nb, strength)
+    used = used_quality(q, rng.uniform(0.0, 1.0, n), nb, strength(value))
     assert (used >= q - 1e-12).all() and (used <= 1.0).all()
 
 
 def test_strength_outside_zero_to_one_is_refused() -> None:
-    with pytest.raises(ConfigError, match="neighbour_services"):
-        MechanismsConfig(neighbour_services=1.5)
+    with pytest.raises(ConfigError, match=r"params\.neighbour_services"):
+        ParamsConfig(neighbour_services=1.5)
+    with pytest.raises(ConfigError, match=r"params\.neighbour_services"):
+        Params({"neighbour_services": -0.5})
+    with pytest.raises(ConfigError, match=r"params\.neighbour_services"):
+        compose_cfg(["params.neighbour_services=1.5"])
 
 
 def test_a_ward_losing_its_own_service_keeps_more_of_it_through_its_neighbours(
@@ -81,9 +96,8 @@ def test_a_ward_losing_its_own_service_keeps_more_of_it_through_its_neighbours(
     spend = base.spend.copy()
     spend[Service.HEALTH, target] *= 0.2
 
-    def health_effect(strength: float, transport: float | None = None) -> float:
-        switches = MechanismsConfig(neighbour_services=strength)
-        params = CoreParams.from_config(switches)
+    def health_effect(value: float, transport: float | None = None) -> float:
+        params = strength(value)
         # The start as households used it under this strength.
         baseline = dataclasses.replace(base, used_quality=services_used(base.quality, params, base))
         wards = model.wards
@@ -117,7 +131,7 @@ def test_the_start_is_a_steady_state_of_the_services_used(data_dir: Path) -> Non
     np.testing.assert_array_equal(
         base.used_quality, services_used(base.quality, model.params, base)
     )
-    low = base.quality[Service.COMMUNITY_SPACES] < CLOSURE_QUALITY
+    low = base.quality[Service.COMMUNITY_SPACES] < model.params.closure_quality
     assert low.any()
     stocks = ward_year(model.wards, quiet_year(2020, base.spend), model.params, base)[0]
     assert (stocks.quality[Service.COMMUNITY_SPACES][low] > 0).all()
@@ -129,9 +143,7 @@ def test_the_start_is_a_steady_state_of_the_services_used(data_dir: Path) -> Non
 def test_at_strength_zero_households_use_their_own_ward_s_services(
     toy_cfg: Callable[..., Config],
 ) -> None:
-    model = LBNModel(
-        toy_cfg("mechanisms.neighbour_services=0"), generate_wards(n_wards=120, seed=0)
-    )
+    model = LBNModel(toy_cfg("params.neighbour_services=0"), generate_wards(n_wards=120, seed=0))
     base = model.baseline
     np.testing.assert_array_equal(base.used_quality, base.quality)
     later = model.wards.quality * 0.7

@@ -143,7 +143,7 @@ def test_a_phase_keeps_the_conditions_and_one_after_the_horizon_never_begins(
         "{from_year:2040,levers:{award_years:2}}]",
     )
     model = LBNModel(cfg, generate_wards(n_wards=120, seed=0))
-    scenario, phase = model.regimes["scenario"], model.regime(2030)
+    scenario, phase = model.regimes.scenario, model.regime(2030)
     assert phase.levers.programme_per_head == 0.0
     assert phase.macro == scenario.macro
     assert np.any(scenario.differential > 0)  # the regional growth the phase must keep

@@ -62,7 +62,9 @@ def _allowed_nodes(tree: ast.AST, names: set[str]) -> set[int]:
             mark(node)
         elif isinstance(node, ast.arguments):
             args = [*node.posonlyargs, *node.args]
-            for arg, default in zip(args[len(args) - len(node.defaults) :], node.defaults):
+            for arg, default in zip(
+                args[len(args) - len(node.defaults) :], node.defaults, strict=True
+            ):
                 if arg.arg in names:
                     mark(default)
             for arg, kw_default in zip(node.kwonlyargs, node.kw_defaults, strict=True):

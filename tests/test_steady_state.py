@@ -20,7 +20,7 @@ from lbn_sim.config import Config, ConfigError
 from lbn_sim.data.synthetic import generate_wards
 from lbn_sim.engine.ledger import MAX_PENCE, MoneyRangeError, pounds_to_pence, split_pence
 from lbn_sim.engine.model import LBNModel
-from lbn_sim.engine.services import CLOSURE_QUALITY, CLOSURE_TAKEOVER_CAPACITY, Service
+from lbn_sim.engine.services import Service
 from lbn_sim.engine.step import update_stocks
 from lbn_sim.runs.runner import RunResult, simulate
 
@@ -63,7 +63,7 @@ def quiet_run(seed: int) -> RunResult:
                 "plots=false",
                 "scenario=base_case",
                 # Growth sent to well-linked places is a change of the economy, not drift.
-                "mechanisms.agglomeration=0",
+                "params.agglomeration=0",
                 f"seed={seed}",
                 *neutral("history"),
                 *neutral("scenario"),
@@ -167,23 +167,25 @@ def test_closed_community_spaces_reopen_when_their_money_returns(
 ) -> None:
     model = toy_model
     wards, base, params = model.wards, model.baseline, model.params
-    people = wards.agg.people
     cs = Service.COMMUNITY_SPACES
-    weak = np.full_like(wards.capacity, 0.5 * CLOSURE_TAKEOVER_CAPACITY)
+    # The capacity at which a community takes its spaces over: the takeover ramp's middle.
+    takeover_capacity = (params.takeover_capacity_low + params.takeover_capacity_high) / 2
+    weak = np.full_like(wards.capacity, 0.5 * takeover_capacity)
     start = base.quality[cs]
-    low = (start > CLOSURE_QUALITY) & (start < 5 * CLOSURE_QUALITY)
+    closure = params.closure_quality
+    low = (start > closure) & (start < 5 * closure)
     assert low.sum() >= 5  # spaces one year's growth from nothing cannot lift above the line
     # Money cut by 90%: the spaces decay and, below the line, close.
     cut = base.spend.copy()
     cut[cs] *= 0.1
     w = wards.with_(capacity=weak)
     for year in range(2020, 2040):
-        quality = update_stocks(w, quiet_year(year, cut), people, base, params)[0]
+        quality = update_stocks(w, quiet_year(year, cut), base, params).quality
         w = w.with_(quality=quality)
     assert (w.quality[cs][low] == 0.0).all()
     # The money back: they reopen and grow back towards where they started.
     for year in range(2040, 2060):
-        quality = update_stocks(w, quiet_year(year, base.spend), people, base, params)[0]
+        quality = update_stocks(w, quiet_year(year, base.spend), base, params).quality
         w = w.with_(quality=quality)
         assert (quality[cs][low] > 0.0).all()
     np.testing.assert_allclose(w.quality[cs][low], start[low], rtol=0.02)
@@ -206,7 +208,7 @@ def test_spaces_that_start_low_close_only_on_a_real_cut(toy_model: LBNModel) -> 
         spend[cs] *= factor
         w = weak
         for year in range(2020, 2020 + years):
-            q = update_stocks(w, quiet_year(year, spend, spend), wards.agg.people, low, params)[0]
+            q = update_stocks(w, quiet_year(year, spend, spend), low, params).quality
             w = w.with_(quality=q)
         return w.quality[cs]
 
