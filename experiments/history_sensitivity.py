@@ -12,7 +12,7 @@ implemented by SALib): ``--trajectories`` one-at-a-time paths through the ranges
 in ``RANGES``, ``(k + 1)`` runs each (``k`` = 6 factors), every run on the real
 data with every household simulated, seed 0 (common random numbers, so an
 elementary effect is the factor's, not the seed's). For each measure of
-:func:`scripts.calibrate_history.drift_measures` (and London's own change) it
+:func:`lbn_sim.analysis.calibration_period.drift_measures` (and London's own change) it
 prints ``mu_star`` (mean absolute elementary effect, in the measure's units per
 full range of the factor), ``mu`` (signed) and ``sigma`` (spread: interactions or
 non-linearity), then the range of the criterion reading over every run and how
@@ -29,7 +29,6 @@ from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (
     TOY,
@@ -39,7 +38,8 @@ from _common import (
     morris_tables,
     parallel_map,
 )
-from scripts.calibrate_history import (
+
+from lbn_sim.analysis.calibration_period import (
     FULL_SAMPLE,
     LONDON,
     LONDON_ECONOMY,
