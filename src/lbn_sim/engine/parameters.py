@@ -57,6 +57,8 @@ class Params:
         return cls(values, switches)
 
     def __getattr__(self, name: str) -> float:
+        if name.startswith("_"):  # (copy and pickle look for hooks before _values exists)
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:
@@ -66,6 +68,9 @@ class Params:
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Params are frozen: cannot set {name!r}")
+
+    def __reduce__(self) -> tuple[type[Params], tuple[dict[str, float], MechanismsConfig]]:
+        return Params, (dict(self._values), self.switches)
 
     def vector(self, stem: str, names: Sequence[str]) -> NDArray[np.float64]:
         """``[stem_<name> for each name]`` as float64 ``[len(names)]`` (a parameter per
