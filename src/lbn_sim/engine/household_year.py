@@ -37,6 +37,8 @@ from lbn_sim.engine.households import (
     ward_segments,
 )
 from lbn_sim.engine.mechanisms.cost_of_living import stress_target
+from lbn_sim.engine.mechanisms.out_migration import leaving_probability
+from lbn_sim.engine.mechanisms.social_infrastructure import network_strength
 from lbn_sim.engine.parameters import Params
 from lbn_sim.engine.state import SUM_ROWS, sum_terms
 
@@ -44,8 +46,6 @@ F32 = NDArray[np.float32]
 F64 = NDArray[np.float64]
 #: A ward table expanded to a block's households (they are sorted by ward).
 WardTable = Callable[[F32], F32]
-#: Age bands' names in the registry (``move_by_band_<name>``), in band order.
-BAND_NAMES = ("young", "middle", "older", "retired")
 
 
 def finding_factor(
@@ -219,7 +219,7 @@ def _work_and_stress(
     working_age = hh.band != RETIRED_BAND
     # u < 1, so comparing it with a probability above 1 is the same as comparing it with the
     # probability capped at 1.
-    net = params.network_effect if params.switches.social_infrastructure else 0.0
+    net = network_strength(params)
     p_find = finding_factor(hh.skills, hh.health, hh.participation, net, params)
     p_find *= expand(cond.find)
     p_lose = loss_prob(hh.skills, hh.health, params)
@@ -274,15 +274,9 @@ def _ageing_and_moving(
 ) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
     """7. Demography and moving: one uniform ``v`` decides moving away, ageing or neither.
     Returns the rows that leave and which of them dissolved (see :func:`_household_block`)."""
-    f32 = np.float32
     band = hh.band
     working_age = band != RETIRED_BAND
-    move_by_band = params.vector("move_by_band", BAND_NAMES).astype(np.float32)
-    p_move = move_by_band.take(band)
-    p_move *= expand(cond.move)
-    if params.switches.out_migration:
-        p_move *= f32(params.move_skill_offset) + out.skills
-    np.minimum(p_move, f32(params.move_probability_cap), out=p_move)
+    p_move = leaving_probability(band, out.skills, expand(cond.move), params)
     moves = v < p_move
     p_move += cond.age_up.ravel().take(hh.ward.astype(np.intp) * N_BANDS + band)
     ages = v < p_move

@@ -18,6 +18,8 @@ F32 = NDArray[np.float32]
 #: Head-of-household age bands (codes held in ``Households.band``).
 AGE_BANDS = ("16_29", "30_49", "50_64", "65_plus")
 N_BANDS = len(AGE_BANDS)
+#: The age bands' names in the registry (``move_by_band_<name>``, ``band_years_<name>``...).
+BAND_NAMES = ("young", "middle", "older", "retired")
 RETIRED_BAND = 3
 
 

@@ -24,6 +24,8 @@ DELIVERED = "service_delivery"
 #: England's yearly output. Below it, splits and sums of a year's flows are exact in float64
 #: (integers to 2**53); above it, pence would be lost without a word.
 MAX_PENCE = 2**50
+#: A million million, for messages in GBP trillions.
+TRILLION = 10**12
 
 
 class MoneyRangeError(ValueError):
@@ -41,7 +43,7 @@ def check_pence(pence: NDArray[np.float64] | NDArray[np.int64], what: str) -> No
     if values.max() >= MAX_PENCE:
         raise MoneyRangeError(
             f"{what} reached GBP {values.max() / 100:.3g}, beyond the GBP "
-            f"{MAX_PENCE / 100 / 1e12:.0f} trillion the ledger counts to the penny: the levers "
+            f"{MAX_PENCE / 100 / TRILLION:.0f} trillion the ledger counts to the penny: the levers "
             "or conditions compound too far over the horizon (e.g. real_wage_growth, "
             "la_real_growth or regional_growth over a long run); use smaller growth or a "
             "shorter horizon"

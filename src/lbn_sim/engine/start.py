@@ -21,8 +21,9 @@ from numpy.typing import NDArray
 
 from lbn_sim.config import HouseholdConfig
 from lbn_sim.engine.agents import charities
-from lbn_sim.engine.household_year import BAND_NAMES, finding_factor, loss_prob
+from lbn_sim.engine.household_year import finding_factor, loss_prob
 from lbn_sim.engine.households import (
+    BAND_NAMES,
     N_BANDS,
     RETIRED_BAND,
     Households,
@@ -38,6 +39,7 @@ from lbn_sim.engine.labour_market import employment_support
 from lbn_sim.engine.ledger import I64, pounds_to_pence
 from lbn_sim.engine.mechanisms.connectivity import access
 from lbn_sim.engine.mechanisms.out_migration import employment_push
+from lbn_sim.engine.mechanisms.social_infrastructure import network_strength
 from lbn_sim.engine.neighbours import Neighbours, used_quality
 from lbn_sim.engine.parameters import Params
 from lbn_sim.engine.services import RING_FENCED, baseline_spend
@@ -87,7 +89,7 @@ def stationary_employment(
         p_back[order] = p_emp
         return job_rate, back, p_back
     support = employment_support(quality, quality, params)
-    net = params.network_effect if params.switches.social_infrastructure else 0.0
+    net = network_strength(params)
     ward_factor = support * access(quality, params)
     job_rate = np.empty(n_wards)
     employed = np.empty(hh.n, dtype=np.bool_)

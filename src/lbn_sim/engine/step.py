@@ -231,8 +231,8 @@ def migration(
     return {
         "move": out_migration.move_propensity(push, params).astype(np.float32),
         "mover_skill": out_migration.mover_skill(wards.agg.skills, sel, params),
-        "new_employment": np.clip(e_ward - sel, 0.0, 1.0),
-        "new_log_income": baseline.income_centre - params.newcomer_income_ratio * sel,
+        "new_employment": out_migration.newcomer_employment(e_ward, sel),
+        "new_log_income": out_migration.newcomer_log_income(baseline.income_centre, sel, params),
         "young_employment": e_ward,
         "young_log_income": baseline.income_centre,
     }

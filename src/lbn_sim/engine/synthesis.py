@@ -13,6 +13,7 @@ from scipy.special import ndtr
 
 from lbn_sim.config import HouseholdConfig
 from lbn_sim.engine.households import (
+    BAND_NAMES,
     N_BANDS,
     RETIRED_BAND,
     Households,
@@ -24,8 +25,6 @@ from lbn_sim.engine.households import (
 from lbn_sim.engine.parameters import Params
 
 F32 = NDArray[np.float32]
-#: Age bands' names in the registry (``head_band_weight_<name>``), in band order.
-BAND_NAMES = ("young", "middle", "older", "retired")
 
 
 def model_rates(wards: pd.DataFrame) -> dict[str, NDArray[np.float64]]:
@@ -222,11 +221,15 @@ def _incomes_and_stress(
     out = (hh.band != RETIRED_BAND) & ~hh.employed
     level = params.stress_floor + params.stress_income_deprived * deprived
     level = level + params.stress_out_of_work * out
-    noise = rng.normal(0.0, params.synthesis_stress_noise, n)
+    noise = rng.normal(0.0, STRESS_NOISE, n)
     stress = np.clip(level + noise, 0.0, 1.0).astype(np.float32)
     return hh.with_(income_factor=income_factor, stress=stress)
 
 
+#: Spread of the start's first stress draw. :func:`lbn_sim.engine.start.calibrate_start` draws
+#: every household's stress again, so this changes no result; it is kept (not a behavioural
+#: number) so that every later draw from the generator stays as it was.
+STRESS_NOISE = 0.05
 #: Distance (log income) from the line of a step with no household beyond it (a solver's
 #: setting, not behaviour).
 _OPEN_STEP = 0.05

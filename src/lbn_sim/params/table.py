@@ -30,7 +30,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "rate of leaving work these quarterly flows imply (about 4% a year into "
             "unemployment, more into inactivity); range from half to double."
         ),
-        home="households",
+        home="household_year",
         meaning=(
             "Yearly base probability that a working head loses work, before the skills and "
             "health factors and recessions."
@@ -198,7 +198,7 @@ REGISTRY: tuple[Parameter, ...] = (
             " unit of health-service quality moving health by 0.6 is large against that; the "
             "evidence suggests 0.15-0.3. Range 0.15 to 0.9."
         ),
-        home="households",
+        home="step",
         meaning=(
             "Effect of health-service quality (against the start) on the ward's lagged health"
             " effect."
@@ -237,7 +237,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "Supports a material stress-to-health link; the size on the model's scale is an "
             "assumption; range 0.1 to 0.6."
         ),
-        home="mechanisms.cost_of_living",
+        home="step",
         meaning=(
             "Effect of the ward's mean financial stress (against the start) on its lagged "
             "health effect."
@@ -253,7 +253,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: financial stress closes 30% of its gap to its target a year (debts "
             "take a few years to build or clear); range half to double."
         ),
-        home="households",
+        home="household_year",
         meaning=(
             "Share of the gap between a household's financial stress and its target closed "
             "each year."
@@ -392,7 +392,7 @@ REGISTRY: tuple[Parameter, ...] = (
             " a year, about 0.2 at average resilience (a recession's scar half gone in about "
             "three years); range a third to double."
         ),
-        home="labour_market",
+        home="mechanisms.resilience",
         meaning=(
             "Speed at which labour demand follows investment and recessions' scars heal, "
             "before resilience."
@@ -498,7 +498,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: 1 is the documented use of neighbours' better services, 0 own ward "
             "only; range is the one the config allows."
         ),
-        home="mechanisms.connectivity",
+        home="neighbours",
         meaning=(
             "Strength with which households use their neighbouring wards' better services "
             "through their links."
@@ -1065,7 +1065,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: a community space whose quality falls below 0.08 while its money "
             "cannot hold it there closes; range half to double."
         ),
-        home="services",
+        home="mechanisms.social_infrastructure",
         meaning="Quality below which a community space closes unless its community takes it over.",
     ),
     Parameter(
@@ -1079,7 +1079,7 @@ REGISTRY: tuple[Parameter, ...] = (
             " only below 95% of their start quality (the start is a steady state; small "
             "drifts close nothing); range 0.9 to 1."
         ),
-        home="services",
+        home="mechanisms.social_infrastructure",
         meaning=(
             "Share of its start quality below which a community space that started near the "
             "closure line closes."
@@ -1173,7 +1173,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "full reach closes: catchments and places limit how far a family can go "
             "elsewhere; range half to 1.5 times (shares stay in [0, 1])."
         ),
-        home="mechanisms.connectivity",
+        home="neighbours",
         meaning=(
             "Share of the gap to neighbouring wards' better schools that a household with "
             "full reach closes."
@@ -1190,7 +1190,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "full reach closes: list sizes and practice boundaries limit it; range half to "
             "1.5 times (shares stay in [0, 1])."
         ),
-        home="mechanisms.connectivity",
+        home="neighbours",
         meaning=(
             "Share of the gap to neighbouring wards' better health that a household with full"
             " reach closes."
@@ -1207,7 +1207,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "household with full reach closes: used mostly by those who live near them; range"
             " half to 1.5 times (shares stay in [0, 1])."
         ),
-        home="mechanisms.connectivity",
+        home="neighbours",
         meaning=(
             "Share of the gap to neighbouring wards' better community spaces that a household"
             " with full reach closes."
@@ -1224,7 +1224,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "household with full reach closes: a college serves a whole town; range half to "
             "1.5 times (shares stay in [0, 1])."
         ),
-        home="mechanisms.connectivity",
+        home="neighbours",
         meaning=(
             "Share of the gap to neighbouring wards' better adult education that a household "
             "with full reach closes."
@@ -1241,7 +1241,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "household with full reach closes: a Jobcentre serves a whole town; range half to"
             " 1.5 times (shares stay in [0, 1])."
         ),
-        home="mechanisms.connectivity",
+        home="neighbours",
         meaning=(
             "Share of the gap to neighbouring wards' better employment support that a "
             "household with full reach closes."
@@ -1258,7 +1258,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "with full reach closes: an advice centre (and phone advice) serves a whole town;"
             " range half to 1.5 times (shares stay in [0, 1])."
         ),
-        home="mechanisms.connectivity",
+        home="neighbours",
         meaning=(
             "Share of the gap to neighbouring wards' better debt advice that a household with"
             " full reach closes."
@@ -1376,7 +1376,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "skills finds work at 30% of a fully skilled one's rate (with the loss gradient "
             "this spreads employment roughly as observed); range 0.15 to 0.5."
         ),
-        home="households",
+        home="household_year",
         meaning="Intercept of the skills factor of job finding: (intercept + weight * skills).",
     ),
     Parameter(
@@ -1389,7 +1389,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: weight of skills in job finding (with the intercept: factor 1 at "
             "full skills); range 0.5 to 0.85."
         ),
-        home="households",
+        home="household_year",
         meaning="Weight of skills in the skills factor of job finding.",
     ),
     Parameter(
@@ -1402,7 +1402,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: a head in the worst health finds work at 40% of the rate of one in "
             "full health; range half to 1.5 times."
         ),
-        home="households",
+        home="household_year",
         meaning="Intercept of the health factor of job finding: (intercept + weight * health).",
     ),
     Parameter(
@@ -1415,7 +1415,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: weight of health in job finding (with the intercept: factor 1 at "
             "full health); range 0.4 to 0.8."
         ),
-        home="households",
+        home="household_year",
         meaning="Weight of health in the health factor of job finding.",
     ),
     Parameter(
@@ -1428,7 +1428,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: the participation at which networks neither help nor hurt job "
             "finding (a modelling choice: the middle of the scale); range 0.3 to 0.7."
         ),
-        home="mechanisms.social_infrastructure",
+        home="household_year",
         meaning=(
             "Participation level at which the network term of job finding is 1: 1 + network *"
             " (participation - centre)."
@@ -1448,7 +1448,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "pation-in-england-and-wales/index.html). The rule's ratio between no and full "
             "skills is 1.4/0.6 = 2.3; range keeps the factor positive at full skills."
         ),
-        home="households",
+        home="household_year",
         meaning="Intercept of the skills factor of job loss: (intercept - weight * skills).",
     ),
     Parameter(
@@ -1464,7 +1464,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "intercept 1.4, weight 0.8 gives a ratio of 2.3; its top stays at or below "
             "loss_skill_intercept's bottom."
         ),
-        home="households",
+        home="household_year",
         meaning="Weight of skills in the skills factor of job loss.",
     ),
     Parameter(
@@ -1477,7 +1477,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: a head in the worst health loses work 1.3 times as often as the base"
             " rate, one in full health 0.7 times; range keeps the factor positive."
         ),
-        home="households",
+        home="household_year",
         meaning="Intercept of the health factor of job loss: (intercept - weight * health).",
     ),
     Parameter(
@@ -1490,7 +1490,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: fall of the job-loss factor from the worst to full health; range "
             "half to 1.5 times (stays below the intercept)."
         ),
-        home="households",
+        home="household_year",
         meaning="Weight of health in the health factor of job loss.",
     ),
     Parameter(
@@ -1503,7 +1503,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: the stress a household in work and above the poverty line relaxes to"
             " with no price pressure; range half to double."
         ),
-        home="households",
+        home="mechanisms.cost_of_living",
         meaning=(
             "Base stress target of a household in work above the poverty line, before prices "
             "and advice."
@@ -1536,7 +1536,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: income below the poverty line adds 0.45 to the stress target (debt "
             "and fuel poverty concentrate below the line); range 0.25 to 0.6."
         ),
-        home="households",
+        home="mechanisms.cost_of_living",
         meaning="Extra stress target of a household with income below the poverty line.",
     ),
     Parameter(
@@ -1549,7 +1549,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: a working-age head out of work adds 0.1 to the stress target "
             "(insecure income beyond its level); range half to double."
         ),
-        home="households",
+        home="household_year",
         meaning="Extra stress target of a working-age household out of work.",
     ),
     Parameter(
@@ -1565,7 +1565,7 @@ REGISTRY: tuple[Parameter, ...] = (
             " the year's rise in stress) beside the ward's lagged one is an assumption; range"
             " half to double."
         ),
-        home="households",
+        home="household_year",
         meaning=(
             "Direct fall of a household's health per unit rise of its own financial stress in"
             " the year."
@@ -1581,7 +1581,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: the ward's health effect closes 20% of its gap to its driver a year "
             "(health responds over years); range half to double."
         ),
-        home="households",
+        home="step",
         meaning=(
             "Yearly speed at which the ward's lagged health effect follows services, civic "
             "assets and stress."
@@ -1597,7 +1597,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: the ward's participation effect closes 30% of its gap to its driver "
             "a year; range half to double."
         ),
-        home="mechanisms.social_infrastructure",
+        home="step",
         meaning="Yearly speed at which the ward's lagged participation effect follows its drivers.",
     ),
     Parameter(
@@ -1638,7 +1638,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: healthier residents take part more: 0.2 per unit of ward health "
             "against the start; range half to double."
         ),
-        home="households",
+        home="mechanisms.social_infrastructure",
         meaning="Weight of the ward's mean health (against the start) in the participation driver.",
     ),
     Parameter(
@@ -1725,7 +1725,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: recovery runs at recovery_speed * (offset + resilience): a ward of "
             "no resilience still heals at half speed; range half to double."
         ),
-        home="labour_market",
+        home="mechanisms.resilience",
         meaning="Offset of resilience in the speeds of labour demand's trend and scar healing.",
     ),
     Parameter(
@@ -1754,7 +1754,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: a recession of severity s cuts 2 * s * (0.5 + 1 - resilience) of "
             "labour demand; range half to double."
         ),
-        home="labour_market",
+        home="mechanisms.resilience",
         meaning="Multiplier of recession severity in the share of labour demand cut into the scar.",
     ),
     Parameter(
@@ -1767,7 +1767,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: no single recession cuts more than 90% of labour demand (a bound for"
             " extreme severities, a modelling choice); range 0.5 to 0.95."
         ),
-        home="labour_market",
+        home="mechanisms.resilience",
         meaning="Largest share of labour demand one recession year can cut.",
     ),
     Parameter(
@@ -1781,7 +1781,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "trend (a bound, a modelling choice; documented on WardState.scar); range 0.8 to "
             "0.99."
         ),
-        home="labour_market",
+        home="mechanisms.resilience",
         meaning="Largest share of labour demand's trend the unhealed scar may hold.",
     ),
     Parameter(
@@ -1877,7 +1877,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "[0.02, 0.98] so both shape parameters stay positive (a modelling choice); range "
             "0.01 to 0.05."
         ),
-        home="households",
+        home="mechanisms.education_skills",
         meaning=(
             "Lower clip of the mean of a new household's (or a start household's) skills and "
             "health beta draw."
@@ -1893,7 +1893,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: upper clip of the mean of a beta draw (see beta_mean_min); range "
             "0.95 to 0.99."
         ),
-        home="households",
+        home="mechanisms.education_skills",
         meaning=(
             "Upper clip of the mean of a new household's (or a start household's) skills and "
             "health beta draw."
@@ -1909,7 +1909,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: skills within a ward spread as a beta of concentration 8 around its "
             "mean (sd about 0.16 at mean 0.5); range half to double."
         ),
-        home="households",
+        home="mechanisms.out_migration",
         meaning=(
             "Concentration of the beta distribution of skills within a ward (start households"
             " and newcomers)."
@@ -1925,7 +1925,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: health within a ward spreads as a beta of concentration 8 around its"
             " mean; range half to double."
         ),
-        home="households",
+        home="household_year",
         meaning=(
             "Concentration of the beta distribution of health within a ward (start households"
             " and newcomers)."
@@ -2007,7 +2007,7 @@ REGISTRY: tuple[Parameter, ...] = (
             " whole income distribution (Gini about 0.35, which a log-normal reaches at sd "
             "about 0.64) is wider than one ward's, so below that; range 0.3 to 0.65."
         ),
-        home="households",
+        home="household_year",
         meaning=(
             "Spread of household income factors within a ward (start households and newcomers)."
         ),
@@ -2023,7 +2023,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "about 2.4 persons at England's share of children (about a fifth; the docstring's"
             " figure); range 1.5 to 2."
         ),
-        home="start",
+        home="synthesis",
         meaning=(
             "Mean household size of a ward with no children (the intercept of its rise with "
             "the share of children)."
@@ -2039,7 +2039,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: mean household size rises by 0.032 persons per percentage point of "
             "residents aged 0-15; range 2 to 4.5."
         ),
-        home="start",
+        home="synthesis",
         meaning="Rise of mean household size with the ward's share of residents aged 0-15.",
     ),
     Parameter(
@@ -2052,7 +2052,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: households are 1 + Poisson in size, capped at 8 (an int8 field; a "
             "modelling choice); range 6 to 10."
         ),
-        home="start",
+        home="synthesis",
         meaning="Largest household size drawn at the start.",
     ),
     Parameter(
@@ -2066,7 +2066,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "adults head a household (many live with parents or share); range about 0.6 to "
             "1.4 times."
         ),
-        home="start",
+        home="synthesis",
         meaning=(
             "Relative weight of the ward's adults aged 16-29 in drawing heads' age bands at "
             "the start."
@@ -2082,7 +2082,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: weight of adults aged 30-49 among household heads: adults of these "
             "ages head households more often; range about 0.6 to 1.4 times."
         ),
-        home="start",
+        home="synthesis",
         meaning=(
             "Relative weight of the ward's adults aged 30-49 in drawing heads' age bands at "
             "the start."
@@ -2098,7 +2098,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: weight of adults aged 50-64 among household heads: adults of these "
             "ages head households more often; range about 0.6 to 1.4 times."
         ),
-        home="start",
+        home="synthesis",
         meaning=(
             "Relative weight of the ward's adults aged 50-64 in drawing heads' age bands at "
             "the start."
@@ -2114,7 +2114,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: weight of adults aged 65+ among household heads: the reference band "
             "(a modelling choice; only the ratios matter); range about 0.6 to 1.4 times."
         ),
-        home="start",
+        home="synthesis",
         meaning=(
             "Relative weight of the ward's adults aged 65+ in drawing heads' age bands at the"
             " start."
@@ -2130,7 +2130,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: workers start 0.05 more skilled than the out-of-work in a ward's "
             "mean (the ward's mean unchanged); range 0 to 0.15."
         ),
-        home="start",
+        home="synthesis",
         meaning="Difference of mean start skills between working heads and the rest of the ward.",
     ),
     Parameter(
@@ -2143,7 +2143,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: mean start participation = 0.15 + 0.5 * (1 - engagement need): 0.15 "
             "where need is highest, 0.65 where lowest; range 0.05 to 0.3."
         ),
-        home="start",
+        home="synthesis",
         meaning="Mean start participation of a ward with the highest engagement need.",
     ),
     Parameter(
@@ -2159,7 +2159,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "participation spans 0.15 to 0.65 across the whole range of engagement need (ward"
             " extremes, not quintile means); range 0.25 to 0.75."
         ),
-        home="start",
+        home="synthesis",
         meaning="Rise of mean start participation per unit fall of the CNI engagement need.",
     ),
     Parameter(
@@ -2172,25 +2172,8 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: participation within a ward spreads as a beta of concentration 6 "
             "(wider than skills and health); range half to double."
         ),
-        home="start",
+        home="synthesis",
         meaning="Concentration of the beta distribution of start participation within a ward.",
-    ),
-    Parameter(
-        name="synthesis_stress_noise",
-        default=0.05,
-        unit="stress (0-1)",
-        low=0.0,
-        high=0.1,
-        source=(
-            "assumption: noise of the first stress draw; calibrate_start replaces that stress"
-            " (with calibration_stress_noise), so the value matters only through the "
-            "generator's draws; range 0 to 0.1."
-        ),
-        home="start",
-        meaning=(
-            "Standard deviation of the noise of households' stress as first synthesised "
-            "(replaced by the calibration)."
-        ),
     ),
     Parameter(
         name="calibration_stress_noise",
@@ -2306,7 +2289,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: adult education starts at 0.8 of the schools' quality (1 - education"
             " deprivation): thinner than schooling; range 0.5 to 1."
         ),
-        home="start",
+        home="state",
         meaning="Start quality of adult education as a share of (1 - education deprivation).",
     ),
     Parameter(
@@ -2319,7 +2302,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: employment support starts at 0.5 everywhere (a uniform national "
             "offer, Jobcentre Plus); range 0.3 to 0.7."
         ),
-        home="start",
+        home="state",
         meaning="Start quality of employment support in every ward.",
     ),
     Parameter(
@@ -2332,7 +2315,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: debt advice starts at 0.4 everywhere (a uniform offer, thinner than "
             "employment support); range 0.2 to 0.6."
         ),
-        home="start",
+        home="state",
         meaning="Start quality of debt advice in every ward.",
     ),
     Parameter(
@@ -2345,7 +2328,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: start qualities are kept in [0.03, 0.97] so their odds are finite (a"
             " modelling choice); range 0.01 to 0.1."
         ),
-        home="start",
+        home="state",
         meaning="Lower clip of start-year service quality.",
     ),
     Parameter(
@@ -2358,7 +2341,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: upper clip of start qualities (see initial_quality_min); range 0.9 "
             "to 0.99."
         ),
-        home="start",
+        home="state",
         meaning="Upper clip of start-year service quality.",
     ),
     Parameter(
@@ -2374,7 +2357,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "able-funding-than-other-areas/); the rule gives them about 0.40 against "
             "England's 0.69 on the real data (docs/mechanisms.md); range 0.7 to 1."
         ),
-        home="start",
+        home="state",
         meaning="Start community capacity as a share of (1 - the CNI engagement need).",
     ),
     Parameter(
@@ -2387,7 +2370,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: start capacity is kept in [0.03, 0.95] (a modelling choice); range "
             "0.01 to 0.1."
         ),
-        home="start",
+        home="state",
         meaning="Lower clip of start-year community capacity.",
     ),
     Parameter(
@@ -2397,7 +2380,7 @@ REGISTRY: tuple[Parameter, ...] = (
         low=0.9,
         high=0.99,
         source="assumption: upper clip of start capacity; range 0.9 to 0.99.",
-        home="start",
+        home="state",
         meaning="Upper clip of start-year community capacity.",
     ),
     Parameter(
@@ -2459,7 +2442,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "rd.edu/centers/mrcbg/programs/growthpolicy/convergence-and-modernization). Range"
             " 1% to 3% a year."
         ),
-        home="agents.investors",
+        home="mechanisms.connectivity",
         meaning="Share of a ward's agglomeration premium (or discount) that closes each year.",
     ),
     Parameter(
@@ -2489,7 +2472,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: elasticity 0.5 to the ward's reach relative to the start (links "
             "matter to investors); range 0.2 to 0.8."
         ),
-        home="agents.investors",
+        home="mechanisms.connectivity",
         meaning=(
             "Elasticity of private investment per resident to the ward's reach relative to "
             "the start."
@@ -2560,7 +2543,7 @@ REGISTRY: tuple[Parameter, ...] = (
             " receives at least GBP 1 a resident that year (a threshold, not an identity; a "
             "modelling choice); range 0.5 to 5."
         ),
-        home="agents.programmes",
+        home="agents.ward_services",
         meaning=(
             "Programme money per resident a year below which a ward does not count as "
             "community-funded."
@@ -2594,7 +2577,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "funding 15% of the eligible wards a year is at the low end of these bid success "
             "rates (not every eligible ward bids); range 0.05 to 0.4."
         ),
-        home="agents.programmes",
+        home="mechanisms.capacity_trap",
         meaning="Share of eligible wards that win a competitive round each year.",
     ),
     Parameter(
@@ -2608,7 +2591,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "the IMD-like score (the same tenth that defines 'left behind', but a separate "
             "choice of the allocation rule); range 0.05 to 0.2."
         ),
-        home="agents.programmes",
+        home="mechanisms.capacity_trap",
         meaning=(
             "Share of wards (most deprived by the IMD-like score) that receive the "
             "least-first part of formula and devolved money."
@@ -2624,7 +2607,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: an authority's core settlement changes by at most -50% in a year "
             "whatever the levers (a bound, a modelling choice); range 0.3 to 0.8."
         ),
-        home="agents.government",
+        home="mechanisms.austerity_gradient",
         meaning="Lower clip of the yearly growth factor of an authority's core settlement.",
     ),
     Parameter(
@@ -2634,7 +2617,7 @@ REGISTRY: tuple[Parameter, ...] = (
         low=1.2,
         high=2.0,
         source="assumption: and by at most +50% (a bound, a modelling choice); range 1.2 to 2.",
-        home="agents.government",
+        home="mechanisms.austerity_gradient",
         meaning="Upper clip of the yearly growth factor of an authority's core settlement.",
     ),
     Parameter(

@@ -24,7 +24,12 @@ from numpy.typing import NDArray
 from lbn_sim.config import ConfigError, MacroConditions
 from lbn_sim.engine.agents.accounts import INVESTORS
 from lbn_sim.engine.ledger import I64, MAX_PENCE, pounds_to_pence
-from lbn_sim.engine.mechanisms.connectivity import access, agglomerate, recentre
+from lbn_sim.engine.mechanisms.connectivity import (
+    access,
+    agglomerate,
+    investment_access_factor,
+    recentre,
+)
 from lbn_sim.engine.parameters import Params
 
 if TYPE_CHECKING:
@@ -86,14 +91,9 @@ class PrivateInvestors(mesa.Agent):
         """Pence invested per ward this year, and investment per resident relative to the
         start, ``[n_wards]`` each (the ratios and ``population``: ``[n_wards]``)."""
         p = self.params
-        connectivity = p.switches.connectivity
         ratio = (
             np.maximum(skills_ratio, 1e-6) ** p.investment_skill_elasticity
-            * (
-                np.maximum(access_ratio, 1e-6) ** p.investment_access_elasticity
-                if connectivity
-                else 1.0
-            )
+            * investment_access_factor(access_ratio, p)
             * np.maximum(income_ratio, 1e-6) ** p.investment_income_elasticity
             * self.growth_index
             * np.exp(self.premium + self.regional)

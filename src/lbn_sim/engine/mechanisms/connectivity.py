@@ -69,3 +69,12 @@ def agglomerate(
     """
     spread = params.agglomeration * max(real_wage_growth, 0.0) * (reach - 1.0)
     return recentre((1.0 - params.convergence) * premium + spread, population)
+
+
+def investment_access_factor(access_ratio: F64, params: Params) -> F64 | float:
+    """Private investment's response to a ward's reach against its start (``access_ratio``,
+    ``[n_wards]``): ``access_ratio ** investment_access_elasticity``, 1 with the mechanism
+    off."""
+    if not params.switches.connectivity:
+        return 1.0
+    return np.maximum(access_ratio, 1e-6) ** params.investment_access_elasticity

@@ -14,8 +14,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from lbn_sim.engine.households import BAND_NAMES
 from lbn_sim.engine.parameters import Params
 
+F32 = NDArray[np.float32]
 F64 = NDArray[np.float64]
 
 
@@ -78,3 +80,29 @@ def mover_skill(skills: F64, selection: F64, params: Params) -> F64:
     skill."""
     base = leaver_skill(skills, params) if params.switches.out_migration else skills
     return np.clip(base - selection, params.beta_mean_min, params.beta_mean_max)
+
+
+def leaving_probability(band: NDArray[np.int8], skills: F32, ward_move: F32, params: Params) -> F32:
+    """Each household's probability of moving away this year, float32 ``[m]``: its age
+    band's propensity (``move_by_band_*``) times its ward's (``ward_move``, ``[m]``:
+    :func:`move_propensity` expanded to its households), times
+    ``move_skill_offset + skills`` with the mechanism on (those who can leave do; ``skills``
+    at the year's end, ``[m]``), capped at ``move_probability_cap``."""
+    p_move = params.vector("move_by_band", BAND_NAMES).astype(np.float32).take(band)
+    p_move *= ward_move
+    if params.switches.out_migration:
+        p_move *= np.float32(params.move_skill_offset) + skills
+    np.minimum(p_move, np.float32(params.move_probability_cap), out=p_move)
+    return p_move
+
+
+def newcomer_employment(employment: F64, selection: F64) -> F64:
+    """Probability that a newcomer's working-age head is in work, ``[n_wards]``: the ward's
+    employment rate (``[n_wards]``) less the selection (:func:`newcomer_selection`)."""
+    return np.clip(employment - selection, 0.0, 1.0)
+
+
+def newcomer_log_income(income_centre: F64, selection: F64, params: Params) -> F64:
+    """Centre of a newcomer's log income factor, ``[n_wards]``: the ward's start centre less
+    ``newcomer_income_ratio`` times the selection."""
+    return income_centre - params.newcomer_income_ratio * selection

@@ -138,3 +138,9 @@ def civic_health(civic: F64, params: Params) -> F64 | float:
     mechanism off)."""
     si = 1.0 if params.switches.social_infrastructure else 0.0
     return si * params.civic_health_effect * civic
+
+
+def network_strength(params: Params) -> float:
+    """How much a household's civic participation above 0.5 helps it find work (its
+    networks): ``network_effect``, 0 with the mechanism off."""
+    return params.network_effect if params.switches.social_infrastructure else 0.0
