@@ -228,3 +228,29 @@ def test_the_readme_on_year_example_runs_verbatim(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     years = [int(line.split()[0]) for line in out.stdout.splitlines()]
     assert years == list(range(2019, 2027))
+
+
+def test_load_reads_a_run_made_before_the_parameter_registry(tmp_path: Path) -> None:
+    """A run folder written before the registry (strengths under ``mechanisms``, no
+    ``params``) loads as it was made: the strengths moved, the local authorities keeping
+    their start-year mix (the only rule then)."""
+    from omegaconf import OmegaConf
+
+    from lbn_sim.runs.api import MOVED_TO_PARAMS
+
+    folder = tmp_path / "old"
+    lbn_sim.run(overrides=[*FAST, "params.agglomeration=5"], out_dir=folder)
+    path = folder / ".hydra" / "config.yaml"
+    written = OmegaConf.load(path)
+    params = written.pop("params")
+    for name in MOVED_TO_PARAMS:
+        written.mechanisms[name] = params[name]
+    OmegaConf.save(written, path)
+    old = lbn_sim.load(folder).config
+    assert old is not None and old.params.agglomeration == 5
+    assert all(
+        getattr(old.params, name) == 1.0
+        for name in vars(type(old.params))
+        if name.startswith("la_elasticity_")
+    )
+    assert not hasattr(old.mechanisms, "agglomeration")

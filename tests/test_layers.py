@@ -57,6 +57,29 @@ def imports_of(path: Path, name: str, package: str) -> set[str]:
     return {m for m in found if m == package or m.startswith(f"{package}.")}
 
 
+def lazy_names(init: Path, package: str) -> dict[str, str]:
+    """The names the package's ``__init__`` loads lazily (its ``__getattr__`` over a tuple
+    ``_API``) from a module it imports in that function: ``{"pkg.run": "pkg.runs.api"}``.
+    ``from pkg import run`` inside a layer reaches that module."""
+    if not init.is_file():
+        return {}
+    tree = ast.parse(init.read_text())
+    names: list[str] = []
+    source = ""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "_API" for t in node.targets
+        ):
+            names = [
+                e.value for e in getattr(node.value, "elts", []) if isinstance(e, ast.Constant)
+            ]
+        if isinstance(node, ast.FunctionDef) and node.name == "__getattr__":
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.ImportFrom) and inner.module:
+                    source = f"{inner.module}.{inner.names[0].name}"
+    return {f"{package}.{n}": source for n in names} if source else {}
+
+
 def layer_of(module: str, package: str) -> str:
     """The layer a module of ``package`` belongs to: ``entry`` for the package itself and its
     ``__main__`` (the doors in: the Python API and the command line, free to import any
@@ -75,7 +98,11 @@ def violations(root: Path, package: str = "lbn_sim") -> list[str]:
     ``root`` holds the package folder ``package``.
     """
     files = {module_name(p, root): p for p in sorted((root / package).rglob("*.py"))}
-    graph = {m: {i for i in imports_of(p, m, package) if i in files} for m, p in files.items()}
+    lazy = lazy_names(root / package / "__init__.py", package)
+    graph = {
+        m: {lazy.get(i, i) for i in imports_of(p, m, package) if lazy.get(i, i) in files}
+        for m, p in files.items()
+    }
     out: list[str] = []
     for start in sorted(files):
         banned = FORBIDDEN.get(layer_of(start, package), ())
@@ -101,6 +128,21 @@ def violations(root: Path, package: str = "lbn_sim") -> list[str]:
 
 def test_the_package_keeps_its_layers() -> None:
     assert violations(SRC) == []
+
+
+def test_the_lazy_api_counts_as_the_module_it_loads(tmp_path: Path) -> None:
+    """``from lbn_sim import run`` inside the engine reaches lbn_sim.runs.api: refused."""
+    pkg = tmp_path / "pkg"
+    for folder in ("engine", "runs"):
+        (pkg / folder).mkdir(parents=True)
+        (pkg / folder / "__init__.py").write_text("")
+    (pkg / "__init__.py").write_text(
+        '_API = ("run",)\n\ndef __getattr__(name):\n    from pkg.runs import api\n'
+        "    return getattr(api, name)\n"
+    )
+    (pkg / "runs" / "api.py").write_text("def run():\n    pass\n")
+    (pkg / "engine" / "model.py").write_text("from pkg import run\n")
+    assert violations(tmp_path, "pkg") == ["pkg.engine.model -> pkg.runs.api"]
 
 
 def test_every_module_is_in_a_layer_folder_or_shared() -> None:

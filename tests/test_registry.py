@@ -238,7 +238,7 @@ def test_the_lister_names_every_parameter_with_unit_range_and_source() -> None:
         check=True,
     ).stdout
     lines = out.splitlines()
-    assert lines[0] == "name,default,unit,low,high,source,home,meaning"
+    assert lines[0] == "name,default,unit,low,high,source,home,meaning,whole"
     assert {line.split(",")[0] for line in lines[1:] if re.match(r"^[a-z_0-9]+,", line)} >= set(
         BY_NAME
     )

@@ -409,6 +409,10 @@ class Config:
     left_behind_window: int = 3
     # Write figures with each run.
     plots: bool = True
+    # In a sweep, futures that share a history (every setting but the scenario and the
+    # horizon) continue from one saved copy of it (same results; each process keeps up to
+    # two, about 0.1 GB each at the default sampling); false recomputes every history.
+    fork_histories: bool = True
 
     def __post_init__(self) -> None:
         if not self.start_year <= self.policy_start <= self.horizon:

@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="KEY",
         help="a swept key whose values are draws of an uncertain input (e.g. "
-        "mechanisms.agglomeration): pool its runs with the seeds into the bands instead of "
+        "params.agglomeration): pool its runs with the seeds into the bands instead of "
         "comparing them as variants (repeatable)",
     )
     parser.add_argument(

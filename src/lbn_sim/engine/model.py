@@ -119,14 +119,20 @@ class LBNModel(mesa.Model):
         of a config with the same history: :func:`~lbn_sim.engine.snapshot.history_key`).
 
         Raises:
-            ValueError: ``cfg``'s history differs from the snapshot's, or the snapshot is
-                not at the last year before ``cfg.policy_start``.
+            ValueError: ``cfg``'s history differs from the snapshot's, the snapshot is not
+                at the last year before ``cfg.policy_start``, or ``wards`` is not its table.
         """
         if not same_history(snapshot, cfg):
             raise ValueError(
                 f"cannot continue from a snapshot of {snapshot.year} (history {snapshot.key}): "
                 f"this config's history is {history_key(cfg)}, its last shared year "
                 f"{cfg.policy_start - 1}"
+            )
+        codes = wards["ward_code"].to_numpy(str)
+        if not np.array_equal(codes, snapshot.codes):
+            raise ValueError(
+                "cannot continue from a snapshot of another ward table: its wards are not "
+                "these (in this order)"
             )
         return cls(cfg, wards, on_year=on_year, snapshot=snapshot)
 

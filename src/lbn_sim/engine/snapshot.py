@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,7 +34,7 @@ def history_key(cfg: Config) -> str:
     horizon or the run's outputs): two configs with the same key share their years before
     the policy start, to the byte."""
     shared = asdict(cfg)
-    for own in ("scenario", "horizon", "plots"):
+    for own in ("scenario", "horizon", "plots", "fork_histories"):
         del shared[own]
     text = json.dumps(shared, sort_keys=True, default=repr)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -53,6 +53,7 @@ class Snapshot:
 
     key: str
     year: int
+    codes: NDArray[np.str_]
     start: StartState
     households: Households
     wards: WardState
@@ -74,7 +75,10 @@ def take(model: LBNModel, start: StartState) -> Snapshot:
     return Snapshot(
         key=history_key(model.cfg),
         year=model.year,
-        start=start,
+        codes=model.codes.copy(),
+        # The start's households are not needed again (a model built from the snapshot
+        # takes this year's): hold one set of households, not two.
+        start=replace(start, households=model.households),
         households=model.households,
         wards=model.wards,
         left_behind=model.left_behind.copy(),

@@ -47,6 +47,8 @@ def check_value(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"params.{name} must be a number ({p.unit}), got {value!r}")
     number = float(value)
+    if p.whole and not number.is_integer():
+        raise ConfigError(f"params.{name} must be a whole number ({p.unit}), got {value!r}")
     if not p.low <= number <= p.high:  # (NaN fails this too)
         raise ConfigError(
             f"params.{name} must be in [{p.low:g}, {p.high:g}] ({p.unit}), got {value!r}; "

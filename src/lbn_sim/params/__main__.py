@@ -26,10 +26,12 @@ def _select(names: Sequence[str], home: str | None) -> list[Parameter]:
             raise ConfigError(unknown(name))
     chosen = [p for p in REGISTRY if not names or p.name in names]
     if home is not None:
+        home = home.removeprefix("lbn_sim.engine.")
         chosen = [p for p in chosen if p.home == home]
         if not chosen:
             homes = ", ".join(sorted({p.home for p in REGISTRY}))
-            raise ConfigError(f"no parameter has home {home!r}; homes: {homes}")
+            which = " of those named" if names else ""
+            raise ConfigError(f"no parameter{which} has home {home!r}; homes: {homes}")
     return chosen
 
 
@@ -38,7 +40,7 @@ def _text(params: Sequence[Parameter]) -> str:
     blocks = []
     for p in params:
         head = f"params.{p.name} = {p.default:g} {p.unit}, range [{p.low:g}, {p.high:g}]"
-        body = [f"home: lbn_sim.engine.{p.home}", p.meaning, f"source: {p.source}"]
+        body = [f"home: {p.home} (lbn_sim.engine.{p.home})", p.meaning, f"source: {p.source}"]
         wrapped = [
             textwrap.fill(line, 96, initial_indent="  ", subsequent_indent="    ") for line in body
         ]
@@ -77,4 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # (piped into head: the reader stopped)
+        sys.stderr.close()
+        sys.exit(0)

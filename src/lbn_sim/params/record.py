@@ -21,6 +21,7 @@ class Parameter:
         home: the module whose rule reads it (``"mechanisms.out_migration"``,
             ``"households"``...), relative to ``lbn_sim.engine``.
         meaning: what it does, in one sentence.
+        whole: the value is a whole number (a count of years or people).
     """
 
     name: str
@@ -31,6 +32,7 @@ class Parameter:
     source: str
     home: str
     meaning: str
+    whole: bool = False
 
     def __post_init__(self) -> None:
         if not self.low <= self.default <= self.high:

@@ -1698,6 +1698,7 @@ REGISTRY: tuple[Parameter, ...] = (
         ),
         home="mechanisms.long_term_money",
         meaning="Cap on the consecutive funded years that compound capacity-building gains.",
+        whole=True,
     ),
     Parameter(
         name="legacy_min_years",
@@ -1714,6 +1715,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "Consecutive years of community-controlled money after which a lasting legacy of "
             "capacity builds."
         ),
+        whole=True,
     ),
     Parameter(
         name="recovery_resilience_offset",
@@ -2054,6 +2056,7 @@ REGISTRY: tuple[Parameter, ...] = (
         ),
         home="synthesis",
         meaning="Largest household size drawn at the start.",
+        whole=True,
     ),
     Parameter(
         name="head_band_weight_young",

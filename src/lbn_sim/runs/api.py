@@ -17,7 +17,7 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf, open_dict
@@ -26,6 +26,7 @@ from omegaconf.errors import OmegaConfBaseException
 from lbn_sim.config import Config, ConfigError, to_config
 from lbn_sim.folders import occupied, unwritable
 from lbn_sim.names import STRING_COLUMNS
+from lbn_sim.params import BY_NAME
 
 if TYPE_CHECKING:
     from lbn_sim.runs.runner import RunResult
@@ -198,6 +199,17 @@ def _compose(overrides: list[str]) -> tuple[DictConfig, Config]:
     return dcfg, checked_config(dcfg, chosen, sources)
 
 
+def _override_list(overrides: Sequence[str]) -> list[str]:
+    """``overrides`` as a list, refusing a lone string (which would read as one override per
+    character)."""
+    if isinstance(overrides, str):
+        raise ConfigError(
+            f"overrides must be a list of strings, got the string {overrides!r}; "
+            f"write overrides=[{overrides!r}]"
+        )
+    return list(overrides)
+
+
 def compose(
     scenario: str = "base_case",
     data: str = "synthetic",
@@ -206,7 +218,8 @@ def compose(
 ) -> Config:
     """The config :func:`run` would run (the same arguments, the same checks and errors),
     without running it: for building :class:`lbn_sim.engine.model.LBNModel` yourself."""
-    return _compose([f"scenario={scenario}", f"data={data}", f"seed={seed}", *overrides])[1]
+    given = [f"scenario={scenario}", f"data={data}", f"seed={seed}", *_override_list(overrides)]
+    return _compose(given)[1]
 
 
 def run(
@@ -245,7 +258,7 @@ def run(
         OSError: ``out_dir`` cannot be written (checked before the run).
         lbn_sim.data.files.DataError: the real data are missing or corrupt.
     """
-    given = [f"scenario={scenario}", f"data={data}", f"seed={seed}", *overrides]
+    given = [f"scenario={scenario}", f"data={data}", f"seed={seed}", *_override_list(overrides)]
     dcfg, cfg = _compose(given)
     from lbn_sim.runs.runner import simulate  # the model, once the config is known good
 
@@ -321,10 +334,39 @@ def _read_summary(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=na)
 
 
+#: The mechanisms' strengths that moved to ``params`` with the parameter registry.
+MOVED_TO_PARAMS = (
+    "bid_capacity_elasticity",
+    "local_power_gain",
+    "long_term_compounding",
+    "agglomeration",
+    "neighbour_services",
+)
+
+
+def _before_the_registry(loaded: DictConfig) -> DictConfig:
+    """A config written before the parameter registry (no ``params`` node), read as the run
+    was made: the mechanisms' strengths move to ``params``, and the local authorities keep
+    their start-year mix of services (every ``la_elasticity_*`` 1, the only rule then)."""
+    if "params" in loaded:
+        return loaded
+    mechanisms = loaded.get("mechanisms") or {}
+    params: dict[str, Any] = {name: 1.0 for name in BY_NAME if name.startswith("la_elasticity_")}
+    with open_dict(loaded):
+        for name in MOVED_TO_PARAMS:
+            if name in mechanisms:
+                params[name] = mechanisms[name]
+                del loaded.mechanisms[name]
+        loaded["params"] = params
+    return loaded
+
+
 def _read_config(path: Path) -> Config:
     """A run folder's ``.hydra/config.yaml`` as a :class:`Config`, checked as a run's."""
     try:
         loaded = OmegaConf.load(path)
+        if isinstance(loaded, DictConfig):
+            loaded = _before_the_registry(loaded)
         dcfg = OmegaConf.merge(OmegaConf.structured(Config), loaded)
         return to_config(dcfg)
     except (ConfigError, OmegaConfBaseException) as err:

@@ -161,7 +161,7 @@ def main(dcfg: DictConfig) -> None:
     try:
         try:
             job = "" if single else f"[job {hydra_cfg.job.num}: {chosen} seed {cfg.seed}] "
-            forks = None if single else _sweep_forks()
+            forks = _sweep_forks() if not single and cfg.fork_histories else None
             result = simulate(cfg, progress=True, label=job, forks=forks)
         except (ConfigError, DataError) as err:  # config checked against the data, or bad data
             _fail(run_dir, str(err), code=2)
