@@ -20,7 +20,9 @@ __all__ = [
     "IMD_WEIGHTS",
     "LEFT_BEHIND_SHARE",
     "RATE_INDICATORS",
+    "START_GROUPS",
     "STRING_COLUMNS",
+    "SUMMARY_GROUPS",
     "left_behind_rule",
     "rank_desc",
 ]
@@ -37,6 +39,11 @@ IMD_DOMAINS = (
     "living_environment_deprivation",
 )
 IMD_WEIGHTS = np.array([0.225, 0.225, 0.135, 0.135, 0.093, 0.093, 0.093])
+#: The start groups every ward belongs to (the ward table's ``start_group``).
+START_GROUPS: tuple[str, ...] = ("left_behind", "other_deprived", "rest")
+#: The groups every summary compares: the left-behind wards, other deprived wards, and
+#: England as a whole (population-weighted).
+SUMMARY_GROUPS: tuple[str, ...] = ("left_behind", "other_deprived", "england")
 #: The three CNI domains (model names).
 CNI_DOMAINS = ("civic_assets_need", "connectedness_need", "engagement_need")
 

@@ -33,7 +33,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from lbn_sim.data.contract import STRING_COLUMNS
-from lbn_sim.names import RATE_INDICATORS
+from lbn_sim.names import RATE_INDICATORS, SUMMARY_GROUPS
 
 INDICATORS: tuple[str, ...] = (*RATE_INDICATORS, "funding_per_head")
 """Indicator columns of ``wards.parquet`` and ``groups.parquet``."""
@@ -44,7 +44,7 @@ COMPOSITES: tuple[str, ...] = ("imd_like", "cni_like")
 MEASURES: tuple[str, ...] = INDICATORS + COMPOSITES
 """Every measure a gap is computed for."""
 
-GROUPS: tuple[str, ...] = ("left_behind", "other_deprived", "england")
+GROUPS: tuple[str, ...] = SUMMARY_GROUPS
 """Values of ``group`` in ``groups.parquet``."""
 
 HIGHER_IS_BETTER: tuple[str, ...] = ("funding_per_head",)

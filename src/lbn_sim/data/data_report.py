@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lbn_sim.data.files import CREDIT, FILES
+from lbn_sim.names import START_GROUPS
 
 #: The start groups of the ward table, in report order.
-START_GROUPS = ("left_behind", "other_deprived", "rest")
 
 
 @dataclass(frozen=True, slots=True)

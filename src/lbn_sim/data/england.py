@@ -32,8 +32,9 @@ import numpy as np
 import pandas as pd
 
 from lbn_sim.data.contract import CONTRACT_COLUMNS, STRING_COLUMNS
-from lbn_sim.data.data_report import START_GROUPS, DataReport, DroppedWard, RuleCase
+from lbn_sim.data.data_report import DataReport, DroppedWard, RuleCase
 from lbn_sim.data.files import DataError, check_files, resolve_data_dir
+from lbn_sim.names import START_GROUPS
 
 __all__ = [
     "AGE_BANDS",

@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from lbn_sim.data.contract import CNI_COLUMNS, IMD_COLUMNS
+from lbn_sim.names import START_GROUPS
 
 __all__ = [
     "CALIBRATION_FILE",
@@ -54,7 +55,7 @@ FloatArray = NDArray[np.float64]
 CALIBRATION_FILE = "synthetic_calibration.csv"
 """Name of the calibration table shipped as package data in ``lbn_sim.data``."""
 
-GROUPS: tuple[str, ...] = ("left_behind", "other_deprived", "rest")
+GROUPS: tuple[str, ...] = START_GROUPS
 """Start groups, in the order the generator draws them."""
 
 VARIABLES: tuple[str, ...] = (

@@ -19,6 +19,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.typing import LineStyleType
 
+from lbn_sim.names import SUMMARY_GROUPS
+
 OKABE_ITO: dict[str, str] = {
     "black": "#000000",
     "orange": "#E69F00",
@@ -44,7 +46,7 @@ EXTRA_COLOURS = (
     OKABE_ITO["yellow"],
 )
 HISTORY_COLOUR = OKABE_ITO["black"]
-GROUP_ORDER: tuple[str, ...] = ("left_behind", "other_deprived", "england")
+GROUP_ORDER: tuple[str, ...] = SUMMARY_GROUPS
 GROUP_STYLES: dict[str, LineStyleType] = {
     "left_behind": "-",
     "other_deprived": "--",

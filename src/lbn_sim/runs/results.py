@@ -17,12 +17,8 @@ import pandas as pd
 
 from lbn_sim.analysis.divergence import closing_years
 from lbn_sim.data.contract import STRING_COLUMNS
-from lbn_sim.names import RATE_INDICATORS
+from lbn_sim.names import RATE_INDICATORS, SUMMARY_GROUPS
 
-#: Groups of wards by their status in the start year.
-START_GROUPS = ("left_behind", "other_deprived", "rest")
-#: Groups summarised in ``groups.parquet``.
-SUMMARY_GROUPS = ("left_behind", "other_deprived", "england")
 #: Ward state recorded beside the indicators (dimensionless, 1 at the start): labour demand
 #: relative to the ward's start, and private investment per resident relative to England's
 #: from agglomeration alone (``exp`` of the investors' premium) and from regional growth
