@@ -152,3 +152,15 @@ def test_parallel_map_keeps_order_and_reports_progress(capsys: pytest.CaptureFix
         lines = capsys.readouterr().err.splitlines()
         assert len(lines) == 20 and lines[0].startswith("  2/40 runs done (")
         assert lines[-1].startswith("  40/40 runs done (") and lines[-1].endswith("0 s left)")
+
+
+def test_validate_measurement_runs(tmp_path: Path) -> None:
+    """The measurement's baseline figures at toy size: the start agrees with the published
+    scores exactly, and the shares are shares."""
+    text = _run("validate_measurement.py", tmp_path / "validation.csv", "--seeds", "1")
+    runs = pd.read_csv(tmp_path / "validation.csv")
+    assert "targets: neutral keep" in text
+    assert runs.loc[0, "start_imd_max_diff"] < 1e-9 and runs.loc[0, "start_cni_max_diff"] < 1e-9
+    for share in ("neutral_keep_6y", "decile_persistence_4y"):
+        assert 0.0 <= runs.loc[0, share] <= 1.0
+    assert runs.loc[0, "churn_sd_near_cut"] > 0.0
