@@ -1,11 +1,12 @@
 """Hydra callbacks: checks that run before any job, so a run fails at once, cleanly.
 
 :class:`Checks` is registered in ``conf/config.yaml`` (``hydra.callbacks``). Before
-a single run it checks that the run directory is new (or empty) and can be written;
-before a sweep, that the sweep directory is new (or empty) and can be written and
-that every job's config passes the
-domain rules (:func:`lbn_sim.runs.sweep.check_jobs`). A failure prints one line,
-``lbn_sim: error: ...``, and exits 2 with nothing run.
+a single run it takes the run directory for this process (an OS lock,
+:func:`lbn_sim.folders.claim`, held to the end: a second run into it is refused) and
+checks that it is new (or empty) and can be written; before a sweep, the same for the
+sweep directory, and that every job's config passes the domain rules
+(:func:`lbn_sim.runs.sweep.check_jobs`). A failure prints one line,
+``lbn_sim: error: ...``, and exits 2 with nothing run and nothing left behind.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 from lbn_sim.config import ConfigError
-from lbn_sim.folders import occupied, unwritable
+from lbn_sim.folders import (
+    CLAIMS,
+    Claim,
+    FolderBusy,
+    claim,
+    discard,
+    mark_sweep_owner,
+    occupied,
+)
 from lbn_sim.runs.sweep import check_jobs, config_jobs
 
 
@@ -29,32 +38,48 @@ def _note(message: str) -> None:
 
 
 def _stop(message: str) -> NoReturn:
+    """Give up the folders this process took (removing them and the parents it created
+    when they hold nothing), print one line, exit 2."""
+    for owned in reversed(CLAIMS):
+        discard(owned)
     print(f"lbn_sim: error: {message}", file=sys.stderr)
     sys.exit(2)
+
+
+def _take(directory: Path, kind: str, key: str) -> Claim:
+    """Own ``directory`` for this run or sweep (``kind``), or exit 2 naming why not."""
+    try:
+        return claim(directory, kind)
+    except FolderBusy as busy:
+        _stop(
+            f"the {kind} directory {directory} is in use: {busy}; two {kind}s cannot write "
+            f"one folder: choose another with {key}=PATH, or wait for that one to end"
+        )
+    except OSError as err:
+        _stop(
+            f"cannot write the {kind} directory {directory}: {err.strerror or err}; "
+            f"choose another with {key}=PATH"
+        )
 
 
 class Checks(Callback):
     """Check the output directory and (for a sweep) every job's config before any job."""
 
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """Exit 2 if the run directory already holds files or cannot be written."""
+        """Take the run directory for this process; exit 2 if another process holds it,
+        it already holds files or it cannot be written."""
         run_dir = Path(str(config.hydra.run.dir))
+        _take(run_dir, "run", "hydra.run.dir")
         held = occupied(run_dir)
         if held is not None:
             _stop(
                 f"the run directory {run_dir} already holds files ({held}): a run writes a "
                 "folder of its own; choose another with hydra.run.dir=PATH, or remove it"
             )
-        reason = unwritable(run_dir)
-        if reason is not None:
-            _stop(
-                f"cannot write the run directory {run_dir}: {reason}; "
-                "choose another with hydra.run.dir=PATH"
-            )
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """Exit 2 if the sweep directory already holds files or cannot be written, or any
-        job's config is bad.
+        """Take the sweep directory for this process; exit 2 if another process holds it,
+        it already holds files or cannot be written, or any job's config is bad.
 
         Hydra turns any other exception from a callback into a warning and goes on, so
         a sweep whose jobs cannot be listed or composed here (another sweeper, or a job
@@ -62,6 +87,7 @@ class Checks(Callback):
         still checks its own config.
         """
         sweep_dir = Path(str(config.hydra.sweep.dir))
+        owned = _take(sweep_dir, "sweep", "hydra.sweep.dir")
         held = occupied(sweep_dir)
         if held is not None:
             _stop(
@@ -69,13 +95,7 @@ class Checks(Callback):
                 "would be mixed with the new ones; choose another with hydra.sweep.dir=PATH, "
                 "or remove it"
             )
-        created = [p for p in (sweep_dir, *sweep_dir.parents) if not p.exists()]
-        reason = unwritable(sweep_dir)
-        if reason is not None:
-            _stop(
-                f"cannot write the sweep directory {sweep_dir}: {reason}; "
-                "choose another with hydra.sweep.dir=PATH"
-            )
+        mark_sweep_owner()
         loader = GlobalHydra.instance().config_loader()
         jobs = config_jobs(config, loader)
         if not jobs:
@@ -85,16 +105,12 @@ class Checks(Callback):
         try:
             check_jobs(config, jobs)
         except ConfigError as err:
-            for p in created:  # nothing was run: leave no empty sweep folder
-                try:
-                    p.rmdir()
-                except OSError:
-                    break
-            _stop(f"{err}; no job was run")
+            _stop(f"{err}; no job was run")  # nothing was run: the sweep folder goes
         except Exception as err:  # a job config that cannot be composed outside its job
             _note(f"the jobs' configs were not all checked ({type(err).__name__}: {err})")
             return
         seconds = time.perf_counter() - tic
+        owned.jobs = len(jobs)
         _note(f"checked the {len(jobs)} jobs' configs ({seconds:.1f} s)")
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import shutil
 import signal
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -18,7 +18,18 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from lbn_sim.config import Config, ConfigError, register_configs, to_config
-from lbn_sim.folders import holds_results
+from lbn_sim.folders import (
+    CLAIMS,
+    STOPS,
+    Stopped,
+    catch_stops,
+    discard,
+    holds_results,
+    in_local_worker,
+    kept_jobs,
+    release,
+    stop_on,
+)
 from lbn_sim.runs.provenance import provenance
 
 if TYPE_CHECKING:
@@ -52,18 +63,6 @@ def _discard(run_dir: Path) -> None:
         return
     if not any(holds_results(p) for p in run_dir.iterdir()):
         shutil.rmtree(run_dir, ignore_errors=True)
-
-
-class _Stopped(BaseException):
-    """A run stopped by a signal (Ctrl-C, or ``kill``'s SIGTERM) before its results were in."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _stop_on(signum: int, frame: object) -> NoReturn:
-    raise _Stopped(signum)
 
 
 def _fail(run_dir: Path, message: str, code: int) -> NoReturn:
@@ -136,7 +135,12 @@ _FORKS: ForkCache | None = None
 
 @hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="config")
 def main(dcfg: DictConfig) -> None:
-    """Validate the config, run the scenario, write results, print the headline."""
+    """Validate the config, run the scenario, write results, print the headline.
+
+    A stop (:class:`~lbn_sim.folders.Stopped`) is left to :func:`entry`, which owns the
+    folder; a sweep's job running in a worker process stops by itself, leaving its folder
+    whole or gone.
+    """
     from lbn_sim.data.files import DataError
     from lbn_sim.runs.runner import headline, simulate, write
 
@@ -144,21 +148,16 @@ def main(dcfg: DictConfig) -> None:
     hydra_cfg = HydraConfig.get()
     run_dir = Path(hydra_cfg.runtime.output_dir)
     chosen = hydra_cfg.runtime.choices.get("scenario")
+    single = hydra_cfg.mode == RunMode.RUN
+    # A job of a sweep run by a worker process on this machine (joblib, submitit-local,
+    # Ray): the sweep's owner stops it with SIGTERM (or Ctrl-C reaches the whole process
+    # group); it then leaves its folder whole or removes it, and exits without a traceback.
+    worker = not single and in_local_worker() and catch_stops()
     try:
-        cfg = checked_config(dcfg, chosen, hydra_cfg.runtime.config_sources)
-    except (ConfigError, DataError) as err:
-        _fail(run_dir, str(err), code=2)
-    # A single run stopped by Ctrl-C or SIGTERM leaves no run folder (results are written
-    # all or nothing). Sweeps keep their launcher's own signal handling (submitit's
-    # requeueing, joblib's workers): a stopped sweep is refused by lbn_sim.compare.
-    single = hydra_cfg.mode == RunMode.RUN and threading.current_thread() is threading.main_thread()
-    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    started = time.time()
-    if single:
-        for sig, handler in before.items():
-            if handler is not signal.SIG_IGN:  # a signal the caller chose to ignore stays so
-                signal.signal(sig, _stop_on)
-    try:
+        try:
+            cfg = checked_config(dcfg, chosen, hydra_cfg.runtime.config_sources)
+        except (ConfigError, DataError) as err:
+            _fail(run_dir, str(err), code=2)
         try:
             job = "" if single else f"[job {hydra_cfg.job.num}: {chosen} seed {cfg.seed}] "
             forks = _sweep_forks() if not single and cfg.fork_histories else None
@@ -171,22 +170,170 @@ def main(dcfg: DictConfig) -> None:
             write(result, cfg, run_dir)
         except Exception as err:
             _fail(run_dir, f"writing results failed: {type(err).__name__}: {err}", code=1)
-    except (_Stopped, KeyboardInterrupt) as stop:
-        signum = stop.signum if isinstance(stop, _Stopped) else signal.SIGINT
-        name = signal.Signals(signum).name
-        groups = run_dir / "groups.parquet"
-        if groups.exists() and groups.stat().st_mtime >= started:  # stopped as the last
-            # files were moved in: this run's results are whole
-            print(f"lbn_sim: stopped by {name} after the results were written", file=sys.stderr)
-            sys.exit(128 + signum)
-        _fail(run_dir, f"stopped by {name}; nothing was written", code=128 + signum)
+        print(headline(result, cfg))
+        print(f"Results in {run_dir} ({result.seconds:.1f} s)")
+    except (Stopped, KeyboardInterrupt) as stop:
+        if not worker:
+            raise
+        if not holds_results(run_dir):  # results are moved in whole or not at all
+            _discard(run_dir)
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        os._exit(128 + _signum(stop))  # the owner says what was kept
+
+
+def _signum(stop: BaseException) -> int:
+    return stop.signum if isinstance(stop, Stopped) else int(signal.SIGINT)
+
+
+def _children() -> dict[int, list[int]]:
+    """Every process's children, read from /proc (empty where there is none)."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return children
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[-1].split()
+        if len(fields) > 1 and fields[0] != "Z":
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    return children
+
+
+def _tracker(pid: int) -> bool:
+    """Whether ``pid`` is a multiprocessing (or loky) resource tracker: it tidies shared
+    memory and semaphores once every process holding its pipe has ended, then ends by
+    itself; killed first, it would leak them, and this process' exit would relaunch it."""
+    try:
+        return b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def _descendants() -> list[int]:
+    """This process's living descendants (workers, their helpers, not the resource
+    trackers), nearest first."""
+    children = _children()
+    found: list[int] = []
+    queue = list(children.get(os.getpid(), []))
+    while queue:
+        pid = queue.pop(0)
+        if not _tracker(pid):
+            found.append(pid)
+        queue.extend(children.get(pid, []))
+    if not found and not Path("/proc/self").exists():  # no /proc: the children we know of
+        import multiprocessing
+
+        found = [c.pid for c in multiprocessing.active_children() if c.pid is not None]
+    return found
+
+
+def _end_workers(grace: float = 5.0) -> None:
+    """Stop every process this one started (a sweep's joblib workers and their resource
+    trackers, submitit's local jobs, a local Ray instance): SIGTERM, then SIGKILL after
+    ``grace`` seconds. None survives its parent to write after the stop."""
+    pids = _descendants()
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+            except OSError:
+                pass
+        deadline = time.monotonic() + grace
+        while pids and time.monotonic() < deadline:
+            try:
+                while os.waitpid(-1, os.WNOHANG)[0] > 0:  # reap our own children
+                    pass
+            except ChildProcessError:
+                pass
+            alive = set(_descendants()) | {p for p in pids if Path(f"/proc/{p}").exists()}
+            pids = [p for p in pids if p in alive and not _zombie(p)]
+            if pids:
+                time.sleep(0.05)
+        if not pids:
+            return
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _stopped(signum: int) -> NoReturn:
+    """Report a stop and leave the folders as they should be: a run's folder whole or gone,
+    a sweep's jobs whole or gone (which were kept is said); then exit."""
+    for sig in STOPS:  # a second Ctrl-C must not cut the tidying short
+        signal.signal(sig, signal.SIG_IGN)
+    name = signal.Signals(signum).name
+    _end_workers()
+    if not CLAIMS:
+        _say(f"stopped by {name} before the run started; nothing was written")
+        sys.exit(128 + signum)
+    owned = CLAIMS[0]
+    where = owned.directory
+    if owned.kind == "run":
+        if holds_results(where):  # written all or nothing, into a folder that was empty
+            release(owned)
+            _say(f"stopped by {name} after the results were written: they are complete, in {where}")
+            sys.exit(0)
+        discard(owned)
+        _say(f"stopped by {name}; nothing was written")
+        sys.exit(128 + signum)
+    kept = kept_jobs(owned)
+    if not kept:
+        discard(owned)
+        _say(f"stopped by {name}; nothing was written (no job had finished)")
+        sys.exit(128 + signum)
+    release(owned)
+    jobs = ", ".join(kept)
+    if owned.jobs is not None and len(kept) >= owned.jobs:
+        _say(f"stopped by {name} after every job's results were written: complete, in {where}")
+        sys.exit(0)
+    of = f" of {owned.jobs}" if owned.jobs is not None else ""
+    _say(
+        f"stopped by {name}; kept the whole results of {len(kept)} job(s){of} in {where} "
+        f"(job folder(s) {jobs}); the other jobs wrote nothing (compare refuses the sweep "
+        "until they are run)"
+    )
+    sys.exit(128 + signum)
+
+
+def _say(message: str) -> None:
+    print(f"lbn_sim: {message}", file=sys.stderr)
+
+
+def entry() -> None:
+    """``python -m lbn_sim``: :func:`main`, with stops made clean. Ctrl-C or SIGTERM at any
+    moment ends the run's workers, leaves its folder whole or gone, prints one line (no
+    traceback) and exits 128 + the signal (0 when the results were already complete).
+    A failed run leaves neither its folder nor the empty parents made for it."""
+    catch_stops()
+    try:
+        try:
+            main()
+        finally:
+            for sig in STOPS:  # late signals (during the interpreter's exit) change nothing
+                if signal.getsignal(sig) is stop_on:
+                    signal.signal(sig, signal.SIG_IGN)
+    except (Stopped, KeyboardInterrupt) as stop:
+        _stopped(_signum(stop))
+    except SystemExit as done:
+        if done.code not in (None, 0):
+            for owned in reversed(CLAIMS):
+                discard(owned)
+        raise
     finally:
-        if single:
-            for sig, handler in before.items():
-                signal.signal(sig, handler)
-    print(headline(result, cfg))
-    print(f"Results in {run_dir} ({result.seconds:.1f} s)")
+        for owned in reversed(CLAIMS):
+            release(owned)
 
 
 if __name__ == "__main__":
-    main()
+    entry()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pandas as pd
 
 from lbn_sim.analysis.divergence import closing_years
 from lbn_sim.data.contract import STRING_COLUMNS
+from lbn_sim.folders import STAGING_PREFIX, signals_held
 from lbn_sim.names import RATE_INDICATORS, SUMMARY_GROUPS
 
 #: Ward state recorded beside the indicators (dimensionless, 1 at the start): labour demand
@@ -118,12 +120,13 @@ def write_atomically(run_dir: Path, writers: dict[str, Callable[[Path], None]]) 
     """Write each named file through a staging folder, then move all of them into ``run_dir``.
 
     ``writers`` maps a relative path to a function that writes that file at
-    the path it is given. If any writer fails, nothing reaches ``run_dir``.
+    the path it is given. If any writer fails, nothing reaches ``run_dir``. The staging
+    folder is this call's own (``.staging-<unique>``: two writers never share one), and
+    a stop (Ctrl-C, SIGTERM) is held while the files are moved in, so it can never leave
+    some of them there: it is delivered once all are in (or all were taken back).
     """
-    stage = run_dir / ".staging"
-    if stage.exists():
-        shutil.rmtree(stage)
-    stage.mkdir(parents=True)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}-", dir=run_dir))
     try:
         for name, write in writers.items():
             target = stage / name
@@ -132,15 +135,16 @@ def write_atomically(run_dir: Path, writers: dict[str, Callable[[Path], None]]) 
         for name in writers:
             (run_dir / name).parent.mkdir(parents=True, exist_ok=True)
         written: list[Path] = []
-        try:
-            for name in writers:
-                final = run_dir / name
-                os.replace(stage / name, final)
-                written.append(final)
-        except BaseException:  # an OS error, or a stop (Ctrl-C) between two moves
-            for path in written:  # roll back: all or nothing
-                path.unlink(missing_ok=True)
-            raise
+        with signals_held():
+            try:
+                for name in writers:
+                    final = run_dir / name
+                    os.replace(stage / name, final)
+                    written.append(final)
+            except BaseException:  # an OS error: roll back, all or nothing
+                for path in written:
+                    path.unlink(missing_ok=True)
+                raise
         return written
     finally:
         shutil.rmtree(stage, ignore_errors=True)

@@ -1,0 +1,51 @@
+"""Run ``python -m lbn_sim`` with one function patched to send this process a signal at an
+exact moment (used by tests/test_reliability_runs.py): ``python HELPER WHAT [overrides]``.
+
+- ``int_in_headline``: SIGINT while the headline is worked out (the results are written).
+- ``term_in_staging_of_job_1``: SIGTERM while sweep job 1's tables are half-written in
+  its staging folder (the ward table is written; provenance.json is being written).
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from lbn_sim.runs import runner
+
+
+def int_in_headline() -> None:
+    real = runner.headline
+
+    def headline(*args: Any) -> str:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(2.0)  # the signal arrives here
+        return real(*args)
+
+    runner.headline = headline
+
+
+def term_in_staging_of_job_1() -> None:
+    real = runner.write_provenance
+
+    def write_provenance(path: Path, *args: Any) -> None:
+        if path.parent.parent.name == "1":  # sweep/1/.staging-x/provenance.json
+            assert (path.parent / "wards.parquet").exists()
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(2.0)
+        real(path, *args)
+
+    runner.write_provenance = write_provenance
+
+
+if __name__ == "__main__":
+    what = sys.argv.pop(1)
+    {"int_in_headline": int_in_headline, "term_in_staging_of_job_1": term_in_staging_of_job_1}[
+        what
+    ]()
+    runpy.run_module("lbn_sim", run_name="__main__", alter_sys=True)
