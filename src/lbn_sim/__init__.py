@@ -15,13 +15,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from lbn_sim.runs.provenance import package_version
-
 if TYPE_CHECKING:
     from lbn_sim.runs.api import compose, load, load_comparison, run
 
-#: The installed version of lbn_sim (None when it runs without being installed).
-__version__ = package_version("lbn_sim")
+    #: The installed version of lbn_sim (None when it runs without being installed).
+    __version__: str | None
 
 __all__ = ["__version__", "compose", "load", "load_comparison", "run"]
 
@@ -31,6 +29,11 @@ _API = ("compose", "load", "load_comparison", "run")
 
 def __getattr__(name: str) -> Any:
     """Load :data:`_API`'s functions from :mod:`lbn_sim.runs.api` on first use."""
+    if name == "__version__":  # read on first use: importing lbn_sim stays instant
+        from lbn_sim.runs.provenance import package_version
+
+        globals()[name] = package_version("lbn_sim")
+        return globals()[name]
     if name in _API:
         from lbn_sim.runs import api
 
