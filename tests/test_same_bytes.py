@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from lbn_sim.config import Config
+from lbn_sim.runs.results import STATUS_COUNTS
 from lbn_sim.runs.runner import simulate
 
 #: Local authorities keep the start year's mix of discretionary services.
@@ -70,7 +71,11 @@ def test_the_futures_are_the_same_bytes_as_before(
     toy_cfg: Callable[..., Config], future: str
 ) -> None:
     result = simulate(toy_cfg(f"scenario={future}", *FIXED_MIX))
-    got = {name: table_hash(getattr(result, name)) for name in RECORDED[future]}
+    # The status counts were added to groups.parquet after aa5541d (issue 19): the columns
+    # it had are compared.
+    tables = {name: getattr(result, name) for name in RECORDED[future]}
+    tables["groups"] = tables["groups"].drop(columns=list(STATUS_COUNTS))
+    got = {name: table_hash(table) for name, table in tables.items()}
     if os.environ.get("LBN_SIM_PRINT_HASHES"):
         print(future, got)
     assert got == RECORDED[future]

@@ -19,7 +19,7 @@ import pandas as pd
 from lbn_sim.analysis.divergence import closing_years
 from lbn_sim.data.contract import STRING_COLUMNS
 from lbn_sim.folders import STAGING_PREFIX, signals_held
-from lbn_sim.names import RATE_INDICATORS, SUMMARY_GROUPS
+from lbn_sim.names import LEFT_BEHIND_SHARE, RATE_INDICATORS, SUMMARY_GROUPS
 
 #: Ward state recorded beside the indicators (dimensionless, 1 at the start): labour demand
 #: relative to the ward's start, and private investment per resident relative to England's
@@ -56,8 +56,32 @@ def _tiled_category(values: pd.Series, times: int) -> pd.Categorical:
     return pd.Categorical.from_codes(np.tile(once.codes, times), categories=once.categories)
 
 
+#: Counts of a group's wards in each year beside ``n_left_behind`` (both indices): in the
+#: most deprived tenth on the IMD-like score alone, on the CNI-like score alone, and at or
+#: above the start year's IMD-like score at the tenth's cut (an absolute line: a ward can
+#: cross it without any other ward moving).
+STATUS_COUNTS = ("n_imd_tenth", "n_cni_tenth", "n_beyond_start_imd_line")
+
+
+def status_flags(wt: pd.DataFrame) -> pd.DataFrame:
+    """The ward table (ward x year) with a bool column per :data:`STATUS_COUNTS` entry."""
+    years = wt["year"].to_numpy()
+    n_wards = wt.groupby("year", observed=True)["year"].transform("size").to_numpy()
+    cut = np.floor(LEFT_BEHIND_SHARE * n_wards)
+    start = wt[wt["year"] == years.min()]
+    first_cut = int(np.floor(LEFT_BEHIND_SHARE * len(start)))
+    line = np.sort(start["imd_like"].to_numpy())[::-1][max(first_cut - 1, 0)]
+    return wt.assign(
+        n_imd_tenth=wt["imd_rank"].to_numpy() <= cut,
+        n_cni_tenth=wt["cni_rank"].to_numpy() <= cut,
+        n_beyond_start_imd_line=wt["imd_like"].to_numpy() >= line,
+    )
+
+
 def group_table(wt: pd.DataFrame) -> pd.DataFrame:
-    """Population-weighted means per year and group, with population and wards left behind."""
+    """Population-weighted means per year and group, with population, wards left behind and
+    the other status counts (:data:`STATUS_COUNTS`)."""
+    wt = status_flags(wt)
     frames = []
     for group in SUMMARY_GROUPS:
         sub = wt if group == "england" else wt[wt["start_group"] == group]
@@ -67,6 +91,8 @@ def group_table(wt: pd.DataFrame) -> pd.DataFrame:
         means = sums[list(MEAN_COLUMNS)].div(sums["population"], axis=0)
         means["population"] = sums["population"]
         means["n_left_behind"] = g["left_behind"].sum().astype(np.int32)
+        for count in STATUS_COUNTS:
+            means[count] = g[count].sum().astype(np.int32)
         means["n_wards"] = g.size().astype(np.int32)
         means.insert(0, "group", group)
         frames.append(means.reset_index())

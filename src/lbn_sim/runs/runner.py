@@ -18,7 +18,13 @@ from lbn_sim.data.sources import data_words
 from lbn_sim.engine.model import LBNModel
 from lbn_sim.runs.forks import Fork, ForkCache
 from lbn_sim.runs.provenance import provenance, write_provenance
-from lbn_sim.runs.results import group_table, ward_summary, ward_table, write_atomically
+from lbn_sim.runs.results import (
+    STATUS_COUNTS,
+    group_table,
+    ward_summary,
+    ward_table,
+    write_atomically,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +158,7 @@ def headline(result: RunResult, cfg: Config) -> str:
         ].shape[0]
     )
     total = int(g.loc[("england", last), "n_left_behind"])
+    counts = {c: int(g.loc[("left_behind", last), c]) for c in STATUS_COUNTS}
     gap0 = g.loc[("left_behind", first), "imd_like"] - g.loc[("england", first), "imd_like"]
     gap1 = g.loc[("left_behind", last), "imd_like"] - g.loc[("england", last), "imd_like"]
     from lbn_sim.analysis.money import programme_totals
@@ -166,6 +173,10 @@ def headline(result: RunResult, cfg: Config) -> str:
         f"left behind in {first} {'is' if still == 1 else 'are'} still left behind in {last} "
         f"({total} ward{'' if total == 1 else 's'} left behind in {last}, "
         f"{total - still} of them newly).\n"
+        f"Of the {lb_start} in {last}: {counts['n_imd_tenth']} in the most deprived tenth on the "
+        f"IMD-like score alone, {counts['n_cni_tenth']} on the CNI-like score alone, "
+        f"{counts['n_beyond_start_imd_line']} at or above the {first} score of that tenth's cut "
+        "(a fixed line).\n"
         f"IMD-like gap, left-behind wards minus England: {gap0:.1f} points in {first}, "
         f"{gap1:.1f} in {last}.\n"
         f"National programmes {policy}-{last}: GBP {before / 1e9:.1f}bn owed from earlier "
