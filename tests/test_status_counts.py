@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from lbn_sim.config import Config
 from lbn_sim.runs.results import STATUS_COUNTS
@@ -34,3 +36,21 @@ def test_the_counts_bound_the_left_behind_and_read_the_ranks(
     for count in STATUS_COUNTS:
         assert g[count].dtype == np.int32
     assert f"{lb_end['n_cni_tenth']} on the CNI-like score alone" in headline(result, cfg)
+
+
+def test_the_comparison_report_says_which_side_drives_the_count(tmp_path: Path) -> None:
+    import lbn_sim
+    from lbn_sim.compare import run_comparison
+
+    toy = ["data.n_wards=120", "households.sample_rate=0.02", "households.min_per_ward=20"]
+    for seed in (0, 1):
+        lbn_sim.run(
+            "best_case", seed=seed, overrides=[*toy, "plots=false"], out_dir=tmp_path / str(seed)
+        )
+    out = run_comparison([tmp_path], log=lambda _: None)
+    report = (out / "report.md").read_text()
+    counts = pd.read_csv(out / "tables" / "left_behind_count_bands.csv")
+    assert {"n_still_imd_tenth", "n_still_cni_tenth", "n_still_beyond_start_line"} <= set(
+        counts["measure"]
+    )
+    assert "on the CNI-like score alone (left behind takes both)" in report

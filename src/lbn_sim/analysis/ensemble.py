@@ -318,6 +318,7 @@ def summarise_run(
                         for t1, t2 in windows
                     ]
                 )
+    counts = with_status_counts(counts, groups)
     if ward_summary is not None:
         counts = with_closed_gaps(counts, ward_summary)
     if wards is not None:
@@ -337,6 +338,29 @@ def with_start_outside_rule(counts: pd.DataFrame, wards: pd.DataFrame) -> pd.Dat
     rule = left_behind_rule(start["imd_rank"].to_numpy(), start["cni_rank"].to_numpy())
     out = counts.copy()
     out["n_start_outside_rule"] = int((start["left_behind"].to_numpy(bool) & ~rule).sum())
+    return out
+
+
+#: ``groups.parquet``'s status counts of the start's left-behind wards, and their names in
+#: the counts table.
+STATUS_COUNTS = {
+    "n_imd_tenth": "n_still_imd_tenth",
+    "n_cni_tenth": "n_still_cni_tenth",
+    "n_beyond_start_imd_line": "n_still_beyond_start_line",
+}
+
+
+def with_status_counts(counts: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    """``counts`` with which side drives the count still left behind: per year, how many of
+    the start's left-behind wards are in the most deprived tenth on the IMD-like score
+    alone, on the CNI-like alone, and at or above the start's IMD-like line (from
+    ``groups.parquet``). ``counts`` unchanged for runs made before those columns."""
+    if not set(STATUS_COUNTS) <= set(groups.columns):
+        return counts
+    lb = groups[groups["group"].astype(str) == "left_behind"].set_index("year")
+    out = counts.copy()
+    for column, name in STATUS_COUNTS.items():
+        out[name] = lb[column].reindex(out["year"]).to_numpy().astype(int)
     return out
 
 

@@ -325,6 +325,22 @@ def beta_clause(
     )
 
 
+def _sides_sentence(ens: ScenarioEnsemble, end: int, n_lb: str) -> str:
+    """Which side drives the count still left behind (empty for runs without the counts)."""
+    imd = _band(ens.counts, year=end, measure="n_still_imd_tenth")
+    if imd.missing:
+        return ""
+    cni = _band(ens.counts, year=end, measure="n_still_cni_tenth")
+    line = _band(ens.counts, year=end, measure="n_still_beyond_start_line")
+    return (
+        f" Of the {n_lb}, {fmt_count_band(imd)} {_plural(imd.median, 'is', 'are')} still in the "
+        f"most deprived tenth on the IMD-like score alone and {fmt_count_band(cni)} on the "
+        f"CNI-like score alone (left behind takes both); {fmt_count_band(line)} "
+        f"{_plural(line.median, 'is', 'are')} at or above the {_years(ens)[0]} IMD-like score "
+        "of that tenth's cut, a fixed line."
+    )
+
+
 def _count_sentence(ens: ScenarioEnsemble, label: str) -> str:
     """The gap of the left-behind wards to England and their counts, start to horizon."""
     start, end = _years(ens)
@@ -344,6 +360,7 @@ def _count_sentence(ens: ScenarioEnsemble, label: str) -> str:
         f"{fmt_count_band(fallen)} other "
         f"{_plural(fallen.median, 'ward has', 'wards have')} fallen in."
     )
+    text += _sides_sentence(ens, end, n_lb)
     outside = _band(counts, year=start, measure="n_start_outside_rule")
     if not outside.missing and outside.p95 >= 0.5:
         text += (
