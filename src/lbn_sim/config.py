@@ -21,6 +21,7 @@ Three kinds of setting live here, kept apart on purpose:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from difflib import get_close_matches
 from typing import Any
@@ -36,6 +37,21 @@ ALLOCATION_MECHANISMS = ("competitive", "formula", "devolved")
 DATA_YEAR = 2019
 #: Largest per-resident lever accepted (GBP per resident per year).
 MAX_PER_HEAD = 10_000.0
+
+
+def _check_finite(owner: str, name: str, value: Any) -> None:
+    """Refuse NaN and infinities (NaN passes every ``<``/``>`` comparison unnoticed)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{owner}.{name} must be a finite number, got {value!r}")
+
+
+def _check_all_finite(obj: Any) -> None:
+    """Every number of the dataclass ``obj`` finite (:func:`_check_finite`), before its
+    range checks; ``owner`` in the message is the class name, replaced by the key's path
+    where the config is checked (:func:`_check_node`, :func:`phase_levers`)."""
+    owner = type(obj).__name__
+    for f in fields(obj):
+        _check_finite(owner, f.name, getattr(obj, f.name))
 
 
 def _check_share(owner: str, name: str, value: float) -> None:
@@ -102,6 +118,7 @@ class PolicyLevers:
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
+        _check_all_finite(self)
         for name in ("la_spend_share", "least_first_share", "devolution_share"):
             _check_share(owner, name, getattr(self, name))
         if self.la_spend_share <= 0:
@@ -177,6 +194,7 @@ class MacroConditions:
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
+        _check_all_finite(self)
         _check_share(owner, "cost_of_living_pressure", self.cost_of_living_pressure)
         _check_share(owner, "recession_severity", self.recession_severity)
         _check_share(owner, "price_shock_size", self.price_shock_size)
@@ -188,6 +206,7 @@ class MacroConditions:
         for key, value in self.regional_growth.items():
             if not str(key).strip():
                 raise ConfigError(f"{owner}.regional_growth has an empty key (an LA code prefix)")
+            _check_finite(owner, f"regional_growth[{key!r}]", value)
             if not -0.1 <= value <= 0.1:
                 raise ConfigError(
                     f"{owner}.regional_growth[{key!r}] must be in [-0.1, 0.1] per year, "
@@ -358,6 +377,7 @@ class HouseholdConfig:
 
     def __post_init__(self) -> None:
         for name in ("sample_rate", "left_behind_sample_rate"):
+            _check_finite("households", name, getattr(self, name))
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ConfigError(f"households.{name} must be in (0, 1], got {value!r}")

@@ -54,6 +54,7 @@ from matplotlib.figure import Figure
 
 from lbn_sim.analysis import divergence as dv
 from lbn_sim.analysis.ensemble import RunTables, ScenarioEnsemble, summarise_runs, write_table
+from lbn_sim.bad_files import BadFile
 from lbn_sim.compare.code_sentence import CodeSentence, code_sentence
 from lbn_sim.compare.completeness import check_complete, missing_jobs, sweep_roots
 from lbn_sim.compare.plan import (
@@ -289,6 +290,10 @@ def run_comparison(
         CompareRefusal: nothing to compare, runs that should not be pooled, a sweep
             missing some of its jobs' results (unless ``allow_incomplete``), or an
             output folder that cannot be written (checked before anything is read).
+        lbn_sim.bad_files.BadFile: a damaged file, named (a table that cannot be read or
+            lacks its columns, a ``.hydra`` YAML or ``multirun.yaml`` that is not valid),
+            or an output folder that fails part-way (a full disk); nothing is written
+            and an earlier comparison folder is kept as it was.
     """
     if not dirs:
         raise CompareRefusal("give at least one run or sweep directory")
@@ -343,11 +348,20 @@ def _compare_into(
     if code is not None and code.differs:
         log(f"warning: {code.text[0].lower()}{code.text[1:].removesuffix('.')}")
     root = Path(os.path.commonpath([str(p) for p in paths]))
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as err:
+        raise BadFile(out.parent, f"cannot be written ({err.strerror or err})") from None
     try:
         _write_comparison(plan, tmp, root, [str(d) for d in dirs], log, notes, code)
         tmp.chmod(0o755)
         _replace_dir(tmp, out)
+    except OSError as err:  # a full disk, a folder made read-only part-way
+        shutil.rmtree(tmp, ignore_errors=True)
+        reason = err.strerror or " ".join(str(err).split())
+        raise BadFile(
+            out, f"cannot be written ({reason}); nothing was written and nothing replaced"
+        ) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -3,8 +3,10 @@
 
 Exit codes: 0 written; 2 refused (no runs, runs that cannot be pooled, a sweep
 missing some jobs' results, an output directory that is not a comparison folder or
-cannot be written) or bad arguments; 1 any other error (for example an unreadable
-table, with its traceback).
+cannot be written), a damaged file (a table cut short or copied over another, a run's
+``.hydra`` YAML or a sweep's ``multirun.yaml`` that cannot be read: one line
+``lbn_sim: error: <file>: <what is wrong>``; nothing is written and no earlier
+comparison is replaced), or bad arguments; 1 any other error.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from lbn_sim.bad_files import BadFile
 from lbn_sim.compare import CompareRefusal, run_comparison
 
 
@@ -69,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             allow_incomplete=args.allow_incomplete,
             pool=args.pool,
         )
+    except BadFile as err:
+        print(f"lbn_sim: error: {err}", file=sys.stderr)
+        return 2
     except CompareRefusal as refusal:
         print(f"lbn_sim.compare: refused: {refusal}", file=sys.stderr)
         return 2

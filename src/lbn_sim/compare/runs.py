@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
-from omegaconf import OmegaConf
+from omegaconf import DictConfig, OmegaConf
 
 from lbn_sim.analysis.ensemble import RunTables, summarise_run
+from lbn_sim.bad_files import BadFile, error_line, file_problem, load_yaml
 
 CONFIG_FILE = Path(".hydra") / "config.yaml"
 OVERRIDES_FILE = Path(".hydra") / "overrides.yaml"
@@ -39,6 +41,15 @@ WARD_COLUMNS: tuple[str, ...] = (
 )
 """Columns of ``wards.parquet`` read for ward-level convergence metrics (and the ranks, for
 the start year's flagged wards the model's own rule does not pick)."""
+#: Columns each table must have (a table cut short, or copied over another, lacks some).
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    GROUPS_FILE: ("year", "group", "population", "n_left_behind"),
+    SUMMARY_FILE: ("ward_code", "start_group", "left_behind_start", "left_behind_end"),
+    WARDS_FILE: ("year", "ward_code", "start_group", "population"),
+}
+#: What reading a damaged table raises (pyarrow's ArrowInvalid is a ValueError; a CSV of
+#: binary bytes a UnicodeDecodeError, also one).
+TABLE_ERRORS = (OSError, ValueError, pa.ArrowException)
 
 
 class CompareRefusal(Exception):
@@ -152,17 +163,31 @@ ADDED_KEYS: dict[str, Any] = {"scenario.phases": "[]"}
 
 def load_run_info(path: Path) -> RunInfo:
     """Read a run's config and overrides (the config resolved when it can be) and its
-    ``provenance.json`` when it has one (:func:`load_provenance`)."""
-    cfg = OmegaConf.load(path / CONFIG_FILE)
+    ``provenance.json`` when it has one (:func:`load_provenance`).
+
+    Raises:
+        BadFile: ``.hydra/config.yaml`` or ``.hydra/overrides.yaml`` cannot be read, is
+            not valid YAML, or is not what Hydra writes there (a mapping naming the
+            scenario; a list of overrides).
+    """
+    cfg = load_yaml(path / CONFIG_FILE)
+    if not isinstance(cfg, DictConfig) or OmegaConf.select(cfg, SCENARIO_KEY) is None:
+        raise BadFile(
+            path / CONFIG_FILE,
+            f"not a run's config (a mapping with {SCENARIO_KEY}, as lbn_sim writes it)",
+        )
     try:
         container = OmegaConf.to_container(cfg, resolve=True)
     except Exception:  # an interpolation that cannot resolve outside Hydra
         container = OmegaConf.to_container(cfg, resolve=False)
     overrides: list[str] = []
     if (path / OVERRIDES_FILE).is_file():
-        loaded = OmegaConf.to_container(OmegaConf.load(path / OVERRIDES_FILE))
-        if isinstance(loaded, list):
-            overrides = [str(o) for o in loaded]
+        loaded = OmegaConf.to_container(load_yaml(path / OVERRIDES_FILE))
+        if not isinstance(loaded, list):
+            raise BadFile(
+                path / OVERRIDES_FILE, "not a run's overrides (a list, as Hydra writes it)"
+            )
+        overrides = [str(o) for o in loaded]
     config = flatten(container)
     for key, value in ADDED_KEYS.items():  # a run made before the key existed had its value
         config.setdefault(key, value)
@@ -179,31 +204,96 @@ def load_run_tables(run: RunInfo, run_id: str) -> RunTables:
 
     ``groups.parquet`` is required; ``ward_summary.csv`` and ``wards.parquet``
     are used when present (only the columns of :data:`WARD_COLUMNS`).
+
+    Raises:
+        BadFile: a table that cannot be read (cut short, empty, not a table), lacks
+            columns it must have (:data:`REQUIRED_COLUMNS`: another table copied over
+            it), or has rows cut short; or tables of the run that do not fit together.
     """
-    groups = pd.read_parquet(run.path / GROUPS_FILE)
+    groups = _read_table(run.path / GROUPS_FILE, pd.read_parquet)
     summary = None
     if (run.path / SUMMARY_FILE).is_file():
-        summary = pd.read_csv(
+        summary = _read_table(
             run.path / SUMMARY_FILE,
-            dtype={
-                "ward_code": str,
-                "ward_name": str,
-                "la_code": str,
-                "la_name": str,
-                "start_group": str,
-            },
+            lambda path: pd.read_csv(
+                path,
+                dtype={
+                    "ward_code": str,
+                    "ward_name": str,
+                    "la_code": str,
+                    "la_name": str,
+                    "start_group": str,
+                },
+            ),
         )
     wards = None
     if (run.path / WARDS_FILE).is_file():
-        names = set(pq.read_schema(run.path / WARDS_FILE).names)
-        wards = pd.read_parquet(
-            run.path / WARDS_FILE, columns=[c for c in WARD_COLUMNS if c in names]
-        )
+
+        def read_wards(path: Path) -> pd.DataFrame:
+            names = set(pq.read_schema(path).names)
+            return pd.read_parquet(path, columns=[c for c in WARD_COLUMNS if c in names])
+
+        wards = _read_table(run.path / WARDS_FILE, read_wards)
+    if summary is not None:
+        _check_summary(run.path / SUMMARY_FILE, summary, wards)
     policy = run.config.get("policy_start")
-    return summarise_run(
-        run_id,
-        groups,
-        ward_summary=summary,
-        wards=wards,
-        policy_start=int(policy) if policy is not None else None,
-    )
+    try:
+        return summarise_run(
+            run_id,
+            groups,
+            ward_summary=summary,
+            wards=wards,
+            policy_start=int(policy) if policy is not None else None,
+        )
+    except (ValueError, KeyError, TypeError, IndexError) as err:
+        raise BadFile(
+            run.path, f"the run's tables do not fit together ({error_line(err)})"
+        ) from None
+
+
+def _read_table(path: Path, read: Any) -> pd.DataFrame:
+    """``read(path)``, a table with the columns :data:`REQUIRED_COLUMNS` names for it.
+
+    Raises:
+        BadFile: the file cannot be read as a table, or lacks some of those columns.
+    """
+    try:
+        table = read(path)
+    except TABLE_ERRORS as err:
+        if isinstance(err, OSError) and err.strerror:
+            raise BadFile(path, file_problem(err)) from None
+        kind = "a parquet table" if path.suffix == ".parquet" else "a CSV table"
+        if _size(path) == 0:
+            raise BadFile(path, f"is empty (0 bytes), not {kind}: damaged or cut short") from None
+        reason = error_line(err).split(f"'{path}': ")[-1].split(". ")[0].rstrip(".")
+        raise BadFile(path, f"cannot be read as {kind}: {reason} (damaged or cut short?)") from None
+    missing = [c for c in REQUIRED_COLUMNS.get(path.name, ()) if c not in table.columns]
+    if missing:
+        raise BadFile(
+            path,
+            f"lacks column(s) {', '.join(missing)}: not the table lbn_sim writes there "
+            "(another table copied over it?)",
+        )
+    return table
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def _check_summary(path: Path, summary: pd.DataFrame, wards: pd.DataFrame | None) -> None:
+    """Refuse a ``ward_summary.csv`` cut short: a row missing its ward or group, or fewer
+    wards than ``wards.parquet`` has (when the run has it)."""
+    if summary[["ward_code", "start_group"]].isna().any(axis=None):
+        raise BadFile(path, "has a row without its ward_code or start_group (cut short?)")
+    if wards is not None and "ward_code" in wards.columns:
+        expected = wards["ward_code"].nunique()
+        if summary["ward_code"].nunique() != expected:
+            raise BadFile(
+                path,
+                f"has {summary['ward_code'].nunique()} wards, but the run's {WARDS_FILE} has "
+                f"{expected} (cut short?)",
+            )

@@ -3,7 +3,9 @@
 ``download [DIR] [--base-url URL]`` fetches the seven pinned files into DIR,
 checking each SHA-256; ``verify [DIR]`` checks them without the network. DIR
 defaults to ``$LBN_SIM_DATA_DIR`` if set, else the user download cache, which
-is where the loaders look. Exit status: 0 all good, 1 a file failed, 2 usage.
+is where the loaders look. Exit status: 0 all good, 1 a file failed (missing,
+corrupt, not fetched), 2 usage, a malformed ``--base-url`` or a file that cannot be
+read (one line, ``lbn_sim: error: <file>: <what is wrong>``).
 """
 
 from __future__ import annotations
@@ -14,8 +16,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from lbn_sim.data.download import download, verify
-from lbn_sim.data.files import CREDIT, ENV_VAR, FILES, DataError, default_cache_dir
+from lbn_sim.data.download import check_base_url, download, verify
+from lbn_sim.data.files import (
+    CREDIT,
+    ENV_VAR,
+    FILES,
+    DataError,
+    UnreadableDataError,
+    default_cache_dir,
+)
 
 
 def _default_dir() -> Path:
@@ -57,15 +66,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     if args.command == "download":
+        if args.base_url is not None:
+            problem = check_base_url(args.base_url)
+            if problem is not None:
+                print(f"lbn_sim: error: --base-url {args.base_url}: {problem}", file=sys.stderr)
+                return 2
         print(f"Downloading {len(FILES)} files into {dest}", flush=True)
         try:
             download(dest, args.base_url, timeout=args.timeout, progress=_print)
+        except UnreadableDataError as err:  # a file there that cannot be read, named
+            print(f"lbn_sim: error: {err}", file=sys.stderr)
+            return 2
         except (DataError, OSError) as err:  # DownloadError names every failed file
             print(f"lbn_sim.data: error: {err}", file=sys.stderr)
             return 1
         print(f"All {len(FILES)} files present in {dest} with their pinned SHA-256.")
         return 0
-    statuses = verify(dest)
+    try:
+        statuses = verify(dest)
+    except UnreadableDataError as err:
+        print(f"lbn_sim: error: {err}", file=sys.stderr)
+        return 2
     bad = 0
     for st in statuses:
         if st.status == "ok":

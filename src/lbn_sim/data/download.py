@@ -29,7 +29,7 @@ import pooch
 
 from lbn_sim.data.files import FILES, ChecksumError, DataError, DataFile, sha256_of
 
-__all__ = ["DownloadError", "FileStatus", "download", "file_url", "verify"]
+__all__ = ["DownloadError", "FileStatus", "check_base_url", "download", "file_url", "verify"]
 
 Progress = Callable[[str], None]
 
@@ -80,8 +80,32 @@ def file_url(entry: DataFile, base_url: str | None = None) -> str:
     return f"{base_url.rstrip('/')}/{urllib.parse.quote(entry.name)}"
 
 
+def check_base_url(base_url: str) -> str | None:
+    """What is wrong with a mirror's address (None when nothing is): a URL Python cannot
+    parse (``ftp://[::1``, a port that is not a number), or one of the network's schemes
+    without a host (``http://``)."""
+    try:
+        parts = urllib.parse.urlsplit(base_url)
+        parts.port  # noqa: B018 - parsing the port raises for one that is not a number
+    except ValueError as err:
+        return f"not a valid URL ({err})"
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https", "ftp", "sftp", "doi") and not (parts.hostname or parts.path):
+        return "not a valid URL (no host)"
+    if len(scheme) > 1 and scheme not in ("http", "https", "ftp", "sftp", "doi", "file"):
+        return (
+            f"not a URL lbn_sim can fetch from (scheme {parts.scheme!r}; use http, https, "
+            "ftp, sftp, a file:// URL or a folder)"
+        )
+    return None
+
+
 def verify(dest: str | os.PathLike[str]) -> list[FileStatus]:
-    """Check every registry file in ``dest`` against its pinned SHA-256 (no network)."""
+    """Check every registry file in ``dest`` against its pinned SHA-256 (no network).
+
+    Raises:
+        lbn_sim.data.files.UnreadableDataError: a file that cannot be read, named.
+    """
     root = Path(dest)
     out: list[FileStatus] = []
     for entry in FILES:
@@ -115,6 +139,10 @@ def download(
     mismatch). Files that succeeded stay, so a rerun fetches only the rest.
     """
     say: Progress = progress if progress is not None else _silent
+    if base_url is not None:
+        problem = check_base_url(base_url)
+        if problem is not None:
+            raise DataError(f"base URL {base_url}: {problem}")
     root = Path(dest).expanduser()
     root.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
@@ -226,7 +254,7 @@ def _fetch_verified(
         try:
             try:
                 downloader(url, str(tmp), None)
-            except (requests.RequestException, OSError) as err:
+            except (requests.RequestException, OSError, ValueError) as err:
                 if attempt < attempts and _transient(err):
                     # The full error is in the final message; a retry names its kind only.
                     kind = type(err).__name__

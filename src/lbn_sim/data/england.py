@@ -33,7 +33,7 @@ import pandas as pd
 
 from lbn_sim.data.contract import CONTRACT_COLUMNS, STRING_COLUMNS
 from lbn_sim.data.data_report import DataReport, DroppedWard, RuleCase
-from lbn_sim.data.files import DataError, check_files, resolve_data_dir
+from lbn_sim.data.files import DataError, check_files, resolve_data_dir, unreadable
 from lbn_sim.names import START_GROUPS
 
 __all__ = [
@@ -111,11 +111,22 @@ def _read_rda(path: Path) -> pd.DataFrame:
             message=r'Missing constructor for R class "(tbl_df|tbl)"',
             category=UserWarning,
         )
-        data: dict[str, Any] = rdata.read_rda(path)
+        try:
+            data: dict[str, Any] = rdata.read_rda(path)
+        except OSError as err:
+            raise unreadable(path, err) from None
     frames = [v for v in data.values() if isinstance(v, pd.DataFrame)]
     if len(frames) != 1:
         raise DataError(f"{path} holds {len(frames)} data frames, expected exactly one")
     return frames[0]
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A published CSV file; one that cannot be read raises :class:`DataError` naming it."""
+    try:
+        return pd.read_csv(path)
+    except OSError as err:
+        raise unreadable(path, err) from None
 
 
 def _as_str(s: pd.Series) -> pd.Series:
@@ -161,8 +172,8 @@ def load_england(
     notes: list[str] = []
 
     # -- ward sources ---------------------------------------------------------------
-    cni_raw = pd.read_csv(root / "cni2019_england_ward17.csv")
-    imd_raw = pd.read_csv(root / "imd2019_england_ward17.csv")
+    cni_raw = _read_csv(root / "cni2019_england_ward17.csv")
+    imd_raw = _read_csv(root / "imd2019_england_ward17.csv")
     _require_columns(cni_raw, _CNI_COLUMNS, "cni2019_england_ward17.csv")
     _require_columns(imd_raw, _IMD_COLUMNS, "imd2019_england_ward17.csv")
     cni = cni_raw[list(_CNI_COLUMNS)].rename(columns=_CNI_COLUMNS)

@@ -24,12 +24,14 @@ __all__ = [
     "DataError",
     "DataFile",
     "MissingDataError",
+    "UnreadableDataError",
     "check_files",
     "default_cache_dir",
     "download_command",
     "missing_files",
     "resolve_data_dir",
     "sha256_of",
+    "unreadable",
 ]
 
 ENV_VAR = "LBN_SIM_DATA_DIR"
@@ -150,12 +152,33 @@ def download_command(directory: str | os.PathLike[str] | None = None) -> str:
     return base if directory is None else f"{base} {Path(directory)}"
 
 
+class UnreadableDataError(DataError):
+    """A data file exists but cannot be read (no permission, an I/O error)."""
+
+
+def unreadable(path: str | os.PathLike[str], err: OSError) -> UnreadableDataError:
+    """The error for a data file that ``err`` stopped being read, naming the file (and the
+    fix for a file nobody may read)."""
+    reason = err.strerror or str(err)
+    fix = ""
+    if isinstance(err, PermissionError):
+        fix = "; let this user read it (chmod a+r) or give another data folder"
+    return UnreadableDataError(f"{Path(path)}: cannot be read ({reason}){fix}")
+
+
 def sha256_of(path: str | os.PathLike[str]) -> str:
-    """Hex SHA-256 of a file's bytes."""
+    """Hex SHA-256 of a file's bytes.
+
+    Raises:
+        UnreadableDataError: (a :class:`DataError`) the file cannot be read, named.
+    """
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as err:
+        raise unreadable(path, err) from None
     return digest.hexdigest()
 
 

@@ -11,6 +11,7 @@ they belong to the model, not to policy. ``python -m lbn_sim.params`` lists them
 
 from __future__ import annotations
 
+import math
 from dataclasses import field, make_dataclass
 from difflib import get_close_matches
 from typing import Any
@@ -38,8 +39,9 @@ def check_value(name: str, value: Any) -> float:
     """``value`` of the parameter ``name`` as a float, checked against its range.
 
     Raises:
-        ConfigError: an unknown name (with the closest), a value that is not a number, or
-            one outside the parameter's range, each naming ``params.<name>``.
+        ConfigError: an unknown name (with the closest), a value that is not a number, not
+            finite (NaN, infinity) or outside the parameter's range, each naming
+            ``params.<name>``.
     """
     if name not in BY_NAME:
         raise ConfigError(unknown(name))
@@ -47,9 +49,14 @@ def check_value(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"params.{name} must be a number ({p.unit}), got {value!r}")
     number = float(value)
+    if not math.isfinite(number):
+        raise ConfigError(
+            f"params.{name} must be in [{p.low:g}, {p.high:g}] ({p.unit}), a finite number, "
+            f"got {value!r}"
+        )
     if p.whole and not number.is_integer():
         raise ConfigError(f"params.{name} must be a whole number ({p.unit}), got {value!r}")
-    if not p.low <= number <= p.high:  # (NaN fails this too)
+    if not p.low <= number <= p.high:
         raise ConfigError(
             f"params.{name} must be in [{p.low:g}, {p.high:g}] ({p.unit}), got {value!r}; "
             "see python -m lbn_sim.params"

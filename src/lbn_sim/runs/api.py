@@ -171,6 +171,7 @@ def _compose(overrides: list[str]) -> tuple[DictConfig, Config]:
     from hydra.errors import HydraException
 
     from lbn_sim.runs.cli import checked_config, conf_dir
+    from lbn_sim.runs.yaml_errors import broken_config_file
 
     parser = OverridesParser.create()
     for text in overrides:
@@ -181,6 +182,9 @@ def _compose(overrides: list[str]) -> tuple[DictConfig, Config]:
                 f"cannot read the override {text!r}: {' '.join(str(err).split())}"
             ) from None
     conf = conf_dir()
+    broken = broken_config_file(overrides, conf)  # Hydra's YAML errors are tracebacks
+    if broken is not None:
+        raise ConfigError(broken)
     outer = GlobalHydra.instance().hydra
     GlobalHydra.instance().clear()
     try:

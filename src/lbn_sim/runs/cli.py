@@ -336,4 +336,7 @@ def entry() -> None:
 
 
 if __name__ == "__main__":
+    from lbn_sim.runs.yaml_errors import exit_on_broken_config
+
+    exit_on_broken_config(sys.argv[1:], CONF_DIR)
     entry()

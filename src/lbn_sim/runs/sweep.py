@@ -25,6 +25,7 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import ConfigCompositionException, HydraException, MissingConfigException
 from omegaconf import DictConfig, OmegaConf, open_dict
 
+from lbn_sim.bad_files import BadFile, load_yaml
 from lbn_sim.config import ConfigError, to_config
 
 if TYPE_CHECKING:
@@ -86,13 +87,21 @@ def sweep_jobs(sweep_dir: Path) -> list[tuple[str, ...]] | None:
     Returns None when the directory is not a sweep's root, its sweeper is not the
     basic one (which jobs such a sweeper ran is not knowable from its config), or its
     sweep cannot be expanded outside Hydra (``glob`` over config groups).
+
+    Raises:
+        lbn_sim.bad_files.BadFile: the ``multirun.yaml`` cannot be read, is not valid YAML,
+            or is not a sweep's config (a mapping with a ``hydra`` node).
     """
     path = Path(sweep_dir) / MULTIRUN_FILE
     if not path.is_file():
         return None
-    config = OmegaConf.load(path)
-    assert isinstance(config, DictConfig)
-    return config_jobs(config)
+    config = load_yaml(path)
+    if not isinstance(config, DictConfig) or not isinstance(config.get("hydra"), DictConfig):
+        raise BadFile(path, "not a sweep's config (a mapping with a hydra node, as Hydra writes)")
+    try:
+        return config_jobs(config)
+    except (AttributeError, KeyError, TypeError, ValueError) as err:
+        raise BadFile(path, f"not a sweep's config ({' '.join(str(err).split())})") from None
 
 
 def job_key(overrides: Sequence[str]) -> frozenset[tuple[str, str]]:
