@@ -133,6 +133,10 @@ def test_two_runs_racing_into_one_folder_never_mix(tmp_path: Path) -> None:
         for (out, err), code in zip(outs, codes, strict=True):
             if code == 2:  # refused at once: one line, no progress (no work done)
                 assert err.count("lbn_sim: error: ") == 1, said
+                # Refused while the other writes, or after it has written.
+                assert "is in use: another lbn_sim process" in err or (
+                    "already holds files" in err
+                ), said
                 assert "simulated households" not in err and "Results in" not in out, said
         if 0 in codes:
             winner = codes.index(0)
@@ -172,6 +176,9 @@ def test_two_sweeps_racing_into_one_folder_never_mix(tmp_path: Path) -> None:
                 assert_the_tables_are_the_seed_s(sweep / job)
         loser_err = outs[codes.index(2)][1]
         assert loser_err.count("lbn_sim: error: ") == 1, said
+        assert "is in use: another lbn_sim process" in loser_err or (
+            "already holds files" in loser_err
+        ), said
         assert "[job" not in loser_err, said  # refused before running a job
         assert leftovers(where) == [], said
 

@@ -1,0 +1,60 @@
+"""Every row of the README's troubleshooting table is a message a test checks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def troubleshooting_rows() -> list[tuple[str, str]]:
+    """``(what happened, message)`` for each row of the README's table."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Troubleshooting", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0] not in ("what happened", "---"):
+            rows.append((cells[0], cells[1]))
+    return rows
+
+
+def message_parts(cell: str) -> list[str]:
+    """The quoted parts of a message cell, with the placeholders (``<file>``, ``...``) cut."""
+    parts = []
+    for quoted in re.findall(r"`([^`]+)`", cell):
+        for piece in re.split(r"<[^>]+>|\.\.\.", quoted):
+            piece = piece.strip(" :;")
+            if len(piece) >= 8:
+                parts.append(piece)
+    return parts
+
+
+def _dots_escaped(part: str) -> str:
+    """``part`` as a test's regular expression usually writes it (dots and brackets escaped)."""
+    return re.sub(r"([.\[\]()])", r"\\\1", part)
+
+
+def _found(part: str, tests: str) -> set[str]:
+    """The spellings of ``part`` that occur in the tests' text."""
+    return {s for s in (part, re.escape(part), _dots_escaped(part)) if s in tests}
+
+
+def test_the_table_has_a_row_per_kind_of_fault() -> None:
+    assert len(troubleshooting_rows()) >= 20
+
+
+def test_every_message_in_the_table_is_checked_by_a_test() -> None:
+    tests = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in (ROOT / "tests").glob("test_*.py")
+        if p.name != Path(__file__).name
+    )
+    unchecked = [
+        (what, part)
+        for what, cell in troubleshooting_rows()
+        for part in message_parts(cell)
+        if not {part, re.escape(part), _dots_escaped(part)} & _found(part, tests)
+    ]
+    assert unchecked == []
