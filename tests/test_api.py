@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -254,3 +255,35 @@ def test_load_reads_a_run_made_before_the_parameter_registry(tmp_path: Path) -> 
         if name.startswith("la_elasticity_")
     )
     assert not hasattr(old.mechanisms, "agglomeration")
+
+
+@pytest.mark.slow
+def test_two_api_runs_into_one_folder_cannot_mix(tmp_path: Path) -> None:
+    """A second ``lbn_sim.run(out_dir=...)`` into a folder another process is writing is
+    refused; the folder holds the first run's tables under the first run's config."""
+    out = tmp_path / "run"
+    code = (
+        "import sys, lbn_sim\n"
+        "try:\n"
+        "    lbn_sim.run(seed=int(sys.argv[1]), overrides=sys.argv[3:], out_dir=sys.argv[2])\n"
+        "    print('ok')\n"
+        "except FileExistsError as err:\n"
+        "    print('refused', err)\n"
+    )
+    args = [str(out), *FAST, "plots=false"]
+    first = subprocess.Popen(
+        [sys.executable, "-c", code, "0", *args], stdout=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    while not (out / ".lbn_sim.lock").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    second = subprocess.run(
+        [sys.executable, "-c", code, "1", *args], capture_output=True, text=True, timeout=300
+    )
+    assert first.communicate(timeout=300)[0].startswith("ok")
+    assert second.stdout.startswith("refused"), second.stdout + second.stderr
+    assert "is in use" in second.stdout or "already holds results" in second.stdout
+    loaded = lbn_sim.load(out)
+    assert loaded.config is not None and loaded.config.seed == 0
+    again = lbn_sim.run(seed=0, overrides=[*FAST, "plots=false"])
+    assert loaded.groups.equals(again.groups)

@@ -225,9 +225,30 @@ def claim(directory: Path, kind: str) -> Claim:
         owned = Claim(directory, kind, created, fd)
         CLAIMS.append(owned)
     for stale in (*directory.glob(f"{STAGING_PREFIX}*"), *directory.glob(f"*/{STAGING_PREFIX}*")):
-        if stale.is_dir() and (kind == "sweep" or stale.parent == directory):
+        if not stale.is_dir() or (kind != "sweep" and stale.parent != directory):
+            continue
+        # A job folder's staging may be a live run's (one rerunning a missing job into it
+        # holds that folder's lock): it is removed only when nobody holds that lock.
+        if stale.parent == directory or not _locked(stale.parent / LOCK_NAME):
             shutil.rmtree(stale, ignore_errors=True)
     return owned
+
+
+def _locked(lock: Path) -> bool:
+    """Whether another process holds the lock ``lock`` (False when there is no such file)."""
+    if fcntl is None or not lock.is_file():  # pragma: no cover - no fcntl on Windows
+        return False
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return True  # cannot tell: keep what it guards
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # (closing releases a lock taken here)
+    return False
 
 
 def _remove_empty(folders: list[Path]) -> None:
@@ -244,7 +265,12 @@ def release(owned: Claim) -> None:
     if owned.fd is None:
         return
     with signals_held():
-        (owned.directory / LOCK_NAME).unlink(missing_ok=True)
+        lock = owned.directory / LOCK_NAME
+        try:  # only our own lock file: the folder may have been removed and remade since
+            if os.path.samestat(os.fstat(owned.fd), os.stat(lock)):
+                lock.unlink()
+        except FileNotFoundError:
+            pass
         os.close(owned.fd)
         owned.fd = None
         if owned in CLAIMS:

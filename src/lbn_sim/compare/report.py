@@ -335,7 +335,9 @@ def _sides_sentence(ens: ScenarioEnsemble, end: int, n_lb: str) -> str:
     return (
         f" Of the {n_lb}, {fmt_count_band(imd)} {_plural(imd.median, 'is', 'are')} still in the "
         f"most deprived tenth on the IMD-like score alone and {fmt_count_band(cni)} on the "
-        f"CNI-like score alone (left behind takes both); {fmt_count_band(line)} "
+        f"CNI-like score alone (read as the status is, on the mean of its last years; left "
+        "behind takes both); "
+        f"{fmt_count_band(line)} "
         f"{_plural(line.median, 'is', 'are')} at or above the {_years(ens)[0]} IMD-like score "
         "of that tenth's cut, a fixed line."
     )

@@ -24,7 +24,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from lbn_sim.config import Config, ConfigError, to_config
-from lbn_sim.folders import occupied, unwritable
+from lbn_sim.folders import FolderBusy, claim, occupied, release, unwritable
 from lbn_sim.names import STRING_COLUMNS
 from lbn_sim.params import BY_NAME
 
@@ -268,18 +268,33 @@ def run(
 
     out = None if out_dir is None else Path(out_dir)
     created = [] if out is None else _prepare_out_dir(out)
+    owned = None
     mesa = logging.getLogger("MESA")
     if mesa.level == logging.NOTSET:
         mesa.setLevel(logging.WARNING)  # Mesa logs every step at INFO (as the command line)
     try:
+        if out is not None:  # own the folder, as the command line does: one writer only
+            try:
+                owned = claim(out, "run")
+            except FolderBusy as busy:
+                raise FileExistsError(f"{out} is in use: {busy}") from None
+            held = occupied(out)  # (another writer may have finished just before)
+            if held is not None:
+                raise FileExistsError(f"{out} already holds results ({held})")
         result = simulate(cfg, progress=progress)
         if out is not None:
             _write_run(result, cfg, dcfg, given, out)
     except BaseException:
+        if owned is not None:
+            release(owned)
+            owned = None
         for folder in created:  # deepest first; only the empty folders this call made
             with contextlib.suppress(OSError):
                 folder.rmdir()
         raise
+    finally:
+        if owned is not None:
+            release(owned)
     return Run(config=cfg, **{name: getattr(result, name) for name in RUN_FILES}, path=out)
 
 

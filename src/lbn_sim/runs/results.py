@@ -19,7 +19,7 @@ import pandas as pd
 from lbn_sim.analysis.divergence import closing_years
 from lbn_sim.data.contract import STRING_COLUMNS
 from lbn_sim.folders import STAGING_PREFIX, signals_held
-from lbn_sim.names import LEFT_BEHIND_SHARE, RATE_INDICATORS, SUMMARY_GROUPS
+from lbn_sim.names import LEFT_BEHIND_SHARE, RATE_INDICATORS, SUMMARY_GROUPS, rank_desc
 
 #: Ward state recorded beside the indicators (dimensionless, 1 at the start): labour demand
 #: relative to the ward's start, and private investment per resident relative to England's
@@ -56,32 +56,43 @@ def _tiled_category(values: pd.Series, times: int) -> pd.Categorical:
     return pd.Categorical.from_codes(np.tile(once.codes, times), categories=once.categories)
 
 
-#: Counts of a group's wards in each year beside ``n_left_behind`` (both indices): in the
-#: most deprived tenth on the IMD-like score alone, on the CNI-like score alone, and at or
-#: above the start year's IMD-like score at the tenth's cut (an absolute line: a ward can
-#: cross it without any other ward moving).
+#: Counts of a group's wards in each year beside ``n_left_behind`` (both indices), on the
+#: same basis as the status (each composite's mean over the status window,
+#: ``left_behind_window`` years, ranked across England): in the most deprived tenth on the
+#: IMD-like score alone, on the CNI-like score alone, and at or above the start year's
+#: IMD-like score at the tenth's cut (an absolute line: a ward can cross it without any
+#: other ward moving). In the start year the status is the published flag and the counts
+#: read that year's scores.
 STATUS_COUNTS = ("n_imd_tenth", "n_cni_tenth", "n_beyond_start_imd_line")
 
 
-def status_flags(wt: pd.DataFrame) -> pd.DataFrame:
-    """The ward table (ward x year) with a bool column per :data:`STATUS_COUNTS` entry."""
-    years = wt["year"].to_numpy()
-    n_wards = wt.groupby("year", observed=True)["year"].transform("size").to_numpy()
-    cut = np.floor(LEFT_BEHIND_SHARE * n_wards)
-    start = wt[wt["year"] == years.min()]
-    first_cut = int(np.floor(LEFT_BEHIND_SHARE * len(start)))
-    line = np.sort(start["imd_like"].to_numpy())[::-1][max(first_cut - 1, 0)]
-    return wt.assign(
-        n_imd_tenth=wt["imd_rank"].to_numpy() <= cut,
-        n_cni_tenth=wt["cni_rank"].to_numpy() <= cut,
-        n_beyond_start_imd_line=wt["imd_like"].to_numpy() >= line,
-    )
+def status_flags(wt: pd.DataFrame, window: int = 3) -> pd.DataFrame:
+    """The ward table (ward x year, each year's rows in ward order) with a bool column per
+    :data:`STATUS_COUNTS` entry, read on the composites' ``window``-year means as the
+    model reads the status (:meth:`lbn_sim.engine.model.LBNModel._record`)."""
+    years = np.sort(wt["year"].unique())
+    rows = {int(y): np.flatnonzero(wt["year"].to_numpy() == y) for y in years}
+    imd_all, cni_all = wt["imd_like"].to_numpy(), wt["cni_like"].to_numpy()
+    flags = np.zeros((len(wt), 3), dtype=bool)
+    start_rows = rows[int(years[0])]
+    cut = int(np.floor(LEFT_BEHIND_SHARE * len(start_rows)))
+    line = np.sort(imd_all[start_rows])[::-1][max(cut - 1, 0)]
+    for i, year in enumerate(years):
+        recent = [rows[int(y)] for y in years[max(0, i - window + 1) : i + 1]]
+        imd = np.mean([imd_all[r] for r in recent], axis=0)
+        cni = np.mean([cni_all[r] for r in recent], axis=0)
+        here = rows[int(year)]
+        cut = int(np.floor(LEFT_BEHIND_SHARE * len(here)))
+        flags[here, 0] = rank_desc(imd) <= cut
+        flags[here, 1] = rank_desc(cni) <= cut
+        flags[here, 2] = imd_all[here] >= line
+    return wt.assign(**{name: flags[:, k] for k, name in enumerate(STATUS_COUNTS)})
 
 
-def group_table(wt: pd.DataFrame) -> pd.DataFrame:
+def group_table(wt: pd.DataFrame, window: int = 3) -> pd.DataFrame:
     """Population-weighted means per year and group, with population, wards left behind and
-    the other status counts (:data:`STATUS_COUNTS`)."""
-    wt = status_flags(wt)
+    the other status counts (:data:`STATUS_COUNTS`, on the status's ``window``)."""
+    wt = status_flags(wt, window)
     frames = []
     for group in SUMMARY_GROUPS:
         sub = wt if group == "england" else wt[wt["start_group"] == group]

@@ -86,7 +86,7 @@ def simulate(
         forks.put(Fork(wards, report, model.snapshot()))
     model.run(progress=progress, label=label)
     wt = ward_table(model.history, model.ward_table)
-    groups = group_table(wt)
+    groups = group_table(wt, cfg.left_behind_window)
     result = RunResult(
         wards=wt,
         groups=groups,
