@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+from tests.conftest import run_cli
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -46,11 +49,7 @@ def test_the_table_has_a_row_per_kind_of_fault() -> None:
 
 
 def test_every_message_in_the_table_is_checked_by_a_test() -> None:
-    tests = "\n".join(
-        p.read_text(encoding="utf-8")
-        for p in (ROOT / "tests").glob("test_*.py")
-        if p.name != Path(__file__).name
-    )
+    tests = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
     unchecked = [
         (what, part)
         for what, cell in troubleshooting_rows()
@@ -58,3 +57,25 @@ def test_every_message_in_the_table_is_checked_by_a_test() -> None:
         if not {part, re.escape(part), _dots_escaped(part)} & _found(part, tests)
     ]
     assert unchecked == []
+
+
+@pytest.mark.parametrize(
+    ("override", "code", "said"),
+    [
+        ("scenario.levers.devolution_shar=0.5", 1, "Key 'devolution_shar' not in 'PolicyLevers'"),
+        ("params.move_rat=0.05", 1, "Key 'move_rat' not in 'ParamsConfig'"),
+        ("params.move_rate=0.5", 2, "params.move_rate must be in [0.03, 0.08] (1/yr)"),
+        ("scenario.levers.devolution_share=2", 2, "must be a share in [0, 1]"),
+        ("scenario.levers.programme_per_head=nan", 2, "must be a finite number, got nan"),
+    ],
+)
+def test_the_command_line_rows_say_what_the_table_says(
+    tmp_path: Path, override: str, code: int, said: str
+) -> None:
+    result = run_cli(
+        override, "data.n_wards=120", f"hydra.run.dir={tmp_path / 'run'}", cwd=tmp_path
+    )
+    assert result.returncode == code, result.stderr
+    assert said in result.stderr
+    assert not (tmp_path / "run" / "wards.parquet").exists()
+    assert any(said in cell for _, cell in troubleshooting_rows())

@@ -15,6 +15,8 @@ if __name__ == "__main__":
     try:
         from lbn_sim.runs.cli import CONF_DIR, entry
         from lbn_sim.runs.yaml_errors import exit_on_broken_config
+
+        exit_on_broken_config(sys.argv[1:], CONF_DIR)  # a broken YAML file: one line, exit 2
     except (Stopped, KeyboardInterrupt) as stop:
         signum = stop.signum if isinstance(stop, Stopped) else int(signal.SIGINT)
         print(
@@ -23,5 +25,4 @@ if __name__ == "__main__":
             file=sys.stderr,
         )
         sys.exit(128 + signum)
-    exit_on_broken_config(sys.argv[1:], CONF_DIR)  # a broken YAML file: one line, exit 2
     entry()
