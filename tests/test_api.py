@@ -287,3 +287,18 @@ def test_two_api_runs_into_one_folder_cannot_mix(tmp_path: Path) -> None:
     assert loaded.config is not None and loaded.config.seed == 0
     again = lbn_sim.run(seed=0, overrides=[*FAST, "plots=false"])
     assert loaded.groups.equals(again.groups)
+
+
+def test_load_names_a_damaged_table(tmp_path: Path) -> None:
+    """A table cut short or emptied is named, with why; nothing else is read as good."""
+    from lbn_sim.bad_files import BadFile
+
+    folder = tmp_path / "run"
+    lbn_sim.run(overrides=[*FAST, "plots=false"], out_dir=folder)
+    wards = folder / "wards.parquet"
+    wards.write_bytes(wards.read_bytes()[:100])
+    with pytest.raises(BadFile, match=r"wards\.parquet: cannot be read as a table"):
+        lbn_sim.load(folder)
+    wards.write_bytes(b"")
+    with pytest.raises(BadFile, match=r"wards\.parquet: is empty \(0 bytes\)"):
+        lbn_sim.load(folder)

@@ -23,6 +23,7 @@ import pandas as pd
 from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
+from lbn_sim.bad_files import BadFile, error_line
 from lbn_sim.config import Config, ConfigError, to_config
 from lbn_sim.folders import FolderBusy, claim, occupied, release, unwritable
 from lbn_sim.names import STRING_COLUMNS
@@ -392,6 +393,22 @@ def _read_config(path: Path) -> Config:
         raise ConfigError(f"{path}: {err}") from None
 
 
+def _read_result(path: Path) -> pd.DataFrame:
+    """One result table of a run folder.
+
+    Raises:
+        BadFile: (a ``ValueError``) it cannot be read as a table: named, with why.
+    """
+    try:
+        return _read_summary(path) if path.suffix == ".csv" else pd.read_parquet(path)
+    except (OSError, ValueError) as err:
+        if path.stat().st_size == 0:
+            raise BadFile(path, "is empty (0 bytes), not a table: damaged or cut short") from None
+        raise BadFile(
+            path, f"cannot be read as a table: {error_line(err)} (damaged or cut short?)"
+        ) from None
+
+
 def load(run_dir: str | Path) -> Run:
     """Read a finished run folder (written by :func:`run` or ``python -m lbn_sim``).
 
@@ -403,6 +420,7 @@ def load(run_dir: str | Path) -> Run:
         FileNotFoundError: the folder does not exist, or lacks result files (named;
             a sweep's folder names the runs it holds).
         ConfigError: its ``.hydra/config.yaml`` is not a config lbn_sim can read.
+        BadFile: (a ``ValueError``) a table that cannot be read (cut short, empty), named.
     """
     path = Path(run_dir)
     if not path.is_dir():
@@ -414,10 +432,7 @@ def load(run_dir: str | Path) -> Run:
         raise FileNotFoundError(
             f"{path} is not a finished run folder: it lacks {', '.join(missing)}{hint}"
         )
-    tables = {
-        name: _read_summary(path / file) if file.endswith(".csv") else pd.read_parquet(path / file)
-        for name, file in RUN_FILES.items()
-    }
+    tables = {name: _read_result(path / file) for name, file in RUN_FILES.items()}
     config = _read_config(path / CONFIG_FILE) if (path / CONFIG_FILE).is_file() else None
     return Run(config=config, **tables, path=path)
 
