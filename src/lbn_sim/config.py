@@ -372,11 +372,15 @@ class HouseholdConfig:
     sample_rate: float = 0.02
     # Share of households simulated in the left-behind wards (1.0: every household).
     left_behind_sample_rate: float = 1.0
+    # Share simulated in the other wards near a 10% cut: in the most deprived fifth on the
+    # IMD or the CNI at the start (share). Their sampling noise would move wards across the
+    # cut that the status is read on (issue 19).
+    near_cut_sample_rate: float = 0.25
     # Fewest households simulated in any ward (households).
     min_per_ward: int = 200
 
     def __post_init__(self) -> None:
-        for name in ("sample_rate", "left_behind_sample_rate"):
+        for name in ("sample_rate", "left_behind_sample_rate", "near_cut_sample_rate"):
             _check_finite("households", name, getattr(self, name))
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:

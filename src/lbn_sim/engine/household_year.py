@@ -118,7 +118,7 @@ def household_year(
         rows, dissolved = _household_block(
             take_block(hh, s, e), block, counts[w0:w1], w0, cond, params, rng
         )
-        terms = sum_terms(block, cond.income, cond.benefit)
+        terms = sum_terms(block, cond.income)
         sums[:, w0:w1] = segment_sums(terms, seg.starts[w0 : w1 + 1] - s)
         leaving.append(rows + s)
         formed.append(dissolved)
@@ -167,7 +167,7 @@ def _replace_leavers(
     for i in range(0, rows.shape[0], BLOCK_HOUSEHOLDS):
         chunk = slice(i, i + BLOCK_HOUSEHOLDS)
         new = _place_new_households(out, rows[chunk], dissolved[chunk], cond, params, rng)
-        change = sum_terms(new, cond.income, cond.benefit).astype(np.float64) - before[:, chunk]
+        change = sum_terms(new, cond.income).astype(np.float64) - before[:, chunk]
         starts = np.searchsorted(new.ward, np.arange(n_wards + 1, dtype=new.ward.dtype))
         sums += segment_sums(change, starts)
 

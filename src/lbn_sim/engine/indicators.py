@@ -1,10 +1,21 @@
-"""Ward indicators, the IMD-like and CNI-like composites, ranks and 'left behind' status.
+"""Ward indicators on the model's [0, 1] deprivation scale (higher is worse), and the
+IMD-like and CNI-like composites read from them.
 
-Indicators are on the model's [0, 1] deprivation scale (higher is worse).
-Those measured directly from households (income and employment deprivation,
-financial stress) are the aggregates themselves; the others start at the
-ward's published value and move with the model's drivers (anchor plus change),
-so the start year reproduces the data exactly.
+Every domain starts at the ward's published value and moves by the change of what the model
+simulates for it (anchor plus change, approaching the bounds smoothly), so the start year
+reproduces the data exactly and sampling error in a ward's level never reaches it:
+
+- income and employment deprivation move by the simulated households' shares (counts of
+  people, as the IMD counts claimants: uprating benefits changes what claimants receive,
+  not who claims, so it does not move income deprivation);
+- education moves by residents' skills (cohorts moving in and out, adult learning), health
+  by residents' health, crime by worklessness, engagement and financial stress;
+- the CNI domains move by community spaces, connectivity and engagement.
+
+Barriers to housing and services (road distances to a GP, school, shop and post office;
+overcrowding, homelessness, affordability) and the living environment (housing condition,
+central heating, air quality, road accidents) are held at their published values: the model
+simulates none of their indicators.
 """
 
 from __future__ import annotations
@@ -45,60 +56,76 @@ def imd_points(rates: dict[str, F64]) -> F64:
     return imd_points_per_unit(*np.percentile(stacked, PERCENTILES, axis=1))
 
 
+def approach(x0: F64, change: F64, power: float) -> F64:
+    """``x0`` moved by ``change``, approaching 0 and 1 smoothly instead of being clipped.
+
+    The distance left to the bound the change heads for (``h``: ``1 - x0`` for a rise,
+    ``x0`` for a fall) shrinks as ``h (1 + |change| / (power h)) ** -power``: a small change
+    applies in full, and no change reaches the bound (the registry's
+    ``indicator_saturation_power``). Arrays ``[n_wards]`` in [0, 1].
+    """
+    rise = change > 0
+    h = np.where(rise, 1.0 - x0, x0)
+    left = h * (1.0 + np.abs(change) / (power * np.maximum(h, 1e-12))) ** -power
+    return np.where(rise, 1.0 - left, left)
+
+
 def compute(wards: WardState, baseline: Baseline, params: Params) -> dict[str, F64]:
-    """All indicators for one year, each float64 ``[n_wards]`` in [0, 1] (how the domains the
-    model does not measure directly move with its drivers: the ``params`` weights)."""
+    """All indicators for one year, each float64 ``[n_wards]`` in [0, 1]: each domain's
+    published start value moved by the change of what the model simulates for it (see the
+    module docstring; ``params``: the weights of crime and engagement's drivers)."""
     r = baseline.rates
     agg, agg0 = wards.agg, baseline.agg
     q, q0 = wards.quality, baseline.quality
-    services = q.mean(axis=0) - q0.mean(axis=0)
     p = params
+    power = p.indicator_saturation_power
     conn = (q[Service.TRANSPORT] + q[Service.DIGITAL]) / 2
     conn0 = (q0[Service.TRANSPORT] + q0[Service.DIGITAL]) / 2
-    engagement = np.clip(
-        r["engagement_need"]
-        - p.engagement_participation_weight * (agg.participation - agg0.participation)
+    engagement = approach(
+        r["engagement_need"],
+        -p.engagement_participation_weight * (agg.participation - agg0.participation)
         - p.engagement_capacity_weight * (wards.capacity - baseline.capacity),
-        0.0,
-        1.0,
+        power,
     )
-    employment = agg.employment_deprivation
-    out = {
-        "income_deprivation": agg.income_deprivation,
+    employment = approach(
+        r["employment_deprivation"],
+        agg.employment_deprivation - agg0.employment_deprivation,
+        power,
+    )
+    return {
+        "income_deprivation": approach(
+            r["income_deprivation"], agg.income_deprivation - agg0.income_deprivation, power
+        ),
         "employment_deprivation": employment,
-        "education_deprivation": r["education_deprivation"] - (agg.skills - agg0.skills),
-        "health_deprivation": r["health_deprivation"] - (agg.health - agg0.health),
-        "crime": r["crime"]
-        + p.crime_employment_weight * (employment - agg0.employment_deprivation)
-        + p.crime_engagement_weight * (engagement - r["engagement_need"])
-        + p.crime_stress_weight * (agg.stress - agg0.stress),
-        "housing_access_deprivation": r["housing_access_deprivation"]
-        - p.housing_connectivity_weight * (conn - conn0)
-        - p.housing_services_weight * services,
-        "living_environment_deprivation": r["living_environment_deprivation"]
-        - p.living_environment_spaces_weight
-        * (q[Service.COMMUNITY_SPACES] - q0[Service.COMMUNITY_SPACES])
-        - p.living_environment_services_weight * services,
-        "civic_assets_need": 1.0 - q[Service.COMMUNITY_SPACES],
-        "connectedness_need": 1.0 - conn,
+        "education_deprivation": approach(
+            r["education_deprivation"], -(agg.skills - agg0.skills), power
+        ),
+        "health_deprivation": approach(r["health_deprivation"], -(agg.health - agg0.health), power),
+        "crime": approach(
+            r["crime"],
+            p.crime_employment_weight * (employment - r["employment_deprivation"])
+            + p.crime_engagement_weight * (engagement - r["engagement_need"])
+            + p.crime_stress_weight * (agg.stress - agg0.stress),
+            power,
+        ),
+        "housing_access_deprivation": r["housing_access_deprivation"].copy(),
+        "living_environment_deprivation": r["living_environment_deprivation"].copy(),
+        "civic_assets_need": approach(
+            r["civic_assets_need"],
+            q0[Service.COMMUNITY_SPACES] - q[Service.COMMUNITY_SPACES],
+            power,
+        ),
+        "connectedness_need": approach(r["connectedness_need"], conn0 - conn, power),
         "engagement_need": engagement,
-        "financial_stress": agg.stress,
+        "financial_stress": agg.stress.copy(),
     }
-    return {k: np.clip(v, 0.0, 1.0) for k, v in out.items()}
 
 
-def composites(ind: dict[str, F64], start: dict[str, F64], baseline: Baseline) -> tuple[F64, F64]:
-    """IMD-like and CNI-like scores (points), each ``[n_wards]``.
-
-    ``imd_like = imd_score_0 + sum_d points_d (x_d - x_d0)`` over the seven IMD
-    domains; ``cni_like = cni_score_0 + 100 sum_d (x_d - x_d0)`` over the three
-    CNI domains (the CNI is the sum of its domains, each 0 to 100). Both equal
-    the published scores in the start year.
-    """
-    imd = baseline.imd_score.copy()
-    for d, pts in zip(IMD_DOMAINS, baseline.imd_points, strict=True):
-        imd += pts * (ind[d] - start[d])
-    cni = baseline.cni_score.copy()
-    for d in CNI_DOMAINS:
-        cni += 100.0 * (ind[d] - start[d])
+def composites(ind: dict[str, F64], baseline: Baseline) -> tuple[F64, F64]:
+    """IMD-like and CNI-like scores (points), each ``[n_wards]``, built as the published
+    indices are (:mod:`lbn_sim.engine.composites`) from each domain's change since the start
+    (model scale)."""
+    r = baseline.rates
+    imd = baseline.imd.score(np.stack([ind[d] - r[d] for d in IMD_DOMAINS]))
+    cni = baseline.cni.score(np.stack([ind[d] - r[d] for d in CNI_DOMAINS]))
     return imd, cni

@@ -20,6 +20,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from lbn_sim.config import Config
+from lbn_sim.data.small_areas import load_small_areas
 from lbn_sim.engine.agents.authorities import LocalAuthorities
 from lbn_sim.engine.agents.charities import Charities
 from lbn_sim.engine.agents.government import CentralGovernment, la_deprivation_z
@@ -85,8 +86,9 @@ class LBNModel(mesa.Model):
         self.la_of_ward = self.la_list[self.la_index]  # each ward's LA code
         self.regimes = Regimes(cfg, self.la_of_ward.astype(str))
         if snapshot is None:
+            areas = load_small_areas(cfg.data.dir) if cfg.data.name == "england_2019" else None
             start = start_state(
-                self.ward_table, cfg.households, self.params, self.la_index, self.rng
+                self.ward_table, cfg.households, self.params, self.la_index, self.rng, areas
             )
         else:
             start = snapshot.start
@@ -95,7 +97,6 @@ class LBNModel(mesa.Model):
         self.ledger = Ledger()
         self._add_agents(start)
         self.national_population = float(start.baseline.agg.people.sum())
-        self.start_rates = compute(self.wards, self.baseline, self.params)
         #: Each ward's reach of jobs and services at the start, ``[n_wards]`` in [0, 1].
         self.access0 = start.reach
         self.left_behind = self.ward_table["left_behind"].to_numpy(bool)
@@ -230,7 +231,7 @@ class LBNModel(mesa.Model):
     def _record(self) -> None:
         """Recompute the indicators, composites, ranks and 'left behind' status; record them."""
         ind = compute(self.wards, self.baseline, self.params)
-        imd, cni = composites(ind, self.start_rates, self.baseline)
+        imd, cni = composites(ind, self.baseline)
         self.recent.append((imd, cni))
         if self.year > self.cfg.start_year:
             # Status from the mean of the last few years' composites, as the published indices

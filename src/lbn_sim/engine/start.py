@@ -20,7 +20,9 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from lbn_sim.config import HouseholdConfig
+from lbn_sim.data.small_areas import SmallAreaTables
 from lbn_sim.engine.agents import charities
+from lbn_sim.engine.composites import Composite, build_composites
 from lbn_sim.engine.household_year import finding_factor, loss_prob
 from lbn_sim.engine.households import (
     BAND_NAMES,
@@ -34,7 +36,6 @@ from lbn_sim.engine.households import (
     take_rows,
     ward_segments,
 )
-from lbn_sim.engine.indicators import imd_points
 from lbn_sim.engine.labour_market import employment_support
 from lbn_sim.engine.ledger import I64, pounds_to_pence
 from lbn_sim.engine.mechanisms.connectivity import access
@@ -51,6 +52,7 @@ from lbn_sim.engine.state import (
     initial_quality,
 )
 from lbn_sim.engine.synthesis import model_rates, solve_income_shift, synthesise
+from lbn_sim.names import CNI_DOMAINS, IMD_DOMAINS
 
 F64 = NDArray[np.float64]
 
@@ -235,11 +237,12 @@ def start_state(
     params: Params,
     la_index: NDArray[np.int64],
     rng: np.random.Generator,
+    areas: SmallAreaTables | None = None,
 ) -> StartState:
     """Draw and calibrate the start year's households, and the ward stocks and baseline.
 
-    ``wards``: the ward table; ``la_index``: each ward's authority, ``[n_wards]``; ``rng``:
-    the model's generator (synthesis and calibration draw from it, in that order).
+    ``la_index``: each ward's authority, ``[n_wards]``; ``rng``: the model's generator
+    (synthesis, then calibration); ``areas``: the indices' small areas (real data only).
     """
     rates = model_rates(wards)
     q0 = initial_quality(rates, params)
@@ -249,6 +252,7 @@ def start_state(
     n_wards = len(wards)
     agg0 = aggregate(hh, n_wards, IncomeRule.from_params(params))
     imd0 = wards["imd_score"].to_numpy(np.float64)
+    imd, cni = composites_of(wards, rates, areas)
     imd_z = (imd0 - np.average(imd0, weights=agg0.people)) / max(float(imd0.std()), 1e-9)
     # Money: the start year's spending sustains the start year's services.
     scale = charities.charity_scale(cap0, agg0.people, params)
@@ -266,9 +270,10 @@ def start_state(
         job_rate=job_rate,
         income_centre=income_centre,
         age_up=ageing_rates(hh, n_wards, params),
-        imd_score=imd0,
-        cni_score=wards["cni_score"].to_numpy(np.float64),
-        imd_points=imd_points(rates),
+        imd_score=imd.anchor,
+        cni_score=cni.anchor,
+        imd=imd,
+        cni=cni,
         neighbours=neighbours,
         used_quality=used_quality(q0, reach0, neighbours, params),
         push=employment_push(1.0 - agg0.employment_deprivation, agg0.people),
@@ -286,6 +291,21 @@ def start_state(
         agg=agg0,
     )
     return StartState(hh, baseline, stocks, reach0, spend0.sum(axis=0))
+
+
+def composites_of(
+    wards: pd.DataFrame, rates: dict[str, F64], areas: SmallAreaTables | None
+) -> tuple[Composite, Composite]:
+    """The IMD-like and CNI-like composites of the ward table's wards, from their model-scale
+    start ``rates`` (see :func:`lbn_sim.engine.composites.build_composites`)."""
+    return build_composites(
+        np.stack([rates[d] for d in IMD_DOMAINS]),
+        np.stack([rates[d] for d in CNI_DOMAINS]),
+        wards["population"].to_numpy(np.float64),
+        wards["ward_code"].to_numpy(str),
+        (wards["imd_score"].to_numpy(np.float64), wards["cni_score"].to_numpy(np.float64)),
+        areas,
+    )
 
 
 def la_codes(wards: pd.DataFrame) -> tuple[NDArray[np.int64], list[str]]:

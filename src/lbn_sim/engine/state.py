@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from lbn_sim.engine.composites import Composite
 from lbn_sim.engine.households import (
     RETIRED_BAND,
     Households,
@@ -100,8 +101,8 @@ class Baseline:
         age_up: float32 ``[n_wards, 4]`` yearly probability of moving to the next age
             band by ward and band (the start's age structure is a steady state).
         imd_score, cni_score: published composites at the start (points).
-        imd_points: ``[7]`` IMD points per unit change of each IMD domain on the
-            model scale, already multiplied by the domain weight.
+        imd, cni: the IMD-like and CNI-like composites, built as published
+            (:class:`lbn_sim.engine.composites.Composite`).
         neighbours: each ward's neighbours (the other wards of its local authority).
         used_quality: ``[n_services, n_wards]`` quality of the services households used
             at the start, their own ward's and their neighbours'
@@ -122,7 +123,8 @@ class Baseline:
     age_up: NDArray[np.float32]
     imd_score: F64
     cni_score: F64
-    imd_points: F64
+    imd: Composite
+    cni: Composite
     neighbours: Neighbours
     used_quality: F64
     push: F64
@@ -141,16 +143,18 @@ SUM_ROWS = (
 )
 
 
-def sum_terms(hh: Households, rule: IncomeRule, benefit: float = 1.0) -> NDArray[np.float32]:
+def sum_terms(hh: Households, rule: IncomeRule) -> NDArray[np.float32]:
     """Each household's terms of the ward sums, float32 ``[len(SUM_ROWS), n]`` (see SUM_ROWS).
 
-    ``rule`` and ``benefit`` (value of working-age benefits relative to the start year's)
-    decide who is below the poverty line.
+    ``rule`` decides who is income-deprived: as the IMD's income domain counts people in
+    families claiming means-tested benefits, a household counts by its income at the start
+    year's benefit rates, so uprating benefits (which changes what claimants receive, not
+    who claims) does not move the count; it lowers financial stress instead.
     """
     terms = np.empty((len(SUM_ROWS), hh.n), dtype=np.float32)
     people_w = np.multiply(hh.weight, hh.size, out=terms[0])
     working_age = hh.band != RETIRED_BAND
-    np.multiply(people_w, income_deprived(hh, rule, benefit), out=terms[1])
+    np.multiply(people_w, income_deprived(hh, rule), out=terms[1])
     np.multiply(hh.weight, working_age, out=terms[2])
     np.multiply(hh.weight, working_age & ~hh.employed, out=terms[3])
     np.multiply(people_w, hh.skills, out=terms[4])

@@ -23,6 +23,7 @@ from lbn_sim.engine.households import (
     ward_segments,
 )
 from lbn_sim.engine.parameters import Params
+from lbn_sim.names import LEFT_BEHIND_SHARE
 
 F32 = NDArray[np.float32]
 
@@ -52,6 +53,16 @@ def model_rates(wards: pd.DataFrame) -> dict[str, NDArray[np.float64]]:
     }
 
 
+def near_cut(wards: pd.DataFrame) -> NDArray[np.bool_]:
+    """Wards in the most deprived fifth (twice the status's tenth) on the IMD or the CNI at
+    the start, bool ``[n_wards]``: those whose sampling noise could carry them, or push a
+    left-behind ward, across a 10% cut."""
+    reach = 2 * int(np.floor(LEFT_BEHIND_SHARE * len(wards)))
+    imd = wards["imd_score"].rank(ascending=False, method="first").to_numpy()
+    cni = wards["cni_score"].rank(ascending=False, method="first").to_numpy()
+    return (imd <= reach) | (cni <= reach)
+
+
 def households_per_ward(
     wards: pd.DataFrame, cfg: HouseholdConfig, params: Params
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
@@ -65,8 +76,9 @@ def households_per_ward(
     mean_size = params.household_size_intercept + params.household_size_child_slope * children
     real = wards["population"].to_numpy(np.float64) / mean_size
     rate = np.where(
-        wards["left_behind"].to_numpy(bool), cfg.left_behind_sample_rate, cfg.sample_rate
+        near_cut(wards), max(cfg.near_cut_sample_rate, cfg.sample_rate), cfg.sample_rate
     )
+    rate = np.where(wards["left_behind"].to_numpy(bool), cfg.left_behind_sample_rate, rate)
     n_sim = np.maximum(np.rint(real * rate), cfg.min_per_ward)
     n_sim = np.minimum(n_sim, np.maximum(np.ceil(real), 1))
     return n_sim.astype(np.int64), mean_size

@@ -2650,6 +2650,25 @@ REGISTRY: tuple[Parameter, ...] = (
         meaning="Weight of the change of community capacity in the engaged-community need.",
     ),
     Parameter(
+        name="indicator_saturation_power",
+        default=4.0,
+        unit="dimensionless",
+        low=1.0,
+        high=16.0,
+        source=(
+            "assumption: the shape of the rule that keeps indicators inside [0, 1] without "
+            "clipping (issue 19): the headroom h left to a bound after a change c is "
+            "h (1 + |c| / (p h)) ** -p, so every value of p applies a small change in full and "
+            "no change reaches the bound; p = 1 halves a change as large as the headroom, p = 16 "
+            "is close to the linear rule until the bound is near. No evidence sets it; the "
+            "range spans gentle to sharp saturation."
+        ),
+        home="indicators",
+        meaning=(
+            "How sharply an indicator's change from its published start slows as it nears 0 or 1."
+        ),
+    ),
+    Parameter(
         name="crime_employment_weight",
         default=0.5,
         unit="dimensionless",
@@ -2688,68 +2707,6 @@ REGISTRY: tuple[Parameter, ...] = (
         ),
         home="indicators",
         meaning="Weight of the change of mean financial stress in the crime indicator.",
-    ),
-    Parameter(
-        name="housing_connectivity_weight",
-        default=0.5,
-        unit="dimensionless",
-        low=0.25,
-        high=1.0,
-        source=(
-            "assumption: barriers to housing and services fall by 0.5 per unit rise of "
-            "connectivity (the domain's geographical barriers) (indicator weights are the "
-            "model's, unestimated); range half to double."
-        ),
-        home="indicators",
-        meaning=(
-            "Weight of the change of connectivity (mean of transport and digital quality) in "
-            "the barriers to housing and services indicator."
-        ),
-    ),
-    Parameter(
-        name="housing_services_weight",
-        default=0.2,
-        unit="dimensionless",
-        low=0.1,
-        high=0.4,
-        source=(
-            "assumption: and by 0.2 per unit rise of mean service quality (indicator weights "
-            "are the model's, unestimated); range half to double."
-        ),
-        home="indicators",
-        meaning=(
-            "Weight of the change of mean service quality in the barriers to housing and "
-            "services indicator."
-        ),
-    ),
-    Parameter(
-        name="living_environment_spaces_weight",
-        default=0.3,
-        unit="dimensionless",
-        low=0.15,
-        high=0.6,
-        source=(
-            "assumption: living-environment deprivation falls by 0.3 per unit rise of "
-            "community-space quality (indicator weights are the model's, unestimated); range "
-            "half to double."
-        ),
-        home="indicators",
-        meaning=(
-            "Weight of the change of community-space quality in the living-environment indicator."
-        ),
-    ),
-    Parameter(
-        name="living_environment_services_weight",
-        default=0.1,
-        unit="dimensionless",
-        low=0.05,
-        high=0.2,
-        source=(
-            "assumption: and by 0.1 per unit rise of mean service quality (indicator weights "
-            "are the model's, unestimated); range half to double."
-        ),
-        home="indicators",
-        meaning="Weight of the change of mean service quality in the living-environment indicator.",
     ),
     Parameter(
         name="la_elasticity_community_spaces",

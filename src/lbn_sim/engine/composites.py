@@ -1,0 +1,234 @@
+"""The IMD-like and CNI-like composites, built the way the published indices are.
+
+The English Indices of Deprivation 2019 (MHCLG, *Technical report*, 2019, section 3.8 and
+appendix N) rank the 32,844 LSOAs on each domain, turn each rank into a 0-100 score with the
+exponential transformation ``X = -23 ln(1 - R (1 - exp(-100/23)))`` (``R``: the rank scaled
+to ``(0, 1]``, 1 for the most deprived), and weight the seven transformed domains (income and
+employment 22.5%, education and health 13.5%, crime, barriers and living environment 9.3%)
+into the IMD score. A ward's published score is the population-weighted mean of its LSOAs'.
+The Community Needs Index 2019 (OCSI for Local Trust) ranks wards on its three domains,
+transforms each rank the same way and adds the three (0 to 300).
+
+Here each ranked unit (an LSOA or a CNI ward; on the synthetic England, each ward) has a
+latent value per domain on the model's [0, 1] scale. Each year a unit's latent value moves by
+its ward's change of that domain since the start; all units are ranked again (ties broken by
+the published ranks), transformed and combined as published. The scores are therefore
+relative (a change every ward shares moves no rank, so England's mean does not drift), stay
+within the index's range, and in the start year reproduce the published ward scores.
+
+Units the model does not simulate (LSOAs of wards it drops, CNI wards without residents) keep
+their published place. An LSOA's latent start value is the model-scale value at its published
+rank's place in England's (population-weighted) distribution of the ward rates: an
+assumption, as LSOA domain scores are not in the shared files; it spreads LSOAs as widely as
+wards, where real LSOAs spread more, so a ward's change moves its LSOAs' ranks somewhat further
+than it would in the published index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from lbn_sim.data.small_areas import SmallAreaTables
+from lbn_sim.names import IMD_WEIGHTS
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+#: The exponential transformation's constant (technical report, appendix N): a domain's
+#: most deprived tenth spans about half of its 0-100 range.
+EXP_CONSTANT = 23.0
+#: The top of a transformed domain score (the published 0-100 scale), and the CNI's domain
+#: scores over the model's [0, 1] scale.
+TOP_SCORE = 100.0
+#: Where within its rank's slice of England a unit sits (the slice's middle).
+MID = 0.5
+
+
+def exp_transform(rank: I64, n: int) -> F64:
+    """The IMD's exponential transformation of ranks (1 = most deprived among ``n``), 0-100.
+
+    ``R = (n + 1 - rank) / n`` (``1/n`` for the least deprived, 1 for the most); returns
+    ``-23 ln(1 - R (1 - exp(-100 / 23)))``, float64 shaped like ``rank``.
+    """
+    r = (n + 1 - rank.astype(np.float64)) / n
+    return -EXP_CONSTANT * np.log1p(-r * -np.expm1(-TOP_SCORE / EXP_CONSTANT))
+
+
+def ranks_desc(latent: F64, tie: I64) -> I64:
+    """Rank 1 = highest ``latent`` (``[n]``); equal values ordered by ``tie`` (lowest
+    first, the published rank). int64 ``[n]``."""
+    order = np.lexsort((tie, -latent))
+    ranks = np.empty(latent.shape[0], dtype=np.int64)
+    ranks[order] = np.arange(1, latent.shape[0] + 1)
+    return ranks
+
+
+@dataclass(frozen=True, slots=True)
+class Composite:
+    """One composite index over ranked units (``n_dom`` domains, ``n_units`` units).
+
+    Attributes:
+        unit_ward: int64 ``[n_units]`` the model ward of each unit, -1 for a unit the model
+            does not simulate (it keeps its start place).
+        unit_weight: float64 ``[n_units]`` residents (an LSOA's share of its ward's score).
+        latent0: float64 ``[n_dom, n_units]`` each unit's start value on the model scale.
+        tie: int64 ``[n_dom, n_units]`` published ranks, which order equal latent values.
+        weights: float64 ``[n_dom]`` domain weights (IMD: the published ones; CNI: ones).
+        anchor: float64 ``[n_wards]`` each ward's score in the start year (points).
+        start: float64 ``[n_wards]`` the construction's own start-year score (points); a
+            year's score is ``anchor + construction - start``, which is the construction
+            itself wherever it reproduces the published score (the real data).
+        unit_score0: float64 ``[n_dom, n_units]`` each unit's transformed start ranks (0-100).
+    """
+
+    unit_ward: I64
+    unit_weight: F64
+    latent0: F64
+    tie: I64
+    weights: F64
+    anchor: F64
+    start: F64
+    unit_score0: F64
+
+    @classmethod
+    def build(
+        cls,
+        unit_ward: I64,
+        unit_weight: F64,
+        latent0: F64,
+        tie: I64,
+        weights: F64,
+        anchor: F64 | None,
+        n_wards: int,
+    ) -> Composite:
+        """A composite of ``n_wards`` wards whose start year reads ``anchor`` (``None``: the
+        construction's own scores, the published ones on the real data)."""
+        n = latent0.shape[1]
+        score0 = np.stack(
+            [exp_transform(ranks_desc(latent0[d], tie[d]), n) for d in range(latent0.shape[0])]
+        )
+        blank = cls(unit_ward, unit_weight, latent0, tie, weights, np.zeros(0), np.zeros(0), score0)
+        start = blank.construct(score0, n_wards)
+        return cls(
+            unit_ward,
+            unit_weight,
+            latent0,
+            tie,
+            weights,
+            start.copy() if anchor is None else np.asarray(anchor, np.float64),
+            start,
+            score0,
+        )
+
+    def construct(self, unit_scores: F64, n_wards: int) -> F64:
+        """Population-weighted ward means of the weighted unit scores, ``[n_wards]`` points."""
+        here = self.unit_ward >= 0
+        combined = self.weights @ unit_scores
+        w = self.unit_weight[here]
+        num = np.bincount(self.unit_ward[here], weights=w * combined[here], minlength=n_wards)
+        den = np.bincount(self.unit_ward[here], weights=w, minlength=n_wards)
+        return num / np.maximum(den, 1e-12)
+
+    def unit_scores(self, change: F64) -> F64:
+        """Each unit's transformed domain scores after each ward's ``change`` of each domain
+        since the start (model scale, ``[n_dom, n_wards]``): ``[n_dom, n_units]``, 0-100."""
+        n = self.latent0.shape[1]
+        here = self.unit_ward >= 0
+        out = self.unit_score0.copy()
+        for d in range(self.latent0.shape[0]):
+            if not np.any(change[d]):
+                continue  # no ward moved: every rank stays
+            latent = self.latent0[d].copy()
+            latent[here] += change[d][self.unit_ward[here]]
+            out[d] = exp_transform(ranks_desc(latent, self.tie[d]), n)
+        return out
+
+    def score(self, change: F64) -> F64:
+        """Each ward's score after ``change`` (``[n_dom, n_wards]``, model scale), points
+        ``[n_wards]``."""
+        n_wards = self.anchor.shape[0]
+        return self.anchor + self.construct(self.unit_scores(change), n_wards) - self.start
+
+
+def weighted_quantile(values: F64, weights: F64, q: F64) -> F64:
+    """The ``weights``-weighted quantiles ``q`` (in [0, 1], any shape) of ``values``
+    (``[n]``), interpolated; shaped like ``q``."""
+    order = np.argsort(values, kind="stable")
+    v, w = values[order], weights[order]
+    cum = (np.cumsum(w) - MID * w) / max(float(w.sum()), 1e-12)
+    return np.interp(q, cum, v)
+
+
+def unit_start_values(ranks: I64, ward_rates: F64, ward_people: F64) -> F64:
+    """Latent start values of ranked units from their published ranks (1 = most deprived,
+    ``[n_dom, n_units]``): the model-scale value at the same place in England's
+    population-weighted distribution of the ward rates (``[n_dom, n_wards]``). float64
+    ``[n_dom, n_units]``."""
+    n = ranks.shape[1]
+    u = (n - ranks.astype(np.float64) + MID) / n
+    return np.stack(
+        [weighted_quantile(ward_rates[d], ward_people, u[d]) for d in range(ranks.shape[0])]
+    )
+
+
+def _ward_ranks(rates: F64) -> I64:
+    """Ranks of each row of ``rates`` (``[n_dom, n_wards]``), 1 = highest, ties by ward
+    order; int64 ``[n_dom, n_wards]``."""
+    order = np.arange(rates.shape[1])
+    return np.stack([ranks_desc(r, order) for r in rates])
+
+
+def build_composites(
+    imd_rates: F64,
+    cni_rates: F64,
+    people: F64,
+    codes: NDArray[np.str_],
+    anchors: tuple[F64, F64],
+    areas: SmallAreaTables | None,
+) -> tuple[Composite, Composite]:
+    """The IMD-like and CNI-like composites of the model's wards.
+
+    ``imd_rates`` (``[7, n_wards]``) and ``cni_rates`` (``[3, n_wards]``): the start year's
+    domain values on the model scale; ``people``: residents ``[n_wards]``; ``codes``: ward
+    codes ``[n_wards]``; ``anchors``: the ward table's IMD and CNI scores (points,
+    ``[n_wards]`` each). With ``areas`` (the real data) the units are England's LSOAs and
+    the CNI's wards, and the start year is the published construction; without (the
+    synthetic England, which has no small areas) each ward is one unit and the scores move
+    from the table's ``anchors`` by the construction's change.
+    """
+    n_wards = people.shape[0]
+    if areas is None:
+        wards = np.arange(n_wards, dtype=np.int64)
+        imd = Composite.build(
+            wards, people, imd_rates, _ward_ranks(imd_rates), IMD_WEIGHTS, anchors[0], n_wards
+        )
+        cni = Composite.build(
+            wards,
+            np.ones(n_wards),
+            cni_rates,
+            _ward_ranks(cni_rates),
+            np.ones(3),
+            anchors[1],
+            n_wards,
+        )
+        return imd, cni
+    index = {str(c): i for i, c in enumerate(codes)}
+    lsoa_ward = np.array([index.get(str(c), -1) for c in areas.lsoa_ward], dtype=np.int64)
+    latent = unit_start_values(areas.lsoa_ranks, imd_rates, people)
+    imd = Composite.build(
+        lsoa_ward, areas.lsoa_population, latent, areas.lsoa_ranks, IMD_WEIGHTS, None, n_wards
+    )
+    cni_ward = np.array([index.get(str(c), -1) for c in areas.cni_wards], dtype=np.int64)
+    cni = Composite.build(
+        cni_ward,
+        np.ones(cni_ward.shape[0]),
+        areas.cni_scores / TOP_SCORE,
+        areas.cni_ranks,
+        np.ones(3),
+        None,
+        n_wards,
+    )
+    return imd, cni
