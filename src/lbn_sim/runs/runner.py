@@ -68,14 +68,21 @@ def load_wards(data: DataConfig) -> tuple[pd.DataFrame, str | None]:
 
 
 def simulate(
-    cfg: Config, progress: bool = False, label: str = "", forks: ForkCache | None = None
+    cfg: Config,
+    progress: bool = False,
+    label: str = "",
+    forks: ForkCache | None = None,
+    loaded: tuple[pd.DataFrame, str | None] | None = None,
 ) -> RunResult:
     """Run the model from ``cfg.start_year`` to ``cfg.horizon`` and build the result tables.
 
     ``progress``: print what is run and every fifth year to stderr, each line after
     ``label`` (in a sweep, the job: parallel jobs' lines interleave). ``forks``: continue
     from a saved shared history when it holds ``cfg``'s, and save it otherwise
-    (:mod:`lbn_sim.runs.forks`); the tables are the same either way.
+    (:mod:`lbn_sim.runs.forks`); the tables are the same either way. ``loaded``: the ward
+    table and data report of ``cfg.data`` (:func:`load_wards`), when the caller holds them
+    already (an ensemble's worker loads them once for all its members); read afresh when
+    None. The model never changes the ward table it is given.
     """
     t0 = time.perf_counter()
     made_by = provenance()
@@ -84,7 +91,7 @@ def simulate(
         wards, report = fork.wards, fork.report
         model = LBNModel.from_snapshot(cfg, wards, fork.snapshot)
     else:
-        wards, report = load_wards(cfg.data)
+        wards, report = loaded if loaded is not None else load_wards(cfg.data)
         model = LBNModel(cfg, wards)
     if progress:
         shared = f", from the saved {cfg.start_year}-{model.year} history" if fork else ""
