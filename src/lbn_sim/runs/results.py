@@ -212,21 +212,18 @@ def ward_years_table(wt: pd.DataFrame) -> pa.Table:
 
     Columns (``n_wards x n_years`` rows, in ``wt``'s order): ``year`` (int16),
     ``ward_code`` (dictionary-encoded text), ``left_behind`` (bool, that year's status),
-    ``population`` (float32, persons: the start year's, exact below 2**24), ``imd_like`` and
+    ``population`` (float64, persons: the start year's, exact; the same every year, so
+    it takes little room), ``imd_like`` and
     ``cni_like`` (float32, points: about 7 significant figures), ``imd_rank`` and
     ``cni_rank`` (int16, 1 = most deprived). The ward's name, local authority and start
     group are in ``ward_summary.csv``.
 
     Raises:
-        ValueError: more wards than an int16 rank holds, or a population float32 cannot
-            hold exactly.
+        ValueError: more wards than an int16 rank holds.
     """
     n_wards = int(wt["ward_code"].nunique())
     if n_wards > np.iinfo(np.int16).max:
         raise ValueError(f"ward_years.parquet holds ranks as int16: {n_wards} wards is too many")
-    population = wt["population"].to_numpy(np.float64)
-    if not np.array_equal(population.astype(np.float32), population):
-        raise ValueError("ward populations are not exact in float32: use outputs=standard")
     codes = pd.Categorical(wt["ward_code"].astype(str))
     return pa.table(
         {
@@ -235,7 +232,7 @@ def ward_years_table(wt: pd.DataFrame) -> pa.Table:
                 pa.array(codes.codes.astype(np.int16)), pa.array(codes.categories.astype(str))
             ),
             "left_behind": pa.array(wt["left_behind"].to_numpy(bool)),
-            "population": pa.array(population.astype(np.float32)),
+            "population": pa.array(wt["population"].to_numpy(np.float64)),
             "imd_like": pa.array(wt["imd_like"].to_numpy(np.float32)),
             "cni_like": pa.array(wt["cni_like"].to_numpy(np.float32)),
             "imd_rank": pa.array(wt["imd_rank"].to_numpy(np.int16)),

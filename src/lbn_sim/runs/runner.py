@@ -137,7 +137,15 @@ def run_writers(result: RunResult, cfg: Config) -> dict[str, Callable[[Path], No
         return lambda path: df.to_parquet(path, index=False)
 
     def arrow(make: Callable[[], pa.Table]) -> Callable[[Path], None]:
-        return lambda path: pq.write_table(make(), path)
+        # zstd, and the float32 composites split by byte: 3.4 MB at England's size against
+        # 4.6 MB with parquet's defaults (measured 2026-12-07).
+        return lambda path: pq.write_table(
+            make(),
+            path,
+            compression="zstd",
+            use_byte_stream_split=["imd_like", "cni_like"],
+            use_dictionary=["year", "ward_code", "population"],
+        )
 
     tables: dict[str, Callable[[Path], None]] = {
         WARDS_FILE: parquet(result.wards),
