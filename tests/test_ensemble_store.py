@@ -103,5 +103,5 @@ def test_a_table_reads_as_one_partitioned_dataset(tmp_path: Path) -> None:
     )
     assert best.num_rows == 2 * 3 * 3  # seeds x years 2019-2021 x groups
     assert set(best.column("seed").to_pylist()) == {0, 1}
-    with pytest.raises(FileNotFoundError, match="no member .* has wards.parquet"):
+    with pytest.raises(FileNotFoundError, match=r"no member .* has wards\.parquet"):
         open_table(store, "wards.parquet")

@@ -161,7 +161,11 @@ def run_writers(result: RunResult, cfg: Config) -> dict[str, Callable[[Path], No
     writers = {name: tables[name] for name in LEVEL_FILES[cfg.outputs]}
     if result.data_report is not None:
         report = result.data_report
-        writers["data_report.md"] = lambda path: path.write_text(report)
+
+        def data_report(path: Path) -> None:
+            path.write_text(report)
+
+        writers["data_report.md"] = data_report
     if cfg.plots and cfg.outputs != "summary":
         from lbn_sim.plots.parts import on_data
         from lbn_sim.plots.run_figures import indicators_figure
