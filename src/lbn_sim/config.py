@@ -37,6 +37,10 @@ ALLOCATION_MECHANISMS = ("competitive", "formula", "devolved")
 DATA_YEAR = 2019
 #: Largest per-resident lever accepted (GBP per resident per year).
 MAX_PER_HEAD = 10_000.0
+#: What a run writes (``outputs``; the files of each level are listed in docs/contracts.md):
+#: ``summary`` the small tables an ensemble needs, ``standard`` the full result tables,
+#: ``full`` both.
+OUTPUT_LEVELS = ("summary", "standard", "full")
 
 
 def _check_finite(owner: str, name: str, value: Any) -> None:
@@ -437,8 +441,17 @@ class Config:
     # horizon) continue from one saved copy of it (same results; each process keeps up to
     # two, about 0.1 GB each at the default sampling); false recomputes every history.
     fork_histories: bool = True
+    # What each run writes: summary (an ensemble's tables), standard (every result table)
+    # or full (both); docs/contracts.md lists the files of each.
+    outputs: str = "standard"
 
     def __post_init__(self) -> None:
+        if self.outputs not in OUTPUT_LEVELS:
+            close = get_close_matches(str(self.outputs), OUTPUT_LEVELS, n=1)
+            hint = f"; did you mean outputs={close[0]}?" if close else ""
+            raise ConfigError(
+                f"outputs must be one of {', '.join(OUTPUT_LEVELS)}, got {self.outputs!r}{hint}"
+            )
         if not self.start_year <= self.policy_start <= self.horizon:
             raise ConfigError(
                 "years must satisfy start_year <= policy_start <= horizon, got "

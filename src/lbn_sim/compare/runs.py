@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.dataset as pds
 from omegaconf import DictConfig, OmegaConf
 
 from lbn_sim.analysis.ensemble import RunTables, summarise_run
@@ -21,6 +22,8 @@ OVERRIDES_FILE = Path(".hydra") / "overrides.yaml"
 GROUPS_FILE = "groups.parquet"
 WARDS_FILE = "wards.parquet"
 SUMMARY_FILE = "ward_summary.csv"
+WARD_YEARS_FILE = "ward_years.parquet"
+"""The compact ward-by-year table a run writes with ``outputs=summary`` (or ``full``)."""
 PROVENANCE_FILE = "provenance.json"
 """The code that made a run (see :mod:`lbn_sim.runs.provenance`); older runs have none."""
 SCENARIO_KEY = "scenario.name"
@@ -46,7 +49,11 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     GROUPS_FILE: ("year", "group", "population", "n_left_behind"),
     SUMMARY_FILE: ("ward_code", "start_group", "left_behind_start", "left_behind_end"),
     WARDS_FILE: ("year", "ward_code", "start_group", "population"),
+    WARD_YEARS_FILE: ("year", "ward_code", "population", "imd_like", "cni_like"),
 }
+#: Columns of ``ward_summary.csv`` that name each ward in the ward-by-year table rebuilt from
+#: ``ward_years.parquet`` (:func:`wards_from_ward_years`).
+WARD_NAME_COLUMNS = ("ward_name", "la_code", "la_name", "start_group")
 #: What reading a damaged table raises (pyarrow's ArrowInvalid is a ValueError; a CSV of
 #: binary bytes a UnicodeDecodeError, also one).
 TABLE_ERRORS = (OSError, ValueError, pa.ArrowException)
@@ -228,12 +235,15 @@ def load_run_tables(run: RunInfo, run_id: str) -> RunTables:
         )
     wards = None
     if (run.path / WARDS_FILE).is_file():
-
-        def read_wards(path: Path) -> pd.DataFrame:
-            names = set(pq.read_schema(path).names)
-            return pd.read_parquet(path, columns=[c for c in WARD_COLUMNS if c in names])
-
-        wards = _read_table(run.path / WARDS_FILE, read_wards)
+        wards = _read_table(run.path / WARDS_FILE, lambda path: read_columns(path, WARD_COLUMNS))
+    elif (run.path / WARD_YEARS_FILE).is_file() and summary is not None:
+        years = _read_table(
+            run.path / WARD_YEARS_FILE, lambda path: read_columns(path, WARD_COLUMNS)
+        )
+        try:
+            wards = wards_from_ward_years(years, summary)
+        except ValueError as err:
+            raise BadFile(run.path / WARD_YEARS_FILE, error_line(err)) from None
     if summary is not None:
         _check_summary(run.path / SUMMARY_FILE, summary, wards)
     policy = run.config.get("policy_start")
@@ -249,6 +259,44 @@ def load_run_tables(run: RunInfo, run_id: str) -> RunTables:
         raise BadFile(
             run.path, f"the run's tables do not fit together ({error_line(err)})"
         ) from None
+
+
+def read_columns(path: Path, columns: Iterable[str]) -> pd.DataFrame:
+    """Those of ``columns`` that the parquet table at ``path`` has, read lazily (a
+    ``pyarrow.dataset`` scan of those columns only; a column the table lacks is left out)."""
+    dataset = pds.dataset(path, format="parquet")
+    names = set(dataset.schema.names)
+    return dataset.to_table(columns=[c for c in columns if c in names]).to_pandas()
+
+
+def wards_from_ward_years(years: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """The ward-by-year columns compare reads (:data:`WARD_COLUMNS`) from a ``summary``
+    run's ``ward_years.parquet`` (``years``) and ``ward_summary.csv`` (``summary``: each
+    ward's name, local authority and start group): float32 composites and populations
+    widened to float64, ranks to int32, in ``years``' row order.
+
+    Raises:
+        BadFile: (via the caller) a ward of ``years`` that ``summary`` lacks.
+    """
+    codes = years["ward_code"].astype(str)
+    names = summary.set_index(summary["ward_code"].astype(str))[list(WARD_NAME_COLUMNS)]
+    unknown = sorted(set(codes) - set(names.index))
+    if unknown:
+        raise ValueError(f"{len(unknown)} ward(s) of {WARD_YEARS_FILE} not in {SUMMARY_FILE}")
+    named = names.reindex(codes)
+    out = pd.DataFrame({"year": years["year"].to_numpy(np.int32), "ward_code": codes.to_numpy()})
+    for column in WARD_NAME_COLUMNS:
+        out[column] = named[column].to_numpy()
+    for column in WARD_COLUMNS:
+        if column in out or column not in years:
+            continue
+        values = years[column].to_numpy()
+        if values.dtype.kind == "f":
+            values = values.astype(np.float64)
+        elif values.dtype.kind in "iu":
+            values = values.astype(np.int32)
+        out[column] = values
+    return out[[c for c in WARD_COLUMNS if c in out]]
 
 
 def _read_table(path: Path, read: Any) -> pd.DataFrame:

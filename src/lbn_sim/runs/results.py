@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from lbn_sim.analysis.divergence import closing_years
 from lbn_sim.data.contract import STRING_COLUMNS
@@ -185,3 +186,112 @@ def write_atomically(run_dir: Path, writers: dict[str, Callable[[Path], None]]) 
         return written
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+#: Files of each output level (``outputs``; docs/contracts.md), besides ``provenance.json``,
+#: ``data_report.md`` (real data) and the figures (``plots``, standard and full only).
+WARDS_FILE = "wards.parquet"
+GROUPS_FILE = "groups.parquet"
+SUMMARY_FILE = "ward_summary.csv"
+LEDGER_FILE = "ledger.parquet"
+BALANCES_FILE = "balances.parquet"
+WARD_YEARS_FILE = "ward_years.parquet"
+MONEY_FILE = "money.parquet"
+STANDARD_FILES = (WARDS_FILE, GROUPS_FILE, SUMMARY_FILE, LEDGER_FILE, BALANCES_FILE)
+SUMMARY_FILES = (GROUPS_FILE, SUMMARY_FILE, WARD_YEARS_FILE, MONEY_FILE, BALANCES_FILE)
+LEVEL_FILES: dict[str, tuple[str, ...]] = {
+    "summary": SUMMARY_FILES,
+    "standard": STANDARD_FILES,
+    "full": (*STANDARD_FILES, WARD_YEARS_FILE, MONEY_FILE),
+}
+
+
+def ward_years_table(wt: pd.DataFrame) -> pa.Table:
+    """The compact ward-by-year table of the ``summary`` level, from the ward table ``wt``
+    (ward x year rows, each year's rows in ward order).
+
+    Columns (``n_wards x n_years`` rows, in ``wt``'s order): ``year`` (int16),
+    ``ward_code`` (dictionary-encoded text), ``left_behind`` (bool, that year's status),
+    ``population`` (float64, persons: the start year's, exact; the same every year, so
+    it takes little room), ``imd_like`` and
+    ``cni_like`` (float32, points: about 7 significant figures), ``imd_rank`` and
+    ``cni_rank`` (int16, 1 = most deprived). The ward's name, local authority and start
+    group are in ``ward_summary.csv``.
+
+    Raises:
+        ValueError: more wards than an int16 rank holds.
+    """
+    n_wards = int(wt["ward_code"].nunique())
+    if n_wards > np.iinfo(np.int16).max:
+        raise ValueError(f"ward_years.parquet holds ranks as int16: {n_wards} wards is too many")
+    codes = pd.Categorical(wt["ward_code"].astype(str))
+    return pa.table(
+        {
+            "year": pa.array(wt["year"].to_numpy(np.int16)),
+            "ward_code": pa.DictionaryArray.from_arrays(
+                pa.array(codes.codes.astype(np.int16)), pa.array(codes.categories.astype(str))
+            ),
+            "left_behind": pa.array(wt["left_behind"].to_numpy(bool)),
+            "population": pa.array(wt["population"].to_numpy(np.float64)),
+            "imd_like": pa.array(wt["imd_like"].to_numpy(np.float32)),
+            "cni_like": pa.array(wt["cni_like"].to_numpy(np.float32)),
+            "imd_rank": pa.array(wt["imd_rank"].to_numpy(np.int16)),
+            "cni_rank": pa.array(wt["cni_rank"].to_numpy(np.int16)),
+        }
+    )
+
+
+def party(accounts: pd.Categorical, group_of: pd.Series, la_codes: pd.Index) -> pd.Categorical:
+    """Each ledger account (``[n_flows]``) named as the ``summary`` level's money table
+    names it: a ward as ``ward:<its start group>``, a local authority as
+    ``local_authority``, any other account (``central_government``, ``programme:*``,
+    ``service_delivery``, ...) as itself.
+
+    ``group_of``: each ward's start group, indexed by ward code; ``la_codes``: the local
+    authorities' codes.
+    """
+    names = pd.Index(accounts.categories.astype(str))
+    wards = group_of.reindex(names)
+    is_la = names.isin(la_codes)
+    renamed = np.where(
+        wards.notna().to_numpy(),
+        "ward:" + wards.fillna("").astype(str).to_numpy(),
+        np.where(is_la, "local_authority", names.to_numpy(dtype=str)),
+    )
+    return pd.Categorical(np.asarray(renamed, dtype=object)[accounts.codes])
+
+
+def money_table(ledger: pd.DataFrame, wards: pd.DataFrame) -> pd.DataFrame:
+    """The ``summary`` level's ledger: flows summed by ``year``, ``source``,
+    ``destination`` and ``mechanism``, wards summed to their start group
+    (``ward:left_behind``, ``ward:other_deprived``, ``ward:rest``) and local authorities
+    to ``local_authority`` (:func:`party`); ``pence`` (int64, exact) and ``amount``
+    (GBP). Sorted by its keys; the text columns are categoricals (dictionary-encoded).
+
+    ``ledger``: the per-flow ledger (``ledger.parquet``); ``wards``: the ward table
+    (``ward_code``, ``la_code``, ``start_group``; one row per ward and year or per ward).
+    """
+    once = wards.drop_duplicates("ward_code")
+    group_of = pd.Series(
+        once["start_group"].astype(str).to_numpy(), index=once["ward_code"].astype(str)
+    )
+    la_codes = pd.Index(once["la_code"].astype(str).unique())
+    keys = ["year", "source", "destination", "mechanism"]
+    named = pd.DataFrame(
+        {
+            "year": ledger["year"].to_numpy(),
+            "source": party(_categorical(ledger["source"]), group_of, la_codes),
+            "destination": party(_categorical(ledger["destination"]), group_of, la_codes),
+            "mechanism": _categorical(ledger["mechanism"]),
+            "pence": ledger["pence"].to_numpy(np.int64),
+        }
+    )
+    out = named.groupby(keys, observed=True, sort=True)["pence"].sum().reset_index()
+    out["pence"] = out["pence"].astype(np.int64)
+    out["amount"] = out["pence"] / 100.0
+    return out
+
+
+def _categorical(column: pd.Series) -> pd.Categorical:
+    """A text column as a categorical, without a string per row (the ledger's are already)."""
+    return pd.Categorical(column.astype("category").array)
