@@ -34,7 +34,7 @@ def history_key(cfg: Config) -> str:
     horizon or the run's outputs): two configs with the same key share their years before
     the policy start, to the byte."""
     shared = asdict(cfg)
-    for own in ("scenario", "horizon", "plots", "fork_histories"):
+    for own in ("scenario", "horizon", "plots", "fork_histories", "outputs"):
         del shared[own]
     text = json.dumps(shared, sort_keys=True, default=repr)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
