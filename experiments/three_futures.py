@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from lbn_sim.runs.results import STATUS_COUNTS
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import TOY, compose_cfg, default_workers, parallel_map
 
@@ -27,11 +29,13 @@ SCENARIOS = ("worst_case", "base_case", "best_case")
 
 def one_run(overrides: list[str]) -> dict[str, float | int | str]:
     """Run one config; the gap and counts that matter for the comparison."""
+    from lbn_sim.runs.results import STATUS_COUNTS
     from lbn_sim.runs.runner import simulate
 
     cfg = compose_cfg(overrides)
     result = simulate(cfg)
-    g = result.groups.set_index(["group", "year"])["imd_like"]
+    groups = result.groups.set_index(["group", "year"])
+    g = groups["imd_like"]
     w = result.wards
     end = w[(w["year"] == cfg.horizon) & (w["start_group"] == "left_behind")]
 
@@ -45,12 +49,24 @@ def one_run(overrides: list[str]) -> dict[str, float | int | str]:
         "gap_before_policy": gap(cfg.policy_start - 1),
         "gap_end": gap(cfg.horizon),
         "still_left_behind": int(end["left_behind"].sum()),
+        # Which side moved (issue 19): of the start's left-behind wards in the horizon year,
+        # still in the most deprived tenth on the IMD-like score, on the CNI-like score, and
+        # at or beyond the start year's tenth-percentile IMD-like score.
+        **{c: int(groups.loc[("left_behind", cfg.horizon), c]) for c in STATUS_COUNTS},
+        "imd_rank_mean_end": float(end["imd_rank"].mean()),
     }
 
 
 def summarise(runs: pd.DataFrame) -> pd.DataFrame:
     """Median and 5-95% band per scenario of every measure."""
-    measures = ["gap_start", "gap_before_policy", "gap_end", "still_left_behind"]
+    measures = [
+        "gap_start",
+        "gap_before_policy",
+        "gap_end",
+        "still_left_behind",
+        *STATUS_COUNTS,
+        "imd_rank_mean_end",
+    ]
     q = runs.groupby("scenario")[measures].quantile([0.05, 0.5, 0.95]).unstack()
     q.columns = [
         f"{m}_{'p05' if p == 0.05 else 'median' if p == 0.5 else 'p95'}" for m, p in q.columns

@@ -159,8 +159,8 @@ def test_validate_measurement_runs(tmp_path: Path) -> None:
     scores exactly, and the shares are shares."""
     text = _run("validate_measurement.py", tmp_path / "validation.csv", "--seeds", "1")
     runs = pd.read_csv(tmp_path / "validation.csv")
-    assert "targets: neutral keep" in text
+    assert "targets: read on the real data" in text
     assert runs.loc[0, "start_imd_max_diff"] < 1e-9 and runs.loc[0, "start_cni_max_diff"] < 1e-9
-    for share in ("neutral_keep_6y", "decile_persistence_4y"):
+    for share in ("neutral_keep_6y", "neutral_keep_6y_by_rule", "decile_persistence_4y"):
         assert 0.0 <= runs.loc[0, share] <= 1.0
     assert runs.loc[0, "churn_sd_near_cut"] > 0.0

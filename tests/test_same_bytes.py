@@ -40,25 +40,25 @@ FIXED_MIX = [
 #: Hashes at toy size (tests/conftest TOY), recorded after issue 19's measurement change.
 RECORDED = {
     "worst_case": {
-        "wards": "d99fb199042ca18b",
-        "groups": "3e5675d8309d19df",
-        "summary": "dac35318f90dbf53",
-        "ledger": "b07291262f1ac620",
-        "balances": "5c13c744300b35e7",
+        "wards": "d54d7a7d672915e6",
+        "groups": "6038cb4891b41ac4",
+        "summary": "e978d2e9d8dbddf8",
+        "ledger": "8529884cda494daf",
+        "balances": "2a95e17df21ad844",
     },
     "base_case": {
-        "wards": "e2bd33b7d5f80223",
-        "groups": "4fe285b72c0aa473",
-        "summary": "1869e3215f5689ce",
-        "ledger": "40f446db729acc97",
-        "balances": "16edbaaa896365cf",
+        "wards": "6dfa339e0b2ba68c",
+        "groups": "e58e2e8ab3ab2d9a",
+        "summary": "f625dd05026bc38c",
+        "ledger": "750166c0c115e7a1",
+        "balances": "53c2afe43dfcc946",
     },
     "best_case": {
-        "wards": "27b33b3c16748bb2",
-        "groups": "df673f6e5b206a44",
-        "summary": "5faf0b6a36fe0954",
-        "ledger": "24f84c62ae5b3bd2",
-        "balances": "6f1e6112f2ca00d0",
+        "wards": "9f2133597a3920b8",
+        "groups": "29341c47830639ba",
+        "summary": "84b21929f4e93612",
+        "ledger": "3ead682e212feff8",
+        "balances": "591542bd7fde948b",
     },
 }
 

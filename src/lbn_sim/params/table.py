@@ -2650,22 +2650,24 @@ REGISTRY: tuple[Parameter, ...] = (
         meaning="Weight of the change of community capacity in the engaged-community need.",
     ),
     Parameter(
-        name="indicator_saturation_power",
-        default=4.0,
+        name="indicator_saturation_floor",
+        default=0.16,
         unit="dimensionless",
-        low=1.0,
-        high=16.0,
+        low=0.09,
+        high=0.25,
         source=(
-            "assumption: the shape of the rule that keeps indicators inside [0, 1] without "
-            "clipping (issue 19): the headroom h left to a bound after a change c is "
-            "h (1 + |c| / (p h)) ** -p, so every value of p applies a small change in full and "
-            "no change reaches the bound; p = 1 halves a change as large as the headroom, p = 16 "
-            "is close to the linear rule until the bound is near. No evidence sets it; the "
-            "range spans gentle to sharp saturation."
+            "assumption: the rule that keeps indicators inside [0, 1] without clipping "
+            "(issue 19) moves them on the log-odds scale, logit(x) = logit(x0) + c / max(x0 "
+            "(1 - x0), floor); 0.16 is x (1 - x) at x = 0.2, about England's typical domain "
+            "level, so wards between 0.2 and 0.8 (the left-behind wards on every IMD domain "
+            "the model moves) take a small change in full and wards nearer a bound take it in "
+            "proportion to what is left. The range spans x = 0.1 (0.09) to x = 0.5 (0.25, "
+            "every ward damped); no evidence sets it."
         ),
         home="indicators",
         meaning=(
-            "How sharply an indicator's change from its published start slows as it nears 0 or 1."
+            "Smallest log-odds slope of an indicator's change: below it, changes near 0 or 1 "
+            "shrink in proportion."
         ),
     ),
     Parameter(
