@@ -209,6 +209,9 @@ def headline(result: RunResult, cfg: Config) -> str:
     counts = {c: int(g.loc[("left_behind", last), c]) for c in STATUS_COUNTS}
     gap0 = g.loc[("left_behind", first), "imd_like"] - g.loc[("england", first), "imd_like"]
     gap1 = g.loc[("left_behind", last), "imd_like"] - g.loc[("england", last), "imd_like"]
+    w = result.wards[result.wards["start_group"] == "left_behind"]
+    rank0, rank1 = (float(w.loc[w["year"] == y, "imd_rank"].mean()) for y in (first, last))
+    n_wards = int(result.wards["ward_code"].nunique())
     from lbn_sim.analysis.money import programme_totals
 
     policy = max(cfg.policy_start, first + 1)
@@ -226,7 +229,9 @@ def headline(result: RunResult, cfg: Config) -> str:
         f"{counts['n_beyond_start_imd_line']} at or above the {first} score of that tenth's cut "
         "(a fixed line).\n"
         f"IMD-like gap, left-behind wards minus England: {gap0:.1f} points in {first}, "
-        f"{gap1:.1f} in {last}.\n"
+        f"{gap1:.1f} in {last} (points of the published IMD's 0-100 scale); their mean IMD-like "
+        f"rank (1 = most deprived of {n_wards:,}): {rank0:.0f} in {first}, {rank1:.0f} in "
+        f"{last}.\n"
         f"National programmes {policy}-{last}: GBP {before / 1e9:.1f}bn owed from earlier "
         f"awards and {awarded / 1e9:.1f}bn awarded; {paid / 1e9:.1f}bn paid to wards, "
         f"{owed / 1e9:.1f}bn still owed at the end of {last} (this future's awards are paid "
