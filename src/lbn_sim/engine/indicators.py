@@ -47,7 +47,9 @@ def imd_points_per_unit(p01: F64, p99: F64) -> F64:
 
 
 def imd_points(rates: dict[str, F64]) -> F64:
-    """IMD points per unit change of each IMD domain, ``[7]``, from the start-year rates.
+    """IMD points per unit change of each IMD domain, ``[7]``, from the start-year rates: a
+    linear approximation the composites no longer use (:mod:`lbn_sim.engine.composites`),
+    kept for ``scripts/calibrate_history.py``'s 2015-2019 reading until issue 20 redoes it.
 
     ``rates``: the model-scale domain rates of every ward (``households.model_rates``),
     each ``[n_wards]``; the 1st and 99th percentiles across wards set the scale
