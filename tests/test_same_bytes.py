@@ -40,25 +40,25 @@ FIXED_MIX = [
 #: Hashes at toy size (tests/conftest TOY), recorded after issue 19's measurement change.
 RECORDED = {
     "worst_case": {
-        "wards": "d54d7a7d672915e6",
-        "groups": "6038cb4891b41ac4",
-        "summary": "e978d2e9d8dbddf8",
-        "ledger": "8529884cda494daf",
-        "balances": "2a95e17df21ad844",
+        "wards": "99eadb798ea21b8d",
+        "groups": "70a1e76340b69c0d",
+        "summary": "c6b74612e345707c",
+        "ledger": "54630ad982cd1dc9",
+        "balances": "a0010d7019e228a7",
     },
     "base_case": {
-        "wards": "6dfa339e0b2ba68c",
-        "groups": "e58e2e8ab3ab2d9a",
-        "summary": "f625dd05026bc38c",
-        "ledger": "750166c0c115e7a1",
-        "balances": "53c2afe43dfcc946",
+        "wards": "881b2646a872e120",
+        "groups": "39a7e883404fc7ee",
+        "summary": "401abcbccdc23c1d",
+        "ledger": "678dc844c2b16c15",
+        "balances": "b123a4501f72944a",
     },
     "best_case": {
-        "wards": "9f2133597a3920b8",
-        "groups": "29341c47830639ba",
-        "summary": "84b21929f4e93612",
-        "ledger": "3ead682e212feff8",
-        "balances": "591542bd7fde948b",
+        "wards": "752eb569e22c4358",
+        "groups": "80f72ca961574b16",
+        "summary": "042aaad5bb401f28",
+        "ledger": "d5feb8ec6256cfc9",
+        "balances": "3a6f6f78f66df56b",
     },
 }
 

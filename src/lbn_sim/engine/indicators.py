@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import expit, logit
 
 from lbn_sim.engine.parameters import Params
 from lbn_sim.engine.services import Service
@@ -59,21 +58,20 @@ def imd_points(rates: dict[str, F64]) -> F64:
     return imd_points_per_unit(*np.percentile(stacked, PERCENTILES, axis=1))
 
 
-def approach(x0: F64, change: F64, floor: float) -> F64:
-    """``x0`` moved by ``change`` on the log-odds scale, so it nears 0 and 1 smoothly and
-    is never clipped. Arrays ``[n_wards]`` in [0, 1].
+def approach(x0: F64, change: F64, power: float) -> F64:
+    """``x0`` moved by ``change``, nearing 0 and 1 smoothly instead of being clipped.
+    Arrays ``[n_wards]`` in [0, 1].
 
-    ``logit(x) = logit(x0) + change / max(x0 (1 - x0), floor)``: where ``x0 (1 - x0)`` is
-    at least ``floor`` (the registry's ``indicator_saturation_floor``) a small change
-    applies in full, as a change of the rate itself would; nearer a bound, changes shrink in
-    proportion to what is left. A value at 0 or 1 stays there.
+    The headroom ``h`` towards the bound the change heads for (``1 - x0`` for a rise,
+    ``x0`` for a fall) shrinks to ``h (1 + |change| / (power h)) ** -power`` (the
+    registry's ``indicator_saturation_power``): a change small beside the headroom applies
+    in full, whichever way it goes and wherever the ward starts, so a change every ward
+    shares moves every ward alike; no change carries a value inside (0, 1) to a bound.
     """
-    slope = np.maximum(x0 * (1.0 - x0), floor)
-    with np.errstate(divide="ignore"):
-        moved = expit(logit(x0) + change / slope)
-    # Exactly the start where nothing changed (the round trip through the log-odds would
-    # leave 1e-17 differences that reorder ties in the composites' ranks).
-    return np.where(change == 0.0, x0, moved)
+    rise = change > 0
+    h = np.where(rise, 1.0 - x0, x0)
+    left = h * (1.0 + np.abs(change) / (power * np.maximum(h, 1e-12))) ** -power
+    return np.where(change == 0.0, x0, np.where(rise, 1.0 - left, left))
 
 
 def compute(wards: WardState, baseline: Baseline, params: Params) -> dict[str, F64]:
@@ -84,44 +82,44 @@ def compute(wards: WardState, baseline: Baseline, params: Params) -> dict[str, F
     agg, agg0 = wards.agg, baseline.agg
     q, q0 = wards.quality, baseline.quality
     p = params
-    floor = p.indicator_saturation_floor
+    power = p.indicator_saturation_power
     conn = (q[Service.TRANSPORT] + q[Service.DIGITAL]) / 2
     conn0 = (q0[Service.TRANSPORT] + q0[Service.DIGITAL]) / 2
     engagement = approach(
         r["engagement_need"],
         -p.engagement_participation_weight * (agg.participation - agg0.participation)
         - p.engagement_capacity_weight * (wards.capacity - baseline.capacity),
-        floor,
+        power,
     )
     employment = approach(
         r["employment_deprivation"],
         agg.employment_deprivation - agg0.employment_deprivation,
-        floor,
+        power,
     )
     return {
         "income_deprivation": approach(
-            r["income_deprivation"], agg.income_deprivation - agg0.income_deprivation, floor
+            r["income_deprivation"], agg.income_deprivation - agg0.income_deprivation, power
         ),
         "employment_deprivation": employment,
         "education_deprivation": approach(
-            r["education_deprivation"], -(agg.skills - agg0.skills), floor
+            r["education_deprivation"], -(agg.skills - agg0.skills), power
         ),
-        "health_deprivation": approach(r["health_deprivation"], -(agg.health - agg0.health), floor),
+        "health_deprivation": approach(r["health_deprivation"], -(agg.health - agg0.health), power),
         "crime": approach(
             r["crime"],
             p.crime_employment_weight * (employment - r["employment_deprivation"])
             + p.crime_engagement_weight * (engagement - r["engagement_need"])
             + p.crime_stress_weight * (agg.stress - agg0.stress),
-            floor,
+            power,
         ),
         "housing_access_deprivation": r["housing_access_deprivation"].copy(),
         "living_environment_deprivation": r["living_environment_deprivation"].copy(),
         "civic_assets_need": approach(
             r["civic_assets_need"],
             q0[Service.COMMUNITY_SPACES] - q[Service.COMMUNITY_SPACES],
-            floor,
+            power,
         ),
-        "connectedness_need": approach(r["connectedness_need"], conn0 - conn, floor),
+        "connectedness_need": approach(r["connectedness_need"], conn0 - conn, power),
         "engagement_need": engagement,
         "financial_stress": agg.stress.copy(),
     }

@@ -2650,24 +2650,22 @@ REGISTRY: tuple[Parameter, ...] = (
         meaning="Weight of the change of community capacity in the engaged-community need.",
     ),
     Parameter(
-        name="indicator_saturation_floor",
-        default=0.16,
+        name="indicator_saturation_power",
+        default=1.0,
         unit="dimensionless",
-        low=0.09,
-        high=0.25,
+        low=1.0,
+        high=8.0,
         source=(
             "assumption: the rule that keeps indicators inside [0, 1] without clipping "
-            "(issue 19) moves them on the log-odds scale, logit(x) = logit(x0) + c / max(x0 "
-            "(1 - x0), floor); 0.16 is x (1 - x) at x = 0.2, about England's typical domain "
-            "level, so wards between 0.2 and 0.8 (the left-behind wards on every IMD domain "
-            "the model moves) take a small change in full and wards nearer a bound take it in "
-            "proportion to what is left. The range spans x = 0.1 (0.09) to x = 0.5 (0.25, "
-            "every ward damped); no evidence sets it."
+            "(issue 19): the headroom h left towards the bound a change c heads for becomes "
+            "h (1 + |c| / (p h)) ** -p, so a change small beside its headroom applies in full "
+            "wherever a ward starts (a change every ward shares moves every ward alike) and no "
+            "change reaches the bound. p = 1, the gentlest, halves a change as large as the "
+            "headroom; larger p stays linear longer and bends later. No evidence sets it."
         ),
         home="indicators",
         meaning=(
-            "Smallest log-odds slope of an indicator's change: below it, changes near 0 or 1 "
-            "shrink in proportion."
+            "How sharply an indicator's change from its published start slows as it nears 0 or 1."
         ),
     ),
     Parameter(
