@@ -202,6 +202,8 @@ def read_place_index(run: Path) -> pd.DataFrame:
         table = pd.read_csv(path, dtype=str, usecols=lambda c: c in PLACE_COLUMNS)
     except (OSError, ValueError) as err:
         raise BadFile(path, f"cannot be read as a CSV table ({error_line(err)})") from None
+    if "la_name" not in table.columns and "la_code" in table.columns:
+        table["la_name"] = table["la_code"]  # runs made before la_name was written
     missing = [c for c in PLACE_COLUMNS if c not in table.columns]
     if missing:
         raise BadFile(path, f"lacks column(s) {', '.join(missing)}: a place cannot be found")
