@@ -194,6 +194,7 @@ def test_load_names_what_a_folder_lacks(tmp_path: Path, sweep: tuple[Path, list[
         lbn_sim.load(tmp_path / "nowhere")
 
 
+@pytest.mark.slow
 def test_load_comparison_reads_every_table(sweep: tuple[Path, list[Run]]) -> None:
     root, _ = sweep
     out = run_comparison([root], log=lambda message: None)

@@ -327,6 +327,7 @@ def test_swept_key_makes_variants(tmp_path: Path) -> None:
     assert f"| {summary['line'].iloc[0]} | {HORIZON} | 1 |" in report
 
 
+@pytest.mark.slow
 def test_pooled_key_joins_the_seeds_in_the_bands(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -382,6 +383,7 @@ def test_refuses_empty_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert not (tmp_path / "empty" / "comparison").exists()
 
 
+@pytest.mark.slow
 def test_refuses_a_sweep_that_stopped_part_way(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

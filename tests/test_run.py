@@ -38,6 +38,7 @@ def _digest(cfg: Config, tmp: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes_other_seed_differs(
     toy_cfg: Callable[..., Config], tmp_path: Path
 ) -> None:
@@ -48,6 +49,7 @@ def test_same_seed_same_bytes_other_seed_differs(
     assert a["wards.parquet"] != c["wards.parquet"]
 
 
+@pytest.mark.slow
 def test_futures_share_history_then_branch(toy_cfg: Callable[..., Config]) -> None:
     worst = simulate(toy_cfg("scenario=worst_case")).groups
     best = simulate(toy_cfg("scenario=best_case")).groups
@@ -61,6 +63,7 @@ def test_futures_share_history_then_branch(toy_cfg: Callable[..., Config]) -> No
     assert not at_w.equals(at_b)
 
 
+@pytest.mark.slow
 def test_a_lever_changes_the_results(toy_cfg: Callable[..., Config]) -> None:
     base = simulate(toy_cfg())
     cut = simulate(toy_cfg("scenario.levers.la_real_growth=-0.04"))
@@ -88,6 +91,7 @@ def test_a_lever_changes_the_results(toy_cfg: Callable[..., Config]) -> None:
         assert lb(run.groups, "imd_like") > lb(base.groups, "imd_like")
 
 
+@pytest.mark.slow
 def test_a_constant_that_is_not_used_changes_nothing(toy_cfg: Callable[..., Config]) -> None:
     # least_first_share only matters for formula and devolved allocation; base case competes.
     a = simulate(toy_cfg()).groups
@@ -95,6 +99,7 @@ def test_a_constant_that_is_not_used_changes_nothing(toy_cfg: Callable[..., Conf
     pd.testing.assert_frame_equal(a, b)
 
 
+@pytest.mark.slow
 def test_allocation_label_alone_changes_nothing(toy_cfg: Callable[..., Config]) -> None:
     # With every pot at zero, competitive and formula allocation differ only in their draws,
     # which come from their own stream: the households' random numbers must not move.
@@ -132,6 +137,7 @@ def test_a_tiny_devolved_pot_changes_outcomes_only_a_little(
     assert (lb(tiny) - lb(none)).abs().max() < 0.05
 
 
+@pytest.mark.slow
 def test_growth_moves_employment(toy_cfg: Callable[..., Config]) -> None:
     slow = simulate(toy_cfg("scenario.macro.real_wage_growth=-0.02")).groups
     fast = simulate(toy_cfg("scenario.macro.real_wage_growth=0.03")).groups
