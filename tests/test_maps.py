@@ -173,3 +173,23 @@ def test_missing_boundary_files_are_named_with_the_command_that_fetches_them(
         MissingDataError, match=f"python -m lbn_sim.data download {tmp_path} --maps"
     ):
         load_boundaries(tmp_path, cache_dir=tmp_path / "cache")
+
+
+@pytest.mark.skipif(not os.environ.get("LBN_SIM_DATA_DIR"), reason="needs the real data")
+def test_download_and_verify_with_maps_take_the_boundary_files_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The boundary files come through the same fetch-and-verify path as the rest (here from
+    a folder as the mirror), only with --maps; verify checks them with --maps."""
+    from lbn_sim.data.__main__ import main as data_main
+    from lbn_sim.data.files import FILE_NAMES, MAP_FILES
+
+    mirror, dest = os.environ["LBN_SIM_DATA_DIR"], tmp_path / "data"
+    assert data_main(["download", str(dest), "--base-url", mirror]) == 0
+    assert sorted(p.name for p in dest.iterdir()) == sorted(FILE_NAMES)
+    assert data_main(["verify", str(dest), "--maps"]) == 1
+    assert "MISSING  boundaries_lsoa11.rda" in capsys.readouterr().out
+    assert data_main(["download", str(dest), "--base-url", mirror, "--maps"]) == 0
+    assert {f.name for f in MAP_FILES} <= {p.name for p in dest.iterdir()}
+    assert data_main(["verify", str(dest), "--maps"]) == 0
+    assert "All 9 files" in capsys.readouterr().out
