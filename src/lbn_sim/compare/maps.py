@@ -22,7 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from lbn_sim.compare.place import PlaceView, place_slug
-from lbn_sim.data.boundaries import Boundaries, load_boundaries
+from lbn_sim.data.boundaries import Boundaries, dissolve, load_boundaries
 from lbn_sim.data.files import DataError
 from lbn_sim.data.sources import data_words
 from lbn_sim.plots.maps import change_figure, status_figure
@@ -125,10 +125,11 @@ def comparison_maps(
     la = most_left_behind_authority(ward_bands)
     if la is not None and "la_code" in ward_bands.columns:
         codes = set(ward_bands.loc[ward_bands["la_code"] == la, "ward_code"])
-        outline = bounds.authorities[bounds.authorities["la_code"] == la]
-        name = str(outline["la_name"].iloc[0]) if not outline.empty else la
+        published = bounds.authorities[bounds.authorities["la_code"] == la]
+        name = str(published["la_name"].iloc[0]) if not published.empty else la
         local = wards[wards["ward_code"].isin(codes)]
         if not local.empty:
+            outline = authority_outline(local, la)
             slug = place_slug(name)
             local_change = change[change["ward_code"].isin(codes)]
             save(
@@ -144,12 +145,30 @@ def comparison_maps(
     return written
 
 
+def authority_outline(wards: pd.DataFrame, la: str | list[str]) -> pd.DataFrame:
+    """The outline of the authority (or authorities: one code per row of ``wards``) the
+    ``wards`` make up, dissolved from the wards themselves: at a zoom the published
+    authority boundaries (generalised further than the LSOAs) would not meet the wards'
+    edges."""
+    keys = [la] * len(wards) if isinstance(la, str) else la
+    return dissolve(list(wards["geometry"]), keys).rename(columns={"ward_code": "la_code"})
+
+
 def maps_section(maps: list[str] | str, title: str = "Maps") -> str:
     """The report's maps section headed ``title``: the figures (paths relative to the
     report), or the sentence said instead."""
     lines = [f"## {title}", ""]
     if isinstance(maps, str):
         return "\n".join([*lines, maps, ""])
+    lines += [
+        "Each ward's change in IMD-like gap to England from the start to the horizon (median "
+        "across runs), and the wards left behind at the start and at the horizon under each "
+        "future, then the same for the local authority with the most wards left behind at the "
+        "start. Boundaries: ONS LSOA (2011) boundaries dissolved to 2017 wards; local "
+        "authorities 2019. Contains National Statistics and OS data © Crown copyright and "
+        "database right (Open Government Licence v3.0).",
+        "",
+    ]
     for path in maps:
         lines += [f"![{Path(path).stem.replace('_', ' ')}]({path})", ""]
     return "\n".join(lines)
@@ -167,8 +186,8 @@ def place_maps(view: PlaceView, directory: Path, stem: str) -> list[Path] | str:
     wards = bounds.wards[bounds.wards["ward_code"].isin(codes)]
     if wards.empty:
         return f"No map: none of {view.place.name}'s wards is in the boundaries."
-    las = set(view.place.wards["la_code"])
-    outline = bounds.authorities[bounds.authorities["la_code"].isin(las)]
+    la_of = view.place.wards.set_index("ward_code")["la_code"]
+    outline = authority_outline(wards, la_of.reindex(wards["ward_code"]).astype(str).tolist())
     start, horizon = view.years["start"], view.years["horizon"]
     change = view.change[view.change["variant"] == variant]
     end = view.table[(view.table["variant"] == variant) & (view.table["year"] == horizon)]

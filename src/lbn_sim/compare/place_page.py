@@ -125,7 +125,8 @@ def place_markdown(
         if variant in figures:
             lines += [f"![{place.name}: each ward under each future]({figures[variant]})", ""]
         if maps and maps.get(variant):
-            lines += [f"![{place.name}: map]({path})" for path in maps[variant]] + [""]
+            lines += [f"![{place.name}: {_map_words(path)}]({path})" for path in maps[variant]]
+            lines.append("")
     if map_note:
         lines += [map_note, ""]
     lines += [
@@ -134,6 +135,13 @@ def place_markdown(
         "",
     ]
     return "\n".join(lines)
+
+
+def _map_words(path: str) -> str:
+    """What a map shows, from its file name (``..._gap_change.png``, ``..._status.png``)."""
+    if path.endswith("_gap_change.png"):
+        return "change in each ward's gap by the horizon, map"
+    return "wards left behind, map" if path.endswith("_status.png") else "map"
 
 
 def _summary(table: pd.DataFrame, scenarios: Sequence[str], horizon: int, name: str) -> list[str]:

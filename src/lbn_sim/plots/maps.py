@@ -229,8 +229,12 @@ def status_figure(
     for ax, (title, share) in zip(axes, panels, strict=True):
         fills = [STATUS_COLOURS.get(status_of(x), NO_DATA) for x in share.to_numpy(dtype=float)]
         draw_wards(ax, wards, fills, outlines, edge=zoom)
-        n = int((share.to_numpy(dtype=float) >= 1.0 - 1e-9).sum())
-        ax.set_title(f"{title}: {n} left behind", fontsize=9)
+        values = share.to_numpy(dtype=float)
+        n = int((values >= 1.0 - 1e-9).sum())
+        some = int(((values > 1e-9) & (values < 1.0 - 1e-9)).sum())
+        ax.set_title(
+            f"{title}: {n} left behind" + (f", {some} in some runs" if some else ""), fontsize=9
+        )
     handles = [Patch(facecolor=c, edgecolor="0.5", label=k) for k, c in STATUS_COLOURS.items()]
     fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     fig.suptitle(
