@@ -88,9 +88,9 @@ def test_status_map_fills_each_ward_once_with_its_status_colour() -> None:
     assert [best[w] for w in ("W1", "W2", "W3", "W4")] == [not_lb, some, not_lb, not_lb]
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert titles[:3] == [
-        "2019: 2 left behind",
-        "2050, worst case: 3 left behind",
-        "2050, best case: 0 left behind, 1 in some runs",
+        "2019\n2 left behind",
+        "2050, worst case\n3 left behind",
+        "2050, best case\n0 left behind, 1 in some runs",
     ]
 
 

@@ -124,9 +124,13 @@ def _bounds(wards: pd.DataFrame) -> tuple[float, float, float, float]:
     return float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max())
 
 
-def _figure(n_panels: int, zoom: bool) -> tuple[Figure, list[Axes]]:
-    width = 3.4 if not zoom else 3.8
-    fig = Figure(figsize=(width * n_panels + 0.4, 5.2 if not zoom else 4.6), layout="constrained")
+def _figure(n_panels: int, wards: pd.DataFrame) -> tuple[Figure, list[Axes]]:
+    """A row of ``n_panels`` map axes, each as wide as the wards' shape needs at a map
+    height of 4.6 inches (between 2.2 and 6 inches), with room for titles and a legend."""
+    minx, miny, maxx, maxy = _bounds(wards)
+    shape = (maxx - minx) / max(ASPECT * (maxy - miny), 1e-9)
+    width = float(np.clip(4.6 * shape, 2.2, 6.0))
+    fig = Figure(figsize=(width * n_panels + 1.2, 6.2), layout="constrained")
     axes = fig.subplots(1, n_panels, squeeze=False)[0]
     return fig, list(axes)
 
@@ -158,7 +162,7 @@ def change_figure(
     finite = values[np.isfinite(values)]
     reach = float(np.quantile(np.abs(finite), 0.98)) if finite.size else 1.0
     norm: Normalize = TwoSlopeNorm(0.0, -max(reach, 0.1), max(reach, 0.1))
-    fig, axes = _figure(len(scenarios), zoom)
+    fig, axes = _figure(len(scenarios), wards)
     mapped = None
     for ax, name in zip(axes, scenarios, strict=True):
         by_ward = change[change["scenario"] == name].set_index("ward_code")["median"]
@@ -219,7 +223,7 @@ def status_figure(
         outlines, place, data, zoom: as :func:`change_figure`.
     """
     scenarios = ordered_scenarios(end_share)
-    fig, axes = _figure(1 + len(scenarios), zoom)
+    fig, axes = _figure(1 + len(scenarios), wards)
     codes = wards["ward_code"]
     first = start_status.reindex(codes).astype(float)
     panels = [(f"{start}", first)] + [
@@ -233,7 +237,7 @@ def status_figure(
         n = int((values >= 1.0 - 1e-9).sum())
         some = int(((values > 1e-9) & (values < 1.0 - 1e-9)).sum())
         ax.set_title(
-            f"{title}: {n} left behind" + (f", {some} in some runs" if some else ""), fontsize=9
+            f"{title}\n{n} left behind" + (f", {some} in some runs" if some else ""), fontsize=9
         )
     handles = [Patch(facecolor=c, edgecolor="0.5", label=k) for k, c in STATUS_COLOURS.items()]
     fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
