@@ -58,7 +58,14 @@ def test_importing_lbn_sim_loads_neither_the_model_nor_hydra() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert out.stdout.splitlines() == ["[]", "True", "[]", "lbn_sim.runs.api True"]
-    assert set(lbn_sim.__all__) == {"__version__", "compose", "run", "load", "load_comparison"}
+    assert set(lbn_sim.__all__) == {
+        "__version__",
+        "compose",
+        "run",
+        "load",
+        "load_comparison",
+        "place",
+    }
     with pytest.raises(AttributeError, match="no_such_thing"):
         lbn_sim.no_such_thing  # noqa: B018
 
