@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from lbn_sim.compare.maps import NO_GEOGRAPHY, comparison_maps, most_left_behind_authority
 from lbn_sim.data.boundaries import dissolve, polygons_of
-from lbn_sim.plots.maps import STATUS_COLOURS, change_figure, status_figure
+from lbn_sim.plots.maps import STATUS_COLOURS, MapArea, change_figure, status_figure
 
 
 def square(x: float, y: float, size: float = 1.0) -> shapely.Polygon:
@@ -77,7 +77,7 @@ def test_status_map_fills_each_ward_once_with_its_status_colour() -> None:
         "worst_case": pd.Series([1.0, 1.0, 1.0, 0.0], index=WARDS["ward_code"]),
         "best_case": pd.Series([0.0, 0.5, 0.0, 0.0], index=WARDS["ward_code"]),
     }
-    fig = status_figure(WARDS, start, end, 2019, 2050, AUTHORITIES)
+    fig = status_figure(WARDS, start, end, 2019, 2050, MapArea(AUTHORITIES))
     panels = ward_collections(fig)
     assert len(panels) == 3  # the start, then the futures in order: worst, best
     first, worst, best = (fills(c) for c in panels)
@@ -102,7 +102,7 @@ def test_change_map_colours_a_widening_gap_red_and_a_narrowing_one_blue() -> Non
             "median": [5.0, -5.0, 0.0, np.nan],
         }
     )
-    fig = change_figure(WARDS, change, 2019, 2050, AUTHORITIES)
+    fig = change_figure(WARDS, change, 2019, 2050, MapArea(AUTHORITIES))
     (panel,) = ward_collections(fig)
     colour = fills(panel)
     red, _, blue, _ = colour["W1"]
@@ -148,7 +148,7 @@ def test_real_wards_each_drawn_once_and_bloomfield_left_behind() -> None:
     drawn = bounds.wards[bounds.wards["ward_code"].isin(codes)]
     start = wards.set_index("ward_code")["left_behind"].astype(bool)
     assert int(start.sum()) == 225
-    fig = status_figure(drawn, start, {}, 2019, 2050, bounds.authorities)
+    fig = status_figure(drawn, start, {}, 2019, 2050, MapArea(bounds.authorities))
     (panel,) = ward_collections(fig)
     colour = fills(panel)
     assert set(colour) == codes

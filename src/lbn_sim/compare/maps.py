@@ -25,7 +25,7 @@ from lbn_sim.compare.place import PlaceView, place_slug
 from lbn_sim.data.boundaries import Boundaries, dissolve, load_boundaries
 from lbn_sim.data.files import DataError
 from lbn_sim.data.sources import data_words
-from lbn_sim.plots.maps import change_figure, status_figure
+from lbn_sim.plots.maps import MapArea, change_figure, status_figure
 from lbn_sim.plots.parts import save_figure
 
 __all__ = ["NO_GEOGRAPHY", "REAL_DATA", "comparison_maps", "maps_section", "place_maps"]
@@ -110,17 +110,18 @@ def comparison_maps(
     wards = bounds.wards[bounds.wards["ward_code"].isin(set(first.index))]
     written: list[Path] = []
     log("  drawing maps")
+    england = MapArea(bounds.authorities, "England", words)
 
     def save(stem: str, fig: Figure) -> None:
         written.append(save_figure(fig, directory, stem)[0])
 
     save(
         "map_gap_change",
-        change_figure(wards, change, start, horizon, bounds.authorities, data=words),
+        change_figure(wards, change, start, horizon, england),
     )
     save(
         "map_status",
-        status_figure(wards, start_status, shares, start, horizon, bounds.authorities, data=words),
+        status_figure(wards, start_status, shares, start, horizon, england),
     )
     la = most_left_behind_authority(ward_bands)
     if la is not None and "la_code" in ward_bands.columns:
@@ -132,15 +133,14 @@ def comparison_maps(
             outline = authority_outline(local, la)
             slug = place_slug(name)
             local_change = change[change["ward_code"].isin(codes)]
+            zoom = MapArea(outline, name, words, zoom=True)
             save(
                 f"map_zoom_{slug}_gap_change",
-                change_figure(local, local_change, start, horizon, outline, name, words, zoom=True),
+                change_figure(local, local_change, start, horizon, zoom),
             )
             save(
                 f"map_zoom_{slug}_status",
-                status_figure(
-                    local, start_status, shares, start, horizon, outline, name, words, zoom=True
-                ),
+                status_figure(local, start_status, shares, start, horizon, zoom),
             )
     return written
 
@@ -196,10 +196,9 @@ def place_maps(view: PlaceView, directory: Path, stem: str) -> list[Path] | str:
     }
     start_status = view.place.wards.set_index("ward_code")["start_group"] == "left_behind"
     words, name = data_words(view.data), view.place.name
-    gap = change_figure(wards, change, start, horizon, outline, name, words, zoom=True)
-    status = status_figure(
-        wards, start_status, shares, start, horizon, outline, name, words, zoom=True
-    )
+    area = MapArea(outline, name, words, zoom=True)
+    gap = change_figure(wards, change, start, horizon, area)
+    status = status_figure(wards, start_status, shares, start, horizon, area)
     return [
         save_figure(gap, directory, f"{stem}_gap_change")[0],
         save_figure(status, directory, f"{stem}_status")[0],

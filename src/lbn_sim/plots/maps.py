@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -135,15 +136,30 @@ def _figure(n_panels: int, wards: pd.DataFrame) -> tuple[Figure, list[Axes]]:
     return fig, list(axes)
 
 
+@dataclass(frozen=True, slots=True)
+class MapArea:
+    """What a map shows around its wards.
+
+    Attributes:
+        outlines: ``geometry`` of the authorities to outline (None: none).
+        place: the area drawn, for the title (``England``, ``Blackpool``).
+        data: the data the runs come from, in words (None: not named).
+        zoom: one authority: the wards' own edges are drawn (at England's scale they
+            would be a grey wash).
+    """
+
+    outlines: pd.DataFrame | None = None
+    place: str = "England"
+    data: str | None = None
+    zoom: bool = False
+
+
 def change_figure(
     wards: pd.DataFrame,
     change: pd.DataFrame,
     start: int,
     horizon: int,
-    outlines: pd.DataFrame | None = None,
-    place: str = "England",
-    data: str | None = None,
-    zoom: bool = False,
+    area: MapArea | None = None,
 ) -> Figure:
     """One map per future: each ward's median change in IMD-like gap to England from
     ``start`` to ``horizon`` (points; red: the gap widens, blue: it narrows).
@@ -152,11 +168,9 @@ def change_figure(
         wards: boundaries to draw (``ward_code``, ``geometry``).
         change: ``scenario``, ``ward_code``, ``median`` (points) for those wards.
         start, horizon: the years the change is between.
-        outlines: authorities to outline.
-        place: the area drawn, for the title.
-        data: the data the runs come from, in words.
-        zoom: one authority (wards' own edges drawn).
+        area: outlines, title and scale (default: England, no outlines).
     """
+    area = area if area is not None else MapArea()
     scenarios = ordered_scenarios(change["scenario"].unique())
     values = change["median"].to_numpy(dtype=float)
     finite = values[np.isfinite(values)]
@@ -172,7 +186,7 @@ def change_figure(
             if not np.isfinite(v).any()
             else _cmap_colours(v, norm)
         )
-        draw_wards(ax, wards, colours, outlines, edge=zoom)
+        draw_wards(ax, wards, colours, area.outlines, edge=area.zoom)
         ax.set_title(scenario_label(name), fontsize=9)
         mapped = norm
     if mapped is not None:
@@ -183,7 +197,7 @@ def change_figure(
         )
         bar.set_label(f"change in IMD-like gap, {start}-{horizon} (points)", fontsize=8)
     fig.suptitle(
-        f"{on_data(f'{place}: change in each ward’s IMD-like gap to England', data)}\n"
+        f"{on_data(f'{area.place}: change in each ward’s IMD-like gap to England', area.data)}\n"
         f"{start} to {horizon}, median across runs; red: further behind England, blue: "
         "closer; lines: local authorities",
         fontsize=9,
@@ -207,10 +221,7 @@ def status_figure(
     end_share: Mapping[str, pd.Series],
     start: int,
     horizon: int,
-    outlines: pd.DataFrame | None = None,
-    place: str = "England",
-    data: str | None = None,
-    zoom: bool = False,
+    area: MapArea | None = None,
 ) -> Figure:
     """The left-behind status at the start, and at the horizon under each future.
 
@@ -220,8 +231,9 @@ def status_figure(
         end_share: future -> (ward_code -> share of runs in which the ward is left behind
             at the horizon, 0 to 1).
         start, horizon: the years.
-        outlines, place, data, zoom: as :func:`change_figure`.
+        area: outlines, title and scale (default: England, no outlines).
     """
+    area = area if area is not None else MapArea()
     scenarios = ordered_scenarios(end_share)
     fig, axes = _figure(1 + len(scenarios), wards)
     codes = wards["ward_code"]
@@ -232,7 +244,7 @@ def status_figure(
     ]
     for ax, (title, share) in zip(axes, panels, strict=True):
         fills = [STATUS_COLOURS.get(status_of(x), NO_DATA) for x in share.to_numpy(dtype=float)]
-        draw_wards(ax, wards, fills, outlines, edge=zoom)
+        draw_wards(ax, wards, fills, area.outlines, edge=area.zoom)
         values = share.to_numpy(dtype=float)
         n = int((values >= 1.0 - 1e-9).sum())
         some = int(((values > 1e-9) & (values < 1.0 - 1e-9)).sum())
@@ -242,7 +254,7 @@ def status_figure(
     handles = [Patch(facecolor=c, edgecolor="0.5", label=k) for k, c in STATUS_COLOURS.items()]
     fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     fig.suptitle(
-        f"{on_data(f'{place}: wards left behind', data)}\n"
+        f"{on_data(f'{area.place}: wards left behind', area.data)}\n"
         f"most deprived 10% on both the IMD-like and the CNI-like score ({start}: the "
         "published flag); lines: local authorities",
         fontsize=9,
