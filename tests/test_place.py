@@ -202,3 +202,34 @@ def test_blackpool_on_the_real_data(tmp_path: Path) -> None:
     assert (out / "figures" / "place_blackpool_map_status.png").is_file()
     assert "![Blackpool: wards left behind, map](figures/place_blackpool_map_status.png)" in page
     assert "figures/map_status.png" in (out / "report.md").read_text()
+
+
+def test_each_variant_gets_its_own_rows_section_and_figure(tmp_path: Path) -> None:
+    """A key swept besides the scenario and seed: the place table has one set of rows per
+    value, and the page a section and a figure for each."""
+    from tests.test_compare import write_run
+
+    from lbn_sim.compare.place_page import write_place_page
+
+    for i, (scenario, rate) in enumerate([(s, r) for s in SCENARIOS for r in (0.02, 0.05)]):
+        write_run(
+            tmp_path / "sweep" / str(i),
+            scenario,
+            seed=0,
+            households=rate,
+            overrides=[f"scenario={scenario}", f"households.sample_rate={rate}"],
+            indicators=FEW,
+        )
+    view = lbn_sim.place(tmp_path / "sweep", "S00000012")
+    assert view.place.kind == "ward" and view.place.codes == ["S00000012"]
+    labels = ["households.sample_rate=0.02", "households.sample_rate=0.05"]
+    assert view.variants == labels
+    assert view.table.groupby("variant").size().to_dict() == {v: len(SCENARIOS) * 3 for v in labels}
+    page = write_place_page(view, tmp_path / "out").read_text()
+    assert [line for line in page.splitlines() if line.startswith("## ")] == [
+        f"## {v}" for v in labels
+    ]
+    assert (
+        "](figures/place_ward-12-l01_1.png)" in page
+        and "](figures/place_ward-12-l01_2.png)" in page
+    )
