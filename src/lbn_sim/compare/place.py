@@ -153,7 +153,7 @@ def find_place(index: pd.DataFrame, query: str) -> Place:
         )
     wanted = _norm(query)
     if not wanted:
-        raise CompareRefusal("--place is empty: give a local authority, a ward name or a code")
+        raise CompareRefusal("the place is empty: give a local authority, a ward name or a code")
     wards = index[list(PLACE_COLUMNS)].drop_duplicates("ward_code").astype(str)
     for column in ("la_name", "la_code"):
         hit = wards[wards[column].map(_norm) == wanted]
@@ -170,10 +170,10 @@ def find_place(index: pd.DataFrame, query: str) -> Place:
             f"{r.ward_code} ({r.la_name})" for r in _sorted(hit).itertuples(index=False)
         )
         raise CompareRefusal(
-            f"--place {query!r}: {len(hit)} wards have this name: {listed}; give a ward code"
+            f"place {query!r}: {len(hit)} wards have this name: {listed}; give a ward code"
         )
     raise CompareRefusal(
-        f"--place {query!r} matches no local authority or ward{_closest(wards, query)}"
+        f"place {query!r} matches no local authority or ward{_closest(wards, query)}"
     )
 
 
