@@ -48,12 +48,10 @@ def _quiet(_line: str) -> None:
 
 def _boundaries(data_name: str | None, data_dir: str | None, log: Log) -> Boundaries | str:
     """The boundaries, or the sentence the page says instead of a map."""
+    if data_name == "synthetic":
+        return NO_GEOGRAPHY
     if data_name != REAL_DATA:
-        return (
-            NO_GEOGRAPHY
-            if data_name == "synthetic"
-            else (f"No map: the data `{data_name}` have no boundaries lbn_sim knows.")
-        )
+        return f"No map: the data `{data_name}` have no boundaries lbn_sim knows."
     try:
         return load_boundaries(data_dir, log=log)
     except DataError as err:
