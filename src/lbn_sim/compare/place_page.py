@@ -88,9 +88,10 @@ def place_markdown(
         + (f", on {data}." if data else ".")
         + f" Each ward's **IMD-like gap** is its IMD-like score minus England's "
         f"population-weighted mean that year, in IMD-like points (the scale of the IMD 2019 "
-        f"score, on which England's wards run from about 2 to 87, median 16; above 0 is more deprived than "
-        f"England). **Left behind** is the model's status: in the most deprived 10% of wards "
-        f"on both the IMD-like and the CNI-like score ({start}: the published flag). Figures "
+        f"score, on which England's wards run from about 2 to 87, median 16; above 0 is more "
+        f"deprived than England). **Left behind** is the model's status: in the most "
+        f"deprived 10% of wards on both the IMD-like and the CNI-like score ({start}: the "
+        f"published flag). Figures "
         f"are the median across runs with the 5-95% range in brackets; a status that differs "
         f"between runs says in how many. {shared} is the last year the futures share; "
         f"{horizon} is the horizon.",
