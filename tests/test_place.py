@@ -207,19 +207,11 @@ def test_blackpool_on_the_real_data(tmp_path: Path) -> None:
 def test_each_variant_gets_its_own_rows_section_and_figure(tmp_path: Path) -> None:
     """A key swept besides the scenario and seed: the place table has one set of rows per
     value, and the page a section and a figure for each."""
-    from tests.test_compare import write_run
+    from tests.test_compare import write_rate_sweep
 
     from lbn_sim.compare.place_page import write_place_page
 
-    for i, (scenario, rate) in enumerate([(s, r) for s in SCENARIOS for r in (0.02, 0.05)]):
-        write_run(
-            tmp_path / "sweep" / str(i),
-            scenario,
-            seed=0,
-            households=rate,
-            overrides=[f"scenario={scenario}", f"households.sample_rate={rate}"],
-            indicators=FEW,
-        )
+    write_rate_sweep(tmp_path / "sweep")
     view = lbn_sim.place(tmp_path / "sweep", "S00000012")
     assert view.place.kind == "ward" and view.place.codes == ["S00000012"]
     labels = ["households.sample_rate=0.02", "households.sample_rate=0.05"]
