@@ -58,7 +58,14 @@ def test_importing_lbn_sim_loads_neither_the_model_nor_hydra() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert out.stdout.splitlines() == ["[]", "True", "[]", "lbn_sim.runs.api True"]
-    assert set(lbn_sim.__all__) == {"__version__", "compose", "run", "load", "load_comparison"}
+    assert set(lbn_sim.__all__) == {
+        "__version__",
+        "compose",
+        "run",
+        "load",
+        "load_comparison",
+        "place",
+    }
     with pytest.raises(AttributeError, match="no_such_thing"):
         lbn_sim.no_such_thing  # noqa: B018
 
@@ -194,6 +201,7 @@ def test_load_names_what_a_folder_lacks(tmp_path: Path, sweep: tuple[Path, list[
         lbn_sim.load(tmp_path / "nowhere")
 
 
+@pytest.mark.slow
 def test_load_comparison_reads_every_table(sweep: tuple[Path, list[Run]]) -> None:
     root, _ = sweep
     out = run_comparison([root], log=lambda message: None)

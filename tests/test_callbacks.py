@@ -37,6 +37,7 @@ def test_an_unwritable_output_directory_fails_cleanly(mode: str, tmp_path: Path)
 
 
 @pytest.mark.parametrize("mode", ["run", "sweep"])
+@pytest.mark.slow
 def test_an_output_directory_that_holds_files_is_refused(mode: str, tmp_path: Path) -> None:
     """Results written beside an earlier run's would be mixed with them (and a sweep's
     earlier jobs pooled by ``lbn_sim.compare``): refused, naming what is there, touching

@@ -287,16 +287,23 @@ def test_rerun_replaces_folder(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_swept_key_makes_variants(tmp_path: Path) -> None:
-    for i, (scenario, rate) in enumerate([(s, r) for s in SCENARIOS for r in (0.02, 0.05)]):
+def write_rate_sweep(root: Path, rates: tuple[float, ...] = (0.02, 0.05)) -> Path:
+    """A fake sweep of the futures and ``households.sample_rate`` (one seed): a variant
+    per rate."""
+    for i, (scenario, rate) in enumerate([(s, r) for s in SCENARIOS for r in rates]):
         write_run(
-            tmp_path / "sweep" / str(i),
+            root / str(i),
             scenario,
             seed=0,
             households=rate,
             overrides=[f"scenario={scenario}", f"households.sample_rate={rate}"],
             indicators=FEW,
         )
+    return root
+
+
+def test_swept_key_makes_variants(tmp_path: Path) -> None:
+    write_rate_sweep(tmp_path / "sweep")
     plan = plan_comparison([load_run_info(p) for p in find_run_dirs([tmp_path / "sweep"])])
     assert plan.dims == ("households.sample_rate",)
     assert len(plan.cells) == 2
@@ -327,6 +334,7 @@ def test_swept_key_makes_variants(tmp_path: Path) -> None:
     assert f"| {summary['line'].iloc[0]} | {HORIZON} | 1 |" in report
 
 
+@pytest.mark.slow
 def test_pooled_key_joins_the_seeds_in_the_bands(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -382,6 +390,7 @@ def test_refuses_empty_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert not (tmp_path / "empty" / "comparison").exists()
 
 
+@pytest.mark.slow
 def test_refuses_a_sweep_that_stopped_part_way(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -383,6 +383,7 @@ def test_titles_naming_the_real_data_fit_their_figures(scenarios: tuple[str, ...
         assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, name
 
 
+@pytest.mark.slow
 def test_run_figures_name_the_data(
     toy_cfg: Callable[..., Config], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -16,6 +16,7 @@ FUTURES = ("worst_case", "base_case", "best_case")
 TABLES = ("wards", "groups", "summary", "ledger", "balances")
 
 
+@pytest.mark.slow
 def test_forked_futures_are_the_same_bytes_as_full_runs(toy_cfg: Callable[..., Config]) -> None:
     forks = ForkCache()
     for future in FUTURES:
@@ -27,6 +28,7 @@ def test_forked_futures_are_the_same_bytes_as_full_runs(toy_cfg: Callable[..., C
     assert (forks.misses, forks.hits) == (1, 2)
 
 
+@pytest.mark.slow
 def test_a_different_history_is_never_continued(toy_cfg: Callable[..., Config]) -> None:
     """Another seed, parameter or history lever is another history: it is run, not forked."""
     forks = ForkCache(capacity=4)
@@ -39,6 +41,7 @@ def test_a_different_history_is_never_continued(toy_cfg: Callable[..., Config]) 
     assert forks.hits == 0
 
 
+@pytest.mark.slow
 def test_a_snapshot_refuses_a_config_with_another_history(
     toy_cfg: Callable[..., Config],
 ) -> None:

@@ -140,6 +140,7 @@ def assert_clean(cfg: Config) -> None:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(overrides=st.lists(lever_override(), min_size=1, max_size=2))
+@pytest.mark.slow
 def test_random_lever_overrides_compose_cleanly_or_are_refused_by_name(
     overrides: list[tuple[str, str, str]], tmp_path: Path
 ) -> None:

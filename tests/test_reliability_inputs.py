@@ -105,6 +105,7 @@ def test_a_behavioural_parameter_must_be_finite(value: str) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_run_with_a_nan_lever_is_refused_by_name(tmp_path: Path) -> None:
     out = tmp_path / "run"
     result = run_cli(
@@ -440,6 +441,7 @@ def run_as_user(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_a_run_on_an_unreadable_data_file_exits_2_naming_it(
     unreadable_data: tuple[Path, Path], tmp_path: Path
 ) -> None:

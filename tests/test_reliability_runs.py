@@ -110,6 +110,7 @@ def wait_for(proc: subprocess.Popen[str], text: str, timeout: float = 120.0) -> 
 # --- problem 1: two writers, one folder ------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_runs_racing_into_one_folder_never_mix(tmp_path: Path) -> None:
     """Two runs (seeds 0 and 1) into one hydra.run.dir, the second started 0 to 1 s after
     the first: exactly one writes (exit 0, its own seed's tables under its own config);
@@ -147,6 +148,7 @@ def test_two_runs_racing_into_one_folder_never_mix(tmp_path: Path) -> None:
         assert leftovers(where) == [], said
 
 
+@pytest.mark.slow
 def test_two_sweeps_racing_into_one_folder_never_mix(tmp_path: Path) -> None:
     """Two sweeps (seeds 0,1 and 2,3) into one hydra.sweep.dir at 0 to 1 s apart: one runs
     both its jobs, the other is refused with one line and exit 2; every job folder's
@@ -292,6 +294,7 @@ def test_stopping_a_joblib_sweep_stops_its_workers(group: bool, tmp_path: Path) 
 # --- problem 9: leftovers --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_basic_sweep_killed_while_staging_leaves_no_partial_tables(tmp_path: Path) -> None:
     """SIGTERM while job 1's tables are half-written in staging: no staging folder stays,
     job 0's whole results are kept and said to be, job 1's folder goes."""
@@ -314,6 +317,7 @@ def test_a_basic_sweep_killed_while_staging_leaves_no_partial_tables(tmp_path: P
     assert "(job folder(s) 0)" in err, err
 
 
+@pytest.mark.slow
 def test_ctrl_c_on_a_basic_sweep_says_what_was_kept(tmp_path: Path) -> None:
     """SIGINT once job 1 is simulating: job 0's results are kept and said to be (not
     'nothing was written'); job 1's folder goes."""
@@ -332,6 +336,7 @@ def test_ctrl_c_on_a_basic_sweep_says_what_was_kept(tmp_path: Path) -> None:
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.slow
 def test_a_failed_run_leaves_no_empty_parent_folders(tmp_path: Path) -> None:
     """A run refused by the checks in the run (after Hydra made its folder and parents):
     exit 2, and none of the folders made for it stays."""

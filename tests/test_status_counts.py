@@ -7,12 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from lbn_sim.config import Config
 from lbn_sim.runs.results import STATUS_COUNTS, status_flags
 from lbn_sim.runs.runner import headline, simulate
 
 
+@pytest.mark.slow
 def test_the_counts_bound_the_left_behind_and_read_the_ranks(
     toy_cfg: Callable[..., Config],
 ) -> None:
@@ -59,6 +61,7 @@ def test_the_counts_bound_the_left_behind_and_read_the_ranks(
     assert f"{lb_end['n_cni_tenth']} on the CNI-like score alone" in headline(result, cfg)
 
 
+@pytest.mark.slow
 def test_the_comparison_report_says_which_side_drives_the_count(tmp_path: Path) -> None:
     import lbn_sim
     from lbn_sim.compare import run_comparison

@@ -7,7 +7,7 @@ From Python (see :mod:`lbn_sim.runs.api`)::
     result = lbn_sim.run(scenario="best_case", seed=0, overrides=["data.n_wards=300"])
     result.groups.head()
 
-:func:`run`, :func:`load` and :func:`load_comparison` are loaded on first use, so
+:func:`run`, :func:`load`, :func:`load_comparison` and :func:`place` are loaded on first use, so
 ``import lbn_sim`` stays cheap (it loads neither the model nor Hydra).
 """
 
@@ -16,15 +16,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from lbn_sim.runs.api import compose, load, load_comparison, run
+    from lbn_sim.runs.api import compose, load, load_comparison, place, run
 
     #: The installed version of lbn_sim (None when it runs without being installed).
     __version__: str | None
 
-__all__ = ["__version__", "compose", "load", "load_comparison", "run"]
+__all__ = ["__version__", "compose", "load", "load_comparison", "place", "run"]
 
 #: The names loaded from :mod:`lbn_sim.runs.api` on first use (PEP 562).
-_API = ("compose", "load", "load_comparison", "run")
+_API = ("compose", "load", "load_comparison", "place", "run")
 
 
 def __getattr__(name: str) -> Any:

@@ -57,6 +57,7 @@ from lbn_sim.analysis.ensemble import RunTables, ScenarioEnsemble, summarise_run
 from lbn_sim.bad_files import BadFile
 from lbn_sim.compare.code_sentence import CodeSentence, code_sentence
 from lbn_sim.compare.completeness import check_complete, missing_jobs, sweep_roots
+from lbn_sim.compare.maps import comparison_maps, maps_section
 from lbn_sim.compare.plan import (
     IGNORED_PREFIXES,
     ComparisonPlan,
@@ -443,6 +444,7 @@ def _write_comparison(
     variants: list[VariantResult] = []
     several = len(plan.cells) > 1
     drawn = pooled_columns(plan)
+    drawn_maps: dict[str, list[str] | str] = {}
     for cell, by_scenario in plan.cells.items():
         label = variant_label(cell)
         if label:
@@ -484,6 +486,7 @@ def _write_comparison(
         log("  drawing figures")
         data = data_words(data_name, wards)
         pngs = _draw_variant(tables_by_stem, policy_start, fig_dir, log, data)
+        drawn_maps[label] = _maps(tables_by_stem, all_runs[0], fig_dir, wards, log, tmp)
         rel = {name: p.relative_to(tmp).as_posix() for name, p in pngs.items()}
         variants.append(VariantResult(label, ensembles, policy_start, rel, data_name, wards))
     log("writing tables")
@@ -506,4 +509,36 @@ def _write_comparison(
         code=code,
         side_by_side=side,
     )
+    for label, maps in drawn_maps.items():
+        text += "\n" + maps_section(maps, f"Maps, {label}" if label else "Maps")
     (tmp / "report.md").write_text(text, encoding="utf-8")
+
+
+def _maps(
+    tables: Mapping[str, pd.DataFrame],
+    run: RunInfo,
+    fig_dir: Path,
+    n_wards: int | None,
+    log: Log,
+    tmp: Path,
+) -> list[str] | str:
+    """A variant's ward maps (:func:`lbn_sim.compare.maps.comparison_maps`), as paths relative
+    to the comparison folder ``tmp``, or the sentence the report says instead."""
+    bands = tables.get("ward_end_bands")
+    if bands is None or bands.empty:
+        return "No map: the runs have no ward summaries."
+    start, horizon = run.config.get("start_year"), run.config.get("horizon")
+    years = (int(start), int(horizon)) if start is not None and horizon is not None else None
+    if years is None:
+        return "No map: the runs' config does not give their start year and horizon."
+    data_dir = run.config.get("data.dir")
+    maps = comparison_maps(
+        bands,
+        years,
+        run.config.get("data.name"),
+        None if data_dir is None else str(data_dir),
+        fig_dir,
+        n_wards,
+        log,
+    )
+    return maps if isinstance(maps, str) else [p.relative_to(tmp).as_posix() for p in maps]

@@ -1,5 +1,8 @@
 """Command line: ``python -m lbn_sim.compare RUN_OR_SWEEP_DIR ... [--out DIR] [--force]
-[--allow-incomplete] [--pool KEY ...]``.
+[--allow-incomplete] [--pool KEY ...] [--place PLACE ...]``.
+
+``--place`` also writes a place page beside the report (:mod:`lbn_sim.compare.place_page`);
+a place that matches no ward is refused (with the closest names) before anything is written.
 
 Exit codes: 0 written; 2 refused (no runs, runs that cannot be pooled, a sweep
 missing some jobs' results, an output directory that is not a comparison folder or
@@ -18,6 +21,9 @@ from pathlib import Path
 
 from lbn_sim.bad_files import BadFile
 from lbn_sim.compare import CompareRefusal, run_comparison
+from lbn_sim.compare.maps import place_maps
+from lbn_sim.compare.place import place_view
+from lbn_sim.compare.place_page import write_place_page
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="compare a sweep even if some of its jobs have no results (refused by default)",
     )
+    parser.add_argument(
+        "--place",
+        action="append",
+        default=[],
+        metavar="PLACE",
+        help="also write a page for a place: a local authority name or code, a ward name or a "
+        "ward code (e.g. Blackpool); repeatable",
+    )
     return parser
 
 
@@ -65,6 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit code."""
     args = build_parser().parse_args(argv)
     try:
+        views = [place_view(args.dirs, p, force=args.force, pool=args.pool) for p in args.place]
         out = run_comparison(
             args.dirs,
             out=args.out,
@@ -72,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             allow_incomplete=args.allow_incomplete,
             pool=args.pool,
         )
+        pages = [write_place_page(view, out, draw_maps=place_maps) for view in views]
     except BadFile as err:
         print(f"lbn_sim: error: {err}", file=sys.stderr)
         return 2
@@ -79,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"lbn_sim.compare: refused: {refusal}", file=sys.stderr)
         return 2
     print(out)
+    for page in pages:
+        print(page)
     return 0
 
 

@@ -5,7 +5,8 @@ checking each SHA-256; ``verify [DIR]`` checks them without the network. DIR
 defaults to ``$LBN_SIM_DATA_DIR`` if set, else the user download cache, which
 is where the loaders look. Exit status: 0 all good, 1 a file failed (missing,
 corrupt, not fetched), 2 usage, a malformed ``--base-url`` or a file that cannot be
-read (one line, ``lbn_sim: error: <file>: <what is wrong>``).
+read (one line, ``lbn_sim: error: <file>: <what is wrong>``). ``--maps`` adds the two
+boundary files the ward maps need (:data:`lbn_sim.data.files.MAP_FILES`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from lbn_sim.data.files import (
     CREDIT,
     ENV_VAR,
     FILES,
+    MAP_FILES,
     DataError,
     UnreadableDataError,
     default_cache_dir,
@@ -52,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p_ver = sub.add_parser("verify", help="check the files' SHA-256 without the network")
     p_ver.add_argument("dir", nargs="?", type=Path, help=dir_help)
+    for sub_parser in (p_down, p_ver):
+        sub_parser.add_argument(
+            "--maps",
+            action="store_true",
+            help="also the LSOA and local-authority boundaries the ward maps are drawn from",
+        )
     return parser
 
 
@@ -59,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
     dest: Path = args.dir if args.dir is not None else _default_dir()
+    files = (*FILES, *MAP_FILES) if args.maps else FILES
     if dest.exists() and not dest.is_dir():
         print(
             f"lbn_sim.data: error: {dest} is a file, not a folder; give the data's folder",
@@ -71,19 +80,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             if problem is not None:
                 print(f"lbn_sim: error: --base-url {args.base_url}: {problem}", file=sys.stderr)
                 return 2
-        print(f"Downloading {len(FILES)} files into {dest}", flush=True)
+        print(f"Downloading {len(files)} files into {dest}", flush=True)
         try:
-            download(dest, args.base_url, timeout=args.timeout, progress=_print)
+            download(dest, args.base_url, timeout=args.timeout, progress=_print, files=files)
         except UnreadableDataError as err:  # a file there that cannot be read, named
             print(f"lbn_sim: error: {err}", file=sys.stderr)
             return 2
         except (DataError, OSError) as err:  # DownloadError names every failed file
             print(f"lbn_sim.data: error: {err}", file=sys.stderr)
             return 1
-        print(f"All {len(FILES)} files present in {dest} with their pinned SHA-256.")
+        print(f"All {len(files)} files present in {dest} with their pinned SHA-256.")
         return 0
     try:
-        statuses = verify(dest)
+        statuses = verify(dest, files)
     except UnreadableDataError as err:
         print(f"lbn_sim: error: {err}", file=sys.stderr)
         return 2
@@ -99,12 +108,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"BAD      {st.name}: expected SHA-256 {st.expected}, got {st.actual}")
     if bad:
         print(
-            f"lbn_sim.data: error: {bad} of {len(FILES)} files in {dest} are missing or corrupt; "
-            f"fetch them with: python -m lbn_sim.data download {dest}",
+            f"lbn_sim.data: error: {bad} of {len(files)} files in {dest} are missing or corrupt; "
+            f"fetch them with: python -m lbn_sim.data download {dest}"
+            + (" --maps" if args.maps else ""),
             file=sys.stderr,
         )
         return 1
-    print(f"All {len(FILES)} files in {dest} match their pinned SHA-256.")
+    print(f"All {len(files)} files in {dest} match their pinned SHA-256.")
     return 0
 
 

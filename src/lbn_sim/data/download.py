@@ -20,7 +20,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -41,7 +41,7 @@ class DownloadError(DataError):
     :class:`~lbn_sim.data.files.ChecksumError` for a hash mismatch).
     """
 
-    def __init__(self, dest: Path, failures: dict[str, Exception]) -> None:
+    def __init__(self, dest: Path, failures: dict[str, Exception], n_files: int = 0) -> None:
         self.dest = dest
         self.failures = failures
         lines = "\n".join(f"  - {name}: {err}" for name, err in failures.items())
@@ -53,7 +53,7 @@ class DownloadError(DataError):
             else ""
         )
         super().__init__(
-            f"{len(failures)} of {len(FILES)} data files could not be downloaded into "
+            f"{len(failures)} of {n_files or len(FILES)} data files could not be downloaded into "
             f"{dest} (nothing was written for them):\n{lines}{hint}"
         )
 
@@ -100,15 +100,17 @@ def check_base_url(base_url: str) -> str | None:
     return None
 
 
-def verify(dest: str | os.PathLike[str]) -> list[FileStatus]:
-    """Check every registry file in ``dest`` against its pinned SHA-256 (no network).
+def verify(dest: str | os.PathLike[str], files: Sequence[DataFile] = FILES) -> list[FileStatus]:
+    """Check every registry file (``files``: default the run's seven; add
+    :data:`~lbn_sim.data.files.MAP_FILES` for the maps) in ``dest`` against its pinned
+    SHA-256 (no network).
 
     Raises:
         lbn_sim.data.files.UnreadableDataError: a file that cannot be read, named.
     """
     root = Path(dest)
     out: list[FileStatus] = []
-    for entry in FILES:
+    for entry in files:
         path = root / entry.name
         if not path.is_file():
             out.append(FileStatus(entry.name, path, "missing", entry.sha256, None))
@@ -126,8 +128,10 @@ def download(
     timeout: float = 60.0,
     retries: int = 2,
     progress: Progress | None = None,
+    files: Sequence[DataFile] = FILES,
 ) -> list[Path]:
-    """Make ``dest`` hold the seven pinned files; return their paths (registry order).
+    """Make ``dest`` hold the pinned ``files`` (default the seven a run needs; add
+    :data:`~lbn_sim.data.files.MAP_FILES` for the maps); return their paths (registry order).
 
     ``base_url``: fetch ``base_url/<file name>`` instead of the pinned URLs.
     ``timeout``: seconds per connection / read. ``retries``: extra attempts
@@ -150,8 +154,8 @@ def download(
     # Hosts that could not be reached at all: the files still to fetch from them are not
     # tried (each would wait through its own retries for the same answer).
     unreachable: set[str] = set()
-    n = len(FILES)
-    for i, entry in enumerate(FILES, start=1):
+    n = len(files)
+    for i, entry in enumerate(files, start=1):
         target = root / entry.name
         tag = f"[{i}/{n}] {entry.name}"
         if target.is_file():
@@ -183,7 +187,7 @@ def download(
         say(f"{tag}: {size:,} bytes, SHA-256 OK")
         paths.append(target)
     if failures:
-        raise DownloadError(root, failures)
+        raise DownloadError(root, failures, n)
     return paths
 
 

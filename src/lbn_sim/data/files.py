@@ -20,6 +20,7 @@ __all__ = [
     "ENV_VAR",
     "FILES",
     "FILE_NAMES",
+    "MAP_FILES",
     "ChecksumError",
     "DataError",
     "DataFile",
@@ -117,6 +118,24 @@ FILES: tuple[DataFile, ...] = (
 """The registry: every file the England loader needs, in a fixed order."""
 
 FILE_NAMES: tuple[str, ...] = tuple(f.name for f in FILES)
+
+_GEOGRAPHR_PIN = f"{_HUMANIVERSE}/geographr/c026be5cc76cb576358082b53f1f13d69ab577ae"
+
+MAP_FILES: tuple[DataFile, ...] = (
+    DataFile(
+        name="boundaries_lsoa11.rda",
+        url=f"{_GEOGRAPHR_PIN}/data/boundaries_lsoa11.rda",
+        sha256="943ddf96b84de10282fff76212ed49a7d071bf60672988ef8671620f4f98823d",
+        description="LSOA (2011) boundaries, generalised, WGS84 (dissolved to wards for maps)",
+    ),
+    DataFile(
+        name="boundaries_ltla19.rda",
+        url=f"{_GEOGRAPHR_PIN}/data/boundaries_ltla19.rda",
+        sha256="ca4eb1d6d3c14928ea486e01974e530d52eac41fca9294b6e1e962fea770268d",
+        description="local authority district (2019) boundaries, generalised, WGS84",
+    ),
+)
+"""Files only the maps need (``python -m lbn_sim.data download --maps``): a run does not."""
 
 
 class DataError(Exception):

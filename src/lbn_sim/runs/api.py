@@ -30,9 +30,10 @@ from lbn_sim.names import STRING_COLUMNS
 from lbn_sim.params import BY_NAME
 
 if TYPE_CHECKING:
+    from lbn_sim.compare.place import PlaceView
     from lbn_sim.runs.runner import RunResult
 
-__all__ = ["RUN_FILES", "Comparison", "Run", "load", "load_comparison", "run"]
+__all__ = ["RUN_FILES", "Comparison", "Run", "load", "load_comparison", "place", "run"]
 
 #: A run folder's result tables: the :class:`Run` field -> its file in the folder.
 RUN_FILES: dict[str, str] = {
@@ -470,3 +471,31 @@ def load_comparison(directory: str | Path) -> Comparison:
     }
     report = (path / REPORT_FILE).read_text(encoding="utf-8")
     return Comparison(tables=tables, runs=runs, report=report, path=path, figures=figures)
+
+
+def place(
+    directory: str | Path | Sequence[str | Path],
+    name: str,
+    *,
+    force: bool = False,
+    pool: Sequence[str] = (),
+) -> PlaceView:
+    """A place's wards under each future, from the runs under ``directory`` (a sweep, a run
+    or several): what ``python -m lbn_sim.compare DIR --place NAME`` writes, as DataFrames.
+
+    ``name`` is a local authority's name or code, a ward's name or a ward's code (case and
+    spacing do not matter). The result's ``table`` holds each ward's IMD-like gap to England
+    (points) and the share of runs in which it is left behind, banded across runs, at the
+    start, the last shared year and the horizon under each future; ``trajectories`` the same
+    every year; ``change`` the change in gap from start to horizon; ``place.wards`` the wards
+    (see :class:`lbn_sim.compare.place.PlaceView`).
+
+    Raises:
+        lbn_sim.compare.CompareRefusal: no runs, runs that cannot be grouped, or a name
+            that matches no ward (the message offers the closest names).
+        lbn_sim.bad_files.BadFile: a run's table or config that cannot be read, named.
+    """
+    from lbn_sim.compare.place import place_view
+
+    dirs = [Path(directory)] if isinstance(directory, str | Path) else [Path(d) for d in directory]
+    return place_view(dirs, name, force=force, pool=pool)

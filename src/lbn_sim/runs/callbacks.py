@@ -30,6 +30,7 @@ from lbn_sim.folders import (
     mark_sweep_owner,
     occupied,
 )
+from lbn_sim.runs.progress import start_watching, stop_watching
 from lbn_sim.runs.sweep import check_jobs, config_jobs
 
 
@@ -63,7 +64,9 @@ def _take(directory: Path, kind: str, key: str) -> Claim:
 
 
 class Checks(Callback):
-    """Check the output directory and (for a sweep) every job's config before any job."""
+    """Check the output directory and (for a sweep) every job's config before any job; show
+    a sweep's progress (:class:`lbn_sim.runs.progress.SweepProgress`) once its jobs are
+    known."""
 
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Take the run directory for this process; exit 2 if another process holds it,
@@ -112,8 +115,10 @@ class Checks(Callback):
         seconds = time.perf_counter() - tic
         owned.jobs = len(jobs)
         _note(f"checked the {len(jobs)} jobs' configs ({seconds:.1f} s)")
+        start_watching(sweep_dir, len(jobs))
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        """Say how to compare the sweep's runs."""
+        """End the sweep's progress bar; say how to compare the sweep's runs."""
         sweep_dir = Path(str(config.hydra.sweep.dir))
+        stop_watching(sweep_dir)
         _note(f"compare the runs with: python -m lbn_sim.compare {sweep_dir}")
