@@ -55,14 +55,14 @@ def test_household_arrays_are_columns_not_objects(model: LBNModel) -> None:
     assert np.bincount(hh.ward, minlength=model.n_wards).min() >= 20
 
 
+#: Every sampling rate: the left-behind wards', those near the cut and the rest.
+RATES = ("sample_rate", "left_behind_sample_rate", "near_cut_sample_rate")
+
+
 def test_sample_rate_scales_households_and_weights(toy_cfg: Callable[..., Config]) -> None:
     wards = generate_wards(n_wards=120, seed=0)
-    small = LBNModel(
-        toy_cfg("households.sample_rate=0.02", "households.left_behind_sample_rate=0.02"), wards
-    )
-    big = LBNModel(
-        toy_cfg("households.sample_rate=0.08", "households.left_behind_sample_rate=0.08"), wards
-    )
+    small = LBNModel(toy_cfg(*(f"households.{k}=0.02" for k in RATES)), wards)
+    big = LBNModel(toy_cfg(*(f"households.{k}=0.08" for k in RATES)), wards)
     assert big.households.n > 2 * small.households.n
     np.testing.assert_allclose(small.baseline.agg.people, big.baseline.agg.people, rtol=1e-5)
 
