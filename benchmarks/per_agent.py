@@ -70,14 +70,15 @@ class Household(mesa.Agent):
         self.participation = participation
         self.income_factor = income_factor
 
-    def base_income(self) -> float:
-        """Income relative to the poverty line before the household's own factor."""
+    def base_income(self, benefit: float | None = None) -> float:
+        """Income relative to the poverty line before the household's own factor, at the
+        year's benefit level (or at ``benefit``: 1.0 is the start year's)."""
         p = self.model.p
         if self.employed:
             return p["employed_base"] + p["employed_skill_premium"] * self.skills
         if self.band == RETIRED_BAND:
             return p["pension_base"]
-        return p["benefit_base"] * self.model.benefit
+        return p["benefit_base"] * (self.model.benefit if benefit is None else benefit)
 
     def stress_target(self, deprived: float, out_of_work: bool) -> float:
         """The level this household's stress relaxes towards (income, work, prices, advice)."""
@@ -330,7 +331,9 @@ class PerAgentModel(mesa.Model):
             w = a.ward
             pw = a.weight * a.size
             people[w] += pw
-            if a.income_factor * a.base_income() < 1.0:
+            # Income deprivation counts claimants at the start year's benefit rates, as the
+            # core does (lbn_sim.engine.state.sum_terms).
+            if a.income_factor * a.base_income(1.0) < 1.0:
                 deprived[w] += pw
             if a.band != RETIRED_BAND:
                 wa[w] += a.weight

@@ -106,6 +106,11 @@ def comparison_maps(
     first = ward_bands.drop_duplicates("ward_code").set_index("ward_code")["start_group"]
     start_status = first == "left_behind"
     wards = bounds.wards[bounds.wards["ward_code"].isin(set(first.index))]
+    if not any(not g.is_empty for g in wards["geometry"]):
+        return (
+            "No map is drawn: none of the runs' wards has a boundary in the 2017 ward "
+            "boundaries (their codes are not England's ward codes)."
+        )
     written: list[Path] = []
     log("  drawing maps")
     england = MapArea(bounds.authorities, "England", words)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -63,8 +64,6 @@ class SmallAreaTables:
 
 @functools.lru_cache(maxsize=2)
 def _load(root: str) -> SmallAreaTables:
-    from pathlib import Path
-
     path = Path(root)
     ranks = _read_rda(path / "imd2019_england_lsoa11.rda")
     lookup = _read_rda(path / "lookup_lsoa11_ward17.rda")

@@ -110,8 +110,7 @@ class Composite:
         score0 = np.stack(
             [exp_transform(ranks_desc(latent0[d], tie[d]), n) for d in range(latent0.shape[0])]
         )
-        blank = cls(unit_ward, unit_weight, latent0, tie, weights, np.zeros(0), np.zeros(0), score0)
-        start = blank.construct(score0, n_wards)
+        start = ward_means(unit_ward, unit_weight, weights @ score0, n_wards)
         return cls(
             unit_ward,
             unit_weight,
@@ -125,12 +124,7 @@ class Composite:
 
     def construct(self, unit_scores: F64, n_wards: int) -> F64:
         """Population-weighted ward means of the weighted unit scores, ``[n_wards]`` points."""
-        here = self.unit_ward >= 0
-        combined = self.weights @ unit_scores
-        w = self.unit_weight[here]
-        num = np.bincount(self.unit_ward[here], weights=w * combined[here], minlength=n_wards)
-        den = np.bincount(self.unit_ward[here], weights=w, minlength=n_wards)
-        return num / np.maximum(den, 1e-12)
+        return ward_means(self.unit_ward, self.unit_weight, self.weights @ unit_scores, n_wards)
 
     def unit_scores(self, change: F64) -> F64:
         """Each unit's transformed domain scores after each ward's ``change`` of each domain
@@ -151,6 +145,16 @@ class Composite:
         ``[n_wards]``."""
         n_wards = self.anchor.shape[0]
         return self.anchor + self.construct(self.unit_scores(change), n_wards) - self.start
+
+
+def ward_means(unit_ward: I64, unit_weight: F64, unit_score: F64, n_wards: int) -> F64:
+    """``unit_weight``-weighted means per ward of ``unit_score`` (each ``[n_units]``; units
+    with ``unit_ward`` -1 left out), ``[n_wards]``."""
+    here = unit_ward >= 0
+    w = unit_weight[here]
+    num = np.bincount(unit_ward[here], weights=w * unit_score[here], minlength=n_wards)
+    den = np.bincount(unit_ward[here], weights=w, minlength=n_wards)
+    return num / np.maximum(den, 1e-12)
 
 
 def weighted_quantile(values: F64, weights: F64, q: F64) -> F64:
