@@ -70,6 +70,50 @@ def test_a_change_every_ward_shares_moves_no_score() -> None:
         assert np.count_nonzero(moved != start) > 1
 
 
+def test_synthetic_scores_stay_in_the_published_range() -> None:
+    """The synthetic England's scores (its table's anchors moved by the construction's
+    change) stay within 0-100 (IMD) and 0-300 (CNI) under the largest changes, read either
+    way, and a small change moves a ward by the construction's change in full."""
+    wards = generate_wards(n_wards=300, seed=1)
+    imd, cni = _composites(wards)
+    n = len(wards)
+    rng = np.random.default_rng(0)
+    for composite, n_dom, top in ((imd, len(IMD_DOMAINS), 100.0), (cni, len(CNI_DOMAINS), 300.0)):
+        for _ in range(5):
+            wild = rng.normal(0.0, 0.5, (n_dom, n))
+            for read in (composite.score, composite.score_on_start_scale):
+                got = read(wild)
+                assert got.min() > 0.0 and got.max() < top
+        small = np.zeros((n_dom, n))
+        small[:, 0] = 0.02
+        change = composite.construct(composite.unit_scores(small), n)[0] - composite.start[0]
+        assert change > 0.5  # points: the ward climbs some ranks
+        moved = composite.score(small)[0] - composite.anchor[0]
+        assert moved == pytest.approx(change, rel=0.1)
+
+
+def test_the_start_scale_reading_is_absolute() -> None:
+    """The IMD-like score read against the start year's distribution (the fixed line's
+    reading) equals the relative score at the start, rises for every ward when every ward
+    worsens alike, and moves only the ward that moved."""
+    wards = generate_wards(n_wards=300, seed=1)
+    imd, _ = _composites(wards)
+    n, n_dom = len(wards), len(IMD_DOMAINS)
+    start = imd.score_on_start_scale(np.zeros((n_dom, n)))
+    np.testing.assert_allclose(start, imd.score(np.zeros((n_dom, n))), rtol=0, atol=1e-12)
+    alike = imd.score_on_start_scale(np.full((n_dom, n), 0.05))
+    most = start < 95.0  # the most deprived cannot rise past rank 1
+    assert np.all(alike[most] > start[most])
+    better = imd.score_on_start_scale(np.full((n_dom, n), -0.05))
+    least = start > 1.0
+    assert np.all(better[least] < start[least])
+    one = np.zeros((n_dom, n))
+    one[:, 0] = 0.05
+    moved = imd.score_on_start_scale(one)
+    assert moved[0] > start[0]
+    np.testing.assert_array_equal(moved[1:], start[1:])
+
+
 @pytest.fixture(scope="module")
 def real(data_dir: Path) -> tuple[pd.DataFrame, Composite, Composite]:
     wards, _ = load_england(data_dir, extras=False)
@@ -140,23 +184,34 @@ THIN = [
 @pytest.mark.slow
 @pytest.mark.parametrize("future", ["worst_case", "base_case", "best_case"])
 def test_indicators_rarely_sit_at_a_bound(future: str, data_dir: Path) -> None:
-    """Under 1% of ward-years within 0.001 of 0 or 1, for every indicator, on the real data
-    (issue 19); the start year's published values count too. (The synthetic England draws
-    6% of its wards' education deprivation below 0.01, ten times the real share, and its
-    best case puts 3.6% of ward-years within 0.001 of 0: docs/measurement.md.)"""
+    """Under 1% of ward-years carried to within 0.001 of 0 or 1 by the model, for every
+    indicator, on the real data (issue 19); counting the published starts too, under 1% for
+    every IMD domain and financial stress.
+
+    The CNI domains' published scores are exponentially transformed ranks, so 0.44% of
+    wards (civic assets) start within 0.001 of 0 before the model does anything; for them the
+    total is held to that start share plus 1% (docs/measurement.md gives both figures). The
+    synthetic England draws 6% of its wards' education deprivation below 0.01, ten times the
+    real share, so this reads the real data only."""
     from tests.conftest import compose_cfg
 
     result = simulate(compose_cfg(["data=england_2019", f"scenario={future}", *THIN]))
+    w = result.wards.sort_values(["year", "ward_code"])
+    first = w["year"] == w["year"].min()
+    n_years = int(w["year"].nunique())
     for column in RATE_INDICATORS:
-        x = result.wards[column].to_numpy()
+        x = w[column].to_numpy()
         assert np.all((x >= 0.0) & (x <= 1.0)), column
-        at_bound = np.mean((x < 1e-3) | (x > 1 - 1e-3))
-        # Issue 19 asks for under 1% everywhere. The CNI domains miss it (1.03% engagement in
-        # the base case, 1.17% civic assets in the best case): their published scores are
-        # exponentially transformed ranks, so 0.44% of wards start within 0.001 of 0 and the
-        # least needy drift there. Held to 1.5% until their scale changes (the note says so).
-        limit = 0.015 if column in CNI_DOMAINS else 0.01
-        assert at_bound < limit, f"{future}: {column} {at_bound:.3%} of ward-years at a bound"
+        low, high = x < 1e-3, x > 1 - 1e-3
+        start = w.loc[first, column].to_numpy()
+        start_low = np.tile(start < 1e-3, n_years)
+        start_high = np.tile(start > 1 - 1e-3, n_years)
+        moved = np.mean((low & ~start_low) | (high & ~start_high))
+        total = np.mean(low | high)
+        assert moved < 0.01, f"{future}: the model carried {column} to a bound in {moved:.3%}"
+        start_share = np.mean((start < 1e-3) | (start > 1 - 1e-3))
+        limit = start_share + 0.01 if column in CNI_DOMAINS else 0.01
+        assert total < limit, f"{future}: {column} {total:.3%} of ward-years at a bound"
 
 
 def test_uprating_benefits_does_not_move_income_deprivation(

@@ -339,7 +339,8 @@ def _sides_sentence(ens: ScenarioEnsemble, end: int, n_lb: str) -> str:
         "behind takes both); "
         f"{fmt_count_band(line)} "
         f"{_plural(line.median, 'is', 'are')} at or above the {_years(ens)[0]} IMD-like score "
-        "of that tenth's cut, a fixed line."
+        f"of that tenth's cut read against {_years(ens)[0]}'s distribution, a fixed line that "
+        "progress every ward shares crosses."
     )
 
 

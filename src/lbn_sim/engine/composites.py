@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from lbn_sim.data.small_areas import SmallAreaTables
+from lbn_sim.engine.bounded import approach
 from lbn_sim.names import IMD_WEIGHTS
 
 F64 = NDArray[np.float64]
@@ -78,10 +79,13 @@ class Composite:
         tie: int64 ``[n_dom, n_units]`` published ranks, which order equal latent values.
         weights: float64 ``[n_dom]`` domain weights (IMD: the published ones; CNI: ones).
         anchor: float64 ``[n_wards]`` each ward's score in the start year (points).
-        start: float64 ``[n_wards]`` the construction's own start-year score (points); a
-            year's score is ``anchor + construction - start``, which is the construction
-            itself wherever it reproduces the published score (the real data).
+        start: float64 ``[n_wards]`` the construction's own start-year score (points); on the
+            real data the anchor, and a year's score is the construction itself.
         unit_score0: float64 ``[n_dom, n_units]`` each unit's transformed start ranks (0-100).
+        anchored: the start year reads given ``anchor`` scores, not the construction's own
+            (the synthetic England): a year's score is then the anchor moved by the
+            construction's change, nearing the index's ends smoothly (:func:`approach`, power
+            1), so it stays within them.
     """
 
     unit_ward: I64
@@ -92,6 +96,7 @@ class Composite:
     anchor: F64
     start: F64
     unit_score0: F64
+    anchored: bool
 
     @classmethod
     def build(
@@ -120,6 +125,7 @@ class Composite:
             start.copy() if anchor is None else np.asarray(anchor, np.float64),
             start,
             score0,
+            anchor is not None,
         )
 
     def construct(self, unit_scores: F64, n_wards: int) -> F64:
@@ -140,11 +146,45 @@ class Composite:
             out[d] = exp_transform(ranks_desc(latent, self.tie[d]), n)
         return out
 
+    def unit_scores_on_start_scale(self, change: F64) -> F64:
+        """Like :meth:`unit_scores`, but each moved unit is ranked against the start year's
+        latent values rather than this year's (``[n_dom, n_units]``, 0-100): an absolute
+        reading, in which a unit's score moves only with its own ward's change, so a change
+        every ward shares moves every score."""
+        n = self.latent0.shape[1]
+        here = self.unit_ward >= 0
+        out = self.unit_score0.copy()
+        for d in range(self.latent0.shape[0]):
+            moved = here & (change[d][np.maximum(self.unit_ward, 0)] != 0.0)
+            if not np.any(moved):
+                continue
+            ascending = np.sort(self.latent0[d])
+            latent = self.latent0[d][moved] + change[d][self.unit_ward[moved]]
+            above = n - np.searchsorted(ascending, latent, side="right")
+            out[d, moved] = exp_transform(np.clip(above + 1, 1, n), n)
+        return out
+
+    def score_on_start_scale(self, change: F64) -> F64:
+        """Each ward's score after ``change`` read against the start year's distribution
+        (:meth:`unit_scores_on_start_scale`), points ``[n_wards]``; equals :meth:`score` in
+        the start year."""
+        return self._read(self.unit_scores_on_start_scale(change))
+
     def score(self, change: F64) -> F64:
         """Each ward's score after ``change`` (``[n_dom, n_wards]``, model scale), points
         ``[n_wards]``."""
+        return self._read(self.unit_scores(change))
+
+    def _read(self, unit_scores: F64) -> F64:
+        """Ward scores (points, ``[n_wards]``) from unit scores (``[n_dom, n_units]``): the
+        construction itself, or on an anchored composite the anchor moved by its change."""
         n_wards = self.anchor.shape[0]
-        return self.anchor + self.construct(self.unit_scores(change), n_wards) - self.start
+        built = self.construct(unit_scores, n_wards)
+        if not self.anchored:
+            return built
+        top = TOP_SCORE * float(self.weights.sum())
+        moved = approach(self.anchor / top, (built - self.start) / top, 1.0)
+        return np.asarray(top * moved, dtype=np.float64)
 
 
 def ward_means(unit_ward: I64, unit_weight: F64, unit_score: F64, n_wards: int) -> F64:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from lbn_sim.engine.bounded import approach
 from lbn_sim.engine.parameters import Params
 from lbn_sim.engine.services import Service
 from lbn_sim.engine.state import Baseline, WardState
@@ -56,22 +57,6 @@ def imd_points(rates: dict[str, F64]) -> F64:
     """
     stacked = np.stack([rates[d] for d in IMD_DOMAINS])
     return imd_points_per_unit(*np.percentile(stacked, PERCENTILES, axis=1))
-
-
-def approach(x0: F64, change: F64, power: float) -> F64:
-    """``x0`` moved by ``change``, nearing 0 and 1 smoothly instead of being clipped.
-    Arrays ``[n_wards]`` in [0, 1].
-
-    The headroom ``h`` towards the bound the change heads for (``1 - x0`` for a rise,
-    ``x0`` for a fall) shrinks to ``h (1 + |change| / (power h)) ** -power`` (the
-    registry's ``indicator_saturation_power``): a change small beside the headroom applies
-    in full, whichever way it goes and wherever the ward starts, so a change every ward
-    shares moves every ward alike; no change carries a value inside (0, 1) to a bound.
-    """
-    rise = change > 0
-    h = np.where(rise, 1.0 - x0, x0)
-    left = h * (1.0 + np.abs(change) / (power * np.maximum(h, 1e-12))) ** -power
-    return np.where(change == 0.0, x0, np.where(rise, 1.0 - left, left))
 
 
 def compute(wards: WardState, baseline: Baseline, params: Params) -> dict[str, F64]:
@@ -125,11 +110,13 @@ def compute(wards: WardState, baseline: Baseline, params: Params) -> dict[str, F
     }
 
 
-def composites(ind: dict[str, F64], baseline: Baseline) -> tuple[F64, F64]:
+def composites(ind: dict[str, F64], baseline: Baseline) -> tuple[F64, F64, F64]:
     """IMD-like and CNI-like scores (points), each ``[n_wards]``, built as the published
     indices are (:mod:`lbn_sim.engine.composites`) from each domain's change since the start
-    (model scale)."""
+    (model scale), and the IMD-like score read on the start year's distribution (an absolute
+    line: :meth:`~lbn_sim.engine.composites.Composite.score_on_start_scale`)."""
     r = baseline.rates
-    imd = baseline.imd.score(np.stack([ind[d] - r[d] for d in IMD_DOMAINS]))
+    imd_change = np.stack([ind[d] - r[d] for d in IMD_DOMAINS])
+    imd = baseline.imd.score(imd_change)
     cni = baseline.cni.score(np.stack([ind[d] - r[d] for d in CNI_DOMAINS]))
-    return imd, cni
+    return imd, cni, baseline.imd.score_on_start_scale(imd_change)

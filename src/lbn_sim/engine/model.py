@@ -231,7 +231,7 @@ class LBNModel(mesa.Model):
     def _record(self) -> None:
         """Recompute the indicators, composites, ranks and 'left behind' status; record them."""
         ind = compute(self.wards, self.baseline, self.params)
-        imd, cni = composites(ind, self.baseline)
+        imd, cni, imd_start_scale = composites(ind, self.baseline)
         self.recent.append((imd, cni))
         if self.year > self.cfg.start_year:
             # Status from the mean of the last few years' composites, as the published indices
@@ -253,6 +253,7 @@ class LBNModel(mesa.Model):
             regional_index=np.exp(self.investors.regional),
             imd_like=imd,
             cni_like=cni,
+            imd_like_start_scale=imd_start_scale,
             imd_rank=rank_desc(imd),
             cni_rank=rank_desc(cni),
             left_behind=self.left_behind.copy(),

@@ -28,7 +28,14 @@ from lbn_sim.names import LEFT_BEHIND_SHARE, RATE_INDICATORS, SUMMARY_GROUPS, ra
 #: alone (``exp`` of their regional index).
 STATE_COLUMNS = ("labour_demand", "agglomeration_premium", "regional_index")
 #: Float columns averaged (population-weighted) in the group table.
-MEAN_COLUMNS = (*RATE_INDICATORS, "funding_per_head", "imd_like", "cni_like", *STATE_COLUMNS)
+MEAN_COLUMNS = (
+    *RATE_INDICATORS,
+    "funding_per_head",
+    "imd_like",
+    "cni_like",
+    "imd_like_start_scale",
+    *STATE_COLUMNS,
+)
 
 
 def ward_table(history: list[dict[str, np.ndarray]], wards: pd.DataFrame) -> pd.DataFrame:
@@ -61,9 +68,10 @@ def _tiled_category(values: pd.Series, times: int) -> pd.Categorical:
 #: same basis as the status (each composite's mean over the status window,
 #: ``left_behind_window`` years, ranked across England): in the most deprived tenth on the
 #: IMD-like score alone, on the CNI-like score alone, and at or above the start year's
-#: IMD-like score at the tenth's cut (an absolute line: a ward can cross it without any
-#: other ward moving). In the start year the status is the published flag and the counts
-#: read that year's scores.
+#: IMD-like score at the tenth's cut, read on ``imd_like_start_scale`` (each ward's domains
+#: ranked against the start year's distribution: an absolute line, which a ward crosses by
+#: its own change whatever other wards do). In the start year the status is the published
+#: flag and the counts read that year's scores.
 STATUS_COUNTS = ("n_imd_tenth", "n_cni_tenth", "n_beyond_start_imd_line")
 
 
@@ -74,6 +82,8 @@ def status_flags(wt: pd.DataFrame, window: int = 3) -> pd.DataFrame:
     years = np.sort(wt["year"].unique())
     rows = {int(y): np.flatnonzero(wt["year"].to_numpy() == y) for y in years}
     imd_all, cni_all = wt["imd_like"].to_numpy(), wt["cni_like"].to_numpy()
+    # Runs written before the start-scale column read the relative score (not a fixed line).
+    fixed = wt["imd_like_start_scale" if "imd_like_start_scale" in wt else "imd_like"].to_numpy()
     flags = np.zeros((len(wt), 3), dtype=bool)
     start_rows = rows[int(years[0])]
     cut = int(np.floor(LEFT_BEHIND_SHARE * len(start_rows)))
@@ -86,7 +96,7 @@ def status_flags(wt: pd.DataFrame, window: int = 3) -> pd.DataFrame:
         cut = int(np.floor(LEFT_BEHIND_SHARE * len(here)))
         flags[here, 0] = rank_desc(imd) <= cut
         flags[here, 1] = rank_desc(cni) <= cut
-        flags[here, 2] = imd_all[here] >= line
+        flags[here, 2] = fixed[here] >= line
     return wt.assign(**{name: flags[:, k] for k, name in enumerate(STATUS_COUNTS)})
 
 
@@ -214,7 +224,8 @@ def ward_years_table(wt: pd.DataFrame) -> pa.Table:
     ``ward_code`` (dictionary-encoded text), ``left_behind`` (bool, that year's status),
     ``population`` (float64, persons: the start year's, exact; the same every year, so
     it takes little room), ``imd_like`` and
-    ``cni_like`` (float32, points: about 7 significant figures), ``imd_rank`` and
+    ``cni_like`` and ``imd_like_start_scale`` (float32, points: about 7 significant
+    figures), ``imd_rank`` and
     ``cni_rank`` (int16, 1 = most deprived). The ward's name, local authority and start
     group are in ``ward_summary.csv``.
 
@@ -235,6 +246,7 @@ def ward_years_table(wt: pd.DataFrame) -> pa.Table:
             "population": pa.array(wt["population"].to_numpy(np.float64)),
             "imd_like": pa.array(wt["imd_like"].to_numpy(np.float32)),
             "cni_like": pa.array(wt["cni_like"].to_numpy(np.float32)),
+            "imd_like_start_scale": pa.array(wt["imd_like_start_scale"].to_numpy(np.float32)),
             "imd_rank": pa.array(wt["imd_rank"].to_numpy(np.int16)),
             "cni_rank": pa.array(wt["cni_rank"].to_numpy(np.int16)),
         }

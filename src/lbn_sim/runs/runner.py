@@ -143,7 +143,7 @@ def run_writers(result: RunResult, cfg: Config) -> dict[str, Callable[[Path], No
             make(),
             path,
             compression="zstd",
-            use_byte_stream_split=["imd_like", "cni_like"],
+            use_byte_stream_split=["imd_like", "cni_like", "imd_like_start_scale"],
             use_dictionary=["year", "ward_code", "population"],
         )
 
@@ -227,7 +227,7 @@ def headline(result: RunResult, cfg: Config) -> str:
         f"Of the {lb_start} in {last}: {counts['n_imd_tenth']} in the most deprived tenth on the "
         f"IMD-like score alone, {counts['n_cni_tenth']} on the CNI-like score alone, "
         f"{counts['n_beyond_start_imd_line']} at or above the {first} score of that tenth's cut "
-        "(a fixed line).\n"
+        f"read against {first}'s distribution (a fixed line, which shared progress crosses).\n"
         f"IMD-like gap, left-behind wards minus England: {gap0:.1f} points in {first}, "
         f"{gap1:.1f} in {last} (points of the published IMD's 0-100 scale); their mean IMD-like "
         f"rank (1 = most deprived of {n_wards:,}): {rank0:.0f} in {first}, {rank1:.0f} in "
