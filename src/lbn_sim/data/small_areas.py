@@ -52,6 +52,11 @@ class SmallAreaTables:
         cni_wards: str ``[n_cni]`` every ward the CNI ranks.
         cni_scores: float64 ``[3, n_cni]`` its published domain scores (0 to 100).
         cni_ranks: int64 ``[3, n_cni]`` its published domain ranks (1 = most deprived).
+        lsoa_rates: float64 ``[2, n_lsoas]`` each LSOA's income and employment deprivation
+            rates (shares): the IMD's numerators (people in income-deprived families; people
+            of working age out of work) over mid-2019 residents and residents aged 18 to 63
+            (the IMD counts women to 59 and men to 64; the shared file has no sex split);
+            NaN where a count is missing.
     """
 
     lsoa_ward: NDArray[np.str_]
@@ -60,6 +65,34 @@ class SmallAreaTables:
     cni_wards: NDArray[np.str_]
     cni_scores: NDArray[np.float64]
     cni_ranks: NDArray[np.int64]
+    lsoa_rates: NDArray[np.float64]
+
+
+#: The IMD's numerator columns of ``imd2019_england_lsoa11_indicators.rda`` for the income
+#: and employment domains, and the ages (inclusive) of the employment rate's denominator.
+RATE_NUMERATORS = ("income_domain_numerator", "employment_domain_numerator")
+WORKING_AGES = (18, 63)
+
+
+def _lsoa_rates(path: Path, codes: pd.Series) -> NDArray[np.float64]:
+    """Income and employment deprivation rates of the LSOAs ``codes`` (``[2, n]``, shares;
+    NaN where a count is missing), from the IMD's numerators and mid-2019 residents."""
+    ind = _read_rda(path / "imd2019_england_lsoa11_indicators.rda")
+    pop = _read_rda(path / "population19_lsoa11.rda")
+    missing = [c for c in ("lsoa11_code", *RATE_NUMERATORS) if c not in ind.columns]
+    ages = [str(a) for a in range(WORKING_AGES[0], WORKING_AGES[1] + 1)]
+    missing += [f"population19_lsoa11.rda:{c}" for c in ages if c not in pop.columns]
+    if missing:
+        raise DataError(f"imd2019_england_lsoa11_indicators.rda: columns missing {missing}")
+    ind = ind.set_index(_as_str(ind["lsoa11_code"]))
+    pop = pop.set_index(_as_str(pop["lsoa11_code"]))
+    residents = pop["total_population"].astype(np.float64)
+    working = pop[ages].astype(np.float64).sum(axis=1)
+    income = ind[RATE_NUMERATORS[0]].astype(np.float64) / residents.where(residents > 0)
+    employment = ind[RATE_NUMERATORS[1]].astype(np.float64) / working.where(working > 0)
+    return np.stack(
+        [income.reindex(codes).to_numpy(np.float64), employment.reindex(codes).to_numpy(np.float64)]
+    )
 
 
 @functools.lru_cache(maxsize=2)
@@ -105,6 +138,7 @@ def _load(root: str) -> SmallAreaTables:
         cni_wards=_as_str(cni["ward17_code"]).str.strip().to_numpy(str),
         cni_scores=cni[[f"{d} score" for d in CNI_DOMAIN_COLUMNS]].to_numpy(np.float64).T.copy(),
         cni_ranks=cni[[f"{d} rank" for d in CNI_DOMAIN_COLUMNS]].to_numpy(np.int64).T.copy(),
+        lsoa_rates=_lsoa_rates(path, lsoa["lsoa11_code"]),
     )
 
 

@@ -17,11 +17,14 @@ relative (a change every ward shares moves no rank, so England's mean does not d
 within the index's range, and in the start year reproduce the published ward scores.
 
 Units the model does not simulate (LSOAs of wards it drops, CNI wards without residents) keep
-their published place. An LSOA's latent start value is the model-scale value at its published
-rank's place in England's (population-weighted) distribution of the ward rates: an
-assumption, as LSOA domain scores are not in the shared files; it spreads LSOAs as widely as
-wards, where real LSOAs spread more, so a ward's change moves its LSOAs' ranks somewhat further
-than it would in the published index.
+their published place. An LSOA's latent start value on the income and employment domains is
+the value at its published rank's place in the distribution of England's LSOA rates, measured
+from the IMD's own numerators (people counted) over mid-2019 residents, so LSOAs spread as
+they really do (income rates: sd 0.092 across LSOAs, against 0.068 across wards). On the
+other domains, whose LSOA scores the shared files lack, it is the model-scale value at that
+place in England's (population-weighted) distribution of the ward rates: an assumption that
+spreads LSOAs as narrowly as wards, so a ward's change there moves its LSOAs' ranks somewhat
+further than it would in the published index.
 """
 
 from __future__ import annotations
@@ -218,6 +221,16 @@ def unit_start_values(ranks: I64, ward_rates: F64, ward_people: F64) -> F64:
     )
 
 
+def rank_place_values(ranks: I64, values: F64) -> F64:
+    """Latent start values of units from their published ranks (1 = most deprived, ``[n]``):
+    the value at each rank's place in the distribution of ``values`` (``[n]``, the units'
+    own measured values, NaN where unknown), so the units keep their published order and
+    spread as the measured values do. float64 ``[n]``."""
+    n = ranks.shape[0]
+    known = values[np.isfinite(values)]
+    return np.quantile(known, (n - ranks.astype(np.float64) + MID) / n)
+
+
 def _ward_ranks(rates: F64) -> I64:
     """Ranks of each row of ``rates`` (``[n_dom, n_wards]``), 1 = highest, ties by ward
     order; int64 ``[n_dom, n_wards]``."""
@@ -262,6 +275,8 @@ def build_composites(
     index = {str(c): i for i, c in enumerate(codes)}
     lsoa_ward = np.array([index.get(str(c), -1) for c in areas.lsoa_ward], dtype=np.int64)
     latent = unit_start_values(areas.lsoa_ranks, imd_rates, people)
+    for d, rates in enumerate(areas.lsoa_rates):
+        latent[d] = rank_place_values(areas.lsoa_ranks[d], rates)
     imd = Composite.build(
         lsoa_ward, areas.lsoa_population, latent, areas.lsoa_ranks, IMD_WEIGHTS, None, n_wards
     )
