@@ -1,0 +1,171 @@
+"""Replay of the New Deal for Communities (NDC): the model's modelled relative change on
+worklessness, education, health and crime (and place) in NDC-funded wards against matched
+comparator wards, beside what the NDC national evaluation found.
+
+Usage (from the project root)::
+
+    python experiments/replay_ndc.py [--seeds 3] [--draw-seed 0] [--toy] [overrides ...]
+    python experiments/replay_ndc.py --seeds 3 data=england_2019
+
+The design (``docs/replays.md`` gives the evidence and the figures):
+
+* **funded wards**: 39 wards (``--areas``) drawn at random (``--draw-seed``) from the most
+  deprived tenth of wards by their IMD 2019 score;
+* **comparators**: one per funded ward, by greedy nearest-neighbour matching without
+  replacement on the seven IMD 2019 domain scores and log population (standardised;
+  :func:`_replay.match_comparators`), never a funded ward;
+* **money**: about GBP 50m per NDC area of about 9,800 residents over ten years (LGIU
+  briefing on the 2006-07 synthesis), GBP 510 a resident a year in the cash of the time,
+  raised to 2019 prices by the GDP deflator's ratio 2019/2004 = 81.1085 / 59.8584 = 1.355
+  (ONS GDP deflator at market prices, series YBGB, as bundled in charlescoverdale/greenbook
+  ``inst/extdata/gdp_deflator.csv``, 2024 = 100; 2004 is the middle of NDC spending,
+  1999-2000 to 2007-08): GBP 691 a resident a year, times each funded ward's 2019
+  residents, paid every year 2020-2029 through the devolved (community-led) channel,
+  split equally over the NDC's six outcome areas as the model's purposes (community ->
+  capacity building; housing and physical environment, crime and community safety ->
+  general; education; health; worklessness -> jobs): an assumption, as no spend split by
+  outcome area was found;
+* **everything else** at the base case (its history to 2024, its levers after), from 2019
+  to 2029 (``horizon=2029``).
+
+Prints the per-seed differences, then the table of modelled beside observed, and writes
+``outputs/replay_ndc.csv`` (``--out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import TOY, compose_cfg
+from _replay import (
+    IMD_COLUMNS,
+    Design,
+    Observed,
+    draw_wards,
+    match_comparators,
+    most_deprived,
+    report,
+    run_design,
+)
+
+from lbn_sim.engine.agents.named_programme import NamedProgrammeSpec
+from lbn_sim.runs.runner import load_wards
+
+#: NDC partnerships (LGIU briefing on the 2006-07 synthesis).
+AREAS = 39
+#: GBP per resident per year in the cash of the time: GBP 50m / 9,800 residents / 10 years.
+PER_HEAD_CASH = 50e6 / 9_800 / 10
+#: GDP deflator 2019 / 2004 (ONS series YBGB via charlescoverdale/greenbook, 2024 = 100).
+DEFLATOR_2004_TO_2019 = 81.1085 / 59.8584
+#: Years paid and the first year.
+YEARS, FIRST_YEAR = 10, 2020
+#: The six NDC outcome areas in equal shares, as the model's purposes (assumption).
+PURPOSES = {
+    "capacity_building": 1 / 6,
+    "general": 2 / 6,
+    "education": 1 / 6,
+    "health": 1 / 6,
+    "jobs": 1 / 6,
+}
+OVERMAN_2009 = "http://spatial-economics.blogspot.com/2009/10/new-deal-for-communities.html"
+OVERMAN_2010 = "http://spatial-economics.blogspot.se/2010/02/lot-more-evidence-on-new-deal-for.html"
+#: What the evaluation found, per outcome (docs/replays.md gives the quotes).
+OBSERVED = (
+    Observed(
+        "worklessness",
+        "employment_deprivation",
+        "jobless residents more likely to enter work than in similar deprived areas (DiD); "
+        "no effect size in the abstract read; 2009 panel: after controls, no significant "
+        "net gain on any indicator but 'area improved'",
+        "Gutierrez-Romero 2009, Reg. Sci. Urban Econ. 39(3) 323-331 (abstract); "
+        f"Overman 2009 on the 2009 report p.91 ({OVERMAN_2009})",
+        no_net_gain=False,
+    ),
+    Observed(
+        "education",
+        "education_deprivation",
+        "'little statistically significant variation ... between NDC and comparator areas'; "
+        "'other disadvantaged areas did broadly just as well'",
+        f"NDC final reports 2010 as quoted by Overman 2010 ({OVERMAN_2010})",
+        no_net_gain=True,
+    ),
+    Observed(
+        "health",
+        "health_deprivation",
+        "no significant difference in change of self-rated health, mental health or life "
+        "satisfaction, NDC vs comparator, 2002-2008",
+        "Walthery et al. 2015, J Epidemiol Community Health 69(8) 762 (abstract, Results)",
+        no_net_gain=True,
+    ),
+    Observed(
+        "crime",
+        "crime",
+        "no NDC-vs-comparator change found in the excerpts read; no displacement, some "
+        "diffusion of benefit to neighbouring areas",
+        "Whitworth & McLennan, People Place & Policy (summary); 2009 panel via Overman 2009",
+        no_net_gain=True,
+    ),
+    Observed(
+        "place: feel part of the community",
+        "engagement_need",
+        "35% -> 45% in NDC areas 2002-2008 (gross, not net of comparators); the only "
+        "significant net gain after controls: 'area improved in the last two years'",
+        "DCLG 2009 'An overview of change' via PublicNet; Overman 2009",
+        no_net_gain=False,
+    ),
+)
+INDICATORS = sorted({o.indicator for o in OBSERVED} | {"civic_assets_need"})
+
+
+def design(wards: pd.DataFrame, areas: int, draw_seed: int) -> Design:
+    """The NDC replay's funded wards, comparators and money."""
+    pool = most_deprived(wards, "imd_score", 0.10)
+    treated = draw_wards(wards, areas, pool, draw_seed)
+    comparators = match_comparators(wards, treated, IMD_COLUMNS)
+    population = wards.set_index("ward_code").loc[treated, "population"].to_numpy(float)
+    per_head = PER_HEAD_CASH * DEFLATOR_2004_TO_2019
+    spec = NamedProgrammeSpec(
+        name="ndc",
+        wards=tuple(treated),
+        gbp_per_year=tuple(float(x) for x in per_head * population),
+        first_year=FIRST_YEAR,
+        years=YEARS,
+        purposes=PURPOSES,
+    )
+    return Design("NDC replay", treated, comparators, spec, FIRST_YEAR + YEARS - 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=3, help="model seeds (0..N-1)")
+    parser.add_argument("--draw-seed", type=int, default=0, help="seed of the wards' draw")
+    parser.add_argument("--areas", type=int, default=AREAS, help="funded wards (39)")
+    parser.add_argument("--toy", action="store_true", help="tiny England (4 areas), for tests")
+    parser.add_argument("--out", type=Path, default=Path("outputs/replay_ndc.csv"), help="CSV")
+    parser.add_argument("overrides", nargs="*", help="extra Hydra overrides (data=england_2019)")
+    args = parser.parse_args(argv)
+    areas = 4 if args.toy and args.areas == AREAS else args.areas
+    horizon = FIRST_YEAR + YEARS - 1
+    extra = [*(TOY if args.toy else []), "scenario=base_case", f"horizon={horizon}"]
+    cfg = compose_cfg([*extra, *args.overrides])
+    wards, _ = load_wards(cfg.data)
+    d = design(wards, areas, args.draw_seed)
+    per_seed, runs = run_design(cfg, wards, d, range(args.seeds), INDICATORS)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    per_seed.to_csv(args.out, index=False)
+    paid = sum(float(r.paid.sum()) for r in runs) / 100 / len(runs)
+    print(
+        f"money paid per run GBP {paid / 1e6:,.1f}m (planned {d.spec.total_gbp() / 1e6:,.1f}m);"
+        f" ledger balanced in every run: {all(r.balanced for r in runs)}"
+    )
+    print(report(d, per_seed, OBSERVED))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

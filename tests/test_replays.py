@@ -1,0 +1,169 @@
+"""The programme replays (issue 20, item 4): the named programme's money reaches exactly the
+listed wards and is balanced in the ledger; comparators are matched outside the funded set;
+both replay scripts run end to end at toy size and print the table."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lbn_sim.config import Config
+from lbn_sim.data.synthetic import generate_wards
+from lbn_sim.engine.agents.accounts import EXTERNAL_SOURCES
+from lbn_sim.engine.agents.named_programme import NamedProgrammeSpec, attach
+from lbn_sim.engine.ledger import DELIVERED, conservation_errors
+from lbn_sim.engine.model import LBNModel
+
+EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
+
+
+def _script(name: str) -> ModuleType:
+    """An experiment script as a module (its folder on the path for ``_common``)."""
+    if str(EXPERIMENTS) not in sys.path:
+        sys.path.insert(0, str(EXPERIMENTS))
+    return importlib.import_module(name)
+
+
+def _delivered(model: LBNModel, year: int) -> pd.Series:
+    """Pence each ward delivered as services in ``year`` (by ward code)."""
+    f = model.ledger.flows()
+    f = f[(f["year"] == year) & (f["destination"] == DELIVERED) & (f["purpose"] == "services")]
+    return f.groupby(f["source"].astype(str))["pence"].sum()
+
+
+def test_named_money_arrives_in_exactly_the_listed_wards_and_balances(
+    toy_cfg: Callable[..., Config],
+) -> None:
+    cfg = toy_cfg("horizon=2023", "policy_start=2022")
+    wards = generate_wards(n_wards=120, seed=0)
+    listed = [str(c) for c in wards["ward_code"].iloc[[3, 50, 97]]]
+    amounts = (100_000.0, 250_000.5, 1_234_567.89)
+    spec = NamedProgrammeSpec(
+        name="test",
+        wards=tuple(listed),
+        gbp_per_year=amounts,
+        first_year=2020,
+        years=3,
+        purposes={"general": 0.4, "capacity_building": 0.35, "education": 0.25},
+    )
+    plain = LBNModel(cfg, wards)
+    plain.run()
+    funded = LBNModel(cfg, wards)
+    attach(funded, [spec])
+    funded.run()
+    flows = funded.ledger.flows()
+    out = flows[flows["source"] == "replay:test"]
+    # Exactly the listed wards, each its amount in whole pence for each of the three years.
+    by_ward = out.groupby(out["destination"].astype(str))["pence"].sum()
+    assert sorted(by_ward.index) == sorted(listed)
+    expected = {w: 3 * round(a * 100) for w, a in zip(listed, amounts, strict=True)}
+    assert by_ward.to_dict() == expected
+    assert sorted(out["year"].unique()) == [2020, 2021, 2022]
+    assert set(out["mechanism"].astype(str)) == {"devolved"}
+    # Central government funds the account with exactly what it pays out.
+    into = flows[flows["destination"] == "replay:test"]
+    assert set(into["source"].astype(str)) == {"central_government"}
+    assert into["pence"].sum() == out["pence"].sum()
+    # Every account balances, the programme's and the wards' included.
+    errors = conservation_errors(flows, funded.ledger.balances(), set(EXTERNAL_SOURCES))
+    assert errors.empty, errors
+    # In the first year paid (same state before it), each listed ward delivers exactly its
+    # payment more than without the programme, and no other ward delivers a penny more.
+    gain = _delivered(funded, 2020).sub(_delivered(plain, 2020), fill_value=0)
+    paid_2020 = {w: round(a * 100) for w, a in zip(listed, amounts, strict=True)}
+    assert gain[gain != 0].to_dict() == paid_2020
+    # After the programme, nothing more arrives; the start year is untouched.
+    assert funded.history[0]["imd_like"].tobytes() == plain.history[0]["imd_like"].tobytes()
+    assert not (flows[flows["year"] == 2023]["source"] == "replay:test").any()
+
+
+def test_a_spec_refuses_unknown_purposes_repeats_and_absent_wards(
+    toy_model: LBNModel,
+) -> None:
+    base = {"name": "x", "first_year": 2020, "years": 2}
+    with pytest.raises(ValueError, match="unknown purposes"):
+        NamedProgrammeSpec(wards=("a",), gbp_per_year=(1.0,), purposes={"housing": 1.0}, **base)
+    with pytest.raises(ValueError, match="listed twice"):
+        NamedProgrammeSpec(
+            wards=("a", "a"), gbp_per_year=(1.0, 1.0), purposes={"general": 1.0}, **base
+        )
+    with pytest.raises(ValueError, match="sum to 1"):
+        NamedProgrammeSpec(wards=("a",), gbp_per_year=(1.0,), purposes={"general": 0.5}, **base)
+    spec = NamedProgrammeSpec(
+        wards=("NOT_A_WARD",), gbp_per_year=(1.0,), purposes={"general": 1.0}, **base
+    )
+    with pytest.raises(ValueError, match="not in the run's ward table"):
+        attach(toy_model, [spec])
+
+
+def test_comparators_are_nearest_untreated_wards() -> None:
+    replay = _script("_replay")
+    wards = generate_wards(n_wards=300, seed=1)
+    pool = replay.most_deprived(wards, "imd_score", 0.10)
+    assert pool.sum() == 30
+    treated = replay.draw_wards(wards, 8, pool, seed=3)
+    assert len(set(treated)) == 8 and set(treated) <= set(wards["ward_code"][pool])
+    assert treated == replay.draw_wards(wards, 8, pool, seed=3)  # seeded: the same draw
+    comparators = replay.match_comparators(wards, treated, replay.IMD_COLUMNS)
+    assert len(comparators) == len(set(comparators)) == 8
+    assert not set(comparators) & set(treated)
+    # Matched comparators are far closer to the funded wards in IMD score than England is.
+    score = wards.set_index("ward_code")["imd_score"]
+    gap = np.abs(score[treated].to_numpy() - score[comparators].to_numpy()).mean()
+    assert gap < 0.25 * np.abs(score[treated].mean() - score.mean())
+
+
+def test_matching_takes_the_exact_nearest_and_never_reuses_one() -> None:
+    replay = _script("_replay")
+    wards = pd.DataFrame(
+        {
+            "ward_code": ["T1", "A", "T2", "B", "C"],
+            "population": [1000.0] * 5,
+            "imd_score": [50.0, 49.0, 48.0, 10.0, 47.5],
+        }
+    )
+    # T1 takes A (distance 1); T2's nearest, A, is taken, so it takes C (0.5 from T2).
+    assert replay.match_comparators(wards, ["T1", "T2"], ("imd_score",)) == ["A", "C"]
+
+
+@pytest.mark.parametrize(
+    ("script", "outcomes", "n_areas"),
+    [
+        ("replay_ndc", ["worklessness", "education", "health", "crime"], 4),
+        ("replay_big_local", ["engaged community", "civic assets"], 6),
+    ],
+)
+def test_replay_scripts_run_at_toy_size_and_print_the_table(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    script: str,
+    outcomes: list[str],
+    n_areas: int,
+) -> None:
+    module = _script(script)
+    out = tmp_path / "replay.csv"
+    assert module.main(["--toy", "--seeds", "2", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert f"{n_areas} funded wards, {n_areas} matched comparators, 2 seed(s)" in text
+    assert "ledger balanced in every run: True" in text
+    planned = text.split("(planned ")[1].split("m)")[0]
+    assert text.split("money paid per run GBP ")[1].startswith(planned)  # every pound paid
+    table = [line for line in text.splitlines() if line.startswith("| ")]
+    assert [line.split(" | ")[0].lstrip("| ") for line in table[1:]][1:] == outcomes + (
+        ["place: feel part of the community"] if script == "replay_ndc" else ["connectedness"]
+    )
+    runs = pd.read_csv(out)
+    assert set(runs["seed"]) == {0, 1}
+    assert runs["did_relative"].notna().all()
+    # The difference in differences is the treated change less the comparator change.
+    did = (runs["treated_end"] - runs["treated_start"]) - (
+        runs["comparator_end"] - runs["comparator_start"]
+    )
+    assert np.allclose(runs["did_points"], 100 * did)
