@@ -73,6 +73,7 @@ def simulate(
     label: str = "",
     forks: ForkCache | None = None,
     loaded: tuple[pd.DataFrame, str | None] | None = None,
+    on_year: Callable[[LBNModel], None] | None = None,
 ) -> RunResult:
     """Run the model from ``cfg.start_year`` to ``cfg.horizon`` and build the result tables.
 
@@ -82,17 +83,19 @@ def simulate(
     (:mod:`lbn_sim.runs.forks`); the tables are the same either way. ``loaded``: the ward
     table and data report of ``cfg.data`` (:func:`load_wards`), when the caller holds them
     already (an ensemble's worker loads them once for all its members); read afresh when
-    None. The model never changes the ward table it is given.
+    None. The model never changes the ward table it is given. ``on_year``: called with the
+    model after each recorded year (:class:`~lbn_sim.engine.model.LBNModel`'s own hook: a
+    progress bar reads ``model.year``).
     """
     t0 = time.perf_counter()
     made_by = provenance()
     fork = forks.get(cfg) if forks is not None else None
     if fork is not None:
         wards, report = fork.wards, fork.report
-        model = LBNModel.from_snapshot(cfg, wards, fork.snapshot)
+        model = LBNModel.from_snapshot(cfg, wards, fork.snapshot, on_year=on_year)
     else:
         wards, report = loaded if loaded is not None else load_wards(cfg.data)
-        model = LBNModel(cfg, wards)
+        model = LBNModel(cfg, wards, on_year=on_year)
     if progress:
         shared = f", from the saved {cfg.start_year}-{model.year} history" if fork else ""
         print(
