@@ -91,7 +91,7 @@ def PlaceResult(view: PlaceView, chosen: list[str]) -> None:
     table = solara.use_memo(lambda: ward_table(view, chosen), dependencies=key)
     with solara.Column(classes=["lbn-place-figure"]):
         solara.FigureMatplotlib(figure, dependencies=key, format="png")
-    with solara.Column(classes=["lbn-place-maps"]):
+    with solara.Column(classes=["lbn-place-maps"], style={"max-width": "900px"}):
         if isinstance(maps, str):
             solara.Info(maps)
         else:
