@@ -255,3 +255,47 @@ def test_the_explorer_in_a_real_browser(explorer: str) -> None:
         finally:
             browser.close()
     assert problems == []
+
+
+@pytest.mark.slow
+def test_a_killed_explorer_leaves_no_server_behind() -> None:
+    """``kill`` on the process started stops the server itself (it takes the process's
+    place): the port is closed afterwards, and no Solara process is left serving it."""
+    if importlib.util.find_spec("solara") is None:
+        message = 'the explorer test needs solara (pip install -e ".[explorer]")'
+        if os.environ.get("LBN_SIM_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "lbn_sim.explore", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=2).close()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "did not start"
+                time.sleep(0.3)
+        server.terminate()
+        server.wait(timeout=20)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url, timeout=2).close()
+    serving = []
+    for entry in os.listdir("/proc"):
+        try:
+            command = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"solara" in b" ".join(command) and str(port).encode() in command:
+            serving.append(entry)
+    assert serving == []

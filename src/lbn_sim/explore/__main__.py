@@ -2,8 +2,9 @@
 
 Checks the folder (it must hold runs) and that the ``explorer`` extra is installed, then
 serves :mod:`lbn_sim.explore.app` with Solara's server on ``http://HOST:PORT`` until
-stopped (Ctrl-C). Exit codes: 0 stopped; 2 a folder without runs or no Solara (one line,
-``lbn_sim: error: ...``); otherwise the server's own.
+stopped (Ctrl-C or ``kill``): the server takes this process's place (``os.execve``), so
+the process started is the one that serves. Exit codes: 2 a folder without runs or no
+Solara (one line, ``lbn_sim: error: ...``); otherwise the server's own.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -75,10 +75,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         env[FOLDER_VARIABLE] = str(Path(args.dir).resolve())
         print(f"lbn_sim: exploring {opened.n_runs} runs in {args.dir}", file=sys.stderr)
     print(f"lbn_sim: explorer at http://{args.host}:{args.port} (Ctrl-C stops it)", file=sys.stderr)
-    try:
-        return subprocess.call(server_command(args.host, args.port), env=env)
-    except KeyboardInterrupt:
-        return 0
+    sys.stderr.flush()
+    # The server replaces this process rather than running as its child, so a stop sent
+    # to this process (Ctrl-C, kill) reaches the server: a child would outlive a killed
+    # parent and keep the port.
+    command = server_command(args.host, args.port)
+    os.execve(command[0], command, env)
 
 
 if __name__ == "__main__":
