@@ -90,9 +90,13 @@ def test_a_folder_without_runs_is_refused_naming_it(
     with pytest.raises(CompareRefusal, match=f"no runs under {tmp_path}"):
         open_folder(tmp_path)
     assert main([str(tmp_path / "nothing")]) == 2
-    assert f"lbn_sim: error: explorer: {tmp_path / 'nothing'} is not a directory" in (
-        capsys.readouterr().err
+    # Without the explorer extra the command says so first (nothing could be served).
+    expected = (
+        f"lbn_sim: error: explorer: {tmp_path / 'nothing'} is not a directory"
+        if importlib.util.find_spec("solara") is not None
+        else 'lbn_sim: error: the explorer needs its extra: pip install -e ".[explorer]"'
     )
+    assert expected in capsys.readouterr().err
 
 
 def test_a_variant_reports_progress_and_differs_from_the_future_as_written() -> None:
