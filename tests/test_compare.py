@@ -302,6 +302,7 @@ def write_rate_sweep(root: Path, rates: tuple[float, ...] = (0.02, 0.05)) -> Pat
     return root
 
 
+@pytest.mark.slow  # two comparisons' figures: about 11 s here
 def test_swept_key_makes_variants(tmp_path: Path) -> None:
     write_rate_sweep(tmp_path / "sweep")
     plan = plan_comparison([load_run_info(p) for p in find_run_dirs([tmp_path / "sweep"])])
