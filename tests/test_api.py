@@ -112,7 +112,10 @@ def test_run_gives_the_tables_simulate_gives() -> None:
     assert got.path is None
     assert_same_tables(got, simulate(cfg))
     assert repr(got).startswith("Run(worst_case, seed 3, synthetic, 120 wards, 2019-2030")
-    assert got.headline().startswith("worst_case: ")
+    # The data first: a synthetic run's headline never reads like a real result's.
+    assert got.headline().startswith("On the synthetic England (")
+    assert ", worst_case: " in got.headline().split("\n")[0]
+    assert "in 2019 prices: GBP " in got.headline()
 
 
 def test_run_twice_leaves_hydra_as_it_found_it() -> None:

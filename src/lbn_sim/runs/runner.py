@@ -197,7 +197,9 @@ def run_writers(result: RunResult, cfg: Config) -> dict[str, Callable[[Path], No
 
 
 def headline(result: RunResult, cfg: Config) -> str:
-    """A few lines for the terminal: how the left-behind wards fared."""
+    """A few lines for the terminal: how the left-behind wards fared, naming the data first
+    (a synthetic run's words are never a real result's) and money in 2019 prices (the
+    model counts money in real terms)."""
     g = result.groups.set_index(["group", "year"])
     first, last = cfg.start_year, cfg.horizon
     lb_start = int(g.loc[("left_behind", first), "n_wards"])
@@ -223,7 +225,8 @@ def headline(result: RunResult, cfg: Config) -> str:
     lengths = sorted({levers.award_years for _, levers, years in stages if years > 0})
     years = " or ".join(str(n) for n in lengths)
     return (
-        f"{cfg.scenario.name}: {still} of the {lb_start} ward{'' if lb_start == 1 else 's'} "
+        f"On {data_words(cfg.data.name, n_wards)}, {cfg.scenario.name}: {still} of the "
+        f"{lb_start} ward{'' if lb_start == 1 else 's'} "
         f"left behind in {first} {'is' if still == 1 else 'are'} still left behind in {last} "
         f"({total} ward{'' if total == 1 else 's'} left behind in {last}, "
         f"{total - still} of them newly).\n"
@@ -235,8 +238,8 @@ def headline(result: RunResult, cfg: Config) -> str:
         f"{gap1:.1f} in {last} (points of the published IMD's 0-100 scale); their mean IMD-like "
         f"rank (1 = most deprived of {n_wards:,}): {rank0:.0f} in {first}, {rank1:.0f} in "
         f"{last}.\n"
-        f"National programmes {policy}-{last}: GBP {before / 1e9:.1f}bn owed from earlier "
-        f"awards and {awarded / 1e9:.1f}bn awarded; {paid / 1e9:.1f}bn paid to wards, "
+        f"National programmes {policy}-{last}, in 2019 prices: GBP {before / 1e9:.1f}bn owed "
+        f"from earlier awards and {awarded / 1e9:.1f}bn awarded; {paid / 1e9:.1f}bn paid to wards, "
         f"{owed / 1e9:.1f}bn still owed at the end of {last} (this future's awards are paid "
         f"over {years} years)."
     )
