@@ -99,7 +99,7 @@ def test_the_readme_example_runs_verbatim(tmp_path: Path) -> None:
         check=False,
     )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("best_case: "), out.stdout
+    assert out.stdout.startswith("On the synthetic England (300 synthetic wards), best_case: ")
     written = tmp_path / "runs" / "worst"
     worst = lbn_sim.load(written).config
     assert worst is not None and worst.scenario.name == "worst_case"
