@@ -99,7 +99,7 @@ def test_the_readme_example_runs_verbatim(tmp_path: Path) -> None:
         check=False,
     )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("best_case: "), out.stdout
+    assert out.stdout.startswith("On the synthetic England (300 synthetic wards), best_case: ")
     written = tmp_path / "runs" / "worst"
     worst = lbn_sim.load(written).config
     assert worst is not None and worst.scenario.name == "worst_case"
@@ -112,7 +112,10 @@ def test_run_gives_the_tables_simulate_gives() -> None:
     assert got.path is None
     assert_same_tables(got, simulate(cfg))
     assert repr(got).startswith("Run(worst_case, seed 3, synthetic, 120 wards, 2019-2030")
-    assert got.headline().startswith("worst_case: ")
+    # The data first: a synthetic run's headline never reads like a real result's.
+    assert got.headline().startswith("On the synthetic England (")
+    assert ", worst_case: " in got.headline().split("\n")[0]
+    assert "in 2019 prices: GBP " in got.headline()
 
 
 def test_run_twice_leaves_hydra_as_it_found_it() -> None:

@@ -302,6 +302,7 @@ def write_rate_sweep(root: Path, rates: tuple[float, ...] = (0.02, 0.05)) -> Pat
     return root
 
 
+@pytest.mark.slow  # two comparisons' figures: about 11 s here
 def test_swept_key_makes_variants(tmp_path: Path) -> None:
     write_rate_sweep(tmp_path / "sweep")
     plan = plan_comparison([load_run_info(p) for p in find_run_dirs([tmp_path / "sweep"])])
@@ -948,3 +949,17 @@ def test_runs_made_before_phases_existed_compare_with_runs_without_phases(tmp_pa
         (run / ".hydra" / "config.yaml").write_text(json.dumps({"seed": i, "scenario": scenario}))
     old, new = (load_run_info(tmp_path / str(i)) for i in range(2))
     assert old.config["scenario.phases"] == new.config["scenario.phases"] == "[]"
+
+
+def test_job_folders_named_from_overrides_sort_by_their_numbers() -> None:
+    from lbn_sim.compare.runs import natural_key
+
+    folders = [Path(f"/s/scenario=base_case,seed={s}") for s in (10, 2, 1)]
+    folders += [Path("/s/10"), Path("/s/9")]
+    assert [p.name for p in sorted(folders, key=natural_key)] == [
+        "9",
+        "10",
+        "scenario=base_case,seed=1",
+        "scenario=base_case,seed=2",
+        "scenario=base_case,seed=10",
+    ]

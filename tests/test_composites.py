@@ -121,6 +121,7 @@ def real(data_dir: Path) -> tuple[pd.DataFrame, Composite, Composite]:
     return wards, imd, cni
 
 
+@pytest.mark.slow  # the real data's LSOA composites: about 20 s to build here
 def test_start_equals_the_published_ward_scores(
     real: tuple[pd.DataFrame, Composite, Composite],
 ) -> None:
@@ -132,6 +133,7 @@ def test_start_equals_the_published_ward_scores(
     assert np.abs(got_cni - wards["cni_score"].to_numpy()).max() < CNI_TOLERANCE
 
 
+@pytest.mark.slow
 def test_real_scores_stay_in_the_published_range(
     real: tuple[pd.DataFrame, Composite, Composite],
 ) -> None:

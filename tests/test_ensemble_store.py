@@ -39,6 +39,7 @@ def _quiet(_: str) -> None:
     pass
 
 
+@pytest.mark.slow  # four worker processes start: about 10 s here
 def test_members_are_single_runs_byte_for_byte_on_any_workers(tmp_path: Path) -> None:
     one = run_ensemble(tmp_path / "one", SWEEP, workers=1, log=_quiet)
     two = run_ensemble(tmp_path / "two", SWEEP, workers=2, log=_quiet)
@@ -58,6 +59,7 @@ def test_members_are_single_runs_byte_for_byte_on_any_workers(tmp_path: Path) ->
         assert (member / name).read_bytes() == (single / name).read_bytes(), name
 
 
+@pytest.mark.slow  # about 16 s here
 def test_a_resumed_ensemble_runs_only_the_missing_members(tmp_path: Path) -> None:
     store = tmp_path / "store"
     run_ensemble(store, SWEEP, workers=1, log=_quiet)

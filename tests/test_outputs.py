@@ -85,7 +85,14 @@ def _sweep(root: Path, level: str) -> Path:
     return root / level
 
 
-def test_compare_reads_the_same_report_from_summary_and_standard_runs(tmp_path: Path) -> None:
+def test_compare_reads_the_same_report_from_summary_and_standard_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The tables and the report's words are compared; the figures, drawn from those same
+    # tables, are test_compare's and test_figures' (drawing them took most of 36 s here).
+    from lbn_sim import compare
+
+    monkeypatch.setattr(compare, "_draw_variant", lambda *args, **kwargs: {})
     standard = run_comparison([_sweep(tmp_path, "standard")], log=lambda _: None)
     summary = run_comparison([_sweep(tmp_path, "summary")], log=lambda _: None)
     text = (summary / "report.md").read_text().replace(str(tmp_path / "summary"), "ROOT")

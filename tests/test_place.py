@@ -124,6 +124,24 @@ def test_a_place_is_found_by_authority_ward_code_or_ward_name() -> None:
         find_place(index, "Zzzz")
 
 
+def test_punctuation_is_ignored_and_a_word_of_a_name_suggests_it_first() -> None:
+    index = pd.DataFrame(
+        {
+            "ward_code": ["E1", "E2", "E3", "E4"],
+            "ward_name": ["Brandon", "Durham South", "Mapledurham", "Parr"],
+            "la_code": ["E06000047", "E06000047", "E07000179", "E08000013"],
+            "la_name": ["County Durham", "County Durham", "South Oxfordshire", "St. Helens"],
+            "start_group": ["left_behind", "rest", "rest", "rest"],
+        }
+    )
+    assert find_place(index, "st helens").codes == ["E4"]
+    assert find_place(index, "County-Durham").codes == ["E1", "E2"]
+    # The authority holding the word first, then a ward holding it; a name that only holds
+    # the letters inside a word (Mapledurham) comes later, if at all.
+    with pytest.raises(CompareRefusal, match="did you mean: County Durham, Durham South"):
+        find_place(index, "durham")
+
+
 def test_the_command_writes_the_place_page_beside_the_report(
     sweep: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -171,7 +171,11 @@ def test_two_sweeps_racing_into_one_folder_never_mix(tmp_path: Path) -> None:
         if 0 in codes:
             winner = codes.index(0)
             jobs = sorted(p.name for p in sweep.iterdir() if p.is_dir())
-            assert jobs == ["0", "1"], said
+            # Job folders are named from their overrides, the seed's last (keys sorted).
+            assert [j.rsplit(",", 1)[-1] for j in jobs] == [
+                f"seed={2 * winner}",
+                f"seed={2 * winner + 1}",
+            ], said
             assert [seed_of(sweep / j) for j in jobs] == [2 * winner, 2 * winner + 1], said
             for job in jobs:
                 assert results_in(sweep / job) == TABLES, said
@@ -311,10 +315,11 @@ def test_a_basic_sweep_killed_while_staging_leaves_no_partial_tables(tmp_path: P
     assert "Traceback" not in err, err
     assert proc.returncode == 128 + signal.SIGTERM, err
     assert leftovers(tmp_path) == [], err
-    assert sorted(p.name for p in sweep.iterdir() if p.is_dir()) == ["0"], err
-    assert results_in(sweep / "0") == TABLES
+    (job,) = [p.name for p in sweep.iterdir() if p.is_dir()]
+    assert job == ",".join(sorted([*SMALL, "seed=0"])).replace("plots=false", "plots=False"), err
+    assert results_in(sweep / job) == TABLES
     assert "kept the whole results of 1 job(s) of 3" in err, err
-    assert "(job folder(s) 0)" in err, err
+    assert f"(job folder(s) {job})" in err, err
 
 
 @pytest.mark.slow
@@ -331,8 +336,9 @@ def test_ctrl_c_on_a_basic_sweep_says_what_was_kept(tmp_path: Path) -> None:
     assert proc.returncode == 128 + signal.SIGINT, err
     assert "nothing was written" not in err, err
     assert "kept the whole results of 1 job(s) of 2" in err, err
-    assert sorted(p.name for p in sweep.iterdir() if p.is_dir()) == ["0"]
-    assert results_in(sweep / "0") == TABLES
+    (job,) = [p.name for p in sweep.iterdir() if p.is_dir()]
+    assert job.endswith(",seed=0"), job
+    assert results_in(sweep / job) == TABLES
     assert leftovers(tmp_path) == []
 
 

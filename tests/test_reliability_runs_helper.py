@@ -34,7 +34,8 @@ def term_in_staging_of_job_1() -> None:
     real = runner.write_provenance
 
     def write_provenance(path: Path, *args: Any) -> None:
-        if path.parent.parent.name == "1":  # sweep/1/.staging-x/provenance.json
+        # sweep/<job 1's folder, named from its overrides: ...,seed=1>/.staging-x/provenance.json
+        if path.parent.parent.name.endswith(",seed=1"):
             assert (path.parent / "wards.parquet").exists()
             os.kill(os.getpid(), signal.SIGTERM)
             time.sleep(2.0)

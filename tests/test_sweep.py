@@ -93,7 +93,9 @@ def test_a_sweep_that_cannot_be_checked_beforehand_still_runs_and_says_so(tmp_pa
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "the jobs' configs were not all checked" in result.stderr
-    assert (out / "0" / "wards.parquet").is_file() and (out / "1" / "wards.parquet").is_file()
+    # Each job's folder is named from its overrides (the seed's written as given, escaped).
+    jobs = sorted(p.parent.name for p in out.glob("*/wards.parquet"))
+    assert [j.split("scenario=")[1].split(",")[0] for j in jobs] == ["base_case", "best_case"]
     assert f"compare the runs with: python -m lbn_sim.compare {out}" in result.stderr
     # Each job's progress names the job (parallel jobs' lines interleave).
     assert "[job 0: base_case seed 0]   2020:" in result.stderr

@@ -59,8 +59,10 @@ def check_complete(
         if not allow_incomplete:
             raise CompareRefusal(
                 f"{what} (missing {listed}{more}); rerun each missing job with "
-                f"'python -m lbn_sim <its overrides> hydra.run.dir={sweep}/<job>', or pass "
-                "--allow-incomplete to compare the runs that finished"
+                f"'python -m lbn_sim <its overrides> hydra.run.dir={sweep}/<its folder>' (a "
+                "job's folder is its overrides, sorted and joined by commas, for example "
+                "scenario=base_case,seed=1), or pass --allow-incomplete to compare the runs that "
+                "finished"
             )
         log(f"warning: {what}; comparing those (missing {listed}{more})")
         notes.append(f"Incomplete: {what}; the missing {_plural_jobs(len(missing))} left out.")

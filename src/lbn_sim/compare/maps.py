@@ -28,7 +28,14 @@ from lbn_sim.data.sources import data_words
 from lbn_sim.plots.maps import MapArea, change_figure, status_figure
 from lbn_sim.plots.parts import save_figure
 
-__all__ = ["NO_GEOGRAPHY", "REAL_DATA", "comparison_maps", "maps_section", "place_maps"]
+__all__ = [
+    "NO_GEOGRAPHY",
+    "REAL_DATA",
+    "comparison_maps",
+    "maps_section",
+    "place_map_figures",
+    "place_maps",
+]
 
 REAL_DATA = "england_2019"
 """The ``data.name`` whose wards are real places with boundaries."""
@@ -177,10 +184,10 @@ def maps_section(maps: list[str] | str, title: str = "Maps") -> str:
     return "\n".join(lines)
 
 
-def place_maps(view: PlaceView, directory: Path, stem: str) -> list[Path] | str:
-    """Draw the place's maps (its wards' change in gap under each future, and their status
-    at the start and the horizon, the authority outlined); the PNGs, or the sentence said
-    instead. Drawn for the view's first variant."""
+def place_map_figures(view: PlaceView) -> dict[str, Figure] | str:
+    """The place's maps, not saved: ``{"gap_change": ..., "status": ...}`` (its wards' change
+    in gap under each future, and their status at the start and the horizon, the authority
+    outlined), or the sentence said instead of a map. Drawn for the view's first variant."""
     bounds = _boundaries(view.data, view.data_dir, _quiet)
     if isinstance(bounds, str):
         return bounds
@@ -198,11 +205,17 @@ def place_maps(view: PlaceView, directory: Path, stem: str) -> list[Path] | str:
         str(s): p.set_index("ward_code")["left_behind_share"] for s, p in end.groupby("scenario")
     }
     start_status = view.place.wards.set_index("ward_code")["start_group"] == "left_behind"
-    words, name = data_words(view.data), view.place.name
-    area = MapArea(outline, name, words, zoom=True)
-    gap = change_figure(wards, change, start, horizon, area)
-    status = status_figure(wards, start_status, shares, start, horizon, area)
-    return [
-        save_figure(gap, directory, f"{stem}_gap_change")[0],
-        save_figure(status, directory, f"{stem}_status")[0],
-    ]
+    area = MapArea(outline, view.place.name, data_words(view.data), zoom=True)
+    return {
+        "gap_change": change_figure(wards, change, start, horizon, area),
+        "status": status_figure(wards, start_status, shares, start, horizon, area),
+    }
+
+
+def place_maps(view: PlaceView, directory: Path, stem: str) -> list[Path] | str:
+    """Draw and save the place's maps (:func:`place_map_figures`) in ``directory`` as
+    ``{stem}_gap_change`` and ``{stem}_status``; the PNGs, or the sentence said instead."""
+    figures = place_map_figures(view)
+    if isinstance(figures, str):
+        return figures
+    return [save_figure(fig, directory, f"{stem}_{name}")[0] for name, fig in figures.items()]

@@ -5,8 +5,10 @@ happens to our wards?" from finished runs:
 
 1. **Find the place** (:func:`find_place`): a local authority's name or code (every ward of
    it), a ward's code, or a ward's name (when one ward has it; several wards of one name are
-   refused, naming each with its code and authority). Case and spacing do not matter; a near
-   miss is refused with the closest names (:mod:`difflib`).
+   refused, naming each with its code and authority). Case, spacing and punctuation do not
+   matter (``st helens`` is St. Helens); a miss is refused with the closest names: those
+   holding the query as a word first (``durham``: County Durham), then those spelt nearly
+   alike (:mod:`difflib`).
 2. **Read** the place's rows of every run's ``wards.parquet`` (only the columns needed) and
    each ward's IMD-like gap to England, ``g_i(t) = x_i(t) - m_england(t)`` in IMD-like
    points (:func:`lbn_sim.analysis.divergence.ward_gaps`, the definition of
@@ -125,8 +127,9 @@ class PlaceView:
 
 
 def _norm(text: object) -> str:
-    """Case and spacing folded, for matching: ``' Blackpool '`` -> ``'blackpool'``."""
-    return " ".join(str(text).split()).casefold()
+    """Case, spacing and punctuation folded, for matching: ``' Blackpool '`` ->
+    ``'blackpool'``, ``'St. Helens'`` -> ``'st helens'``."""
+    return " ".join(re.sub(r"[^\w]+", " ", str(text)).split()).casefold()
 
 
 def place_slug(name: str) -> str:
@@ -139,7 +142,7 @@ def find_place(index: pd.DataFrame, query: str) -> Place:
     """The wards ``query`` names in ``index`` (one row per ward: :data:`PLACE_COLUMNS`).
 
     Tried in order: a local authority's name or code (all its wards), a ward's code, a
-    ward's name. Case and runs of spaces are ignored.
+    ward's name. Case, runs of spaces and punctuation are ignored.
 
     Raises:
         CompareRefusal: nothing matches (the message offers the closest authority and ward
@@ -182,9 +185,22 @@ def _sorted(wards: pd.DataFrame) -> pd.DataFrame:
 
 
 def _closest(wards: pd.DataFrame, query: str) -> str:
-    """``"; did you mean: Blackpool, Blackburn with Darwen?"``, or ``""`` when nothing is close."""
-    names = {_norm(n): str(n) for col in ("la_name", "ward_name") for n in wards[col].unique()}
-    close = difflib.get_close_matches(_norm(query), list(names), n=N_SUGGESTIONS, cutoff=0.6)
+    """``"; did you mean: Blackpool, Blackburn with Darwen?"``, or a hint when nothing is close.
+
+    Names holding the query as a word or the start of one come first, authorities before
+    wards (``durham``: County Durham, then Durham's wards), then names spelt nearly alike
+    (``Blackpol``: Blackpool)."""
+    wanted = _norm(query)
+    authorities = {_norm(n): str(n) for n in wards["la_name"].unique()}
+    names = {**{_norm(n): str(n) for n in wards["ward_name"].unique()}, **authorities}
+    word = re.compile(r"\b" + re.escape(wanted))
+    holding = [
+        n
+        for group in (authorities, names)
+        for n in sorted((n for n in group if word.search(n)), key=lambda n: (len(n), n))
+    ]
+    alike = difflib.get_close_matches(wanted, list(names), n=N_SUGGESTIONS, cutoff=0.6)
+    close = list(dict.fromkeys([*holding, *alike]))[:N_SUGGESTIONS]
     if not close:
         return " (give a local authority name, a ward name or a ward code)"
     return "; did you mean: " + ", ".join(names[c] for c in close) + "?"

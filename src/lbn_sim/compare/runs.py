@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,8 +125,12 @@ def find_dirs_without_results(roots: Iterable[Path]) -> list[Path]:
 
 
 def natural_key(path: Path) -> tuple[Any, ...]:
-    """Sort ``.../2/`` before ``.../10/``."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in path.parts)
+    """Sort ``.../2/`` before ``.../10/`` and ``.../scenario=a,seed=2/`` before
+    ``.../scenario=a,seed=10/`` (runs of digits compared as numbers)."""
+    return tuple(
+        tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", p))
+        for p in path.parts
+    )
 
 
 def flatten(node: Any, prefix: str = "") -> dict[str, Any]:

@@ -71,7 +71,8 @@ def place_figure(
     n_all = trajectories["ward_code"].nunique()
     cols = min(COLUMNS, len(codes))
     rows = math.ceil(len(codes) / cols)
-    fig = Figure(figsize=(2.6 * cols + 0.6, 2.1 * rows + 1.6), layout="constrained")
+    # At least 7.5 inches wide: the three-line title of a place of one or two wards fits.
+    fig = Figure(figsize=(max(2.6 * cols + 0.6, 7.5), 2.1 * rows + 1.6), layout="constrained")
     axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
     labels = ward_labels(trajectories)
     for ax in axes.flat[len(codes) :]:

@@ -73,6 +73,7 @@ def simulate(
     label: str = "",
     forks: ForkCache | None = None,
     loaded: tuple[pd.DataFrame, str | None] | None = None,
+    on_year: Callable[[LBNModel], None] | None = None,
 ) -> RunResult:
     """Run the model from ``cfg.start_year`` to ``cfg.horizon`` and build the result tables.
 
@@ -82,17 +83,19 @@ def simulate(
     (:mod:`lbn_sim.runs.forks`); the tables are the same either way. ``loaded``: the ward
     table and data report of ``cfg.data`` (:func:`load_wards`), when the caller holds them
     already (an ensemble's worker loads them once for all its members); read afresh when
-    None. The model never changes the ward table it is given.
+    None. The model never changes the ward table it is given. ``on_year``: called with the
+    model after each recorded year (:class:`~lbn_sim.engine.model.LBNModel`'s own hook: a
+    progress bar reads ``model.year``).
     """
     t0 = time.perf_counter()
     made_by = provenance()
     fork = forks.get(cfg) if forks is not None else None
     if fork is not None:
         wards, report = fork.wards, fork.report
-        model = LBNModel.from_snapshot(cfg, wards, fork.snapshot)
+        model = LBNModel.from_snapshot(cfg, wards, fork.snapshot, on_year=on_year)
     else:
         wards, report = loaded if loaded is not None else load_wards(cfg.data)
-        model = LBNModel(cfg, wards)
+        model = LBNModel(cfg, wards, on_year=on_year)
     if progress:
         shared = f", from the saved {cfg.start_year}-{model.year} history" if fork else ""
         print(
@@ -194,7 +197,9 @@ def run_writers(result: RunResult, cfg: Config) -> dict[str, Callable[[Path], No
 
 
 def headline(result: RunResult, cfg: Config) -> str:
-    """A few lines for the terminal: how the left-behind wards fared."""
+    """A few lines for the terminal: how the left-behind wards fared, naming the data first
+    (a synthetic run's words are never a real result's) and money in 2019 prices (the
+    model counts money in real terms)."""
     g = result.groups.set_index(["group", "year"])
     first, last = cfg.start_year, cfg.horizon
     lb_start = int(g.loc[("left_behind", first), "n_wards"])
@@ -220,7 +225,8 @@ def headline(result: RunResult, cfg: Config) -> str:
     lengths = sorted({levers.award_years for _, levers, years in stages if years > 0})
     years = " or ".join(str(n) for n in lengths)
     return (
-        f"{cfg.scenario.name}: {still} of the {lb_start} ward{'' if lb_start == 1 else 's'} "
+        f"On {data_words(cfg.data.name, n_wards)}, {cfg.scenario.name}: {still} of the "
+        f"{lb_start} ward{'' if lb_start == 1 else 's'} "
         f"left behind in {first} {'is' if still == 1 else 'are'} still left behind in {last} "
         f"({total} ward{'' if total == 1 else 's'} left behind in {last}, "
         f"{total - still} of them newly).\n"
@@ -232,8 +238,8 @@ def headline(result: RunResult, cfg: Config) -> str:
         f"{gap1:.1f} in {last} (points of the published IMD's 0-100 scale); their mean IMD-like "
         f"rank (1 = most deprived of {n_wards:,}): {rank0:.0f} in {first}, {rank1:.0f} in "
         f"{last}.\n"
-        f"National programmes {policy}-{last}: GBP {before / 1e9:.1f}bn owed from earlier "
-        f"awards and {awarded / 1e9:.1f}bn awarded; {paid / 1e9:.1f}bn paid to wards, "
+        f"National programmes {policy}-{last}, in 2019 prices: GBP {before / 1e9:.1f}bn owed "
+        f"from earlier awards and {awarded / 1e9:.1f}bn awarded; {paid / 1e9:.1f}bn paid to wards, "
         f"{owed / 1e9:.1f}bn still owed at the end of {last} (this future's awards are paid "
         f"over {years} years)."
     )
