@@ -288,6 +288,7 @@ def start_state(
         health_effect=zeros.copy(),
         participation_effect=zeros.copy(),
         years_funded=np.zeros(n_wards, dtype=np.int16),
+        adult_learning=zeros.copy(),
         agg=agg0,
     )
     return StartState(hh, baseline, stocks, reach0, spend0.sum(axis=0))

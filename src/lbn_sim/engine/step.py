@@ -114,6 +114,9 @@ def update_stocks(
     quality = services.service_quality(wards.quality, target, inputs.invest, population, params)
     spaces0 = baseline.quality[Service.COMMUNITY_SPACES]
     social_infrastructure.close_spaces(quality, target, wards.capacity, spaces0, params)
+    social_infrastructure.space_turnover(
+        quality, wards.quality[Service.COMMUNITY_SPACES], spaces0, params
+    )
     quality = np.clip(quality, 0.0, 1.0)
     years = long_term_money.funded_years(wards.years_funded, inputs.community_funded)
     legacy = long_term_money.legacy_after(wards.legacy, years, wards.capacity, params)
@@ -165,6 +168,8 @@ def ward_year(
     )
     stress_base, stress_deprived = cost_of_living.stress_levels(col, used, used0, params)
     stocks = lagged_effects(stocks, wards, used, used0, baseline, params)
+    learning = education_skills.adult_learning_after(wards.adult_learning, used, used0, params)
+    stocks = stocks.with_(adult_learning=learning)
     cond = Conditions(
         find=find.astype(np.float32),
         shock=None if shock is None else shock.astype(np.float32),
@@ -175,7 +180,7 @@ def ward_year(
         d_participation=(stocks.participation_effect - wards.participation_effect).astype(
             np.float32
         ),
-        d_skill=education_skills.adult_skill_change(used, used0, params),
+        d_skill=education_skills.adult_skill_change(wards.adult_learning, learning, params),
         young_skill=education_skills.young_skill(
             baseline.rates["education_deprivation"], used, used0, params
         ),
