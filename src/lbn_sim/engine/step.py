@@ -144,10 +144,8 @@ def ward_year(
     # The services households use: their ward's own, and through their links their
     # neighbours' where those are better. Employment support is read as it stood at the
     # start of the year.
-    used, used0 = (
-        connectivity.services_used(stocks.quality, params, baseline),
-        baseline.used_quality,
-    )
+    used = connectivity.services_used(stocks.quality, params, baseline)
+    used0 = baseline.used_quality
     support_used = connectivity.services_used(wards.quality, params, baseline)
     jobs, scar = labour_market.labour_demand(
         wards.jobs,
@@ -168,8 +166,6 @@ def ward_year(
     )
     stress_base, stress_deprived = cost_of_living.stress_levels(col, used, used0, params)
     stocks = lagged_effects(stocks, wards, used, used0, baseline, params)
-    learning = education_skills.adult_learning_after(wards.adult_learning, used, used0, params)
-    stocks = stocks.with_(adult_learning=learning)
     cond = Conditions(
         find=find.astype(np.float32),
         shock=None if shock is None else shock.astype(np.float32),
@@ -180,7 +176,9 @@ def ward_year(
         d_participation=(stocks.participation_effect - wards.participation_effect).astype(
             np.float32
         ),
-        d_skill=education_skills.adult_skill_change(wards.adult_learning, learning, params),
+        d_skill=education_skills.adult_skill_change(
+            wards.adult_learning, stocks.adult_learning, params
+        ),
         young_skill=education_skills.young_skill(
             baseline.rates["education_deprivation"], used, used0, params
         ),
@@ -201,9 +199,12 @@ def lagged_effects(
     baseline: Baseline,
     params: Params,
 ) -> WardState:
-    """5. Health and participation: the wards' lagged effects of services, civic assets and
-    stress move towards where their drivers head (``stocks`` with them; ``used``,
-    ``used0``: services used this year and at the start, ``[n_services, n_wards]``)."""
+    """5. Health, participation and adult learning: the wards' lagged effects of services,
+    civic assets and stress move towards where their drivers head, and the skill uplift
+    adult learning leaves moves by its learners and its fading
+    (:func:`~lbn_sim.engine.mechanisms.education_skills.adult_learning_after`) (``stocks``
+    with them; ``used``, ``used0``: services used this year and at the start,
+    ``[n_services, n_wards]``)."""
     p = params
     civic = social_infrastructure.civic_change(used, used0)
     health_driver = (
@@ -218,7 +219,8 @@ def lagged_effects(
     part = wards.participation_effect + p.participation_effect_speed * (
         part_driver - wards.participation_effect
     )
-    return stocks.with_(health_effect=health, participation_effect=part)
+    learning = education_skills.adult_learning_after(wards.adult_learning, used, used0, p)
+    return stocks.with_(health_effect=health, participation_effect=part, adult_learning=learning)
 
 
 def migration(
