@@ -295,8 +295,8 @@ class PerAgentModel(mesa.Model):
         self.advice = (p.debt_advice_effect * (q[debt] - q0[debt])).tolist()
         self.d_health = (stocks.health_effect - before.health_effect).tolist()
         self.d_participation = (stocks.participation_effect - before.participation_effect).tolist()
-        adult = Service.ADULT_EDUCATION
-        self.d_skill = (p.adult_education_effect * (q[adult] - q0[adult])).tolist()
+        # Adult learning: the change of the uplift the ward's adults hold (a level effect).
+        self.d_skill = (stocks.adult_learning - before.adult_learning).tolist()
         self.benefit = inputs.benefit_level
         agg = before.agg
         e_ward = 1.0 - agg.employment_deprivation

@@ -48,6 +48,7 @@ def test_split_pence_is_exact(totals: list[int], data: st.DataObject) -> None:
     allocation=st.sampled_from(["competitive", "formula", "devolved"]),
     award_years=st.integers(1, 15),
     spend_share=st.floats(0.5, 1.0),
+    capital_share=st.floats(0.0, 1.0),
     programme=st.floats(0, 50),
     growth=st.floats(-0.05, 0.05),
     gradient=st.floats(-0.02, 0.02),
@@ -58,6 +59,7 @@ def test_money_is_conserved_to_the_penny(
     allocation: str,
     award_years: int,
     spend_share: float,
+    capital_share: float,
     programme: float,
     growth: float,
     gradient: float,
@@ -74,6 +76,7 @@ def test_money_is_conserved_to_the_penny(
             f"{lv}.allocation={allocation}",
             f"{lv}.award_years={award_years}",
             f"{lv}.la_spend_share={spend_share}",
+            f"{lv}.capital_share={capital_share}",
             f"{lv}.programme_per_head={programme}",
             f"{lv}.capacity_building_per_head={programme / 3}",
             f"{lv}.la_real_growth={growth}",
@@ -162,4 +165,5 @@ def test_local_power_does_not_stretch_ring_fenced_grants() -> None:
         m_other, m_dev, charity, ring = model.ward_services.delivered
         expected = (m_other.running + charity) * p_other + ring + m_dev.running * p_dev
         np.testing.assert_allclose(seen[-1].spend, expected, rtol=1e-12)
-    assert ring.sum() > 0 and p_other.max() > 1.05  # grants flow and local power bites
+    # Grants flow and local power bites (its partnership cost and gain move the rest).
+    assert ring.sum() > 0 and np.abs(p_other - 1.0).max() > 0.02

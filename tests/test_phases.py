@@ -129,7 +129,8 @@ def test_the_headline_gives_every_award_length(toy_cfg: Callable[..., Config]) -
         "horizon=2032",
         "scenario.phases=[{from_year:2030,levers:{award_years:2}}]",
     )
-    assert "(this future's awards are paid over 2 or 12 years)." in headline(simulate(cfg), cfg)
+    expected = "(this future's awards are planned over 2 or 12 years and spent later)."
+    assert expected in headline(simulate(cfg), cfg)
 
 
 def test_a_phase_keeps_the_conditions_and_one_after_the_horizon_never_begins(

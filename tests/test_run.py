@@ -172,7 +172,9 @@ def test_benefits_falling_behind_the_poverty_line_raise_financial_stress(
 
     start = toy_cfg().policy_start - 1
     assert eng(cut, start) == eng(held, start)  # the shared history
-    assert eng(cut, end) > eng(held, end) + 0.01
+    # Toy size: +0.0101 before issue 20's mechanisms, +0.0088 after (the threshold was at
+    # the edge; the direction and a material size are what is tested).
+    assert eng(cut, end) > eng(held, end) + 0.005
 
 
 @pytest.mark.slow
@@ -351,7 +353,7 @@ def test_headline_counts_the_still_and_the_newly_left_behind(
 def test_headline_says_how_much_programme_money_is_still_owed(
     toy_cfg: Callable[..., Config],
 ) -> None:
-    """Long awards made late are mostly paid after the horizon: the headline says how much,
+    """Long awards made late are mostly spent after the horizon: the headline says how much,
     and awarded = paid + owed over the run, to the penny."""
     from lbn_sim.analysis.money import programme_totals
 
@@ -371,8 +373,10 @@ def test_headline_says_how_much_programme_money_is_still_owed(
         text = headline(result, cfg)
         assert f"GBP {b / 1e9:.1f}bn owed from earlier awards" in text
         assert "bn still owed at the end of 2050" in text
-        assert f"awards are paid over {years} years" in text
-    assert owed[1] == 0.0 and owed[12] > 0.1 * awarded
+        assert f"awards are planned over {years} years and spent later" in text
+    # Delivery lags leave even one-year awards partly unspent at the horizon; longer
+    # awards leave more.
+    assert 0.0 < owed[1] < owed[12] and owed[12] > 0.1 * awarded
 
 
 @pytest.mark.parametrize("stage", ["writing", "moving"])

@@ -88,12 +88,17 @@ class PolicyLevers:
     # hold in reserve (share); ring-fenced grants pass through whole.
     la_spend_share: float = 0.97
     # National programme budget for place-based funds (GBP per English resident per year):
-    # a yearly commitment, each year's awards paid in equal instalments over award_years, so
-    # long awards made late are partly paid after the horizon. The five purposes below are
+    # a yearly commitment, each year's awards planned in equal instalments over award_years
+    # and spent later than planned (engine/delivery.py), so long awards made late are
+    # partly spent after the horizon. The five purposes below are
     # budgets of the same kind, allocated the same way (allocation, award_years).
     programme_per_head: float = 0.0
-    # How programme money is allocated: competitive, formula or devolved.
+    # How programme money is allocated (who gets it): competitive, formula or devolved.
     allocation: str = "competitive"
+    # Share of programme money (all purposes but capacity building) spent as capital
+    # (buildings, equipment: lifts a service's quality once) rather than running money
+    # (sustains it while paid) (share). Independent of the allocation mechanism.
+    capital_share: float = 0.5
     # Length of one programme award (years); competitive pots are typically 2.
     award_years: int = 2
     # Share of programme money targeted at deprived wards under formula/devolved (share).
@@ -123,7 +128,7 @@ class PolicyLevers:
     def __post_init__(self) -> None:
         owner = type(self).__name__
         _check_all_finite(self)
-        for name in ("la_spend_share", "least_first_share", "devolution_share"):
+        for name in ("la_spend_share", "least_first_share", "devolution_share", "capital_share"):
             _check_share(owner, name, getattr(self, name))
         if self.la_spend_share <= 0:
             raise ConfigError(
@@ -302,7 +307,11 @@ class HistoryConfig:
     (-0.5% a year, 0.6 points more per unit of LA deprivation z), schools and health flat
     in real terms per resident; competitive,
     two-year pots (Levelling Up Fund, Towns Fund, UK Shared Prosperity Fund:
-    together about GBP 1.5bn a year in England, GBP 25 per resident); working-age
+    together about GBP 1.5bn a year in England, GBP 25 per resident; three quarters
+    capital: of the three funds' GBP 10.6bn (NAO, 2023) the Levelling Up Fund (GBP 4.8bn)
+    'focused on capital investment in local infrastructure' (Commons Library CBP-9460) and
+    the Towns Fund (GBP 3.2bn) on infrastructure, land and buildings, while the UK Shared
+    Prosperity Fund (GBP 2.6bn) pays revenue and capital); working-age
     benefits uprated with prices, a little behind earnings (-0.5% a year against
     the poverty line); stagnant real wages; the 2020 recession and the 2022-23
     price shock (inflation 9.1% and 7.3%) on top of a residual pressure.
@@ -316,6 +325,7 @@ class HistoryConfig:
             la_deprivation_gradient=-0.006,
             programme_per_head=25.0,
             allocation="competitive",
+            capital_share=0.75,
             award_years=2,
             benefit_uprating=-0.005,
         )

@@ -66,8 +66,9 @@ def programme_totals(
     (awarded earlier, still to be paid); ``awarded``: what central government put into
     the programmes in those years; ``paid``: what the programmes paid to wards in those
     years (instalments of earlier awards included); ``owed``: the programmes' balance at
-    the end of ``last_year``, awarded but still to be paid (an award is paid in equal
-    yearly instalments over its ``award_years``, so long awards made late are mostly owed).
+    the end of ``last_year``, awarded but still to be paid (an award is planned in equal
+    yearly instalments over its ``award_years`` and spent later than planned, so long
+    awards made late are mostly owed).
     """
     years = ledger["year"].between(first_year, last_year)
 

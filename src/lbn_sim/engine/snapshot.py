@@ -24,6 +24,7 @@ from lbn_sim.engine.start import StartState
 from lbn_sim.engine.state import WardState
 
 if TYPE_CHECKING:
+    from lbn_sim.engine.agents.programmes import Award
     from lbn_sim.engine.model import LBNModel, Row
 
 F64 = NDArray[np.float64]
@@ -62,7 +63,7 @@ class Snapshot:
     history: tuple[Row, ...]
     government: tuple[I64, I64, float]
     reserves: I64
-    programmes: tuple[tuple[tuple[str, str, I64, int], ...], tuple[tuple[str, int], ...]]
+    programmes: tuple[tuple[Award, ...], tuple[tuple[str, int], ...]]
     investors: tuple[F64, F64, float]
     funding: F64
     ledger: Ledger

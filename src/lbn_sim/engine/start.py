@@ -46,6 +46,7 @@ from lbn_sim.engine.parameters import Params
 from lbn_sim.engine.services import RING_FENCED, baseline_spend
 from lbn_sim.engine.state import (
     Baseline,
+    WardAggregates,
     WardState,
     aggregate,
     initial_capacity,
@@ -278,8 +279,16 @@ def start_state(
         used_quality=used_quality(q0, reach0, neighbours, params),
         push=employment_push(1.0 - agg0.employment_deprivation, agg0.people),
     )
+    return StartState(hh, baseline, start_stocks(q0, cap0, agg0), reach0, spend0.sum(axis=0))
+
+
+def start_stocks(q0: F64, cap0: F64, agg0: WardAggregates) -> WardState:
+    """The wards' stocks at the start: service quality ``q0`` (``[n_services, n_wards]``) and
+    community capacity ``cap0`` (``[n_wards]``) as synthesised, labour demand 1, and no
+    legacy, scar, lagged effect, funded years or adult-learning uplift yet."""
+    n_wards = cap0.shape[0]
     zeros = np.zeros(n_wards)
-    stocks = WardState(
+    return WardState(
         quality=q0.copy(),
         capacity=cap0.copy(),
         legacy=zeros.copy(),
@@ -288,9 +297,9 @@ def start_state(
         health_effect=zeros.copy(),
         participation_effect=zeros.copy(),
         years_funded=np.zeros(n_wards, dtype=np.int16),
+        adult_learning=zeros.copy(),
         agg=agg0,
     )
-    return StartState(hh, baseline, stocks, reach0, spend0.sum(axis=0))
 
 
 def composites_of(

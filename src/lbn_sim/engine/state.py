@@ -64,6 +64,9 @@ class WardState:
         health_effect: ``[n_wards]`` lagged effect of services and stress on health.
         participation_effect: ``[n_wards]`` lagged effect on civic participation.
         years_funded: int16 ``[n_wards]`` consecutive years of community-controlled money.
+        adult_learning: ``[n_wards]`` the working-age residents' mean skill uplift from
+            adult learning against the start's provision (skills scale; negative where
+            provision has fallen; 0 at the start).
         agg: the household aggregates at the end of the year.
     """
 
@@ -75,6 +78,7 @@ class WardState:
     health_effect: F64
     participation_effect: F64
     years_funded: NDArray[np.int16]
+    adult_learning: F64
     agg: WardAggregates
 
     def with_(self, **changes: object) -> WardState:

@@ -114,6 +114,9 @@ def update_stocks(
     quality = services.service_quality(wards.quality, target, inputs.invest, population, params)
     spaces0 = baseline.quality[Service.COMMUNITY_SPACES]
     social_infrastructure.close_spaces(quality, target, wards.capacity, spaces0, params)
+    social_infrastructure.space_turnover(
+        quality, wards.quality[Service.COMMUNITY_SPACES], spaces0, params
+    )
     quality = np.clip(quality, 0.0, 1.0)
     years = long_term_money.funded_years(wards.years_funded, inputs.community_funded)
     legacy = long_term_money.legacy_after(wards.legacy, years, wards.capacity, params)
@@ -141,10 +144,8 @@ def ward_year(
     # The services households use: their ward's own, and through their links their
     # neighbours' where those are better. Employment support is read as it stood at the
     # start of the year.
-    used, used0 = (
-        connectivity.services_used(stocks.quality, params, baseline),
-        baseline.used_quality,
-    )
+    used = connectivity.services_used(stocks.quality, params, baseline)
+    used0 = baseline.used_quality
     support_used = connectivity.services_used(wards.quality, params, baseline)
     jobs, scar = labour_market.labour_demand(
         wards.jobs,
@@ -175,7 +176,9 @@ def ward_year(
         d_participation=(stocks.participation_effect - wards.participation_effect).astype(
             np.float32
         ),
-        d_skill=education_skills.adult_skill_change(used, used0, params),
+        d_skill=education_skills.adult_skill_change(
+            wards.adult_learning, stocks.adult_learning, params
+        ),
         young_skill=education_skills.young_skill(
             baseline.rates["education_deprivation"], used, used0, params
         ),
@@ -196,9 +199,12 @@ def lagged_effects(
     baseline: Baseline,
     params: Params,
 ) -> WardState:
-    """5. Health and participation: the wards' lagged effects of services, civic assets and
-    stress move towards where their drivers head (``stocks`` with them; ``used``,
-    ``used0``: services used this year and at the start, ``[n_services, n_wards]``)."""
+    """5. Health, participation and adult learning: the wards' lagged effects of services,
+    civic assets and stress move towards where their drivers head, and the skill uplift
+    adult learning leaves moves by its learners and its fading
+    (:func:`~lbn_sim.engine.mechanisms.education_skills.adult_learning_after`) (``stocks``
+    with them; ``used``, ``used0``: services used this year and at the start,
+    ``[n_services, n_wards]``)."""
     p = params
     civic = social_infrastructure.civic_change(used, used0)
     health_driver = (
@@ -213,7 +219,8 @@ def lagged_effects(
     part = wards.participation_effect + p.participation_effect_speed * (
         part_driver - wards.participation_effect
     )
-    return stocks.with_(health_effect=health, participation_effect=part)
+    learning = education_skills.adult_learning_after(wards.adult_learning, used, used0, p)
+    return stocks.with_(health_effect=health, participation_effect=part, adult_learning=learning)
 
 
 def migration(

@@ -31,7 +31,10 @@ class Year:
         core_pence, ring_pence: int64 pence ``[n_wards]``, what each ward receives of them.
         core_running, ring_running: float64 ``[n_services, n_wards]`` GBP/yr, the same by
             service (the authorities' choice of services for the core money).
-        paid: int64 pence ``[n_wards]`` by (purpose, mechanism): programme instalments.
+        paid: int64 pence ``[n_wards]`` by (purpose, mechanism): programme money spent in
+            each ward this year.
+        capital_paid: int64 pence ``[n_wards]`` by (purpose, mechanism): the part of
+            ``paid`` that buys capital (a key missing: none of it).
         charity: int64 pence ``[n_wards]``: charities' money.
         private: int64 pence ``[n_wards]``: private investment.
         investment_ratio: float64 ``[n_wards]``: investment per resident against the start.
@@ -48,6 +51,7 @@ class Year:
     core_running: F64 = field(default_factory=lambda: _NONE_F64)
     ring_running: F64 = field(default_factory=lambda: _NONE_F64)
     paid: dict[tuple[str, str], I64] = field(default_factory=dict)
+    capital_paid: dict[tuple[str, str], I64] = field(default_factory=dict)
     charity: I64 = field(default_factory=lambda: _NONE_I64)
     private: I64 = field(default_factory=lambda: _NONE_I64)
     investment_ratio: F64 = field(default_factory=lambda: _NONE_F64)

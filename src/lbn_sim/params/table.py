@@ -157,31 +157,94 @@ REGISTRY: tuple[Parameter, ...] = (
         ),
     ),
     Parameter(
-        name="adult_education_effect",
+        name="adult_learners_share",
         default=0.06,
-        unit="1/yr",
-        low=0.01,
-        high=0.1,
+        unit="share of working-age adults per year",
+        low=0.04,
+        high=0.08,
         source=(
-            "Blanden, Buscha, Sturgis and Urwin (2012), Measuring the earnings returns to "
-            "accredited adult learning in the UK, Econ. Educ. Rev. 31: 'a medium-run return "
-            "for women of 10% on hourly wages. For men ... any apparent gain is due to "
-            "selection' (https://eprints.soton.ac.uk/208125/); Urwin et al. for the 157 "
-            "Group: a level 2 qualification 'can add 12% to ... earnings' (https://www.tes.co"
-            "m/news/exclusive-level-2-qualification-can-add-12-students-earnings-study-finds)"
-            "; DfE: about 2.07 million adult (19+) FE and skills learners in 2018/19 (https:/"
-            "/explore-education-statistics.service.gov.uk/data-catalogue/data-set/e7849773-9f"
-            "ac-4128-b195-e14f5e20139f), some 6% of working-age adults. A learner's gain of "
-            "~10% of earnings is ~0.13 on the model's skills scale (earnings 0.9 + 1.2 "
-            "skills), so today's provision moves all adults' skills by ~0.01 a year and a "
-            "unit of adult-education quality plausibly by ~0.01-0.03: the evidence suggests "
-            "0.06 is two to five times too large (and zero for men in Blanden et al.). Range "
-            "0.01 to 0.1."
+            "DfE, Further education and skills: 2,068,200 adult (19+) learners took part in further"
+            " education and skills in England in 2018/19, apprenticeships included (data set 'Adult"
+            " (19+) learner participation and achievements', "
+            "https://explore-education-statistics.service.gov.uk/data-catalogue/data-set/e7849773-9"
+            "fac-4128-b195-e14f5e20139f), 6.2% of England's 33.3 million residents aged 19-64 in "
+            "ONS's mid-2019 estimates (population19_lsoa11 in the project's data; some learners are"
+            " older, so a little less of all adults). The start's adult education is taken to reach"
+            " that share in every ward. Range 4% to 8%: participation fell to 1,640,300 by 2020/21 "
+            "(same data set) and was higher in earlier years."
         ),
         home="mechanisms.education_skills",
         meaning=(
-            "Yearly change of working-age skills per unit of adult-education quality above "
-            "the start."
+            "Adult learners a year as a share of working-age adults at the start's adult "
+            "education; extra learners scale with the relative change of its quality."
+        ),
+    ),
+    Parameter(
+        name="adult_learners_max_extra",
+        default=0.06,
+        unit="share of working-age adults per year",
+        low=0.03,
+        high=0.12,
+        source=(
+            "assumption: however much provision grows, at most as many extra adults learn "
+            "each year as learn today (participation doubles): places fill and the most "
+            "willing learners are reached first (diminishing returns). Range half to double."
+        ),
+        home="mechanisms.education_skills",
+        meaning="Ceiling of extra adult learners a year (share of working-age adults).",
+    ),
+    Parameter(
+        name="adult_learning_gain",
+        default=0.05,
+        unit="skills (0-1) per learner",
+        low=0.0,
+        high=0.13,
+        source=(
+            "Blanden, Buscha, Sturgis and Urwin (2012), Measuring the earnings returns to "
+            "accredited adult learning in the UK, Econ. Educ. Rev. 31(4): 'Our results show a "
+            "medium-run return for women of 10% on hourly wages. For men, initial suggestions of a "
+            "similar positive return are eliminated once pre-qualification trends are taken into "
+            "account' (https://eprints.soton.ac.uk/208125/); BIS Research Paper 150 (2013): "
+            "learning below level 2 'had a positive impact on employability, wages, and time on "
+            "benefits, but these effects were small overall and captured mainly by level 1 rather "
+            "than entry level and by those aged 19-24' "
+            "(https://gov.uk/government/publications/impact-of-learning-below-level-2-in-further-ed"
+            "ucation); Dorsett, Lui and Weale, The effects of life-long learning on earnings and "
+            "employment (NIESR slides), citing Jenkins et al. (2002), 'wage growth after life-long "
+            "learning was not significantly faster', and Blanden et al. (2008), 'little benefit for"
+            " men; some for women aged thirty-five to forty-nine' "
+            "(https://documents.pub/amp/document/the-effects-of-life-long-learning-on-earnings-and-"
+            "employment-richard-dorsett.html). On the model's earnings rule (0.9 + 1.2 skills "
+            "poverty lines) 10% of earnings is about 0.13 of skills; with half the learners women "
+            "at 10%, half men at nothing, and much of the learning below level 2, a learner gains "
+            "about 0.05 (about 4% of earnings). Range 0 (men, Blanden et al.) to 0.13 (women's "
+            "return for every learner)."
+        ),
+        home="mechanisms.education_skills",
+        meaning="Skills a learner gains from a year of adult learning (the skills scale, 0-1).",
+    ),
+    Parameter(
+        name="adult_learning_loss",
+        default=0.05,
+        unit="1/yr",
+        low=0.03,
+        high=0.15,
+        source=(
+            "assumption: the uplift adult learning leaves fades by about 5% a year: about 2% of "
+            "working-age adults reach retirement each year (a 45-year working life), and the "
+            "returns are measured in the medium run only (Blanden et al. 2012, "
+            "https://eprints.soton.ac.uk/208125/); DfE's net present value of further education "
+            "finds older learners' premia lower, as they 'have less to gain from increased "
+            "training' and less 'time left in the workforce' (Measuring the net present value of "
+            "further education in England 2018 to 2019, "
+            "https://www.fenews.co.uk/press-releases/68699-measuring-the-net-present-value-of-furth"
+            "er-education-in-england-2018-to-2019). Moving away is simulated, so not counted here. "
+            "Range 3% to 15% a year."
+        ),
+        home="mechanisms.education_skills",
+        meaning=(
+            "Yearly loss of the skill uplift adult learning has left (retirement, fading): "
+            "the uplift approaches inflow / loss, a level, not a trend."
         ),
     ),
     Parameter(
@@ -328,18 +391,25 @@ REGISTRY: tuple[Parameter, ...] = (
     ),
     Parameter(
         name="capacity_support_gain",
-        default=0.25,
+        default=0.05,
         unit="1/yr",
-        low=0.1,
-        high=0.5,
+        low=0.02,
+        high=0.1,
         source=(
-            "Frontier Economics for Local Trust (2021): 'for every £1m invested' in "
-            "community-led social infrastructure in left-behind areas, 'fiscal returns of "
-            "£1.2m' and 'wider economic and social returns worth a further £2m over a "
-            "ten-year period' (https://localtrust.org.uk/news-and-stories/news/social-infrast"
-            "ructure-investment-vital-to-economic-recovery-of-left-behind-areas-new-research-"
-            "shows/): capacity-building money has material returns, but no figure maps onto a"
-            " yearly capacity gain; the default is an assumption; range 0.4 to double."
+            "assumption sized on New Deal for Communities, the largest community programme "
+            "evaluated: at about GBP 500 a resident a year (well past this rule's "
+            "saturation) the share of residents 'feeling part of the local community' rose "
+            "from 35 per cent in 2002 to 45 per cent in 2008, gross, not net of comparators "
+            "(DCLG 2009, as summarised at http://www.publicnet.co.uk/abstracts/2009/11/11/new"
+            "-deal-for-communities-an-overview-of-change/). With 0.05 at saturation and "
+            "capacity_speed 0.15, capacity from the left-behind start 0.40 settles near 0.55"
+            " after about a decade, moving engagement need by about 0.08 (weight 0.5): about"
+            " NDC's gross change, so at most what it found. Frontier Economics for Local "
+            "Trust (2021) reports material returns to community-led social infrastructure "
+            "(https://localtrust.org.uk/news-and-stories/news/social-infrastructure-investmen"
+            "t-vital-to-economic-recovery-of-left-behind-areas-new-research-shows/) but no "
+            "yearly capacity gain. Range 0.02 to 0.1 (0.25, the default before issue 20, "
+            "took engagement need to England's level with GBP 9 a resident)."
         ),
         home="mechanisms.social_infrastructure",
         meaning=(
@@ -420,10 +490,10 @@ REGISTRY: tuple[Parameter, ...] = (
     ),
     Parameter(
         name="local_power_gain",
-        default=0.5,
+        default=0.2,
         unit="dimensionless",
         low=0.0,
-        high=2.0,
+        high=0.3,
         source=(
             "Evidence of pounds going further where places decide is thin and mixed: devolved"
             " adult education budgets were 97% spent by mayoral authorities against 91.5% by "
@@ -431,27 +501,75 @@ REGISTRY: tuple[Parameter, ...] = (
             "real-terms budget' (FE Week, "
             "https://feweek.co.uk/mayors-better-at-spending-adult-skills-cash/); Big Local "
             "wave-3 areas expected match funding of 16% of their start-up budgets "
-            "(https://churchhillbiglocal.org.uk/what-is-the-local-trust-big-local-2-2/); "
-            "Locality extrapolates GBP 16bn a year of council savings from 'local by default'"
-            " services (https://www.civilsociety.co.uk/news/public-sector-could-save--16bn-by"
-            "-working-with-local-charities--says-new-research.html); NDC individuals did not "
-            "improve faster than comparators on most outcomes "
+            "(https://churchhillbiglocal.org.uk/what-is-the-local-trust-big-local-2-2/); NDC "
+            "individuals did not improve faster than comparators on most outcomes "
             "(https://spatial-economics.blogspot.com/2009/10/new-deal-for-communities.html). "
-            "A 50% gain at full devolution and capacity is at the top of this; 0.1 to 0.3 is "
-            "better supported. Range is the one the config allows (0 to 2)."
+            "0.1 to 0.3 is what these support (the 16% match, the 5.5-point spending gap); "
+            "0.2 the middle, reached only at full capacity (nothing at or below "
+            "partnership_capacity_min). Range 0 (NDC: no net gain) to 0.3."
         ),
         home="mechanisms.local_power",
         meaning=(
             "Extra effect per pound where communities decide, at full devolution and "
-            "capacity: money is multiplied by 1 + gain * devolution * capacity."
+            "capacity: 1 + gain * devolution * capability, capability rising from 0 at "
+            "partnership_capacity_min to 1 at full capacity."
+        ),
+    ),
+    Parameter(
+        name="partnership_cost_share",
+        default=0.15,
+        unit="share",
+        low=0.1,
+        high=0.32,
+        source=(
+            "New Deal for Communities: in 2001-02 the 39 partnerships 'spent £65.3 million on"
+            " projects ... £17.3 million on their management and administration' (21%), and "
+            "'over the 10-year lifetime ... each NDC Partnership is allowed to spend 10 per "
+            "cent. of its overall grant on management and administration' (Hansard written "
+            "answer, 24 March 2003, https://api.parliament.uk/historic-hansard/written_answer"
+            "s/2003/mar/24/awards); Big Local: '32 per cent of Big Local funding was spent on "
+            "Big Local delivery costs ... paid staff, equipment, and other support costs' "
+            "(Local Trust, How did Big Local areas spend their funding?, https://www.learning"
+            "frombiglocal.org.uk/resources/programme-level-spend). Default between NDC's "
+            "allowance and its first year; range NDC's 10% to Big Local's 32%."
+        ),
+        home="mechanisms.local_power",
+        meaning=(
+            "Share of money decided by communities (times the devolution share) spent on "
+            "running the partnership, buying no service."
+        ),
+    ),
+    Parameter(
+        name="partnership_capacity_min",
+        default=0.3,
+        unit="capacity (0-1)",
+        low=0.2,
+        high=0.5,
+        source=(
+            "assumption: a community partnership needs some organisational capacity to spend at "
+            "all: below 0.3 (the left-behind wards start near 0.40 on the real data, "
+            "docs/mechanisms.md) a community fund spends only capacity / 0.3 of what is due and "
+            "local decisions add nothing. Big Local's first years were slow ('More than £9m has "
+            "been allocated to communities across England in the first few years' of some GBP 150m,"
+            " OPM for Local Trust, 2015, "
+            "http://www.opm.co.uk/news/the-big-local-early-years-evaluation/), and Local Trust's "
+            "paper on Big Local areas not spending to plan names 'skills and capacity' among the "
+            "causes of delayed and cancelled payments "
+            "(https://localtrust.org.uk/insights/research/big-local-areas-not-spending-to-plan/); "
+            "no figure maps onto a capacity threshold. Range 0.2 to 0.5."
+        ),
+        home="mechanisms.local_power",
+        meaning=(
+            "Community capacity below which a partnership underspends its community fund and "
+            "local decisions add nothing (local power's threshold)."
         ),
     ),
     Parameter(
         name="long_term_compounding",
-        default=0.1,
+        default=0.0,
         unit="1/yr",
         low=0.0,
-        high=1.0,
+        high=0.05,
         source=(
             "The NDC evaluation's lesson is that 'persistence pays ... programme managers "
             "should be prepared for diminishing returns over time' (https://docslib.org/doc/2"
@@ -459,15 +577,92 @@ REGISTRY: tuple[Parameter, ...] = (
             "07), and a reviewer notes 'the research suggests that the largest gains came "
             "first' (Overman, "
             "https://spatial-economics.blogspot.com/2009/10/new-deal-for-communities.html). "
-            "So long-term money matters, but evidence of gains that compound (10% more a "
-            "year, doubling by year 10) was not found: the default is an assumption at the "
-            "generous end. Range is the one the config allows (0 to 1)."
+            "No evidence of gains that compound was found, so none by default (long-term "
+            "money still leaves its legacy, legacy_rate); assumption: at most 5% more a year "
+            "funded (1.5 times by year 10) for a sampler to test. Range 0 to 0.05."
         ),
         home="mechanisms.long_term_money",
         meaning=(
             "Extra capacity-building gain per consecutive year of community-controlled money,"
             " up to the cap of years."
         ),
+    ),
+    Parameter(
+        name="capital_spend_rate",
+        default=0.1,
+        unit="1/yr",
+        low=0.05,
+        high=0.4,
+        source=(
+            "NAO, Levelling up funding to local government (November 2023): the Levelling Up Fund "
+            "(GBP 4.8bn), UK Shared Prosperity Fund (GBP 2.6bn) and Towns Fund (GBP 3.2bn) were "
+            "'intended to be spent between 2020-21 and 2025-26. However, as of March 2023, just £2 "
+            "billion had been given to local councils, of which £0.9 billion had been spent' (as "
+            "reported at "
+            "https://www.localgovernmentlawyer.co.uk/projects-and-regeneration/403-projects-news/55"
+            "648-spending-watchdog-criticises-how-government-allocated-levelling-up-funding-amid-co"
+            "ncern-deadlines-for-completion-of-projects-will-be-missed; the NAO's press release: "
+            "'50% of the main construction contracts for Levelling Up Fund projects due by March "
+            "2024 were unsigned', "
+            "https://www.nao.org.uk/press-releases/levelling-up-funding-to-local-government/); "
+            "Public Accounts Committee, Levelling up funding to local government (HC 424, 15 March "
+            "2024): 'Of the £10.47 billion ... £1.24 billion had actually been spent ... (as of the"
+            " latest data for September 2023)' and 'over 80% of the Levelling Up Fund Round 1 "
+            "projects are already set to miss their March 2024 completion deadline' "
+            "(https://publications.parliament.uk/pa/cm5804/cmselect/cmpubacc/424/summary.html). "
+            "Spending a tenth of what has fallen due each year on a six-year flat plan gives 9.4% "
+            "spent after three years and 12.2% after three and a half (observed 8.5% and 11.8%; the"
+            " funds started in different years, so the flat plan is an approximation). The funds "
+            "were mostly capital and the period had the pandemic and construction inflation, and "
+            "the Department told the PAC its spending was 'now more aligned to its budgets': range "
+            "0.05 to 0.4 a year."
+        ),
+        home="delivery",
+        meaning="Share of an award's capital that has fallen due and is spent each year.",
+    ),
+    Parameter(
+        name="running_spend_rate",
+        default=0.5,
+        unit="1/yr",
+        low=0.25,
+        high=1.0,
+        source=(
+            "assumption: running (revenue) money is spent faster than capital but not at once: the "
+            "NAO found 'some local authorities were left with only three months to spend their "
+            "2022-23 allocations from the UK Shared Prosperity Fund' (as reported by Civil Service "
+            "World, "
+            "https://www.civilserviceworld.com/professions/article/nao-highlights-levellingup-fundi"
+            "ng-delays), and Big Local, mostly running money, had allocated 'more than £9m' of some"
+            " GBP 150m 'in the first few years' "
+            "(http://www.opm.co.uk/news/the-big-local-early-years-evaluation/); half of what has "
+            "fallen due spent a year. Range 0.25 to 1 (1: no lag)."
+        ),
+        home="delivery",
+        meaning="Share of an award's running money that has fallen due and is spent each year.",
+    ),
+    Parameter(
+        name="delivery_max_years_late",
+        default=4.0,
+        unit="years",
+        low=1.0,
+        high=8.0,
+        source=(
+            "assumption: money still unspent four years after an award's planned end is spent that "
+            "year: deadlines are extended, not money withdrawn (the PAC: 'the Department has "
+            "extended the deadline for local authorities to spend their government funds for the "
+            "Future High Streets Fund and Round 1' of the Levelling Up Fund, "
+            "https://publications.parliament.uk/pa/cm5804/cmselect/cmpubacc/424/summary.html; "
+            "'Round 1 of Levelling Up Funding was awarded to ‘shovel-ready’ projects that were "
+            "supposed to be completed ... by March 2024 – but 60 out of 71 of these projects have "
+            "had to extend', PAC press release, "
+            "https://www.parliamenttoday.com/free/viewnews.html?id=154238). Range 1 to 8 years."
+        ),
+        home="delivery",
+        meaning=(
+            "Years after an award's planned end by which whatever is unspent is spent (the "
+            "extended deadline)."
+        ),
+        whole=True,
     ),
     Parameter(
         name="agglomeration",
@@ -1053,6 +1248,63 @@ REGISTRY: tuple[Parameter, ...] = (
         meaning=(
             "Elasticity of the odds of a service's sustainable quality to its running money "
             "against the start."
+        ),
+    ),
+    Parameter(
+        name="space_closure_rate",
+        default=0.04,
+        unit="1/yr",
+        low=0.02,
+        high=0.08,
+        source=(
+            "Closures of civic assets in the 2010s: pubs fell 'from 52,500 in 2001 to 38,815' (ONS,"
+            " Economies of ale, 2018, as reported at "
+            "https://www.theguardian.com/business/2018/nov/26/uk-pub-closures-financial-crisis-birm"
+            "ingham-ons-figures), about 1.8% a year; libraries in Great Britain 'fell by 2.7% to "
+            "3,745' in the year to April 2017 (CIPFA, "
+            "https://www.thebookseller.com/news/cipfa-library-figures-687596) and by 17.7% in the "
+            "decade to 2018/19 (CIPFA, "
+            "https://www.thebookseller.com/news/austerity-sends-library-spending-tumbling-296-35-mo"
+            "re-close-1130326), about 1.9% a year; 'A total of 1,243 council-run youth centres "
+            "closed' from 2010 to 2023, with 'Just 581 centres' left (Unison, 2024, England and "
+            "Wales, "
+            "https://www.unison.org.uk/news/2024/06/closure-of-more-than-a-thousand-youth-centres-c"
+            "ould-have-lasting-impact-on-society/), about 8% a year; 'more deprived communities "
+            "were four times more likely to have lost a publicly funded library' since 2016 (BBC "
+            "analysis, as reported at "
+            "https://www.localgov.co.uk/Public-libraries-in-crisis-amid-cuts/61048). The fastest a "
+            "ward's stock of spaces can shrink: 4% a year, about twice the national rates for pubs "
+            "and libraries (for the deprived wards that lose them faster) and half the youth "
+            "centres'; range 2% to 8%."
+        ),
+        home="mechanisms.social_infrastructure",
+        meaning="Largest share of a ward's community spaces that can close in a year.",
+    ),
+    Parameter(
+        name="space_opening_rate",
+        default=0.03,
+        unit="1/yr",
+        low=0.01,
+        high=0.06,
+        source=(
+            "assumption: no national count of community spaces opening was found. Over 6,300 assets"
+            " were in community ownership in England in 2019, and 'nearly a third of all "
+            "community-owned assets came into community ownership in the last decade', while 'the "
+            "most deprived 30% of neighbourhoods' contained 18% of them (Archer et al., Our assets,"
+            " our future, for Power to Change and MHCLG, as reported at "
+            "https://fundraising.co.uk/2019/07/18/community-owned-buildings-add-220m-a-year-to-econ"
+            "omy-analysis-shows/): about 3% of that stock a year, much of it transfers of existing "
+            "buildings rather than new spaces. New Deal for Communities, at about GBP 500 a "
+            "resident a year, improved and brought back into use 'More than 95 community buildings'"
+            " in 39 areas over about eight years (DCLG press release, 2010, "
+            "http://www.mynewsdesk.com/uk/pressreleases/communities-and-local-government-neighbourh"
+            "ood-projects-make-a-difference-say-residents-371856). A ward's stock of spaces grows "
+            "at most 3% a year of itself or its start, whichever is larger; range 1% to 6%."
+        ),
+        home="mechanisms.social_infrastructure",
+        meaning=(
+            "Largest yearly growth of a ward's community spaces, as a share of its stock (or "
+            "of its start, if larger)."
         ),
     ),
     Parameter(

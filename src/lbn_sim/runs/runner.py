@@ -240,6 +240,6 @@ def headline(result: RunResult, cfg: Config) -> str:
         f"{last}.\n"
         f"National programmes {policy}-{last}, in 2019 prices: GBP {before / 1e9:.1f}bn owed "
         f"from earlier awards and {awarded / 1e9:.1f}bn awarded; {paid / 1e9:.1f}bn paid to wards, "
-        f"{owed / 1e9:.1f}bn still owed at the end of {last} (this future's awards are paid "
-        f"over {years} years)."
+        f"{owed / 1e9:.1f}bn still owed at the end of {last} (this future's awards are planned "
+        f"over {years} years and spent later)."
     )

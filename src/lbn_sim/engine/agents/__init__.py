@@ -6,8 +6,8 @@ They act once a year in this order (:meth:`lbn_sim.engine.model.LBNModel.step`):
    settlement and ring-fenced grants, and uprates benefits;
 2. :class:`~.authorities.LocalAuthorities` keep reserves, pass the rest to their wards and
    choose its split across services under budget pressure;
-3. :class:`~.programmes.Programmes` fund this year's round of national programmes and pay
-   instalments due;
+3. :class:`~.programmes.Programmes` fund this year's round of national programmes and
+   spend what the delivery lags allow of every award;
 4. :class:`~.charities.Charities` raise money where community capacity is;
 5. :class:`~.investors.PrivateInvestors` invest where skills, links and demand are;
 6. :class:`~.ward_services.WardServices` spend what reached each ward, further where

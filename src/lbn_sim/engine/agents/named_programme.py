@@ -7,10 +7,12 @@ national programmes and before the ward services. Each year of the programme it
 
 * records central government funding the programme's account (``replay:<name>``) and the
   account paying each listed ward, by purpose, with mechanism ``devolved``;
-* adds the pence to the year's programme instalments (``model.now.paid`` under
-  ``(purpose, "devolved")``), so the ward services deliver them exactly as they deliver
-  devolved programme money: running money for the purpose's services, or support for
-  community organisations, stretched by the local-power multiplier of devolved money;
+* adds the pence to the year's programme money spent (``model.now.paid`` under
+  ``(purpose, "devolved")``, its ``capital_share`` also to ``model.now.capital_paid``), so
+  the ward services deliver them exactly as they deliver devolved programme money:
+  running money (or capital) for the purpose's services, or support for community
+  organisations, through the local-power multiplier of devolved money. The money is
+  paid as the programme spent it, so no delivery lag applies;
 * records the account's end-of-year balance (nothing is committed ahead, so zero).
 
 Every pound is in the ledger from source to delivery: the account's inflow equals its
@@ -31,6 +33,7 @@ from numpy.typing import NDArray
 
 from lbn_sim.engine.agents.accounts import CENTRAL
 from lbn_sim.engine.agents.ward_services import PURPOSE_SERVICES
+from lbn_sim.engine.delivery import capital_part
 from lbn_sim.engine.ledger import I64, pounds_to_pence, split_pence
 
 if TYPE_CHECKING:
@@ -56,6 +59,8 @@ class NamedProgrammeSpec:
         years: the number of years paid (>= 1).
         purposes: purpose -> share of each payment (shares >= 0, summing to 1); purposes
             are :data:`PURPOSES`.
+        capital_share: share of each payment (capacity building apart) that buys
+            capital, in [0, 1]; the rest runs services (default 0: all running money).
     """
 
     name: str
@@ -64,6 +69,7 @@ class NamedProgrammeSpec:
     first_year: int
     years: int
     purposes: Mapping[str, float]
+    capital_share: float = 0.0
 
     def __post_init__(self) -> None:
         if len(self.wards) != len(self.gbp_per_year):
@@ -75,6 +81,11 @@ class NamedProgrammeSpec:
             raise ValueError(f"named programme {self.name!r}: a ward is listed twice")
         if self.years < 1:
             raise ValueError(f"named programme {self.name!r}: years must be >= 1")
+        if not 0.0 <= self.capital_share <= 1.0:
+            raise ValueError(
+                f"named programme {self.name!r}: capital_share must be in [0, 1], got "
+                f"{self.capital_share}"
+            )
         amounts = np.asarray(self.gbp_per_year, dtype=np.float64)
         if amounts.size and (not np.isfinite(amounts).all() or amounts.min() < 0):
             raise ValueError(f"named programme {self.name!r}: amounts must be finite and >= 0")
@@ -145,6 +156,10 @@ class NamedProgramme(mesa.Agent):
             full[self.rows] = pence
             key = (purpose, CHANNEL)
             now.paid[key] = now.paid[key] + full if key in now.paid else full
+            if purpose != "capacity_building" and self.spec.capital_share > 0.0:
+                built = capital_part(full, self.spec.capital_share)
+                had = now.capital_paid
+                had[key] = had[key] + built if key in had else built
         m.ledger.balance(now.year, account, np.array([0], dtype=np.int64))
 
 

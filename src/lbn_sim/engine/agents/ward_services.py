@@ -1,11 +1,14 @@
-"""Ward services: every ward spends what reached it this year, and where communities decide
-each pound goes further (local power).
+"""Ward services: every ward spends what reached it this year; where communities decide,
+running the partnership costs a share and capable organisations make the rest go further
+(local power).
 
 Money by route becomes running money, capital and support for community organisations
-(:func:`ward_money`); the local-power multipliers
-(:func:`lbn_sim.engine.mechanisms.local_power.local_power`) stretch the core and programme
-money by the devolution share and devolved community funds fully, never the ring-fenced
-schools and health grants. The result is the year's inputs to the core
+(:func:`ward_money`: each award's capital part, the scenario's ``capital_share`` when it
+was made, buys capital and the rest runs services, whatever the allocation mechanism);
+the local-power multipliers (:func:`lbn_sim.engine.mechanisms.local_power.local_power`)
+act on the core and programme money by the devolution share and on devolved community
+funds fully, never on the ring-fenced schools and health grants. The result is the
+year's inputs to the core
 (:class:`lbn_sim.engine.step.YearInputs`); the ledger records every pound delivered.
 """
 
@@ -60,6 +63,7 @@ class WardMoney:
 def ward_money(
     la_running: F64,
     programme_pence: dict[tuple[str, str], I64],
+    capital_pence: dict[tuple[str, str], I64],
     population: F64,
     funded_per_head: float,
 ) -> WardMoney:
@@ -70,6 +74,10 @@ def ward_money(
             the local authority's core settlement, by service (the ring-fenced grants
             are kept apart: local power does not stretch them).
         programme_pence: int64 ``[n_wards]`` per (purpose, mechanism).
+        capital_pence: int64 ``[n_wards]`` per (purpose, mechanism): the part of
+            ``programme_pence`` that buys capital (the award's share
+            ``levers.capital_share`` when it was made; a key missing: none); the rest
+            runs services.
         population: float64 ``[n_wards]`` residents; a ward counts as funded by a
             programme when it receives at least ``funded_per_head`` GBP per resident.
     """
@@ -78,17 +86,18 @@ def ward_money(
     capital = np.zeros((N_SERVICES, n))
     support = np.zeros(n)
     funded = np.zeros(n, dtype=bool)
-    for (purpose, mechanism), pence in programme_pence.items():
+    for key, pence in programme_pence.items():
+        purpose = key[0]
         pounds = pence / 100.0
         funded |= pounds >= funded_per_head * population
         if purpose == "capacity_building":
             support += pounds
             continue
         services = PURPOSE_SERVICES[purpose]
-        # Competitive pots buy capital projects; formula and devolved money runs services.
-        target = capital if mechanism == "competitive" else running
+        built = capital_pence[key] / 100.0 if key in capital_pence else np.zeros(n)
         for s in services:
-            target[s] += pounds / len(services)
+            capital[s] += built / len(services)
+            running[s] += (pounds - built) / len(services)
     return WardMoney(running, capital, support, funded)
 
 
@@ -136,9 +145,10 @@ class WardServices(mesa.Agent):
         devolved = {k: v for k, v in now.paid.items() if k[1] == "devolved"}
         other = {k: v for k, v in now.paid.items() if k[1] != "devolved"}
         per_head = self.params.funded_per_head
-        m_other = ward_money(now.core_running, other, people, per_head)
-        m_dev = ward_money(np.zeros_like(now.core_running), devolved, people, per_head)
         levers, macro = now.regime.levers, now.regime.macro
+        built = now.capital_paid
+        m_other = ward_money(now.core_running, other, built, people, per_head)
+        m_dev = ward_money(np.zeros_like(now.core_running), devolved, built, people, per_head)
         p_other, p_dev = local_power(m.wards.capacity, levers.devolution_share, self.params)
         charity = self.charities.running(now.charity)
         self.delivered = m_other, m_dev, charity, now.ring_running

@@ -3,9 +3,10 @@ participation feed health, employment (networks) and the capacity to act.
 
 Its rules here: community organisations keep part of a lost pound of community-run
 services going (:func:`community_takeover`) and take over community spaces that would
-close (:func:`close_spaces`); participation feeds community capacity
-(:func:`community_capacity`), and capacity and civic assets feed participation
-(:func:`participation_driver`); civic assets feed health
+close (:func:`close_spaces`); community spaces open and close at most at the rates
+observed for libraries, pubs and youth centres (:func:`space_turnover`); participation
+feeds community capacity (:func:`community_capacity`), and capacity and civic assets
+feed participation (:func:`participation_driver`); civic assets feed health
 (:func:`civic_health`). The households' job finding reads the network effect of
 participation (``network_effect``). Switched off
 (``mechanisms.social_infrastructure=false``), none of these links acts.
@@ -82,6 +83,23 @@ def close_spaces(quality: F64, target: F64, capacity: F64, quality0: F64, params
     sustained = target[Service.COMMUNITY_SPACES] >= line
     closing = (spaces < line) & ~sustained & ~taken_over
     quality[Service.COMMUNITY_SPACES] = np.where(closing, 0.0, spaces)
+
+
+def space_turnover(quality: F64, before: F64, quality0: F64, params: Params) -> None:
+    """Let community spaces open and close no faster than such places do: changes the
+    community-spaces row of ``quality`` (``[n_services, n_wards]``, after the year's money
+    and closures) in place.
+
+    The stock of spaces (``before``: its quality at the start of the year, ``[n_wards]``)
+    loses at most ``space_closure_rate`` of itself a year and gains at most
+    ``space_opening_rate`` of the larger of itself and its start (``quality0``,
+    ``[n_wards]``; a ward whose spaces have all closed can still reopen), whatever the
+    money: money buys and runs buildings, it does not conjure or erase them in a year.
+    """
+    spaces = quality[Service.COMMUNITY_SPACES]
+    lo = before * (1.0 - params.space_closure_rate)
+    hi = before + params.space_opening_rate * np.maximum(before, quality0)
+    quality[Service.COMMUNITY_SPACES] = np.clip(spaces, lo, hi)
 
 
 def community_capacity(
