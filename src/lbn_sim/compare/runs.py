@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.dataset as pds
+import pyarrow.parquet as pq
 import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf._utils import get_yaml_loader
@@ -46,6 +46,11 @@ WARD_COLUMNS: tuple[str, ...] = (
 )
 """Columns of ``wards.parquet`` read for ward-level convergence metrics (and the ranks, for
 the start year's flagged wards the model's own rule does not pick)."""
+#: Those of :data:`WARD_COLUMNS` read from a run that has its ``ward_summary.csv`` (which
+#: names the wards): ``start_group`` is every ward table's (:data:`REQUIRED_COLUMNS`).
+CONVERGENCE_COLUMNS: tuple[str, ...] = tuple(
+    c for c in WARD_COLUMNS if c not in ("ward_name", "la_code", "la_name")
+)
 #: Columns each table must have (a table cut short, or copied over another, lacks some).
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     GROUPS_FILE: ("year", "group", "population", "n_left_behind"),
@@ -274,14 +279,15 @@ def load_run_tables(run: RunInfo, run_id: str) -> RunTables:
             ),
         )
     wards = None
+    # With a ward summary, the ward-by-year table serves only the convergence measures and
+    # the start's ranks: the wards' names are not read (nor, at the summary level, joined).
+    columns = WARD_COLUMNS if summary is None else CONVERGENCE_COLUMNS
     if (run.path / WARDS_FILE).is_file():
-        wards = _read_table(run.path / WARDS_FILE, lambda path: read_columns(path, WARD_COLUMNS))
+        wards = _read_table(run.path / WARDS_FILE, lambda path: read_columns(path, columns))
     elif (run.path / WARD_YEARS_FILE).is_file() and summary is not None:
-        years = _read_table(
-            run.path / WARD_YEARS_FILE, lambda path: read_columns(path, WARD_COLUMNS)
-        )
+        years = _read_table(run.path / WARD_YEARS_FILE, lambda path: read_columns(path, columns))
         try:
-            wards = wards_from_ward_years(years, summary)
+            wards = wards_from_ward_years(years, summary, names=False)
         except ValueError as err:
             raise BadFile(run.path / WARD_YEARS_FILE, error_line(err)) from None
     if summary is not None:
@@ -302,14 +308,16 @@ def load_run_tables(run: RunInfo, run_id: str) -> RunTables:
 
 
 def read_columns(path: Path, columns: Iterable[str]) -> pd.DataFrame:
-    """Those of ``columns`` that the parquet table at ``path`` has, read lazily (a
-    ``pyarrow.dataset`` scan of those columns only; a column the table lacks is left out)."""
-    dataset = pds.dataset(path, format="parquet")
-    names = set(dataset.schema.names)
-    return dataset.to_table(columns=[c for c in columns if c in names]).to_pandas()
+    """Those of ``columns`` that the parquet table at ``path`` has, read lazily (those
+    columns only, from the file's footer on; a column the table lacks is left out)."""
+    table = pq.ParquetFile(path)
+    names = set(table.schema_arrow.names)
+    return table.read(columns=[c for c in columns if c in names]).to_pandas()
 
 
-def wards_from_ward_years(years: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+def wards_from_ward_years(
+    years: pd.DataFrame, summary: pd.DataFrame, names: bool = True
+) -> pd.DataFrame:
     """The ward-by-year columns compare reads (:data:`WARD_COLUMNS`) from a ``summary``
     run's ``ward_years.parquet`` (``years``) and ``ward_summary.csv`` (``summary``: each
     ward's name, local authority and start group): the text columns as categoricals (as
@@ -320,15 +328,18 @@ def wards_from_ward_years(years: pd.DataFrame, summary: pd.DataFrame) -> pd.Data
     7,421 wards over 32 years is 240 thousand rows, and a string per row cost most of the
     time of reading a run.
 
+    ``names=False`` leaves out the name columns (:data:`WARD_NAME_COLUMNS`), still checking
+    that ``summary`` has every ward.
+
     Raises:
         BadFile: (via the caller) a ward of ``years`` that ``summary`` lacks.
     """
     wards = pd.Categorical(years["ward_code"])
     codes = wards.codes
-    names = summary.set_index(summary["ward_code"].astype(str))[list(WARD_NAME_COLUMNS)]
-    names = names[~names.index.duplicated()]
+    named = summary.set_index(summary["ward_code"].astype(str))[list(WARD_NAME_COLUMNS)]
+    named = named[~named.index.duplicated()]
     categories = pd.Index(wards.categories.astype(str))
-    at = names.index.get_indexer(categories)
+    at = named.index.get_indexer(categories)
     used = np.zeros(len(categories), dtype=bool)
     used[codes[codes >= 0]] = True
     unknown = int(((at < 0) & used).sum()) + int((codes < 0).sum())
@@ -340,8 +351,8 @@ def wards_from_ward_years(years: pd.DataFrame, summary: pd.DataFrame) -> pd.Data
             "ward_code": pd.Categorical.from_codes(codes, categories=categories),
         }
     )
-    for column in WARD_NAME_COLUMNS:
-        per_ward = names[column].to_numpy(dtype=object)[np.where(at >= 0, at, 0)]
+    for column in WARD_NAME_COLUMNS if names else ():
+        per_ward = named[column].to_numpy(dtype=object)[np.where(at >= 0, at, 0)]
         value_codes, values = pd.factorize(per_ward, sort=True)
         out[column] = pd.Categorical.from_codes(
             value_codes[codes], categories=pd.Index(values).astype(str)
