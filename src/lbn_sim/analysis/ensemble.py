@@ -156,7 +156,10 @@ def group_bands(groups_by_run: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return band_summary(long, ["year", "group", "measure"])
 
 
-def group_gap_bands(groups_by_run: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+def group_gap_bands(
+    groups_by_run: Mapping[str, pd.DataFrame],
+    gaps_by_run: Mapping[str, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """Bands of the left-behind group's gap to England and to other deprived wards.
 
     Per run, ``gap = m_LB(t) - m_R(t)`` (see :func:`lbn_sim.analysis.divergence.group_gaps`).
@@ -166,7 +169,11 @@ def group_gap_bands(groups_by_run: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         ``england``, ``other_deprived``), then :data:`BAND_COLUMNS` (the
         measure's unit).
     """
-    per_run = {run: dv.group_gaps(g) for run, g in groups_by_run.items()}
+    per_run = (
+        dict(gaps_by_run)
+        if gaps_by_run is not None
+        else {run: dv.group_gaps(g) for run, g in groups_by_run.items()}
+    )
     stacked = _stack(per_run)
     long = stacked.melt(
         id_vars=["run", "year", "measure"],
@@ -355,6 +362,8 @@ class RunTables:
             None if neither was available.
         sigma: sigma convergence per year and composite (or None).
         beta: beta convergence per composite and window (or None).
+        gaps: :func:`lbn_sim.analysis.divergence.group_gaps` of ``groups`` (or None:
+            computed when the bands are), so that the runs' readers compute it in parallel.
     """
 
     run_id: str
@@ -363,6 +372,7 @@ class RunTables:
     ward_summary: pd.DataFrame | None = None
     sigma: pd.DataFrame | None = None
     beta: pd.DataFrame | None = None
+    gaps: pd.DataFrame | None = None
 
 
 def beta_windows(start_year: int, policy_start: int, horizon: int) -> list[tuple[int, int]]:
@@ -423,7 +433,7 @@ def summarise_run(
         counts = with_closed_gaps(counts, ward_summary)
     if wards is not None:
         counts = with_start_outside_rule(counts, wards)
-    return RunTables(run_id, groups, counts, ward_summary, sigma, beta)
+    return RunTables(run_id, groups, counts, ward_summary, sigma, beta, dv.group_gaps(groups))
 
 
 def with_start_outside_rule(counts: pd.DataFrame, wards: pd.DataFrame) -> pd.DataFrame:
@@ -532,7 +542,12 @@ def summarise_runs(runs: Sequence[RunTables]) -> ScenarioEnsemble:
     return ScenarioEnsemble(
         run_ids=tuple(ids),
         groups=group_bands({r.run_id: r.groups for r in runs}),
-        group_gaps=group_gap_bands({r.run_id: r.groups for r in runs}),
+        group_gaps=group_gap_bands(
+            {r.run_id: r.groups for r in runs},
+            {r.run_id: r.gaps for r in runs if r.gaps is not None}
+            if all(r.gaps is not None for r in runs)
+            else None,
+        ),
         counts=count_bands({r.run_id: r.counts for r in runs}),
         wards=ward_end_bands(summaries) if summaries else pd.DataFrame(),
         sigma=sigma_bands(sigmas) if sigmas else pd.DataFrame(),

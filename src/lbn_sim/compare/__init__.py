@@ -269,7 +269,7 @@ def run_comparison(
     log: Log = log_stderr,
     allow_incomplete: bool = False,
     pool: Sequence[str] = (),
-    workers: int | None = None,
+    workers: int | None = 1,
 ) -> Path:
     """Compare the runs under ``dirs`` and write the comparison folder.
 
@@ -283,8 +283,10 @@ def run_comparison(
         pool: swept keys whose draws are pooled with the seeds into the bands (draws of
             an uncertain input), instead of compared as variants.
         workers: processes that read the runs of a future with many of them
-            (:class:`lbn_sim.compare.reader.RunReader`; None: one per CPU). The comparison
-            is the same for any number.
+            (:class:`lbn_sim.compare.reader.RunReader`; None: one per CPU; the command line's
+            default). The comparison is the same for any number. Workers are started fresh
+            (``spawn``), so a script that asks for them guards its own code with
+            ``if __name__ == "__main__":``.
 
     Returns:
         The comparison folder.

@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             force=args.force,
             allow_incomplete=args.allow_incomplete,
             pool=args.pool,
-            workers=args.workers,
+            workers=args.workers,  # None: one per CPU
         )
         pages = [write_place_page(view, out, draw_maps=place_maps) for view in views]
     except BadFile as err:
