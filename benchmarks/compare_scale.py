@@ -9,15 +9,15 @@ from a store's members by hard-linking their tables under new ``seed=`` partitio
 member's ``.hydra`` files rewritten with its seed), so the comparison reads the files a 600
 member store would hold, at no cost in disk. The members repeat the source's values, which
 changes nothing that is timed: every table is read and reduced in full. Then the comparison
-runs in a fresh process and its wall time and peak resident memory are printed as Markdown
-rows for ``benchmarks/results.md``.
+runs in a fresh process (reading on ``--workers`` processes) and its wall time and peak
+resident memory (the comparison's process and its workers together, sampled every 0.2 s from
+``/proc``) are printed as Markdown rows for ``benchmarks/results.md``.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -61,11 +61,50 @@ def replicate(source: Path, target: Path, n_members: int) -> int:
     return seeds * len(futures)
 
 
+def _rss(pid: int) -> int:
+    """Resident bytes of process ``pid`` (0 when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and every process below it."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def peak_memory(process: subprocess.Popen[bytes]) -> int:
+    """Wait for ``process``; the most resident bytes it and its children held at once."""
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, sum(_rss(pid) for pid in _tree(process.pid)))
+        time.sleep(0.2)
+    return peak
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.compare_scale", description=__doc__)
     parser.add_argument("store", type=Path, help="an ensemble store (seed x scenario)")
     parser.add_argument("--members", type=int, default=600)
     parser.add_argument("--keep", type=Path, help="build the large store here and keep it")
+    parser.add_argument("--workers", type=int, default=2, help="compare's reading processes")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="lbn_sim_compare_scale_"))
     target = args.keep or scratch / "store"
@@ -73,15 +112,19 @@ def main() -> int:
         target.mkdir(parents=True, exist_ok=False)
         n = replicate(args.store.absolute(), target, args.members)
         out = scratch / "comparison"
+        command = [sys.executable, "-m", "lbn_sim.compare", str(target), "--out", str(out)]
         tic = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "lbn_sim.compare", str(target), "--out", str(out)],
-            check=True,
-            stdout=subprocess.DEVNULL,
+        process = subprocess.Popen(
+            [*command, "--workers", str(args.workers)], stdout=subprocess.DEVNULL
         )
+        peak = peak_memory(process)
         seconds = time.perf_counter() - tic
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"| `lbn_sim.compare` over {n} members | {seconds:.1f} s, peak {peak_mb:,.0f} MB |")
+        if process.returncode:
+            raise SystemExit(f"the comparison failed (exit {process.returncode})")
+        print(
+            f"| `lbn_sim.compare` over {n} members, {args.workers} workers | {seconds:.1f} s, "
+            f"peak {peak / 1e6:,.0f} MB |"
+        )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return 0
