@@ -104,7 +104,7 @@ def main() -> int:
     parser.add_argument("store", type=Path, help="an ensemble store (seed x scenario)")
     parser.add_argument("--members", type=int, default=600)
     parser.add_argument("--keep", type=Path, help="build the large store here and keep it")
-    parser.add_argument("--workers", type=int, default=2, help="compare's reading processes")
+    parser.add_argument("--workers", type=int, default=1, help="compare's reading processes")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="lbn_sim_compare_scale_"))
     target = args.keep or scratch / "store"

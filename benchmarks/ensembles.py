@@ -83,7 +83,7 @@ def ensemble(overrides: list[str], seeds: int, workers: int, scratch: Path) -> N
         f"({size / n / 1e6:.1f} MB a member) |"
     )
     tic = time.perf_counter()
-    run_comparison([store], log=lambda _: None, workers=workers)
+    run_comparison([store], log=lambda _: None)
     print(f"| compare the {n} | {time.perf_counter() - tic:.1f} s |")
 
 

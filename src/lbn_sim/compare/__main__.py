@@ -75,10 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--workers",
         type=int,
-        default=None,
+        default=1,
         metavar="N",
-        help="processes reading the runs of a future with many (24 or more) runs (default: one "
-        "per CPU); the comparison is the same for any number",
+        help="processes reading the runs of a future with many (24 or more) runs (default 1; "
+        "more help only where cores are free); the comparison is the same for any number",
     )
     return parser
 
@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.workers is not None and args.workers < 1:
+    if args.workers < 1:
         parser.error(f"--workers must be at least 1, got {args.workers}")
     try:
         views = [place_view(args.dirs, p, force=args.force, pool=args.pool) for p in args.place]
@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             force=args.force,
             allow_incomplete=args.allow_incomplete,
             pool=args.pool,
-            workers=args.workers,  # None: one per CPU
+            workers=args.workers,
         )
         pages = [write_place_page(view, out, draw_maps=place_maps) for view in views]
     except BadFile as err:

@@ -2,10 +2,13 @@
 
 A comparison reads every run and reduces it (:func:`lbn_sim.compare.runs.load_run_tables`:
 about 0.1 to 0.3 s a run at England's size, most of it pandas' own overhead), so a
-600-run ensemble spends minutes there on one core. Each run is read on its own, so the
-runs are shared among worker processes and their small tables gathered back in the runs'
-order: the comparison is the same whatever the number of workers (tested), and a damaged
-file is reported for the first run, in order, that has one.
+600-run ensemble spends a minute or more there on one core. Each run is read on its own, so
+the runs can be shared among worker processes and their small tables gathered back in the
+runs' order: the comparison is the same whatever the number of workers (tested), and a
+damaged file is reported for the first run, in order, that has one. Workers pay off only
+where cores are free: on the project's 2-core machine shared with other work, 600 runs
+took 145 s on two workers against 102 s in one process (``benchmarks/results.md``), so the
+command line reads in one process unless told (``--workers N``).
 """
 
 from __future__ import annotations
