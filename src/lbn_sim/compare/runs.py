@@ -322,7 +322,9 @@ def wards_from_ward_years(
     run's ``ward_years.parquet`` (``years``) and ``ward_summary.csv`` (``summary``: each
     ward's name, local authority and start group): the text columns as categoricals (as
     ``wards.parquet`` reads), float32 composites and populations widened to float64, ranks
-    to int32, in ``years``' row order.
+    to int32, year by year as ``wards.parquet`` orders them (a stable sort on the year: the
+    file is written ward by ward), so both levels' tables reach the comparison in one order
+    and its sums add in the same order.
 
     Each ward's names are looked up once per ward, not once per ward and year: a table of
     7,421 wards over 32 years is 240 thousand rows, and a string per row cost most of the
@@ -334,6 +336,9 @@ def wards_from_ward_years(
     Raises:
         BadFile: (via the caller) a ward of ``years`` that ``summary`` lacks.
     """
+    by_year = np.argsort(years["year"].to_numpy(), kind="stable")
+    if not (by_year[1:] > by_year[:-1]).all():
+        years = years.iloc[by_year].reset_index(drop=True)
     wards = pd.Categorical(years["ward_code"])
     codes = wards.codes
     named = summary.set_index(summary["ward_code"].astype(str))[list(WARD_NAME_COLUMNS)]
