@@ -47,6 +47,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow  # an ensemble, and worker processes that start fresh: about 25 s here
 def test_a_comparison_read_on_workers_is_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -82,6 +82,7 @@ class _Stop(KeyboardInterrupt):
     """Ctrl-C, raised by the progress log once some members are written."""
 
 
+@pytest.mark.slow  # three ensembles, one on two workers: about 25 s here
 def test_an_ensemble_stopped_part_way_resumes_with_the_members_it_lacks(tmp_path: Path) -> None:
     store = tmp_path / "store"
     written: list[str] = []
