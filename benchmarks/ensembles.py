@@ -93,6 +93,9 @@ def main() -> int:
     parser.add_argument("--ensemble", type=int, default=0, help="seeds of a 3-future store")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-run", action="store_true", help="only the ensemble")
+    parser.add_argument(
+        "--keep", type=Path, help="keep the store here (a new folder; for benchmarks.compare_scale)"
+    )
     args = parser.parse_args()
     overrides = [f"data={args.data}"]
     scratch = Path(tempfile.mkdtemp(prefix="lbn_sim_bench_"))
@@ -101,6 +104,8 @@ def main() -> int:
             default_run(overrides, scratch)
         if args.ensemble:
             ensemble(overrides, args.ensemble, args.workers, scratch)
+            if args.keep:
+                shutil.move(scratch / "store", args.keep)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return 0

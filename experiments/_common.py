@@ -23,11 +23,17 @@ T = TypeVar("T")
 
 
 def compose_cfg(overrides: Sequence[str]) -> Config:
-    """The project's config with overrides, validated."""
+    """The project's config with overrides, validated; at ``outputs=summary`` (an ensemble's
+    level) unless the overrides set ``outputs``, should an experiment write its runs."""
     register_configs()
     GlobalHydra.instance().clear()
+    level = (
+        []
+        if any(o.split("=", 1)[0].lstrip("+~") == "outputs" for o in overrides)
+        else ["outputs=summary"]
+    )
     with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
-        dcfg = compose(config_name="config", overrides=[*overrides, "plots=false"])
+        dcfg = compose(config_name="config", overrides=[*level, *overrides, "plots=false"])
     return to_config(dcfg)
 
 

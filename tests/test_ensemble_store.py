@@ -80,6 +80,35 @@ def test_a_resumed_ensemble_runs_only_the_missing_members(tmp_path: Path) -> Non
     assert (run_comparison([store], out=tmp_path / "cmp", log=_quiet) / "report.md").is_file()
 
 
+class _Stop(KeyboardInterrupt):
+    """Ctrl-C, raised by the progress log once some members are written."""
+
+
+@pytest.mark.slow  # three ensembles, one on two workers: about 25 s here
+def test_an_ensemble_stopped_part_way_resumes_with_the_members_it_lacks(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    written: list[str] = []
+
+    def stop_after_two(message: str) -> None:
+        if "written" in message:
+            written.append(message)
+            if len(written) == 2:
+                raise _Stop
+
+    with pytest.raises(_Stop):
+        run_ensemble(store, SWEEP, workers=1, log=stop_after_two)
+    kept = sorted(str(p.relative_to(store / RUNS_DIR)) for p in store.glob(f"{RUNS_DIR}/*/*"))
+    assert kept == ["seed=0/scenario=best_case", "seed=0/scenario=worst_case"]
+    assert not list(store.glob(".staging*"))
+    first = {p: p.stat().st_mtime_ns for p in (store / RUNS_DIR).rglob("*.parquet")}
+    done = run_ensemble(store, SWEEP, workers=2, log=_quiet)  # the lock was let go
+    assert done.were_there == (0, 1) and done.ran == (2, 3)
+    assert all(p.stat().st_mtime_ns == stamp for p, stamp in first.items())
+    whole = run_ensemble(tmp_path / "whole", SWEEP, workers=1, log=_quiet)
+    assert whole.ran == (0, 1, 2, 3)
+    assert _files(store) == _files(tmp_path / "whole")
+
+
 def test_a_store_of_another_sweep_is_refused(tmp_path: Path) -> None:
     store = tmp_path / "store"
     run_ensemble(store, [*TOY, "policy_start=2020", "horizon=2021", "seed=0,1"], log=_quiet)

@@ -59,6 +59,15 @@ def test_each_level_writes_its_files(tmp_path: Path) -> None:
     # The compact table holds the composites and status to float32's precision.
     wards = pd.read_parquet(folders["standard"] / "wards.parquet")
     years = pd.read_parquet(folders["summary"] / "ward_years.parquet")
+    # Ward by ward, each ward's years in order, the wards in wards.parquet's order.
+    n_years = wards["year"].nunique()
+    order = np.arange(len(wards)).reshape(n_years, -1).T.ravel()
+    assert (
+        years["ward_code"].astype(str).to_numpy()
+        == wards["ward_code"].astype(str).to_numpy()[order]
+    ).all()
+    wards = wards.iloc[order]
+    assert (years["year"].to_numpy() == wards["year"].to_numpy()).all()
     assert (years["left_behind"].to_numpy() == wards["left_behind"].to_numpy()).all()
     assert (years["imd_rank"].to_numpy() == wards["imd_rank"].to_numpy()).all()
     np.testing.assert_allclose(years["imd_like"], wards["imd_like"], rtol=1e-6)

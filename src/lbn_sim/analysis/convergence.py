@@ -55,12 +55,16 @@ def sigma_convergence(
     p = frame["population"].astype(float).where(x.notna(), 0.0)
     xs = x.fillna(0.0)
     by_year = frame["year"]
-    sw = p.groupby(by_year).sum()
-    swx = (p * xs).groupby(by_year).sum()
-    n = x.notna().groupby(by_year).sum()
+    # One grouped pass for the three sums (the same sums as three, at a third of the cost).
+    sums = pd.DataFrame({"sw": p, "swx": p * xs, "n": x.notna()}).groupby(by_year).sum()
+    sw, swx, n = sums["sw"], sums["swx"], sums["n"]
     mean = swx / sw.where(sw > 0)
     # Two passes (deviations from the year's mean) keep long runs numerically sane.
-    dev = xs - by_year.map(mean).astype(float)
+    at, years = pd.factorize(by_year, sort=True)
+    if (at >= 0).all() and np.array_equal(years, mean.index.to_numpy()):
+        dev = xs - mean.to_numpy(dtype=float)[at]
+    else:
+        dev = xs - mean.reindex(by_year.to_numpy()).to_numpy(dtype=float)
     var = (p * dev * dev).groupby(by_year).sum() / sw.where(sw > 0)
     sd = np.sqrt(var)
     out = pd.DataFrame({"n_wards": n.astype(int), "mean": mean, "sd": sd})
@@ -159,6 +163,24 @@ def _speed_and_half_life(slope: float, horizon: float) -> tuple[float, float]:
     return speed, half_life
 
 
+def _ward_order(first: pd.Series, second: pd.Series) -> np.ndarray | None:
+    """When two years' ``ward_code`` columns list the same wards, each once, in the same
+    order, none missing: the positions that put them in order of their codes (as an outer
+    join on the codes orders its rows). Else None."""
+    if (
+        isinstance(first.dtype, pd.CategoricalDtype)
+        and first.dtype == second.dtype
+        and first.cat.categories.is_monotonic_increasing
+    ):
+        a, b = first.cat.codes.to_numpy(), second.cat.codes.to_numpy()
+        same = len(a) == len(b) and bool((a == b).all()) and bool((a >= 0).all())
+        return np.argsort(a, kind="stable") if same and len(np.unique(a)) == len(a) else None
+    x, y = first.to_numpy(dtype=object), second.to_numpy(dtype=object)
+    if len(x) != len(y) or not bool((x == y).all()) or pd.isna(x).any():
+        return None
+    return None if pd.Index(x).has_duplicates else np.argsort(x, kind="stable")
+
+
 def beta_convergence(
     wards: pd.DataFrame,
     measure: str = "imd_like",
@@ -210,10 +232,19 @@ def beta_convergence(
     b = frame.loc[frame["year"] == t2, ["ward_code", measure]]
     if a.empty or b.empty:
         raise ValueError(f"beta_convergence: no ward has data in both {t1} and {t2}")
-    joined = a.merge(b, on="ward_code", how="outer", suffixes=("", "_end"))
-    x0 = joined[measure].to_numpy(dtype=float)
-    x1 = joined[f"{measure}_end"].to_numpy(dtype=float)
-    w = joined["population"].to_numpy(dtype=float) if weighted else np.ones(len(joined))
+    at = _ward_order(a["ward_code"], b["ward_code"])
+    if at is not None:
+        # The same wards in the same order both years (every lbn_sim table): the outer join
+        # below is these rows in the order of their codes, without the join's cost.
+        x0 = a[measure].to_numpy(dtype=float)[at]
+        x1 = b[measure].to_numpy(dtype=float)[at]
+        w = a["population"].to_numpy(dtype=float)[at] if weighted else np.ones(len(at))
+        joined = a
+    else:
+        joined = a.merge(b, on="ward_code", how="outer", suffixes=("", "_end"))
+        x0 = joined[measure].to_numpy(dtype=float)
+        x1 = joined[f"{measure}_end"].to_numpy(dtype=float)
+        w = joined["population"].to_numpy(dtype=float) if weighted else np.ones(len(joined))
     ok = np.isfinite(x0) & np.isfinite(x1) & np.isfinite(w) & (w > 0)
     n = int(ok.sum())
     horizon = float(t2 - t1)

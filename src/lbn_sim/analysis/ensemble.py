@@ -61,16 +61,68 @@ def band_summary(frame: pd.DataFrame, by: Sequence[str], value: str = "value") -
         value: the value column.
 
     Returns:
-        One row per key: ``by`` then :data:`BAND_COLUMNS`.
+        One row per key (sorted; a key with only NaN values has ``n_runs`` 0 and NaN
+        statistics): ``by`` then :data:`BAND_COLUMNS`, the numbers pandas' grouped
+        ``count``, ``mean`` and ``quantile`` give (:func:`band_statistics`), computed on one
+        ``[key, run]`` array instead of a pass over the long table per statistic.
     """
     keys = list(by)
-    values = frame[value].astype(float)
-    grouped = values.groupby([frame[k] for k in keys], sort=True, dropna=False)
-    quantiles = grouped.quantile(np.array(QUANTILES)).unstack(-1)
-    quantiles.columns = pd.Index(["p05", "median", "p95"])
-    stats = pd.DataFrame({"n_runs": grouped.count(), "mean": grouped.mean()})
-    out = stats.join(quantiles).reset_index()
-    out.columns = pd.Index([*keys, *BAND_COLUMNS])
+    series = frame[value].astype(float)
+    values = series.to_numpy()
+    grouped = series.groupby([frame[k] for k in keys], sort=True, dropna=False)
+    ids = grouped.ngroup().to_numpy()
+    n_groups = int(ids.max()) + 1 if len(ids) else 0
+    # Each key's values in the table's order (a stable sort keeps it), one row per key.
+    order = np.argsort(ids, kind="stable")
+    sizes = np.bincount(ids, minlength=n_groups)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    column = np.arange(len(ids)) - np.repeat(starts, sizes)
+    table = np.full((n_groups, int(sizes.max()) if n_groups else 0), np.nan)
+    table[ids[order], column] = values[order]
+    out = grouped.size().index.to_frame(index=False)
+    out.columns = pd.Index(keys)
+    for name, stat in band_statistics(table).items():
+        out[name] = stat
+    return out
+
+
+def band_statistics(table: np.ndarray) -> dict[str, np.ndarray]:
+    """:data:`BAND_COLUMNS` of each row of ``table`` (float64 ``[n_keys, n_runs]``, NaN
+    where a run has no value): ``n_runs`` (int), ``mean`` and the :data:`QUANTILES`,
+    each ``[n_keys]``, NaN for a row without values.
+
+    The same numbers, bit for bit, as pandas' grouped ``count``, ``mean`` (a compensated
+    sum over the runs in their order) and ``quantile`` (linear between order statistics:
+    ``x[i] + (x[i+1] - x[i]) f`` at ``i + f = q (n - 1)``), so a comparison reads the same
+    whichever computes it (tested).
+    """
+    n_keys, n_runs = table.shape
+    ok = ~np.isnan(table)
+    count = ok.sum(axis=1)
+    total = np.zeros(n_keys)
+    carry = np.zeros(n_keys)
+    for j in range(n_runs):  # Kahan summation in run order, as pandas' group mean
+        has = ok[:, j]
+        y = np.where(has, table[:, j] - carry, 0.0)
+        t = total + y
+        carry = np.where(has, t - total - y, carry)
+        carry[np.isnan(carry)] = 0.0
+        total = np.where(has, t, total)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    ordered = np.sort(table, axis=1)  # NaN last
+    rows = np.arange(n_keys)
+    last = max(n_runs - 1, 0)
+    out: dict[str, np.ndarray] = {"n_runs": count.astype(np.int64), "mean": mean}
+    for name, q in zip(("p05", "median", "p95"), QUANTILES, strict=True):
+        at = q * (count - 1).astype(float)
+        low = np.maximum(at.astype(np.int64), 0)
+        frac = at % 1
+        below = ordered[rows, np.minimum(low, last)] if n_runs else np.full(n_keys, np.nan)
+        above = ordered[rows, np.minimum(low + 1, last)] if n_runs else below
+        with np.errstate(invalid="ignore"):
+            band = np.where(frac == 0.0, below, below + (above - below) * frac)
+        out[name] = np.where(count > 0, band, np.nan)
     return out
 
 
@@ -104,7 +156,10 @@ def group_bands(groups_by_run: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return band_summary(long, ["year", "group", "measure"])
 
 
-def group_gap_bands(groups_by_run: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+def group_gap_bands(
+    groups_by_run: Mapping[str, pd.DataFrame],
+    gaps_by_run: Mapping[str, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """Bands of the left-behind group's gap to England and to other deprived wards.
 
     Per run, ``gap = m_LB(t) - m_R(t)`` (see :func:`lbn_sim.analysis.divergence.group_gaps`).
@@ -114,7 +169,11 @@ def group_gap_bands(groups_by_run: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         ``england``, ``other_deprived``), then :data:`BAND_COLUMNS` (the
         measure's unit).
     """
-    per_run = {run: dv.group_gaps(g) for run, g in groups_by_run.items()}
+    per_run = (
+        dict(gaps_by_run)
+        if gaps_by_run is not None
+        else {run: dv.group_gaps(g) for run, g in groups_by_run.items()}
+    )
     stacked = _stack(per_run)
     long = stacked.melt(
         id_vars=["run", "year", "measure"],
@@ -164,8 +223,59 @@ def ward_end_bands(summaries_by_run: Mapping[str, pd.DataFrame]) -> pd.DataFrame
         of runs in which the ward is left behind at the horizon, 0-1, and the
         percentiles are empty).
     """
-    per_run = {run: dv.ward_divergence(s) for run, s in summaries_by_run.items()}
-    stacked = _stack(per_run)
+    if not summaries_by_run:
+        raise ValueError("an ensemble needs at least one run, got none")
+    per_run = [dv.ward_divergence(s) for s in summaries_by_run.values()]
+    codes = [f["ward_code"].astype(str).to_numpy(dtype=object) for f in per_run]
+    if any(pd.Index(c).has_duplicates or pd.isna(c).any() for c in codes):
+        return _ward_end_bands_long(per_run, summaries_by_run)
+    # One [ward, run] array per measure: the long table of every run's wards (600 runs of
+    # 7,421 wards and 9 measures: 40 million rows) is never formed.
+    wards = pd.Index(np.concatenate(codes)).unique().sort_values()
+    at = [wards.get_indexer(c) for c in codes]
+    present = {c for f in per_run for c in f.columns}
+    measures = sorted(m for m in WARD_END_MEASURES if m in present)
+    stats: dict[str, list[np.ndarray]] = {name: [] for name in BAND_COLUMNS}
+    for measure in measures:
+        table = np.full((len(wards), len(per_run)), np.nan)
+        for j, (frame, rows) in enumerate(zip(per_run, at, strict=True)):
+            if measure in frame.columns:
+                table[rows, j] = frame[measure].to_numpy(dtype=float)
+        for name, values in band_statistics(table).items():
+            stats[name].append(values)
+    n_measures = len(measures)
+    bands = pd.DataFrame(
+        {
+            "ward_code": np.repeat(wards.to_numpy(dtype=object), n_measures),
+            "measure": np.tile(np.asarray(measures, dtype=object), len(wards)),
+            **{name: np.column_stack(v).ravel() for name, v in stats.items()},
+        }
+    )
+    # A yes/no has no spread to band: its share of runs is the mean, and its percentiles are
+    # left empty rather than read as 0 or 1.
+    status = bands["measure"] == "left_behind_end"
+    bands.loc[status, ["p05", "median", "p95"]] = np.nan
+    ids = [c for c in dv.ID_COLUMNS if c != "ward_code" and c in present]
+    # The first value each ward has (runs made before a column was written lack it).
+    names = pd.DataFrame(index=pd.Index(wards, name="ward_code"), columns=ids, dtype=object)
+    for frame, c in zip(per_run, codes, strict=True):
+        lacking = names.isna().any(axis=1)
+        if not lacking.any():
+            break
+        have = [k for k in ids if k in frame.columns]
+        given = pd.DataFrame(frame[have].to_numpy(dtype=object), index=c, columns=have)
+        names = names.fillna(given.reindex(names.index))
+    names = names.reset_index().astype({k: str for k in ids}).where(names.reset_index().notna())
+    out = bands.merge(names, on="ward_code", how="left")
+    return out[["ward_code", *ids, "measure", *BAND_COLUMNS]]
+
+
+def _ward_end_bands_long(
+    per_run: Sequence[pd.DataFrame], summaries_by_run: Mapping[str, pd.DataFrame]
+) -> pd.DataFrame:
+    """:func:`ward_end_bands` through the long table, for summaries a ward appears in twice
+    or without a code (no ``[ward, run]`` array holds them)."""
+    stacked = _stack(dict(zip(summaries_by_run, per_run, strict=True)))
     measures = [m for m in WARD_END_MEASURES if m in stacked.columns]
     if "left_behind_end" in measures:
         stacked["left_behind_end"] = stacked["left_behind_end"].astype(float)
@@ -173,12 +283,9 @@ def ward_end_bands(summaries_by_run: Mapping[str, pd.DataFrame]) -> pd.DataFrame
         id_vars=["run", "ward_code"], value_vars=measures, var_name="measure", value_name="value"
     )
     bands = band_summary(long, ["ward_code", "measure"])
-    # A yes/no has no spread to band: its share of runs is the mean, and its percentiles are
-    # left empty rather than read as 0 or 1.
     status = bands["measure"] == "left_behind_end"
     bands.loc[status, ["p05", "median", "p95"]] = np.nan
     ids = [c for c in dv.ID_COLUMNS if c in stacked.columns and c != "ward_code"]
-    # The first value each ward has (runs made before a column was written lack it).
     names = stacked.groupby("ward_code", sort=False)[ids].first().reset_index()
     out = bands.merge(names, on="ward_code", how="left")
     return out[["ward_code", *ids, "measure", *BAND_COLUMNS]]
@@ -255,6 +362,8 @@ class RunTables:
             None if neither was available.
         sigma: sigma convergence per year and composite (or None).
         beta: beta convergence per composite and window (or None).
+        gaps: :func:`lbn_sim.analysis.divergence.group_gaps` of ``groups`` (or None:
+            computed when the bands are), so that the runs' readers compute it in parallel.
     """
 
     run_id: str
@@ -263,6 +372,7 @@ class RunTables:
     ward_summary: pd.DataFrame | None = None
     sigma: pd.DataFrame | None = None
     beta: pd.DataFrame | None = None
+    gaps: pd.DataFrame | None = None
 
 
 def beta_windows(start_year: int, policy_start: int, horizon: int) -> list[tuple[int, int]]:
@@ -323,7 +433,7 @@ def summarise_run(
         counts = with_closed_gaps(counts, ward_summary)
     if wards is not None:
         counts = with_start_outside_rule(counts, wards)
-    return RunTables(run_id, groups, counts, ward_summary, sigma, beta)
+    return RunTables(run_id, groups, counts, ward_summary, sigma, beta, dv.group_gaps(groups))
 
 
 def with_start_outside_rule(counts: pd.DataFrame, wards: pd.DataFrame) -> pd.DataFrame:
@@ -432,7 +542,12 @@ def summarise_runs(runs: Sequence[RunTables]) -> ScenarioEnsemble:
     return ScenarioEnsemble(
         run_ids=tuple(ids),
         groups=group_bands({r.run_id: r.groups for r in runs}),
-        group_gaps=group_gap_bands({r.run_id: r.groups for r in runs}),
+        group_gaps=group_gap_bands(
+            {r.run_id: r.groups for r in runs},
+            {r.run_id: r.gaps for r in runs if r.gaps is not None}
+            if all(r.gaps is not None for r in runs)
+            else None,
+        ),
         counts=count_bands({r.run_id: r.counts for r in runs}),
         wards=ward_end_bands(summaries) if summaries else pd.DataFrame(),
         sigma=sigma_bands(sigmas) if sigmas else pd.DataFrame(),

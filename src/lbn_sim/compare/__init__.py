@@ -66,6 +66,7 @@ from lbn_sim.compare.plan import (
     variant_label,
     variant_slug,
 )
+from lbn_sim.compare.reader import RunReader
 from lbn_sim.compare.report import SideBySide, VariantResult, build_report
 from lbn_sim.compare.runs import (
     CONFIG_FILE,
@@ -268,6 +269,7 @@ def run_comparison(
     log: Log = log_stderr,
     allow_incomplete: bool = False,
     pool: Sequence[str] = (),
+    workers: int | None = 1,
 ) -> Path:
     """Compare the runs under ``dirs`` and write the comparison folder.
 
@@ -280,6 +282,12 @@ def run_comparison(
             (each missing job is logged); by default that is refused.
         pool: swept keys whose draws are pooled with the seeds into the bands (draws of
             an uncertain input), instead of compared as variants.
+        workers: processes that read the runs of a future with many of them
+            (:class:`lbn_sim.compare.reader.RunReader`; None: one per CPU). The comparison
+            is the same for any number. More than one helps only where cores are free: on
+            this project's shared 2-core machine, 600 runs took 145 s on 2 and 102 s on 1.
+            Workers are started fresh (``spawn``), so a script that asks for them guards its
+            own code with ``if __name__ == "__main__":``.
 
     Returns:
         The comparison folder.
@@ -306,7 +314,7 @@ def run_comparison(
     created = [p for p in out.parents if not p.exists()]
     _prepare_out(out)
     try:
-        return _compare_into(dirs, out, force, log, allow_incomplete, pool)
+        return _compare_into(dirs, out, force, log, allow_incomplete, pool, workers)
     except BaseException:
         _remove_empty(created)
         raise
@@ -319,6 +327,7 @@ def _compare_into(
     log: Log,
     allow_incomplete: bool,
     pool: Sequence[str],
+    workers: int | None = None,
 ) -> Path:
     """:func:`run_comparison` once ``out`` is known to be writable."""
     paths = [p for p in find_run_dirs(dirs) if out not in (p, *p.parents)]
@@ -354,7 +363,8 @@ def _compare_into(
     except OSError as err:
         raise BadFile(out.parent, f"cannot be written ({err.strerror or err})") from None
     try:
-        _write_comparison(plan, tmp, root, [str(d) for d in dirs], log, notes, code)
+        with RunReader(workers) as reader:
+            _write_comparison(plan, tmp, root, [str(d) for d in dirs], log, notes, code, reader)
         tmp.chmod(0o755)
         _replace_dir(tmp, out)
     except OSError as err:  # a full disk, a folder made read-only part-way
@@ -434,6 +444,7 @@ def _write_comparison(
     log: Log,
     notes: Sequence[str] = (),
     code: CodeSentence | None = None,
+    reader: RunReader | None = None,
 ) -> None:
     """Summarise every cell of ``plan`` and write tables, figures and report into ``tmp``
     (``notes``: sentences the report states first, such as an incomplete sweep; ``code``:
@@ -458,10 +469,9 @@ def _write_comparison(
             if repeated:
                 log(f"  warning: {name} has repeated seed(s) {', '.join(repeated)}")
             log(f"  {name}: reading {len(runs)} run(s)")
-            tables = []
-            for run in runs:
-                run_id = str(run.path.relative_to(root)) if run.path != root else "."
-                tables.append(load_run_tables(run, run_id))
+            ids = [str(run.path.relative_to(root)) if run.path != root else "." for run in runs]
+            tables = (reader or RunReader(1)).read(runs, ids)
+            for run, run_id in zip(runs, ids, strict=True):
                 inventory.append(
                     {"run": run_id, "path": str(run.path), "scenario": name, "seed": run.seed}
                     | dict(cell)

@@ -72,12 +72,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write a page for a place: a local authority name or code, a ward name or a "
         "ward code (e.g. Blackpool); repeatable",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processes reading the runs of a future with many (24 or more) runs (default 1; "
+        "more help only where cores are free); the comparison is the same for any number",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return the exit code."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error(f"--workers must be at least 1, got {args.workers}")
     try:
         views = [place_view(args.dirs, p, force=args.force, pool=args.pool) for p in args.place]
         out = run_comparison(
@@ -86,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             force=args.force,
             allow_incomplete=args.allow_incomplete,
             pool=args.pool,
+            workers=args.workers,
         )
         pages = [write_place_page(view, out, draw_maps=place_maps) for view in views]
     except BadFile as err:

