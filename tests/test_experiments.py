@@ -46,7 +46,13 @@ def test_mechanism_ablation_runs(tmp_path: Path) -> None:
     assert len(runs) == 3 * 12
     assert "change when switched off" in text and "neighbour_services" in text
     best = runs[runs["scenario"] == "best_case"].set_index("switched_off")["gap_end"]
-    assert best["local_power"] > best["all_on"]  # without local power, best case gains less
+    # Each switch reaches the model: the best case (devolved money, half of decisions taken
+    # locally) ends elsewhere without local power. Its direction is not asserted: with a
+    # partnership's running cost and a capacity threshold (issue 20), local power can cost
+    # more than it gains where capacity is low (toy size, seed 0: 23.64 without it against
+    # 23.71 with it).
+    assert best["local_power"] != pytest.approx(best["all_on"], abs=1e-6)
+    assert runs["gap_end"].notna().all()
 
 
 def test_history_sensitivity_runs_the_same_on_one_or_two_workers(tmp_path: Path) -> None:
