@@ -104,15 +104,17 @@ def test_bad_requests_fail_with_a_message() -> None:
 def test_a_table_of_draws_reads_back() -> None:
     draws = latin_hypercube(5, seed=7, names=["move_rate", "legacy_min_years"])
     table = draws.frame().assign(implausibility=1.0)
-    back = from_frame(table)
+    with pytest.raises(ConfigError, match="implausibility are not registry entries"):
+        from_frame(table)
+    back = from_frame(table, other=("draw", "implausibility"))
     assert back.names == draws.names
     np.testing.assert_array_equal(back.values, draws.values)
     with pytest.raises(ConfigError, match="no column"):
-        from_frame(pd.DataFrame({"x": [1.0]}))
+        from_frame(pd.DataFrame({"x": [1.0]}), other=("x",))
     bad = table.copy()
     bad.loc[0, "move_rate"] = 9.0
     with pytest.raises(ConfigError, match="move_rate"):
-        from_frame(bad)
+        from_frame(bad, other=("draw", "implausibility"))
 
 
 def test_the_command_writes_csv(capsys: pytest.CaptureFixture[str]) -> None:

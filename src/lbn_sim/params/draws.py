@@ -189,14 +189,22 @@ def latin_hypercube(n: int, seed: int = 0, names: Iterable[str] | None = None) -
     return Draws(chosen, scale(sampler.random(n), chosen), seed)
 
 
-def from_frame(table: pd.DataFrame) -> Draws:
-    """Draws read from a table with a column per registry entry (and optionally ``draw``
-    and other columns, which are ignored when they are not registry names: figures kept
-    beside the draws, such as implausibilities).
+def from_frame(table: pd.DataFrame, other: Iterable[str] = (DRAW,)) -> Draws:
+    """Draws read from a table with a column per registry entry drawn; ``other``: the
+    columns that are not parameters (the draw's number, figures kept beside the draws).
 
     Raises:
-        ConfigError: no column names a registry entry, or a value is outside its range.
+        ConfigError: a column that is neither a registry entry nor in ``other`` (an entry
+            renamed or removed since the table was made: say so rather than drop it), no
+            parameter column, or a value outside its range.
     """
+    skip = set(other)
+    stray = [c for c in table.columns if c not in BY_NAME and c not in skip]
+    if stray:
+        raise ConfigError(
+            f"the table's columns {', '.join(map(str, stray))} are not registry entries "
+            f"({unknown(str(stray[0]))}): remake it with today's registry"
+        )
     names = [c for c in table.columns if c in BY_NAME]
     if not names:
         raise ConfigError("the table has no column named after a registry entry")
