@@ -66,9 +66,13 @@ def test_futures_are_set_against_the_base_case_of_the_same_draw_and_seed() -> No
     assert out.loc[(0, "best_case"), "gbp_m_per_ward_vs_base"] == pytest.approx(5e3 / 130)
     assert out.loc[(0, "base_case"), "points_vs_base"] == 0.0
     assert np.isnan(out.loc[(0, "base_case"), "gbp_m_per_point_vs_base"])
-    # Closing less than the base case: no price per point.
+    # Closing less than the base case, or spending less: no price per point.
     assert np.isnan(out.loc[(1, "best_case"), "gbp_m_per_point_vs_base"])
     assert np.isnan(out.loc[(0, "worst_case"), "gbp_m_per_point_vs_base"])
+    cheap = runs.assign(gap_end=[24.0, 25.0, 15.0, 28.0, 26.0, 27.0])  # worst closes more
+    cheap = against_base(cheap).set_index(["draw", "scenario"])
+    assert cheap.loc[(0, "worst_case"), "points_vs_base"] == 1.0
+    assert np.isnan(cheap.loc[(0, "worst_case"), "gbp_m_per_point_vs_base"])
     table = bands(out.reset_index(), ["gbp_m_per_point_vs_base"])
     rows = band_rows(
         table.reindex(["worst_case", "base_case", "best_case"]), ["gbp_m_per_point_vs_base"]

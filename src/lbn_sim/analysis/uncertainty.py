@@ -21,8 +21,8 @@ the horizon, and ``gbp_m_per_ward_leaving`` the same money per start's left-behi
 longer left behind at the horizon (undefined where nothing closed or left). Against the base
 case with the same parameters and seed (:func:`against_base`): the extra public money
 reaching the 225 per extra point closed (``gbp_m_per_point_vs_base``) and per extra ward
-leaving (``gbp_m_per_ward_vs_base``), defined where the future closes more (frees more
-wards) than the base case; negative where it does so while spending less.
+leaving (``gbp_m_per_ward_vs_base``), defined where the future spends more on them and
+closes more (frees more wards) than the base case: the price of what the extra money bought.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def against_base(runs: pd.DataFrame, keys: Sequence[str] = ("draw", "seed")) -> 
     2050 gap less this future's: points closed beyond it), ``wards_vs_base`` (the base case's
     count still left behind less this one's), ``extra_public_to_lb_bn``, and the extra
     money per extra point and per extra ward leaving (GBP m; undefined where the future does
-    not close more, or free more wards, than the base case)."""
+    not spend more on them, or does not close more or free more wards, than the base case)."""
     base = runs[runs["scenario"] == "base_case"].set_index(list(keys))
     at = runs.set_index(list(keys))
     b = base.reindex(at.index)
@@ -127,8 +127,8 @@ def against_base(runs: pd.DataFrame, keys: Sequence[str] = ("draw", "seed")) -> 
         points_vs_base=points,
         wards_vs_base=wards,
         extra_public_to_lb_bn=extra / 1e9,
-        gbp_m_per_point_vs_base=(extra / 1e6 / points).where(points > 0),
-        gbp_m_per_ward_vs_base=(extra / 1e6 / wards).where(wards > 0),
+        gbp_m_per_point_vs_base=(extra / 1e6 / points).where((points > 0) & (extra > 0)),
+        gbp_m_per_ward_vs_base=(extra / 1e6 / wards).where((wards > 0) & (extra > 0)),
     )
     return out.reset_index()
 
