@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lbn_sim.params.draws import Draws
+from lbn_sim.params.draws import ACCEPTED, Draws
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import TOY, default_workers
@@ -47,8 +47,6 @@ from lbn_sim.analysis.uncertainty import (
 )
 
 SCENARIOS = ("worst_case", "base_case", "best_case")
-ROOT = Path(__file__).resolve().parents[1]
-ACCEPTED = ROOT / "src" / "lbn_sim" / "data" / "accepted_parameters.csv"
 #: The figures the bands table shows.
 BANDED = (
     "gap_before_policy",
@@ -85,30 +83,28 @@ def read_future(result, cfg, wards) -> dict[str, object]:  # type: ignore[no-unt
 def choose_draws(args: argparse.Namespace) -> tuple[Draws, list[int], str]:
     """The parameter vectors to run, their numbers in the set they come from, and a sentence
     saying where they come from."""
-    from lbn_sim.params.draws import describe, from_frame, latin_hypercube
+    from lbn_sim.errors import ConfigError
+    from lbn_sim.params.draws import accepted, describe, latin_hypercube
 
-    if not args.ranges and args.accepted.is_file():
-        table = pd.read_csv(args.accepted)
-        if len(table):
-            draws = from_frame(table.head(args.draws), other=("draw", "max_implausibility"))
-            ids = [int(i) for i in table["draw"].head(args.draws)]
+    why = "--ranges"
+    if not args.ranges:
+        try:
+            kept, ids = accepted(args.accepted)
+        except ConfigError as err:
+            why = str(err)
+        else:
+            draws = kept.take(range(min(args.draws, len(kept))))
             return (
                 draws,
-                ids,
+                ids[: len(draws)],
                 (
-                    f"{len(draws)} of the {len(table)} vectors the history matching kept "
+                    f"{len(draws)} of the {len(kept)} vectors the history matching kept "
                     f"({args.accepted.name}); {describe(draws.names)}"
                 ),
             )
-        why = f"the accepted set {args.accepted} is empty"
-    else:
-        why = "--ranges" if args.ranges else f"no accepted set at {args.accepted}"
     draws = latin_hypercube(args.draws, args.draw_seed)
-    return (
-        draws,
-        list(range(len(draws))),
-        f"{len(draws)} vectors drawn over the registry's ranges ({why}); {describe(draws.names)}",
-    )
+    origin = f"{len(draws)} vectors drawn over the registry's ranges ({why})"
+    return draws, list(range(len(draws))), f"{origin}; {describe(draws.names)}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -77,15 +77,13 @@ from lbn_sim.analysis.history_match import (
     near_cut,
     outside_london_ranks,
 )
+from lbn_sim.params.draws import ACCEPTED
 
 if TYPE_CHECKING:
     from lbn_sim.config import Config
     from lbn_sim.runs.runner import RunResult
 
 F64 = NDArray[np.float64]
-ROOT = Path(__file__).resolve().parents[1]
-#: Where the kept vectors ship (package data: ``lbn_sim/data/*.csv``).
-ACCEPTED = ROOT / "src" / "lbn_sim" / "data" / "accepted_parameters.csv"
 #: A 120-ward synthetic England with few households (tests).
 TOY = ("data.n_wards=120", "households.sample_rate=0.02", "households.min_per_ward=15")
 __all__ = [
@@ -491,7 +489,8 @@ def main(argv: list[str] | None = None) -> int:
         "seed_of_every_draw": 0,
         "replicate_seeds": list(range(args.replicates)),
         "cut": CUT,
-        "overrides": list(job(0, [])[0]),
+        # Every run's overrides but the data folder (a path on the machine that ran it).
+        "overrides": [o for o in job(0, [])[0] if not o.startswith("data.dir=")],
         "targets": [
             {
                 "name": t.name,

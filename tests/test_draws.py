@@ -3,6 +3,8 @@ within its range, whole numbers whole, overrides a config accepts."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -124,3 +126,30 @@ def test_the_command_writes_csv(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(out.out.splitlines()) == 4
     assert "1 registry entries drawn" in out.err
     assert main(["3", "--names", "nope"]) == 2
+
+
+def test_the_shipped_accepted_set_reads_with_today_s_registry() -> None:
+    """The history matching's kept vectors (``docs/calibration.md``) are registry entries
+    within today's ranges, as many as its note says were kept, each a vector it tried."""
+    import json
+
+    from lbn_sim.params.draws import ACCEPTED, accepted
+
+    draws, ids = accepted()
+    meta = json.loads(ACCEPTED.with_suffix(".json").read_text())
+    assert len(draws) == len(ids) == meta["kept"] > 0
+    assert len(set(ids)) == len(ids) and max(ids) < meta["tried"]
+    assert set(draws.names) <= set(BY_NAME)
+    table = pd.read_csv(ACCEPTED)
+    assert (table["max_implausibility"] < meta["cut"]).all()
+
+
+def test_a_missing_or_empty_accepted_set_says_so(tmp_path: Path) -> None:
+    from lbn_sim.params.draws import accepted
+
+    with pytest.raises(ConfigError, match="no accepted set"):
+        accepted(tmp_path / "none.csv")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("draw,move_rate,max_implausibility\n")
+    with pytest.raises(ConfigError, match="holds no vector"):
+        accepted(empty)

@@ -101,7 +101,7 @@ def test_vectors_come_from_the_accepted_set_or_else_the_ranges(tmp_path: Path) -
     assert ids == [0, 1] and "registry's ranges (--ranges)" in origin
     np.testing.assert_array_equal(draws.values, latin_hypercube(2, 0).values)
     kept.head(0).to_csv(accepted, index=False)
-    assert "is empty" in choose_draws(args())[2]
+    assert "holds no vector" in choose_draws(args())[2]
     assert "no accepted set" in choose_draws(args(accepted=tmp_path / "none.csv"))[2]
 
 

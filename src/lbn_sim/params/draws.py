@@ -27,6 +27,7 @@ import argparse
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -51,6 +52,11 @@ ORDERED_PAIRS: tuple[tuple[str, str], ...] = (
 )
 #: The column of a draws table that numbers its draws.
 DRAW = "draw"
+#: The parameter vectors the history matching kept (``scripts/calibrate_history.py``; shipped
+#: with the package, a ``.json`` note beside it says how they were made, ``docs/calibration.md``).
+ACCEPTED = Path(__file__).resolve().parents[1] / "data" / "accepted_parameters.csv"
+#: Columns of the accepted set that are not parameters.
+ACCEPTED_OTHER = (DRAW, "max_implausibility")
 
 
 def default_names() -> tuple[str, ...]:
@@ -214,6 +220,22 @@ def from_frame(table: pd.DataFrame, other: Iterable[str] = (DRAW,)) -> Draws:
     return Draws(tuple(names), values)
 
 
+def accepted(path: Path = ACCEPTED) -> tuple[Draws, list[int]]:
+    """The accepted set (:data:`ACCEPTED`, or ``path``) as draws, in its order, and each
+    vector's number among the vectors the history matching tried.
+
+    Raises:
+        ConfigError: the file is missing or holds no vector, or a column is not a registry
+            entry (a calibration made before the registry changed: remake it).
+    """
+    if not path.is_file():
+        raise ConfigError(f"no accepted set at {path}: run scripts/calibrate_history.py")
+    table = pd.read_csv(path)
+    if not len(table):
+        raise ConfigError(f"the accepted set {path} holds no vector")
+    return from_frame(table, ACCEPTED_OTHER), [int(i) for i in table[DRAW]]
+
+
 def describe(names: Sequence[str]) -> str:
     """One sentence on what is drawn: how many entries, how many marked 'assumption'."""
     assumed = sum(BY_NAME[n].source.lower().startswith("assumption") for n in names)
@@ -251,9 +273,12 @@ if __name__ == "__main__":
 
 
 __all__ = [
+    "ACCEPTED",
+    "ACCEPTED_OTHER",
     "DRAW",
     "ORDERED_PAIRS",
     "Draws",
+    "accepted",
     "check_orderings",
     "default_names",
     "describe",
