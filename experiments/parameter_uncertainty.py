@@ -66,13 +66,15 @@ BANDED = (
 
 def read_future(result, cfg, wards) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """One run's figures (a module-level function: the workers receive it by reference)."""
+    from lbn_sim.runs.results import money_table
+
     return {
         "scenario": cfg.scenario.name,
         "seed": cfg.seed,
         **future_figures(
             result.wards,
             result.groups,
-            result.ledger,
+            money_table(result.ledger, result.wards),
             cfg.start_year,
             cfg.policy_start,
             cfg.horizon,

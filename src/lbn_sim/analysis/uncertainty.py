@@ -32,7 +32,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from lbn_sim.runs.results import STATUS_COUNTS, money_table
+from lbn_sim.analysis.ensemble import STATUS_COUNTS
 
 #: The start's left-behind wards, as the money table names their group.
 LB = "ward:left_behind"
@@ -52,12 +52,15 @@ HEADLINES = (
 def future_figures(
     wards: pd.DataFrame,
     groups: pd.DataFrame,
-    ledger: pd.DataFrame,
+    money: pd.DataFrame,
     start_year: int,
     policy_start: int,
     horizon: int,
 ) -> dict[str, float]:
-    """A run's headline figures, from its ward table, group table and per-flow ledger.
+    """A run's headline figures, from its ward table, group table and summary-level money
+    table (``money.parquet``: flows by ``year``, ``source``, ``destination`` and
+    ``mechanism``, wards summed to their start group, ``amount`` in GBP;
+    :func:`lbn_sim.runs.results.money_table` of the per-flow ledger).
 
     The gap is the start's left-behind wards' population-weighted IMD-like score less
     England's (points) at the start, the year before the policy start (the last year every
@@ -76,7 +79,6 @@ def future_figures(
     n_start = int((lb_rows["year"] == start_year).sum())
     end = lb_rows[lb_rows["year"] == horizon]
     still = int(end["left_behind"].sum())
-    money = money_table(ledger, wards)
     money = money[money["year"].between(policy_start, horizon)]
     source = money["source"].astype(str)
     destination = money["destination"].astype(str)
