@@ -27,8 +27,9 @@ Writes:
   ``replicates.csv`` (the default vector's seeds) and ``summary.md`` (counts, targets, which
   bind);
 * ``--accepted`` (default ``src/lbn_sim/data/accepted_parameters.csv``, shipped with the
-  package): the kept vectors, and beside it a ``.json`` of how they were made (tried, kept,
-  targets, the seeds' spread, which targets bind, the regime and the code).
+  package; with ``--toy``, in ``--out``): the kept vectors, and beside it a ``.json`` of
+  how they were made (tried, kept, targets, the seeds' spread, which targets bind, the
+  regime and the code).
 
 On the real data it also recomputes the observed figures from the shared files and prints
 them beside the targets. ``--toy`` runs a 120-ward synthetic England (no London, no 2015
@@ -440,12 +441,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="processes")
     parser.add_argument("--data-dir", default=os.environ.get("LBN_SIM_DATA_DIR"))
     parser.add_argument("--out", type=Path, default=Path("outputs/calibration"), help="folder")
-    parser.add_argument("--accepted", type=Path, default=ACCEPTED, help="the kept vectors (CSV)")
+    parser.add_argument(
+        "--accepted",
+        type=Path,
+        default=None,
+        help="the kept vectors (CSV; default the shipped set, or with --toy in --out)",
+    )
     parser.add_argument("--toy", action="store_true", help="120-ward synthetic England (tests)")
     parser.add_argument("overrides", nargs="*", help="Hydra overrides for every run")
     args = parser.parse_args(argv)
     if args.replicates < 2:
         parser.error("--replicates must be at least 2 (the seeds' spread needs two)")
+    if args.accepted is None:  # a toy calibration never replaces the shipped set by default
+        args.accepted = args.out / ACCEPTED.name if args.toy else ACCEPTED
     tic = time.perf_counter()
     draws = latin_hypercube(args.draws, args.draw_seed)
     print(describe(draws.names), file=sys.stderr)

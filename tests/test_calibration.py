@@ -199,7 +199,10 @@ def toy_calibration(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     out = tmp_path_factory.mktemp("calibration")
     argv = ["--toy", "--draws", "6", "--replicates", "2", "--out", str(out / "tried")]
-    assert calibrate.main([*argv, "--accepted", str(out / "data" / "accepted.csv")]) == 0
+    shipped = calibrate.ACCEPTED.read_bytes()
+    assert calibrate.main(argv) == 0
+    # A toy calibration writes its kept set beside its other files, never over the shipped one.
+    assert calibrate.ACCEPTED.read_bytes() == shipped
     return out
 
 
@@ -231,7 +234,7 @@ def test_history_matching_writes_every_vector_and_the_kept_set(toy_calibration: 
 
     tried = pd.read_csv(toy_calibration / "tried" / "tried.csv", index_col="draw")
     replicates = pd.read_csv(toy_calibration / "tried" / "replicates.csv")
-    accepted = toy_calibration / "data" / "accepted.csv"
+    accepted = toy_calibration / "tried" / "accepted_parameters.csv"
     kept_set = pd.read_csv(accepted, index_col="draw")
     meta = json.loads(accepted.with_suffix(".json").read_text())
     assert len(tried) == 6 == meta["tried"]
