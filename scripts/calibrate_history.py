@@ -1,76 +1,53 @@
-"""Observed against modelled four-year drift of the left-behind:England IMD ratio.
+"""History matching on the 2015-2019 record: which parameter vectors it does not rule out.
 
-The ratio is the population-weighted mean IMD score of the 225 left-behind wards
-over England's population-weighted mean (wards weighted by mid-2019 residents).
+Draws ``--draws`` parameter vectors from the registry's ranges (a Latin hypercube,
+:mod:`lbn_sim.params.draws`: every registry entry with a range, uniform within it), runs each
+on the real data for four years from the 2019 start under the 2015-2019 regime
+(:data:`~lbn_sim.analysis.calibration_period.PERIOD_2015_2019` and London's faster economy),
+reads the hindcast figures (:func:`lbn_sim.analysis.history_match.hindcast_figures`: the most
+deprived tenth's persistence, the both-tenths group's IMD keep, the rank change near the
+cut, the drift of the wards the rule picks at the start against England, in all England and
+outside London, and the CNI gradients), and compares them with the same figures between IMD
+2015 and IMD 2019 (:data:`~lbn_sim.analysis.history_match.TARGETS`, each with its
+observation and model-discrepancy standard deviations). ``--replicates`` runs of the
+registry's defaults with seeds 0, 1, ... give each figure's spread across seeds; every draw
+runs with seed 0. A vector is kept when its implausibility is below 3 on every target.
 
-Observed, 2015 to 2019, from the shared files:
+Why direct runs and no emulator or ABC library: a four-year hindcast costs a few seconds of
+one core on the real data, so every vector is run, not predicted; with 171 parameters and a
+few hundred runs a Gaussian-process emulator would be poorly determined, and an ABC sampler
+(pyabc's sequential Monte Carlo) would need a distance and thousands of runs per generation.
+The implausibility is the formula of history matching (Craig et al. 1996; Vernon et al.
+2010); the Latin hypercube is scipy's.
 
-* ``published``: 2015 from IMD 2015 LSOA scores averaged to wards, 2019 the
-  published ward-level IMD 2019 score (the figure the calibration issue names);
-* ``ranks``: both years on one scale, each LSOA's IMD 2015 and IMD 2019 rank
-  mapped through the 2015 rank-to-score curve, averaged to wards (removes the
-  difference in aggregation between the two editions);
-* ``ward ranks``: those ward averages ranked among wards and mapped through the
-  wards' 2015 curve: the reading the model's ``ranks`` takes (the model has
-  wards, not LSOAs), so the like-for-like figure for it;
-* ``ranks, chosen in 2015`` and ``published, chosen in 2015``: as ``ranks`` and
-  ``published``, for the wards the 'left behind' rule picks with IMD 2015
-  instead of IMD 2019 (and the 2019 CNI, the only one; :func:`chosen_in_2015`).
-  The 225 were chosen for being extreme in 2019, so part of their 2015-2019
-  rise is selection; a model that starts in 2019 and runs forward can only show
-  the rest. For the most deprived 10% on the IMD alone the same comparison is
-  printed: chosen in 2019 they rose, chosen in 2015 they did not;
-* ``..., outside London``: the same with England's mean and the rank curves
-  taken over the wards (and LSOAs) outside London's boroughs only; and London's
-  own change on the 2015 curve;
-* ``gradient, <CNI domain>``: among the most deprived fifth of wards outside
-  London (ward ranks), the rise in points per standard deviation of each CNI
-  domain, holding the start score (:func:`cni_gradients`). The model's
-  community channels should reproduce them; they are printed for both sides.
-  The model's fifth is chosen by its start, the 2019 scores, so the observed
-  figure is also printed for that fifth (``gradient (2019 fifth)``; chosen
-  partly on the outcome).
+Writes:
 
-London's deprived wards improved sharply in those years (its wards fell 2.2
-points on the 2015 rank curve) and the IMD is relative, so London's gain shows
-as everyone else's loss: much of the left-behind wards' observed rise against
-England is London pulling away. The model's regime gives London's economy its
-observed head start (``macro.regional_growth``: 1% a year faster per resident
-than the rest of England) and sends growth to well-linked places
-(agglomeration), but has no displacement of poorer households through housing,
-and shows London's gain only in small part: ``London's own change (points)``
-is printed for the model too, on its start year's curve.
+* ``--out`` (folder, default ``outputs/calibration``): ``tried.csv`` (every vector: the
+  parameter values, the figures, each target's implausibility, the largest, kept or not),
+  ``replicates.csv`` (the default vector's seeds) and ``summary.md`` (counts, targets, which
+  bind);
+* ``--accepted`` (default ``src/lbn_sim/data/accepted_parameters.csv``, shipped with the
+  package; with ``--toy``, in ``--out``): the kept vectors, and beside it a ``.json`` of
+  how they were made (tried, kept, targets, the seeds' spread, which targets bind, the
+  regime and the code).
 
-Modelled: runs on the real data with every household simulated (sampling noise
-would be as large as a four-year change), under the 2015-2019 regime
-(``PERIOD_2015_2019`` and ``LONDON_ECONOMY``), four years on from the start,
-read three ways, the first two also outside London, and the first for the
-wards chosen with IMD 2015:
-
-* ``absolute``: the ratio of the IMD-like means, as the issue defines it;
-* ``ranks``: each ward's IMD-like rank mapped through the start year's
-  rank-to-score curve, as the IMD itself turns ranks into scores (the IMD is
-  relative: a change every ward shares does not show in it);
-* ``points``: England's own change in points removed from both means,
-  ``(LB_t - (E_t - E_0)) / E_0`` (treats a shared change as additive).
-
-The calibration criterion is the issue's: the ``absolute`` figure against the
-``published`` one, within ``TOLERANCE``. The script prints every figure, the
-criterion and four like-for-like comparisons (ranks against ward ranks, both
-readings outside London, and the published drift of the wards chosen with IMD
-2015 against the model's drift of the same wards, ``absolute, chosen in
-2015``), and exits 1 when the criterion is not met.
+On the real data it also recomputes the observed figures from the shared files and prints
+them beside the targets. ``--toy`` runs a 120-ward synthetic England (no London, no 2015
+record: the targets are England's, so the verdicts mean nothing; for tests).
 
 Usage (from the project root, with ``LBN_SIM_DATA_DIR`` set or ``--data-dir``)::
 
-    python scripts/calibrate_history.py [--seeds 3] [--data-dir DIR] [overrides ...]
+    python scripts/calibrate_history.py [--draws 200] [--draw-seed 0] [--replicates 4]
+        [--workers 1] [--out DIR] [--accepted FILE] [--toy] [overrides ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import time
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -84,18 +61,45 @@ from lbn_sim.analysis.calibration_period import (
     LONDON,
     LONDON_ECONOMY,
     PERIOD_2015_2019,
-    TOLERANCE,
     drift_measures,
-    four_years,
-    london_change,
     rank_mapped,
     ratio,
 )
+from lbn_sim.analysis.history_match import (
+    CNI_DOMAINS,
+    CUT,
+    TARGETS,
+    YEARS,
+    Target,
+    binding,
+    cni_gradients,
+    hindcast_figures,
+    implausibility,
+    near_cut,
+    outside_london_ranks,
+)
+from lbn_sim.params.draws import ACCEPTED
 
 if TYPE_CHECKING:
     from lbn_sim.config import Config
+    from lbn_sim.runs.runner import RunResult
 
 F64 = NDArray[np.float64]
+#: A 120-ward synthetic England with few households (tests).
+TOY = ("data.n_wards=120", "households.sample_rate=0.02", "households.min_per_ward=15")
+__all__ = [
+    "CNI_DOMAINS",
+    "chosen_in_2015",
+    "cni_gradients",
+    "drift_measures",
+    "london_domains",
+    "match",
+    "observed",
+    "observed_persistence",
+    "observed_targets",
+    "period_config",
+    "rank_mapped",
+]
 
 
 def london_domains(
@@ -124,58 +128,6 @@ def london_domains(
         change, weights=population, axis=1
     )
     return {f"London: {d} (points)": float(v) for d, v in zip(IMD_DOMAINS, gap, strict=True)}
-
-
-#: The CNI's three domains, as columns of the ward table.
-CNI_DOMAINS = ("civic_assets", "connectedness", "engaged_community")
-
-
-def cni_gradients(
-    start: pd.Series,
-    end: pd.Series,
-    domains: pd.DataFrame,
-    chosen_by: pd.Series | None = None,
-    label: str = "gradient",
-    with_se: bool = False,
-) -> dict[str, float]:
-    """Rise in points per standard deviation of each CNI domain, among the most deprived fifth.
-
-    An ordinary least-squares fit of ``end - start`` on the standardised start
-    score and the three CNI domain scores, over the fifth of wards with the
-    highest ``chosen_by`` (default: ``start``). ``start``, ``end``, ``chosen_by``:
-    scores by ward code on one scale; ``domains``: the ward table's CNI domain
-    scores, indexed by ward code. Returns ``<label>, <domain>`` for each domain
-    (points per SD) and, with ``with_se``, ``<label> SE, <domain>``: the ordinary
-    least-squares standard errors (wards treated as independent; neighbouring
-    wards are not, so these understate the uncertainty).
-    """
-    pick = start if chosen_by is None else chosen_by.loc[start.index]
-    top = start[pick.rank(ascending=False) <= 0.2 * len(start)]
-    x = pd.concat([top.rename("start"), domains.loc[top.index, list(CNI_DOMAINS)]], axis=1)
-    z = ((x - x.mean()) / x.std()).to_numpy(np.float64)
-    design = np.column_stack([np.ones(len(x)), z])
-    rise = (end.loc[top.index] - top).to_numpy(np.float64)
-    coef = np.linalg.lstsq(design, rise, rcond=None)[0]
-    out = {f"{label}, {d}": float(c) for d, c in zip(CNI_DOMAINS, coef[2:], strict=True)}
-    if with_se:
-        resid = rise - design @ coef
-        s2 = float(resid @ resid) / (len(rise) - design.shape[1])
-        se = np.sqrt(np.diag(s2 * np.linalg.inv(design.T @ design)))
-        out |= {f"{label} SE, {d}": float(e) for d, e in zip(CNI_DOMAINS, se[2:], strict=True)}
-    return out
-
-
-def outside_london_ranks(
-    start: F64, end: F64, codes: pd.Index, outside: NDArray[np.bool_]
-) -> tuple[pd.Series, pd.Series]:
-    """Start and end scores of the wards outside London, ranked among themselves and mapped
-    through their start curve, as series by ward code."""
-    curve = np.sort(start[outside])[::-1]
-    index = codes[outside]
-    return (
-        pd.Series(rank_mapped(start[outside], curve), index=index),
-        pd.Series(rank_mapped(end[outside], curve), index=index),
-    )
 
 
 def chosen_in_2015(wards: pd.DataFrame) -> pd.Index:
@@ -279,6 +231,13 @@ def observed(data_dir: str | None) -> dict[str, float]:
         "IMD top 10%, chosen in 2015": change(s15, s19, top15),
         "ward ranks": ward_ranks(s15, s19, everywhere),
         "published, outside London": change(p15, p19, lb, outside),
+        # The wards chosen at the start (with IMD 2015), outside London: the like-for-like
+        # figure for the model's drift outside London (its group is chosen at its start).
+        "published, chosen in 2015, outside London": change(p15, p19, top15 & cni_top, outside),
+        "ranks, chosen in 2015, outside London": ratio(
+            o19, pop[outside], (top15 & cni_top)[outside]
+        )
+        - ratio(o15, pop[outside], (top15 & cni_top)[outside]),
         "ranks, outside London": ratio(o19, pop[outside], lb[outside])
         - ratio(o15, pop[outside], lb[outside]),
         "ward ranks, outside London": ward_ranks(s15, s19, outside),
@@ -298,194 +257,272 @@ def observed(data_dir: str | None) -> dict[str, float]:
     }
 
 
+def observed_persistence(data_dir: str | None) -> dict[str, float]:
+    """The 2015 to 2019 persistence figures of the published data (as
+    ``experiments/validate_measurement.py`` computes them): the most deprived tenth's
+    four-year persistence, the both-tenths group's IMD keep and the rank change near the cut
+    (IMD 2015 LSOA scores averaged to wards against the IMD 2019 ward scores; the CNI 2019,
+    the only one, for both years), and the counts they rest on."""
+    from lbn_sim.data.england import load_england
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wards, _ = load_england(data_dir, extras=False, imd2015=True)
+    w = wards.set_index("ward_code")[["imd_score", "extra_imd2015_score", "cni_score"]].dropna()
+    before, after = w["extra_imd2015_score"], w["imd_score"]
+
+    def tenth(scores: pd.Series) -> set[str]:
+        cut = int(np.floor(0.1 * len(scores)))
+        return set(scores.sort_values(ascending=False, kind="stable").index[:cut])
+
+    d0, d4 = tenth(before), tenth(after)
+    both = d0 & tenth(w["cni_score"])
+    r0 = before.rank(ascending=False)
+    change = after.rank(ascending=False) - r0
+    near = near_cut(r0)
+    return {
+        "decile_persistence": len(d0 & d4) / len(d0),
+        "both_keep_imd_tenth": len(both & d4) / len(both),
+        "rank_change_sd_near_cut": float(change[near].std()),
+        "n_tenth": float(len(d0)),
+        "n_both": float(len(both)),
+        "n_near_cut": float(near.sum()),
+    }
+
+
+def observed_targets(data_dir: str | None) -> dict[str, float]:
+    """The targets' observed figures recomputed from the shared files, by target name."""
+    drift = observed(data_dir)
+    persistence = observed_persistence(data_dir)
+    return {
+        "decile_persistence": persistence["decile_persistence"],
+        "both_keep_imd_tenth": persistence["both_keep_imd_tenth"],
+        "rank_change_sd_near_cut": persistence["rank_change_sd_near_cut"],
+        "drift_chosen_at_start": drift["published, chosen in 2015"],
+        "drift_chosen_at_start_outside_london": drift["published, chosen in 2015, outside London"],
+        **{f"gradient_{d}": drift[f"gradient, {d}"] for d in CNI_DOMAINS},
+    }
+
+
 def period_config(
     data_dir: str | None,
     seed: int,
     overrides: list[str],
-    full: bool = True,
+    full: bool = False,
     period: bool = True,
+    toy: bool = False,
 ) -> Config:
-    """The config of one modelled run: the real data, the base case, the 2015-2019 regime
-    (``PERIOD_2015_2019`` and ``LONDON_ECONOMY``; the shared history as configured if
-    ``period`` is false) to 2025, every household unless ``full`` is false, then
-    ``overrides``."""
-    from hydra import compose, initialize_config_dir
+    """The config of one hindcast run: the real data (or, with ``toy``, a 120-ward synthetic
+    England), the base case, the 2015-2019 regime (``PERIOD_2015_2019``, and on the real
+    data ``LONDON_ECONOMY``; the shared history as configured if ``period`` is false) for
+    the :data:`~lbn_sim.analysis.history_match.YEARS` years read and the one after (the
+    policy start: the figures never read it), the configured household sample (every
+    household with ``full``), then ``overrides``."""
+    from lbn_sim.runs.draw_runs import compose
 
-    from lbn_sim.config import register_configs, to_config
-
-    register_configs()
-    conf = str(Path(__file__).resolve().parents[1] / "conf")
-    with initialize_config_dir(config_dir=conf, version_base="1.3"):
-        extra = [f"data.dir={data_dir}"] if data_dir else []
-        dcfg = compose(
-            config_name="config",
-            overrides=[
-                "data=england_2019",
-                "scenario=base_case",
-                "plots=false",
-                "horizon=2025",
-                f"seed={seed}",
-                *(PERIOD_2015_2019 + LONDON_ECONOMY if period else ()),
-                *(FULL_SAMPLE if full else ()),
-                *extra,
-                *overrides,
-            ],
-        )
-    return to_config(dcfg)
+    return compose(period_overrides(data_dir, seed, overrides, full, period, toy))
 
 
-def modelled(
+def period_overrides(
     data_dir: str | None,
-    seeds: int,
+    seed: int,
     overrides: list[str],
-    domains: pd.DataFrame,
-    chosen_2015: pd.Index,
-    points: F64,
-    full: bool = True,
-) -> pd.DataFrame:
-    """Per seed, the modelled four-year changes of the ratio (see :func:`drift_measures`),
-    the same for the wards chosen with IMD 2015 (``chosen_2015``, ward codes; see
-    :func:`chosen_in_2015`), London's change by IMD domain (:func:`london_domains`, with
-    ``points``) and the CNI gradients outside London (see :func:`cni_gradients`;
-    ``domains``: the ward table's CNI domain scores by ward code)."""
-    from lbn_sim.runs.runner import simulate
+    full: bool = False,
+    period: bool = True,
+    toy: bool = False,
+) -> list[str]:
+    """The overrides of :func:`period_config`."""
+    end = 2019 + YEARS + 1
+    data = (
+        list(TOY) if toy else ["data=england_2019", *([f"data.dir={data_dir}"] if data_dir else [])]
+    )
+    regime = [*PERIOD_2015_2019, *([] if toy else LONDON_ECONOMY)] if period else []
+    return [
+        *data,
+        "scenario=base_case",
+        "outputs=summary",
+        f"horizon={end}",
+        f"policy_start={end}",
+        f"seed={seed}",
+        *regime,
+        *(FULL_SAMPLE if full else ()),
+        *overrides,
+    ]
 
-    rows = []
-    for seed in range(seeds):
-        cfg = period_config(data_dir, seed, overrides, full)
-        wards = simulate(cfg).wards
-        start, s0, s4, pop = four_years(wards, cfg.start_year)
-        end = wards[wards["year"] == cfg.start_year + 4].set_index("ward_code").loc[start.index]
-        outside = ~start["la_code"].astype(str).str.startswith(LONDON).to_numpy()
-        rows.append(
-            {
-                "seed": seed,
-                **drift_measures(
-                    s0, s4, pop, (start["start_group"] == "left_behind").to_numpy(), outside
-                ),
-                "absolute, chosen in 2015": drift_measures(
-                    s0, s4, pop, start.index.isin(chosen_2015)
-                )["absolute"],
-                "London's own change (points)": london_change(s0, s4, pop, ~outside),
-                **london_domains(start, end, pop, ~outside, points),
-                **cni_gradients(*outside_london_ranks(s0, s4, start.index, outside), domains),
-            }
+
+def read_hindcast(result: RunResult, cfg: Config, wards: pd.DataFrame) -> dict[str, object]:
+    """A hindcast run's figures (:func:`~lbn_sim.analysis.history_match.hindcast_figures`);
+    ``wards``: the input ward table, whose CNI domain scores the gradients read."""
+    domains = wards.set_index("ward_code")[list(CNI_DOMAINS)]
+    return {"seed": cfg.seed, **hindcast_figures(result.wards, cfg.start_year, domains)}
+
+
+def _git_commit() -> str | None:
+    from lbn_sim.runs.provenance import provenance
+
+    made = provenance()
+    return str(made.get("git_commit")) if made.get("git_commit") else None
+
+
+def summary_text(
+    tried: pd.DataFrame,
+    seed_sd: pd.Series,
+    bind: pd.DataFrame,
+    names: int,
+    setting: str,
+    minutes: float,
+) -> str:
+    """The note of a calibration: what was tried and kept, the targets, which bind."""
+    kept = int(tried["kept"].sum())
+    lines = [
+        "# History matching on the 2015-2019 record",
+        "",
+        f"{setting}. {len(tried)} parameter vectors tried ({names} registry entries drawn, a "
+        f"Latin hypercube over their ranges), {kept} kept (every implausibility below {CUT:g}) "
+        f"in {minutes:.1f} minutes.",
+        "",
+        "| target | observed | obs sd | discrepancy sd | seed sd | modelled median (5-95%) "
+        "| ruled out | only this one |",
+        "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
+    ]
+    for t in TARGETS:
+        col = tried[t.name]
+        lines.append(
+            f"| {t.name} | {t.observed:.4g} | {t.obs_sd:.3g} | {t.discrepancy_sd:.3g} | "
+            f"{seed_sd[t.name]:.3g} | {col.median():.4g} ({col.quantile(0.05):.4g} to "
+            f"{col.quantile(0.95):.4g}) | {int(bind.loc[t.name, 'ruled_out'])} | "
+            f"{int(bind.loc[t.name, 'only_this'])} |"
         )
-        print(f"  seed {seed}: {rows[-1]}", file=sys.stderr)
-    return pd.DataFrame(rows)
+    order = ", ".join(f"{n} ({int(r)})" for n, r in bind["ruled_out"].items() if r > 0)
+    lines += ["", f"Binding targets (vectors ruled out): {order or 'none'}."]
+    return "\n".join(lines) + "\n"
 
 
-def shared_history(
-    data_dir: str | None, seeds: int, overrides: list[str], full: bool = True
-) -> pd.DataFrame:
-    """Per seed, the drift of the ratio under the shared history as configured (the
-    regime every future shares, 2019 to 2024, not the 2015-2019 one): over its first four
-    years (``absolute`` and outside London, see :func:`drift_measures`) and over the whole
-    shared history (to the year before the policy start) scaled to four years
-    (``absolute, per four years``)."""
-    from lbn_sim.runs.runner import simulate
+def match(
+    params: pd.DataFrame,
+    figures: pd.DataFrame,
+    replicates: pd.DataFrame,
+    targets: tuple[Target, ...],
+) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    """Every vector's verdict: ``(tried, seed_sd, binding)``.
 
-    rows = []
-    for seed in range(seeds):
-        cfg = period_config(data_dir, seed, overrides, full, period=False)
-        wards = simulate(cfg).wards
-        start, s0, s4, pop = four_years(wards, cfg.start_year)
-        outside = ~start["la_code"].astype(str).str.startswith(LONDON).to_numpy()
-        group = (start["start_group"] == "left_behind").to_numpy()
-        first = drift_measures(s0, s4, pop, group, outside)
-        # The last year every future shares: the policy start is already the base case's own.
-        branch = cfg.policy_start - 1
-        span = branch - cfg.start_year
-        end = wards[wards["year"] == branch].set_index("ward_code").loc[start.index]
-        whole = drift_measures(s0, end["imd_like"].to_numpy(np.float64), pop, group)
-        rows.append(
-            {
-                "seed": seed,
-                "absolute": first["absolute"],
-                "absolute, outside London": first["absolute, outside London"],
-                "absolute, per four years": whole["absolute"] * 4.0 / span,
-            }
-        )
-    return pd.DataFrame(rows)
+    ``params`` and ``figures``: one row per vector (same index), its parameter values and
+    its run's figures; ``replicates``: the default vector's runs over seeds (a row each).
+    ``tried``: the parameters, the figures, ``I_<target>`` (each implausibility),
+    ``max_implausibility`` and ``kept`` (every implausibility below :data:`CUT`);
+    ``seed_sd``: each figure's spread across the replicates' seeds; ``binding``: which
+    targets rule vectors out (:func:`~lbn_sim.analysis.history_match.binding`).
+    """
+    seed_sd = replicates[[t.name for t in targets]].std(ddof=1)
+    imp = implausibility(figures, seed_sd, targets)
+    worst = imp.max(axis=1)
+    tried = pd.concat(
+        [
+            params,
+            figures,
+            imp.add_prefix("I_"),
+            pd.DataFrame({"max_implausibility": worst, "kept": worst < CUT}),
+        ],
+        axis=1,
+    )
+    return tried, seed_sd, binding(imp)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default=os.environ.get("LBN_SIM_DATA_DIR"))
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument(
-        "--sampled", action="store_true", help="use the configured household sample"
-    )
-    parser.add_argument(
-        "--shared-history",
-        action="store_true",
-        help="also print the drift under the shared 2019-2024 history as configured "
-        "(for information; the calibration compares the 2015-2019 regime)",
-    )
-    parser.add_argument("overrides", nargs="*", help="Hydra overrides for the model run")
-    args = parser.parse_args(argv)
-    from lbn_sim.data.england import load_england
-    from lbn_sim.engine.indicators import imd_points
-    from lbn_sim.engine.synthesis import model_rates
+    from lbn_sim.params.draws import describe, latin_hypercube
+    from lbn_sim.runs.draw_runs import Group, run_groups
 
-    obs = observed(args.data_dir)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        table = load_england(args.data_dir, imd2015=True)[0]
-    domains = table.set_index("ward_code")[list(CNI_DOMAINS)]
-    runs = modelled(
-        args.data_dir,
-        args.seeds,
-        args.overrides,
-        domains,
-        chosen_in_2015(table),
-        imd_points(model_rates(table)),
-        full=not args.sampled,
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--draws", type=int, default=200, help="parameter vectors to try")
+    parser.add_argument("--draw-seed", type=int, default=0, help="the Latin hypercube's seed")
+    parser.add_argument(
+        "--replicates", type=int, default=4, help="seeds of the default vector (at least 2)"
     )
-    print("observed 2015-2019 change of the left-behind:England IMD ratio")
-    for name, value in obs.items():
-        print(f"  {name:48s} {value:+.4f}")
-    print(f"modelled, 2015-2019 regime, four years, {len(runs)} seeds (min to max)")
-    for name in runs.columns.drop("seed"):
-        col = runs[name]
-        print(f"  {name:48s} {col.mean():+.4f} ({col.min():+.4f} to {col.max():+.4f})")
-    if args.shared_history:
-        shared = shared_history(args.data_dir, args.seeds, args.overrides, not args.sampled)
-        print(
-            "for information: the shared 2019-2024 history as configured (its 2020 recession "
-            f"and 2022-23 price shock are not the 2015-2019 period's), {len(shared)} seeds"
-        )
-        for name in shared.columns.drop("seed"):
-            col = shared[name]
-            print(f"  {name:48s} {col.mean():+.4f} ({col.min():+.4f} to {col.max():+.4f})")
-    checks = (
-        ("criterion: absolute vs published", "absolute", "published"),
-        ("all England: ranks vs ward ranks", "ranks", "ward ranks"),
-        (
-            "outside London: absolute vs published",
-            "absolute, outside London",
-            "published, outside London",
-        ),
-        (
-            "outside London: ranks vs ward ranks",
-            "ranks, outside London",
-            "ward ranks, outside London",
-        ),
-        (
-            "chosen with IMD 2015: absolute vs published",
-            "absolute, chosen in 2015",
-            "published, chosen in 2015",
-        ),
+    parser.add_argument("--workers", type=int, default=1, help="processes")
+    parser.add_argument("--data-dir", default=os.environ.get("LBN_SIM_DATA_DIR"))
+    parser.add_argument("--out", type=Path, default=Path("outputs/calibration"), help="folder")
+    parser.add_argument(
+        "--accepted",
+        type=Path,
+        default=None,
+        help="the kept vectors (CSV; default the shipped set, or with --toy in --out)",
     )
-    verdicts = []
-    for label, model_key, obs_key in checks:
-        diff = float(runs[model_key].mean()) - obs[obs_key]
-        verdicts.append(abs(diff) <= TOLERANCE)
-        print(
-            f"{label}: {diff:+.4f} (tolerance {TOLERANCE}): "
-            f"{'agree' if verdicts[-1] else 'DISAGREE'}"
+    parser.add_argument("--toy", action="store_true", help="120-ward synthetic England (tests)")
+    parser.add_argument("overrides", nargs="*", help="Hydra overrides for every run")
+    args = parser.parse_args(argv)
+    if args.replicates < 2:
+        parser.error("--replicates must be at least 2 (the seeds' spread needs two)")
+    if args.accepted is None:  # a toy calibration never replaces the shipped set by default
+        args.accepted = args.out / ACCEPTED.name if args.toy else ACCEPTED
+    tic = time.perf_counter()
+    draws = latin_hypercube(args.draws, args.draw_seed)
+    print(describe(draws.names), file=sys.stderr)
+
+    def job(seed: int, extra: list[str]) -> tuple[tuple[str, ...], ...]:
+        return (
+            tuple(period_overrides(args.data_dir, seed, [*extra, *args.overrides], toy=args.toy)),
         )
-    return 0 if verdicts[0] else 1
+
+    groups = [Group(job(seed, []), (("replicate", seed),)) for seed in range(args.replicates)]
+    groups += [Group(job(0, draws.overrides(i)), (("draw", i),)) for i in range(len(draws))]
+    print(f"{len(groups)} hindcast runs on {args.workers} worker(s)", file=sys.stderr)
+    rows = pd.DataFrame(run_groups(groups, read_hindcast, args.workers))
+    replicates = rows[rows["replicate"].notna()].drop(columns=["draw", "job"])
+    figures = rows[rows["draw"].notna()].drop(columns=["replicate", "job"])
+    figures = figures.astype({"draw": np.int64}).set_index("draw")
+    tried, seed_sd, bind = match(draws.frame().set_index("draw"), figures, replicates, TARGETS)
+    args.out.mkdir(parents=True, exist_ok=True)
+    tried.to_csv(args.out / "tried.csv")
+    replicates.to_csv(args.out / "replicates.csv", index=False)
+    setting = (
+        "120-ward synthetic England (toy; the targets are England's)"
+        if args.toy
+        else "Real data (England, 2019 start), four years of the 2015-2019 regime"
+    )
+    minutes = (time.perf_counter() - tic) / 60
+    note = summary_text(tried, seed_sd, bind, len(draws.names), setting, minutes)
+    (args.out / "summary.md").write_text(note)
+    kept = tried[tried["kept"]]
+    args.accepted.parent.mkdir(parents=True, exist_ok=True)
+    kept_table = draws.frame().set_index("draw").loc[kept.index]
+    kept_table.assign(max_implausibility=kept["max_implausibility"]).to_csv(args.accepted)
+    meta = {
+        "made_by": "scripts/calibrate_history.py",
+        "git_commit": _git_commit(),
+        "setting": setting,
+        "tried": len(tried),
+        "kept": len(kept),
+        "draw_seed": args.draw_seed,
+        "draws": describe(draws.names),
+        "seed_of_every_draw": 0,
+        "replicate_seeds": list(range(args.replicates)),
+        "cut": CUT,
+        # Every run's overrides but the data folder (a path on the machine that ran it).
+        "overrides": [o for o in job(0, [])[0] if not o.startswith("data.dir=")],
+        "targets": [
+            {
+                "name": t.name,
+                "observed": t.observed,
+                "obs_sd": t.obs_sd,
+                "discrepancy_sd": t.discrepancy_sd,
+                "seed_sd": float(seed_sd[t.name]),
+                "ruled_out": int(bind.loc[t.name, "ruled_out"]),
+                "only_this": int(bind.loc[t.name, "only_this"]),
+                "why": t.why,
+            }
+            for t in TARGETS
+        ],
+        "minutes": round(minutes, 2),
+    }
+    args.accepted.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
+    print(note)
+    if not args.toy:
+        print("observed figures recomputed from the shared files, beside the targets:")
+        again = observed_targets(args.data_dir)
+        for t in TARGETS:
+            print(f"  {t.name:40s} target {t.observed:+.4f}  files {again[t.name]:+.4f}")
+    print(f"kept {len(kept)} of {len(tried)}: {args.accepted}; every vector: {args.out}")
+    return 0
 
 
 if __name__ == "__main__":

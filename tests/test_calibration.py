@@ -1,13 +1,11 @@
-"""The history calibration's figures (``scripts/calibrate_history.py``): the observed
-2015-2019 drift computed from the files, and the measures the model's drift is read by.
-
-The modelled figure does not yet agree with the observed one for England as a whole
-(London's boom, see the README and ``docs/mechanisms.md``); these tests make sure both
-sides are measured right.
+"""The history calibration (``scripts/calibrate_history.py``): the observed 2015-2019 figures
+computed from the files (and the targets that quote them), the measures the model's drift is
+read by, and the history matching end to end at toy size.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +18,8 @@ from scripts.calibrate_history import (
     drift_measures,
     london_domains,
     observed,
+    observed_persistence,
+    observed_targets,
     period_config,
     rank_mapped,
 )
@@ -152,19 +152,134 @@ def test_cni_gradients_recover_a_planted_slope() -> None:
 
 
 def test_the_modelled_runs_use_the_period_regime() -> None:
-    """The modelled runs take the 2015-2019 regime, London's faster economy included, four
-    years on the real data with every household; a user's override comes last."""
+    """The hindcast runs take the 2015-2019 regime, London's faster economy included, on the
+    real data with the configured sample (every household with ``full``), four years and
+    the policy start after them; a user's override comes last."""
     cfg = period_config(None, 2, ["history.macro.regional_growth.E09=0.02"])
     macro, levers = cfg.history.macro, cfg.history.levers
-    assert (cfg.data.name, cfg.seed, cfg.horizon) == ("england_2019", 2, 2025)
+    assert (cfg.data.name, cfg.seed, cfg.horizon, cfg.policy_start) == (
+        "england_2019",
+        2,
+        2024,
+        2024,
+    )
     assert macro.real_wage_growth == 0.01 and macro.recession_years == []
     assert levers.la_real_growth == -0.06 and levers.benefit_uprating == -0.03
     assert macro.regional_growth == {"E09": 0.02}
-    assert cfg.households.sample_rate == 1.0
+    assert cfg.households.sample_rate < 1.0
     assert period_config(None, 0, []).history.macro.regional_growth == {"E09": 0.01}
-    assert period_config(None, 0, [], full=False).households.sample_rate < 1.0
-    # The shared history as configured (--shared-history): none of the period's settings.
+    assert period_config(None, 0, [], full=True).households.sample_rate == 1.0
+    # The shared history as configured: none of the period's settings.
     shared = period_config(None, 0, [], period=False)
     assert shared.history == compose_cfg(["data=england_2019"]).history
     assert shared.history.macro.recession_years == [2020]
     assert not shared.history.macro.regional_growth
+    # A toy England: synthetic wards, the period's regime without London's (no London there).
+    toy = period_config(None, 0, [], toy=True)
+    assert toy.data.name == "synthetic" and toy.history.levers.la_real_growth == -0.06
+    assert not toy.history.macro.regional_growth
+
+
+@pytest.mark.slow
+def test_the_targets_are_the_files_figures(data_dir: Path) -> None:
+    """Each target's observed figure is the one the shared files give (to its rounding)."""
+    from lbn_sim.analysis.history_match import TARGETS
+
+    again = observed_targets(str(data_dir))
+    for t in TARGETS:
+        assert t.observed == pytest.approx(again[t.name], abs=1e-4 * max(1.0, abs(t.observed)))
+    counts = observed_persistence(str(data_dir))
+    assert (counts["n_tenth"], counts["n_both"]) == (742, 201)
+
+
+@pytest.fixture(scope="module")
+def toy_calibration(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The calibration run end to end on a toy England: 6 vectors, 2 replicates."""
+    import scripts.calibrate_history as calibrate
+
+    out = tmp_path_factory.mktemp("calibration")
+    argv = ["--toy", "--draws", "6", "--replicates", "2", "--out", str(out / "tried")]
+    shipped = calibrate.ACCEPTED.read_bytes()
+    assert calibrate.main(argv) == 0
+    # A toy calibration writes its kept set beside its other files, never over the shipped one.
+    assert calibrate.ACCEPTED.read_bytes() == shipped
+    return out
+
+
+def _check_verdicts(tried: pd.DataFrame, replicates: pd.DataFrame, targets: tuple) -> None:
+    """The implausibilities are the formula's; kept means every one below the cut, and a
+    rejected vector reaches the cut on some target."""
+    from lbn_sim.analysis.history_match import CUT
+
+    names = [t.name for t in targets]
+    seed_sd = replicates[names].std(ddof=1)
+    for t in targets:
+        scale = np.sqrt(t.obs_sd**2 + t.discrepancy_sd**2 + seed_sd[t.name] ** 2)
+        expect = (tried[t.name] - t.observed).abs() / scale
+        np.testing.assert_allclose(tried[f"I_{t.name}"], expect)
+    worst = tried[[f"I_{n}" for n in names]].max(axis=1)
+    np.testing.assert_allclose(tried["max_implausibility"], worst)
+    kept = tried["kept"].astype(bool)
+    assert (worst[kept] < CUT).all()
+    assert (worst[~kept] >= CUT).all()
+
+
+def test_history_matching_writes_every_vector_and_the_kept_set(toy_calibration: Path) -> None:
+    """Every vector tried is in the table with its figures and implausibilities; the kept
+    ones, and only they, are in the accepted set (the values as drawn), its note counts
+    them, and says which targets rule vectors out. (The toy England is not England: against
+    England's targets it keeps none.)"""
+    from lbn_sim.analysis.history_match import CUT, TARGETS
+    from lbn_sim.params.draws import latin_hypercube
+
+    tried = pd.read_csv(toy_calibration / "tried" / "tried.csv", index_col="draw")
+    replicates = pd.read_csv(toy_calibration / "tried" / "replicates.csv")
+    accepted = toy_calibration / "tried" / "accepted_parameters.csv"
+    kept_set = pd.read_csv(accepted, index_col="draw")
+    meta = json.loads(accepted.with_suffix(".json").read_text())
+    assert len(tried) == 6 == meta["tried"]
+    assert len(replicates) == 2 and list(replicates["replicate"]) == [0, 1]
+    assert len(kept_set) == int(tried["kept"].sum()) == meta["kept"]
+    assert set(kept_set.index) == set(tried.index[tried["kept"]])
+    _check_verdicts(tried, replicates, TARGETS)
+    draws = latin_hypercube(6, 0)
+    np.testing.assert_array_equal(tried[list(draws.names)].to_numpy(), draws.values)
+    for target in meta["targets"]:
+        assert target["ruled_out"] == int((tried[f"I_{target['name']}"] >= CUT).sum())
+    note = (toy_calibration / "tried" / "summary.md").read_text()
+    assert "6 parameter vectors tried" in note and f"{meta['kept']} kept" in note
+
+
+def test_history_matching_keeps_what_its_targets_allow(toy_calibration: Path) -> None:
+    """With targets the toy can meet (each its default run's figure, some loose, one tight),
+    some vectors are kept and some rejected, each on the formula's verdict."""
+    from scripts.calibrate_history import match
+
+    from lbn_sim.analysis.history_match import TARGETS, Target
+    from lbn_sim.params.draws import default_names
+
+    tried = pd.read_csv(toy_calibration / "tried" / "tried.csv", index_col="draw")
+    replicates = pd.read_csv(toy_calibration / "tried" / "replicates.csv")
+    names = [t.name for t in TARGETS]
+    # One target tight around the draws' median (half the vectors beyond 3 sd), the rest
+    # wide open: some kept, some rejected, whatever the toy's figures.
+    tight = "drift_chosen_at_start"
+    centre = float(tried[tight].median())
+    spread = float((tried[tight] - centre).abs().median()) / 3.0
+    targets = tuple(
+        Target(
+            n,
+            centre if n == tight else float(tried[n].median()),
+            0.0,
+            spread if n == tight else 1e6,
+            "toy",
+        )
+        for n in names
+    )
+    one_seed = replicates.assign(**{tight: float(replicates[tight].iloc[0])})
+    params = tried[list(default_names())]
+    again, seed_sd, bind = match(params, tried[names], one_seed, targets)
+    assert seed_sd[tight] == 0.0
+    _check_verdicts(again, one_seed, targets)
+    assert 0 < int(again["kept"].sum()) < len(again)
+    assert bind.index[0] == tight and bind.loc[tight, "ruled_out"] == int((~again["kept"]).sum())

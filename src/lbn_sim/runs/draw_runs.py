@@ -1,0 +1,124 @@
+"""Run groups of configs on worker processes and read figures from each run.
+
+The engine behind the calibration (``scripts/calibrate_history.py``) and the
+parameter-uncertainty ensembles (``experiments/parameter_uncertainty.py``): each job is a
+:class:`Group` of override lists that share a history (the same parameter vector and seed,
+different futures), run in turn by one worker, the later ones continuing from the history
+the first saved (:class:`lbn_sim.runs.forks.ForkCache`; the same tables as full runs). A
+worker loads each ward table once and keeps it. ``read(result, cfg, wards)`` turns a run
+into a row of figures (``wards``: the input ward table); it must be a module-level function
+(the workers receive it by reference). Nothing is written: the callers keep the figures.
+
+Every run draws only from its own seed, so the figures do not depend on the number of
+workers or the order the groups run in.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from lbn_sim.config import Config, DataConfig
+
+#: A run's reader: ``(result, cfg, input ward table) -> {figure: value}``.
+Reader = Callable[..., dict[str, object]]
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Runs sharing one history: ``jobs`` are override lists that differ only in their own
+    keys (the scenario, the horizon); ``tags`` are copied into each run's row."""
+
+    jobs: tuple[tuple[str, ...], ...]
+    tags: tuple[tuple[str, object], ...] = ()
+
+
+def compose(overrides: Sequence[str]) -> Config:
+    """The project's config with ``overrides`` (and no figures), checked as the command line
+    checks it."""
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    from lbn_sim.config import register_configs, to_config
+    from lbn_sim.runs.cli import conf_dir
+
+    register_configs()
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=conf_dir(), version_base="1.3"):
+        dcfg = hydra_compose(config_name="config", overrides=[*overrides, "plots=false"])
+    return to_config(dcfg)
+
+
+# One worker's saved histories and ward table, kept from group to group.
+_FORKS = None
+_LOADED: dict[str, tuple[pd.DataFrame, str | None]] = {}
+
+
+def _data_key(data: DataConfig) -> str:
+    return json.dumps(asdict(data), sort_keys=True, default=repr)
+
+
+def run_group(group: Group, read: Reader) -> tuple[list[dict[str, object]], float]:
+    """Run the jobs of ``group`` in turn (one worker's task); a row per job (the group's
+    tags, ``job``: its position in the group, then ``read``'s figures) and the wall seconds."""
+    global _FORKS
+    from lbn_sim.runs.forks import ForkCache
+    from lbn_sim.runs.runner import load_wards, simulate
+
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    if _FORKS is None:
+        _FORKS = ForkCache(capacity=1)
+    tic = time.perf_counter()
+    rows = []
+    for position, job in enumerate(group.jobs):
+        cfg = compose(job)
+        key = _data_key(cfg.data)
+        if key not in _LOADED:
+            _LOADED.clear()  # one data source at a time: a real ward table is large
+            _LOADED[key] = load_wards(cfg.data)
+        result = simulate(cfg, forks=_FORKS if cfg.fork_histories else None, loaded=_LOADED[key])
+        rows.append({**dict(group.tags), "job": position, **read(result, cfg, _LOADED[key][0])})
+    return rows, time.perf_counter() - tic
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_groups(
+    groups: Sequence[Group], read: Reader, workers: int = 1, log: Log = _say
+) -> list[dict[str, object]]:
+    """Every group's rows, in the order of ``groups`` (whatever order they finish in), on
+    ``workers`` processes (1: this one). Reports each group done, with the time so far and
+    an estimate of the time left."""
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    tic = time.perf_counter()
+    out: list[list[dict[str, object]]] = []
+
+    def done(rows: list[dict[str, object]], seconds: float) -> None:
+        out.append(rows)
+        spent = time.perf_counter() - tic
+        left = spent / len(out) * (len(groups) - len(out))
+        log(
+            f"  group {len(out)}/{len(groups)} done ({seconds:.0f} s; {spent / 60:.1f} min so "
+            f"far, about {left / 60:.1f} min left)"
+        )
+
+    if workers == 1 or len(groups) <= 1:
+        for group in groups:
+            done(*run_group(group, read))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for rows, seconds in pool.map(run_group, groups, [read] * len(groups)):
+                done(rows, seconds)
+    return [row for rows in out for row in rows]
