@@ -101,7 +101,9 @@ def test_lever_sensitivity_screens_the_settings_the_scenarios_differ_on(tmp_path
     out = tmp_path / "levers.csv"
     text = _run("lever_sensitivity.py", out, "--trajectories", "2", "--workers", "2")
     runs = pd.read_csv(out)
-    k = 14  # the numeric levers and conditions the three scenario files set differently
+    # The numeric levers and conditions the three scenario files set differently
+    # (capital_share among them since issue 20).
+    k = 15
     assert len(runs) == 2 * (k + 1)
     assert list(runs.columns[k:]) == ["gap_end", "still_left_behind"]
     factors = runs.iloc[:, :k].to_numpy()
