@@ -9,14 +9,17 @@ runs never call; the figures are read from the model's recorded history only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import argparse
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from lbn_sim.config import Config
+from lbn_sim.data import contract
 from lbn_sim.engine.agents.accounts import EXTERNAL_SOURCES
 from lbn_sim.engine.agents.named_programme import NamedProgrammeSpec, attach
 from lbn_sim.engine.ledger import conservation_errors
@@ -25,15 +28,7 @@ from lbn_sim.names import IMD_DOMAINS
 
 F64 = NDArray[np.float64]
 #: The ward table's IMD domain columns (start-year published scores), matched on.
-IMD_COLUMNS = (
-    "income",
-    "employment",
-    "education",
-    "health",
-    "crime",
-    "housing_access",
-    "living_environment",
-)
+IMD_COLUMNS = contract.IMD_COLUMNS
 #: The ward table's CNI domain columns.
 CNI_COLUMNS = ("civic_assets", "connectedness", "engaged_community")
 assert len(IMD_COLUMNS) == len(IMD_DOMAINS)
@@ -308,3 +303,51 @@ def run_design(
         runs.append(run)
         tables.append(did_table(run, design.treated, design.comparators, indicators))
     return pd.concat(tables, ignore_index=True), runs
+
+
+def replay_main(
+    argv: list[str] | None,
+    *,
+    name: str,
+    description: str,
+    areas: int,
+    toy_areas: int,
+    years: tuple[int, int],
+    make_design: Callable[[pd.DataFrame, int, int], Design],
+    indicators: Sequence[str],
+    observed: Sequence[Observed],
+) -> int:
+    """A replay script's command line: draw the design, run it over seeds, write every
+    seed's differences (``outputs/<name>.csv``) and print the money paid and the report.
+    ``years``: (first year of the money, years paid)."""
+    from _common import TOY, compose_cfg
+
+    from lbn_sim.runs.runner import load_wards
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seeds", type=int, default=3, help="model seeds (0..N-1)")
+    parser.add_argument("--draw-seed", type=int, default=0, help="seed of the wards' draw")
+    parser.add_argument("--areas", type=int, default=areas, help=f"funded wards ({areas})")
+    parser.add_argument(
+        "--toy", action="store_true", help=f"tiny England ({toy_areas} areas), for tests"
+    )
+    parser.add_argument("--out", type=Path, default=Path(f"outputs/{name}.csv"), help="CSV")
+    parser.add_argument("overrides", nargs="*", help="extra Hydra overrides (data=england_2019)")
+    args = parser.parse_args(argv)
+    n_areas = toy_areas if args.toy and args.areas == areas else args.areas
+    first_year, n_years = years
+    horizon = first_year + n_years - 1
+    extra = [*(TOY if args.toy else []), "scenario=base_case", f"horizon={horizon}"]
+    cfg = compose_cfg([*extra, *args.overrides])
+    wards, _ = load_wards(cfg.data)
+    d = make_design(wards, n_areas, args.draw_seed)
+    per_seed, runs = run_design(cfg, wards, d, range(args.seeds), indicators)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    per_seed.to_csv(args.out, index=False)
+    paid = sum(float(r.paid.sum()) for r in runs) / 100 / len(runs)
+    print(
+        f"money paid per run GBP {paid / 1e6:,.1f}m (planned {d.spec.total_gbp() / 1e6:,.1f}m);"
+        f" ledger balanced in every run: {all(r.balanced for r in runs)}"
+    )
+    print(report(d, per_seed, observed))
+    return 0

@@ -34,14 +34,12 @@ Prints the per-seed differences, then the table of modelled beside observed, and
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import TOY, compose_cfg
 from _replay import (
     IMD_COLUMNS,
     Design,
@@ -49,12 +47,10 @@ from _replay import (
     draw_wards,
     match_comparators,
     most_deprived,
-    report,
-    run_design,
+    replay_main,
 )
 
 from lbn_sim.engine.agents.named_programme import NamedProgrammeSpec
-from lbn_sim.runs.runner import load_wards
 
 #: NDC partnerships (LGIU briefing on the 2006-07 synthesis).
 AREAS = 39
@@ -141,30 +137,17 @@ def design(wards: pd.DataFrame, areas: int, draw_seed: int) -> Design:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3, help="model seeds (0..N-1)")
-    parser.add_argument("--draw-seed", type=int, default=0, help="seed of the wards' draw")
-    parser.add_argument("--areas", type=int, default=AREAS, help="funded wards (39)")
-    parser.add_argument("--toy", action="store_true", help="tiny England (4 areas), for tests")
-    parser.add_argument("--out", type=Path, default=Path("outputs/replay_ndc.csv"), help="CSV")
-    parser.add_argument("overrides", nargs="*", help="extra Hydra overrides (data=england_2019)")
-    args = parser.parse_args(argv)
-    areas = 4 if args.toy and args.areas == AREAS else args.areas
-    horizon = FIRST_YEAR + YEARS - 1
-    extra = [*(TOY if args.toy else []), "scenario=base_case", f"horizon={horizon}"]
-    cfg = compose_cfg([*extra, *args.overrides])
-    wards, _ = load_wards(cfg.data)
-    d = design(wards, areas, args.draw_seed)
-    per_seed, runs = run_design(cfg, wards, d, range(args.seeds), INDICATORS)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    per_seed.to_csv(args.out, index=False)
-    paid = sum(float(r.paid.sum()) for r in runs) / 100 / len(runs)
-    print(
-        f"money paid per run GBP {paid / 1e6:,.1f}m (planned {d.spec.total_gbp() / 1e6:,.1f}m);"
-        f" ledger balanced in every run: {all(r.balanced for r in runs)}"
+    return replay_main(
+        argv,
+        name="replay_ndc",
+        description=__doc__.splitlines()[0],
+        areas=AREAS,
+        toy_areas=4,
+        years=(FIRST_YEAR, YEARS),
+        make_design=design,
+        indicators=INDICATORS,
+        observed=OBSERVED,
     )
-    print(report(d, per_seed, OBSERVED))
-    return 0
 
 
 if __name__ == "__main__":
