@@ -17,8 +17,11 @@ seed share their 2019-2024 history (run once, the others continue from it:
 :mod:`lbn_sim.runs.forks`). Unless ``--no-defaults``, the registry's defaults run with the
 same seeds too (``draw`` = -1): today's figures, for comparison.
 
-Writes every run's figures to ``--out`` (CSV; :func:`lbn_sim.analysis.uncertainty.future_figures`
-and :func:`~lbn_sim.analysis.uncertainty.against_base`: the 2050 gap, the counts still left
+A stopped run resumes: each group of futures is appended to ``<out>.partial.csv`` as it
+finishes (with a ``.json`` of the setup), and the same command runs only the groups it
+lacks (a different setup is refused). Writes every run's figures to ``--out`` (CSV;
+:func:`lbn_sim.analysis.uncertainty.future_figures` and
+:func:`~lbn_sim.analysis.uncertainty.against_base`: the 2050 gap, the counts still left
 behind, the money and value for money) and, beside it, ``<out>_bands.csv`` (median and
 5-95% band per future over every draw and seed) and ``<out>_split.csv`` (per future and
 headline, the spread's parameter and seed parts); prints both as tables.
@@ -27,6 +30,7 @@ headline, the spread's parameter and seed parts); prints both as tables.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from pathlib import Path
 
@@ -146,7 +150,18 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.workers} worker(s)",
         file=sys.stderr,
     )
-    runs = against_base(pd.DataFrame(run_groups(groups, read_future, args.workers)))
+    # Each group's rows are kept as it finishes: the same command resumes a stopped run.
+    record = args.out.with_name(f"{args.out.stem}.partial.csv")
+    setup = {
+        "vectors": ids,
+        "values": hashlib.sha256(draws.values.tobytes()).hexdigest(),
+        "names": list(draws.names),
+        "seeds": args.seeds,
+        "defaults": not args.no_defaults,
+        "overrides": extra,
+    }
+    rows = run_groups(groups, read_future, args.workers, record=record, setup=setup)
+    runs = against_base(pd.DataFrame(rows))
     runs = runs.drop(columns=["job"]).sort_values(["draw", "seed", "scenario"], kind="stable")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     runs.to_csv(args.out, index=False)
@@ -169,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\nspread split: parameters against seeds (sd of each part, parameters' share)\n")
     with pd.option_context("display.width", 200, "display.float_format", "{:.3g}".format):
         print(split.to_string())
+    record.unlink()
+    record.with_suffix(".json").unlink()
     print(f"runs written to {args.out}")
     return 0
 

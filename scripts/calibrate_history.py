@@ -31,6 +31,9 @@ Writes:
   how they were made (tried, kept, targets, the seeds' spread, which targets bind, the
   regime and the code).
 
+A stopped calibration resumes: each run's figures are appended to ``<out>/partial.csv`` as
+it finishes, and the same command runs only the vectors it lacks.
+
 On the real data it also recomputes the observed figures from the shared files and prints
 them beside the targets. ``--toy`` runs a 120-ward synthetic England (no London, no 2015
 record: the targets are England's, so the verdicts mean nothing; for tests).
@@ -466,7 +469,17 @@ def main(argv: list[str] | None = None) -> int:
     groups = [Group(job(seed, []), (("replicate", seed),)) for seed in range(args.replicates)]
     groups += [Group(job(0, draws.overrides(i)), (("draw", i),)) for i in range(len(draws))]
     print(f"{len(groups)} hindcast runs on {args.workers} worker(s)", file=sys.stderr)
-    rows = pd.DataFrame(run_groups(groups, read_hindcast, args.workers))
+    # Each run's figures are kept as it finishes: the same command resumes a stopped run.
+    args.out.mkdir(parents=True, exist_ok=True)
+    record = args.out / "partial.csv"
+    setup = {
+        "draw_seed": args.draw_seed,
+        "draws": args.draws,
+        "replicates": args.replicates,
+        "names": list(draws.names),
+        "jobs": [list(g.jobs[0]) for g in groups[: args.replicates]],
+    }
+    rows = pd.DataFrame(run_groups(groups, read_hindcast, args.workers, record=record, setup=setup))
     replicates = rows[rows["replicate"].notna()].drop(columns=["draw", "job"])
     figures = rows[rows["draw"].notna()].drop(columns=["replicate", "job"])
     figures = figures.astype({"draw": np.int64}).set_index("draw")
@@ -521,6 +534,8 @@ def main(argv: list[str] | None = None) -> int:
         again = observed_targets(args.data_dir)
         for t in TARGETS:
             print(f"  {t.name:40s} target {t.observed:+.4f}  files {again[t.name]:+.4f}")
+    record.unlink()
+    record.with_suffix(".json").unlink()
     print(f"kept {len(kept)} of {len(tried)}: {args.accepted}; every vector: {args.out}")
     return 0
 

@@ -246,6 +246,7 @@ def test_history_matching_writes_every_vector_and_the_kept_set(toy_calibration: 
     np.testing.assert_array_equal(tried[list(draws.names)].to_numpy(), draws.values)
     for target in meta["targets"]:
         assert target["ruled_out"] == int((tried[f"I_{target['name']}"] >= CUT).sum())
+    assert not (toy_calibration / "tried" / "partial.csv").exists()
     note = (toy_calibration / "tried" / "summary.md").read_text()
     assert "6 parameter vectors tried" in note and f"{meta['kept']} kept" in note
 

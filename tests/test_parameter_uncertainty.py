@@ -136,6 +136,7 @@ def test_the_experiment_runs_at_toy_size(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     runs = pd.read_csv(out)
+    assert not list(tmp_path.glob("*.partial.*"))  # the record is gone once the rows are kept
     # Two accepted vectors and the defaults, two seeds, three futures each.
     assert len(runs) == 3 * 2 * 3
     assert sorted(runs["vector"].unique()) == [-1, 0, 3]

@@ -20,8 +20,9 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -95,30 +96,92 @@ def _say(message: str) -> None:
 
 
 def run_groups(
-    groups: Sequence[Group], read: Reader, workers: int = 1, log: Log = _say
+    groups: Sequence[Group],
+    read: Reader,
+    workers: int = 1,
+    log: Log = _say,
+    record: Path | None = None,
+    setup: dict[str, object] | None = None,
 ) -> list[dict[str, object]]:
     """Every group's rows, in the order of ``groups`` (whatever order they finish in), on
     ``workers`` processes (1: this one). Reports each group done, with the time so far and
-    an estimate of the time left."""
+    an estimate of the time left.
+
+    ``record``: a CSV the rows are appended to as each group finishes (a ``group`` column
+    numbers them), with ``setup`` (what the groups are: any JSON-able description) in a
+    ``.json`` beside it. A record left by a run stopped part-way, with the same setup, is
+    resumed: its groups are not run again, and every row is read back from the file, so a
+    resumed run returns what a whole one does. The caller removes the record when it has
+    kept the rows.
+
+    Raises:
+        ValueError: ``workers`` below 1, or a record made for another setup (or without its
+            ``.json``).
+    """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
+    skip: set[int] = set()
+    if record is not None:
+        skip = _open_record(record, setup or {})
+        if skip:
+            log(f"  resuming {record}: {len(skip)} of {len(groups)} groups done before")
+    todo = [i for i in range(len(groups)) if i not in skip]
     tic = time.perf_counter()
-    out: list[list[dict[str, object]]] = []
+    out: dict[int, list[dict[str, object]]] = {}
 
-    def done(rows: list[dict[str, object]], seconds: float) -> None:
-        out.append(rows)
+    def done(index: int, rows: list[dict[str, object]], seconds: float) -> None:
+        out[index] = rows
+        if record is not None:
+            _append(record, [{"group": index, **row} for row in rows])
         spent = time.perf_counter() - tic
-        left = spent / len(out) * (len(groups) - len(out))
+        left = spent / len(out) * (len(todo) - len(out))
         log(
-            f"  group {len(out)}/{len(groups)} done ({seconds:.0f} s; {spent / 60:.1f} min so "
-            f"far, about {left / 60:.1f} min left)"
+            f"  group {len(out) + len(skip)}/{len(groups)} done ({seconds:.0f} s; "
+            f"{spent / 60:.1f} min so far, about {left / 60:.1f} min left)"
         )
 
-    if workers == 1 or len(groups) <= 1:
-        for group in groups:
-            done(*run_group(group, read))
+    if workers == 1 or len(todo) <= 1:
+        for i in todo:
+            done(i, *run_group(groups[i], read))
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for rows, seconds in pool.map(run_group, groups, [read] * len(groups)):
-                done(rows, seconds)
-    return [row for rows in out for row in rows]
+            futures = {pool.submit(run_group, groups[i], read): i for i in todo}
+            for future in as_completed(futures):
+                done(futures[future], *future.result())
+    if record is not None:
+        table = pd.read_csv(record).sort_values(["group", "job"], kind="stable")
+        return [{k: v for k, v in row.items() if k != "group"} for row in table.to_dict("records")]
+    return [row for i in sorted(out) for row in out[i]]
+
+
+def _open_record(record: Path, setup: dict[str, object]) -> set[int]:
+    """The groups a record already holds (none for a new record, whose setup is written)."""
+    header = record.with_suffix(".json")
+    text = json.dumps(setup, sort_keys=True, default=repr)
+    if record.exists():
+        if not header.is_file() or header.read_text() != text:
+            raise ValueError(
+                f"{record} holds the rows of other runs (its {header.name} differs or is "
+                "missing): delete both to start again, or give another output"
+            )
+        return {int(g) for g in pd.read_csv(record, usecols=["group"])["group"].unique()}
+    record.parent.mkdir(parents=True, exist_ok=True)
+    header.write_text(text)
+    return set()
+
+
+def _append(record: Path, rows: list[dict[str, object]]) -> None:
+    """Append ``rows`` to the CSV ``record``; a column the file lacks is added to it (the
+    earlier rows left empty there)."""
+    frame = pd.DataFrame(rows)
+    if not (record.exists() and record.stat().st_size):
+        frame.to_csv(record, index=False)
+        return
+    columns = list(pd.read_csv(record, nrows=0).columns)
+    if set(frame.columns) <= set(columns):
+        frame.reindex(columns=columns).to_csv(record, mode="a", header=False, index=False)
+        return
+    whole = pd.concat([pd.read_csv(record), frame], ignore_index=True)
+    staged = record.with_suffix(".tmp")
+    whole.to_csv(staged, index=False)
+    staged.replace(record)
