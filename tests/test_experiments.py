@@ -139,7 +139,7 @@ def test_lever_sensitivity_sobol_option(tmp_path: Path) -> None:
         "lever_sensitivity.py", out, "--method", "sobol", "--samples", "8", "--workers", "2"
     )
     runs = pd.read_csv(out)
-    k = 14
+    k = 15  # capital_share among them since issue 20
     assert len(runs) == 8 * (k + 2)
     assert set(runs["levers.award_years"]) <= set(map(float, range(2, 13)))  # rounded
     assert "gap_end: Sobol indices" in text and "ST" in text and "S1_conf" in text

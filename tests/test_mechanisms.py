@@ -157,23 +157,26 @@ def test_cost_of_living() -> None:
 
 
 def test_education_and_skills() -> None:
+    # Adult learning is a bounded level effect since issue 20 (at most 0.06 of skills), so
+    # the left-behind wards' education gap is smaller with it, but by little (toy size,
+    # seed 0: 0.2819 against 0.2868); its effect on the IMD-like gap is not asserted.
     on, no = run("best_case"), run("best_case", off("education_skills"))
-    assert gap(on, "education_deprivation") < gap(no, "education_deprivation") - 0.01
-    assert gap(on) < gap(no)
+    assert gap(on, "education_deprivation") < gap(no, "education_deprivation") - 0.002
 
 
 def test_local_power() -> None:
-    """Devolved money stretches further where community capacity is high: the left-behind
-    wards' own education deprivation and civic-assets need are lower with it in 2050.
-
-    Read on their levels, not the IMD-like gap: local power lifts every ward with devolved
-    money, so the relative composites barely move (toy size, seeds 0 and 1: gap 11.68
-    and 9.75 points with it, 11.20 and 10.25 without, issue 19).
+    """Local power reaches the left-behind wards' levels in the best case (devolved money,
+    half of decisions taken locally). Its direction is not asserted: since issue 20 a
+    partnership costs 15% of the money it decides and gains only above a capacity of 0.3,
+    so at toy size it can cost more than it gains (seed 0: civic-assets need 0.4916 with it
+    against 0.4895 without). Its cost and threshold are tested in
+    tests/test_bounded_mechanisms.py.
     """
     for seed in ("seed=0", "seed=1"):
         on, no = run("best_case", seed), run("best_case", seed, off("local_power"))
-        assert level(on, "education_deprivation") < level(no, "education_deprivation") - 0.02
-        assert level(on, "civic_assets_need") < level(no, "civic_assets_need") - 0.01
+        assert level(on, "civic_assets_need") != pytest.approx(
+            level(no, "civic_assets_need"), abs=1e-6
+        )
 
 
 def test_long_term_money() -> None:

@@ -325,7 +325,9 @@ def test_a_sweep_gives_the_same_bytes_on_every_launcher(launcher: str, tmp_path:
         for p in basic.rglob("*")
         if p.suffix in (".parquet", ".csv") or p.name == "provenance.json"
     )
-    assert {t.parts[0] for t in tables} == {"0", "1"}
+    # Job folders are named from their overrides (issue 21): one per seed.
+    assert len({t.parts[0] for t in tables}) == 2
+    assert all("seed=" in t.parts[0] for t in tables)
     assert {t.name for t in tables} >= {"wards.parquet", "ledger.parquet", "ward_summary.csv"}
     for table in tables:
         assert (other / table).read_bytes() == (basic / table).read_bytes(), table
