@@ -225,8 +225,13 @@ class Observed:
             they were found (or saying none was found).
         source: volume, page or table, and address read.
         no_net_gain: the evaluation found no significant net improvement against
-            comparators (the model claims more than the evidence if its whole band
-            improves).
+            comparators.
+        tolerance: where the evaluation's precision was read, the smallest relative
+            difference (on the model's indicator, a fraction) it would have called
+            significant at 5%: a modelled difference below it is one the evaluation would
+            most likely have reported as no significant difference. None where no
+            precision was read (the verdict then reads only the difference's sign).
+        tolerance_source: how ``tolerance`` was derived, with its assumptions.
     """
 
     outcome: str
@@ -234,6 +239,8 @@ class Observed:
     finding: str
     source: str
     no_net_gain: bool
+    tolerance: float | None = None
+    tolerance_source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,10 +255,25 @@ class Design:
 
 
 def verdict(row: pd.Series, obs: Observed) -> str:
-    """Whether the modelled difference sits within the evaluation's finding."""
+    """Whether the modelled difference sits within the evaluation's finding.
+
+    Where the evaluation found no significant net gain and its precision was read
+    (``obs.tolerance``), the whole band of the modelled difference must lie within the
+    smallest difference it would have called significant; where no precision was read,
+    a band that improves in every seed is reported as exceeding the finding (the
+    stricter reading: nothing says how small a gain the evaluation could have missed).
+    """
+    if obs.no_net_gain and obs.tolerance is not None:
+        largest = max(abs(row["did_relative_low"]), abs(row["did_relative_high"]))
+        if largest < obs.tolerance:
+            return (
+                f"within: below the smallest difference the evaluation could call "
+                f"significant (+/-{100 * obs.tolerance:.1f}%)"
+            )
+        return f"EXCEEDS what the evaluation could have missed (+/-{100 * obs.tolerance:.1f}%)"
     if improving_band(row):
         return (
-            "EXCEEDS: every seed improves more than comparators"
+            "EXCEEDS: every seed improves more than comparators (no precision read)"
             if obs.no_net_gain
             else ("improves (size not checkable against the evidence)")
         )
@@ -281,7 +303,8 @@ def report(design: Design, per_seed: pd.DataFrame, observed: Sequence[Observed])
             f"| {obs.outcome} | `{obs.indicator}` | {percent(row['treated_relative'])} | "
             f"{percent(row['comparator_relative'])} | {band_words(row)} | "
             f"{row['did_points']:+.2f} [{row['did_points_low']:+.2f}, "
-            f"{row['did_points_high']:+.2f}] | {obs.finding} | {obs.source} | "
+            f"{row['did_points_high']:+.2f}] | {obs.finding} | {obs.source}"
+            f"{'; threshold from ' + obs.tolerance_source if obs.tolerance_source else ''} | "
             f"{verdict(row, obs)} |"
         )
     return "\n".join(lines)

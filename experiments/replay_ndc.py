@@ -37,6 +37,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -68,6 +69,36 @@ PURPOSES = {
     "health": 1 / 6,
     "jobs": 1 / 6,
 }
+WALTHERY_2015 = (
+    "Walthery et al. 2015, J Epidemiol Community Health 69(8) 762, Table 1 (baseline 2002, "
+    "https://www.ai-bt.com/si.php?db=pubmed&id=26085649, PMC4515985)"
+)
+
+
+def detection_threshold(
+    ndc_ci: tuple[float, float], comparator_ci: tuple[float, float], base_share: float
+) -> float:
+    """The smallest net change the NDC survey panel would call significant at 5%, relative
+    to ``base_share`` (a fraction): 1.96 standard errors of the difference between the NDC
+    and comparator samples, each standard error read from a published 95% interval
+    (percentage points; half its width over 1.96).
+
+    Assumptions (stated in ``docs/replays.md``): the standard error of a change over time in
+    the panel is about that of a level (for a yes/no answer with a within-person correlation
+    of about 0.5, the variance of a change equals that of a level); and the model's need
+    indicator changes in proportion to the survey's share.
+    """
+    se_ndc = (ndc_ci[1] - ndc_ci[0]) / 2 / 1.96
+    se_cmp = (comparator_ci[1] - comparator_ci[0]) / 2 / 1.96
+    return 1.96 * float(np.hypot(se_ndc, se_cmp)) / 100.0 / base_share
+
+
+#: Health: the share in good self-reported health, NDC 40.4% (39.3 to 41.4), comparators
+#: 40.7% (37.3 to 44.2); the need is the share not in good health, 59.6%.
+HEALTH_TOLERANCE = detection_threshold((39.3, 41.4), (37.3, 44.2), 1.0 - 0.404)
+#: Education: the share qualified to NVQ level 1 or below, NDC 58.0% (57.0 to 59.1),
+#: comparators 53.6% (50.2 to 57.1): the panel's adult-skills measure.
+EDUCATION_TOLERANCE = detection_threshold((57.0, 59.1), (50.2, 57.1), 0.580)
 OVERMAN_2009 = "http://spatial-economics.blogspot.com/2009/10/new-deal-for-communities.html"
 OVERMAN_2010 = "http://spatial-economics.blogspot.se/2010/02/lot-more-evidence-on-new-deal-for.html"
 #: What the evaluation found, per outcome (docs/replays.md gives the quotes).
@@ -89,6 +120,8 @@ OBSERVED = (
         "'other disadvantaged areas did broadly just as well'",
         f"NDC final reports 2010 as quoted by Overman 2010 ({OVERMAN_2010})",
         no_net_gain=True,
+        tolerance=EDUCATION_TOLERANCE,
+        tolerance_source=f"NVQ 1 or below, {WALTHERY_2015}",
     ),
     Observed(
         "health",
@@ -97,6 +130,8 @@ OBSERVED = (
         "satisfaction, NDC vs comparator, 2002-2008",
         "Walthery et al. 2015, J Epidemiol Community Health 69(8) 762 (abstract, Results)",
         no_net_gain=True,
+        tolerance=HEALTH_TOLERANCE,
+        tolerance_source=f"good self-reported health, {WALTHERY_2015}",
     ),
     Observed(
         "crime",
@@ -116,6 +151,8 @@ OBSERVED = (
     ),
 )
 INDICATORS = sorted({o.indicator for o in OBSERVED} | {"civic_assets_need"})
+#: Indicator -> the evaluation's detection threshold, where its precision was read.
+TOLERANCES = {o.indicator: o.tolerance for o in OBSERVED if o.tolerance is not None}
 
 
 def design(wards: pd.DataFrame, areas: int, draw_seed: int) -> Design:

@@ -167,3 +167,53 @@ def test_replay_scripts_run_at_toy_size_and_print_the_table(
         runs["comparator_end"] - runs["comparator_start"]
     )
     assert np.allclose(runs["did_points"], 100 * did)
+
+
+def test_detection_threshold_reads_the_published_intervals() -> None:
+    ndc = _script("replay_ndc")
+    # Walthery et al. (2015) Table 1: standard errors 0.536 and 1.760 points, their
+    # difference's 1.840; 1.96 of them is 3.61 points, 6.05% of the 59.6% not in good health.
+    assert ndc.HEALTH_TOLERANCE == pytest.approx(3.606 / 59.6, rel=1e-3)
+    # Twice as wide an interval on one side widens the threshold; a larger base narrows it.
+    wider = ndc.detection_threshold((39.3, 41.4), (33.85, 47.65), 0.596)
+    assert wider > 1.9 * ndc.HEALTH_TOLERANCE
+    assert ndc.detection_threshold((39.3, 41.4), (37.3, 44.2), 0.9) < ndc.HEALTH_TOLERANCE
+
+
+def test_verdict_reads_the_threshold_where_one_was_read_and_the_sign_where_none() -> None:
+    replay = _script("_replay")
+
+    def row(low: float, high: float) -> pd.Series:
+        return pd.Series({"did_relative_low": low, "did_relative_high": high})
+
+    with_precision = replay.Observed("h", "health_deprivation", "none", "s", True, 0.06)
+    without = replay.Observed("c", "crime", "none", "s", True)
+    assert replay.verdict(row(-0.055, -0.050), with_precision).startswith("within")
+    assert replay.verdict(row(-0.070, -0.050), with_precision).startswith("EXCEEDS")
+    assert replay.verdict(row(0.01, 0.065), with_precision).startswith("EXCEEDS")
+    assert replay.verdict(row(-0.055, -0.050), without).startswith("EXCEEDS")
+    assert replay.verdict(row(-0.01, 0.02), without).startswith("within")
+
+
+def test_replay_over_accepted_vectors_runs_each_vector_at_toy_size(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = _script("replay_accepted")
+    out = tmp_path / "accepted.csv"
+    assert module.main(["--toy", "--vectors", "2", "--workers", "1", "--out", str(out)]) == 0
+    rows = pd.read_csv(out)
+    # The defaults and two accepted vectors, every indicator of the NDC replay each.
+    ndc = _script("replay_ndc")
+    assert sorted(rows["draw"].unique()) == [-1, 0, 1]
+    assert rows.groupby("draw")["indicator"].apply(sorted).map(tuple).nunique() == 1
+    assert sorted(rows[rows["draw"] == 0]["indicator"]) == sorted(ndc.INDICATORS)
+    assert rows["balanced"].all()
+    # Different parameter vectors give different differences.
+    health = rows[rows["indicator"] == "health_deprivation"].set_index("draw")["did_relative"]
+    assert health.nunique() == 3
+    text = capsys.readouterr().out
+    assert "share_within" in text and "ledger balanced in every run: True" in text
+    table = module.summary(rows, ndc.TOLERANCES).set_index("indicator")
+    inside = (health.loc[[0, 1]].abs() < ndc.HEALTH_TOLERANCE).mean()
+    assert table.loc["health_deprivation", "share_within"] == inside
+    assert np.isnan(table.loc["crime", "share_within"])
