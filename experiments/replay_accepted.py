@@ -6,7 +6,8 @@ matching, ``docs/calibration.md``).
 Usage (from the project root)::
 
     python experiments/replay_accepted.py [--vectors 50] [--seed 0] [--workers 2]
-        [--replay ndc|big_local] [--accepted FILE] [--out FILE] [--toy] [overrides ...]
+        [--replay ndc|big_local] [--accepted FILE] [--out FILE] [--keep FILE] [--toy]
+        [overrides ...]
     python experiments/replay_accepted.py --vectors 50 data=england_2019
 
 Runs the replay's design (``replay_ndc.py`` or ``replay_big_local.py``: the same funded
@@ -16,6 +17,11 @@ row per vector and indicator (:func:`_replay.did_table`, with ``draw`` and ``vec
 ``--out`` and prints, per indicator, the median and 5-95% range of the difference over the
 vectors and the share of vectors within each observed figure's tolerance
 (:data:`replay_ndc.TOLERANCES`).
+
+With ``--keep FILE``, the second wave of the history matching: the replayed vectors whose
+every difference with a tolerance lies within it are written to ``FILE`` (the accepted
+set's columns; ``FILE`` may be the shipped set itself, which is then replaced atomically),
+with a ``.json`` note adding this wave to the first's (``docs/calibration.md``).
 """
 
 from __future__ import annotations
@@ -102,6 +108,54 @@ def summary(rows: pd.DataFrame, tolerances: dict[str, float]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def within(rows: pd.DataFrame, tolerances: dict[str, float]) -> pd.Series:
+    """Per drawn vector (indexed by ``vector``, its number in the history matching): whether
+    every indicator with a tolerance lies within it (the replay's evidence does not rule
+    the vector out)."""
+    drawn = rows[(rows["draw"] >= 0) & rows["indicator"].isin(list(tolerances))]
+    tol = drawn["indicator"].map(tolerances)
+    inside = drawn.assign(ok=drawn["did_relative"].abs() < tol).groupby("vector")["ok"].all()
+    return inside.astype(bool)
+
+
+def keep(
+    rows: pd.DataFrame, tolerances: dict[str, float], accepted_csv: Path, out: Path, replay: str
+) -> tuple[int, int]:
+    """Write the accepted set's vectors the replay does not rule out to ``out`` (CSV, same
+    columns, written atomically) with a ``.json`` note: the first wave's note
+    (``accepted_csv``'s ``.json``) and this wave's tolerances and counts. Vectors not
+    replayed are not kept. Returns ``(replayed, kept)``."""
+    import json
+
+    ok = within(rows, tolerances)
+    table = pd.read_csv(accepted_csv)
+    kept = table[table["draw"].isin(ok.index[ok.to_numpy()])]
+    note_path = accepted_csv.with_suffix(".json")
+    note = json.loads(note_path.read_text()) if note_path.is_file() else {}
+    drawn = rows[rows["draw"] >= 0]
+    note["replay_wave"] = {
+        "made_by": "experiments/replay_accepted.py",
+        "replay": replay,
+        "model_seed": int(drawn["seed"].iloc[0]) if len(drawn) else None,
+        "tolerances": tolerances,
+        "first_wave_kept": len(table),
+        "replayed": len(ok),
+        "kept": len(kept),
+        "ruled_out_by": {
+            k: int((drawn[drawn["indicator"] == k]["did_relative"].abs() >= t).sum())
+            for k, t in tolerances.items()
+        },
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    kept.to_csv(tmp, index=False)
+    tmp.replace(out)
+    tmp_note = out.with_name(f".{out.stem}.json.tmp")
+    tmp_note.write_text(json.dumps(note, indent=2) + "\n")
+    tmp_note.replace(out.with_suffix(".json"))
+    return len(ok), len(kept)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replay", choices=("ndc", "big_local"), default="ndc")
@@ -112,6 +166,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=default_workers(), help="processes")
     parser.add_argument("--accepted", type=Path, default=ACCEPTED, help="the accepted set")
     parser.add_argument("--out", type=Path, default=None, help="CSV (outputs/...)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="write the vectors within every tolerance here (the second wave's set)",
+    )
     parser.add_argument("--toy", action="store_true", help="tiny England, for tests")
     parser.add_argument("overrides", nargs="*", help="extra Hydra overrides (data=...)")
     args = parser.parse_args(argv)
@@ -136,6 +196,12 @@ def main(argv: list[str] | None = None) -> int:
     with pd.option_context("display.width", 200, "display.float_format", "{:.4f}".format):
         print(table.to_string(index=False))
     print(f"ledger balanced in every run: {bool(rows['balanced'].all())}; rows in {out}")
+    if args.keep is not None:
+        tolerances = getattr(mod, "TOLERANCES", {})
+        if not tolerances:
+            parser.error(f"the {args.replay} replay sets no tolerance: nothing to keep by")
+        replayed, kept = keep(rows, tolerances, args.accepted, args.keep, args.replay)
+        print(f"kept {kept} of {replayed} replayed vectors: {args.keep}")
     return 0
 
 

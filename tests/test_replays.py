@@ -217,3 +217,31 @@ def test_replay_over_accepted_vectors_runs_each_vector_at_toy_size(
     inside = (health.loc[[0, 1]].abs() < ndc.HEALTH_TOLERANCE).mean()
     assert table.loc["health_deprivation", "share_within"] == inside
     assert np.isnan(table.loc["crime", "share_within"])
+
+
+def test_the_replay_wave_keeps_only_vectors_within_every_tolerance(tmp_path: Path) -> None:
+    module = _script("replay_accepted")
+    rows = pd.DataFrame(
+        {
+            "draw": [-1, -1, 0, 0, 1, 1, 2, 2],
+            "vector": [-1, -1, 7, 7, 9, 9, 12, 12],
+            "seed": 0,
+            "indicator": ["h", "e"] * 4,
+            "did_relative": [-0.2, 0.0, -0.05, -0.01, -0.07, -0.01, -0.01, 0.08],
+        }
+    )
+    tolerances = {"h": 0.06, "e": 0.06}
+    assert module.within(rows, tolerances).to_dict() == {7: True, 9: False, 12: False}
+    accepted = tmp_path / "accepted.csv"
+    pd.DataFrame({"draw": [7, 9, 12, 15], "job_loss": [0.05, 0.06, 0.07, 0.08]}).to_csv(
+        accepted, index=False
+    )
+    (tmp_path / "accepted.json").write_text('{"kept": 4}')
+    out = tmp_path / "second.csv"
+    assert module.keep(rows, tolerances, accepted, out, "ndc") == (3, 1)
+    assert pd.read_csv(out)["draw"].tolist() == [7]  # 15 was never replayed: not kept
+    import json
+
+    note = json.loads(out.with_suffix(".json").read_text())
+    assert note["kept"] == 4 and note["replay_wave"]["kept"] == 1
+    assert note["replay_wave"]["ruled_out_by"] == {"h": 1, "e": 1}
