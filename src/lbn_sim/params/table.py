@@ -2639,6 +2639,43 @@ REGISTRY: tuple[Parameter, ...] = (
         meaning="Upper clip of start-year community capacity.",
     ),
     Parameter(
+        name="local_fortune_sd",
+        default=0.0,
+        unit="log points per year",
+        low=0.0,
+        high=0.25,
+        source=(
+            "assumption, sized by history matching (docs/calibration.md): wards' own "
+            "fortunes (a plant opening or closing, a new estate, a regeneration scheme) move "
+            "their labour demand in ways no national or regional condition does. The model "
+            "without them moves wards' IMD ranks less than the 2015-2019 record (sd of the "
+            "four-year rank change near the cut 135-139 against 206 observed, part of which "
+            "is the index's own change of data between editions). Range 0 (none) to 0.25."
+        ),
+        home="agents.investors",
+        meaning=(
+            "Yearly standard deviation of each ward's own shock to private investment per "
+            "resident (log), independent across wards; 0 switches the mechanism off."
+        ),
+    ),
+    Parameter(
+        name="local_fortune_persistence",
+        default=0.8,
+        unit="dimensionless",
+        low=0.5,
+        high=0.95,
+        source=(
+            "assumption: a ward's fortune lasts some years (a closed plant is not replaced "
+            "the next year) but fades as investment moves on; an AR(1) coefficient of 0.8 is"
+            " a half-life of about three years; range 0.5 (one year) to 0.95 (13 years)."
+        ),
+        home="agents.investors",
+        meaning=(
+            "Share of last year's local fortune (log) a ward keeps: fortune' = persistence "
+            "x fortune + local_fortune_sd x a standard normal draw."
+        ),
+    ),
+    Parameter(
         name="private_per_head",
         default=400.0,
         unit="GBP per resident per year",
