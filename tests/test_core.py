@@ -302,7 +302,8 @@ def test_local_fortunes_in_a_model_run(toy_cfg: Callable[..., Config]) -> None:
     """With sd above 0 every ward draws its own fortune each year from its own stream: the
     same seed gives the same fortunes in every future (common random numbers) and a
     forked future continues them exactly; a lucky ward's labour demand rises against the
-    same run without fortunes; at sd 0 nothing is drawn and the fortunes stay 0."""
+    same run without fortunes: its residents find work more often; at sd 0 nothing is drawn
+    and the fortunes stay 0."""
     wards = generate_wards(n_wards=120, seed=0)
     common = ("policy_start=2022", "horizon=2024")
     lucky = {}
@@ -320,8 +321,10 @@ def test_local_fortunes_in_a_model_run(toy_cfg: Callable[..., Config]) -> None:
     np.testing.assert_array_equal(plain.investors.fortune, 0.0)
     shocked = LBNModel(toy_cfg("scenario=base_case", *common, "params.local_fortune_sd=0.2"), wards)
     shocked.run()
-    best = int(np.argmax(shocked.investors.fortune))
-    assert shocked.wards.jobs[best] > plain.wards.jobs[best]
+    # Toy wards hold a few households each, so read it across wards: the luckier the ward,
+    # the more its employment deprivation fell against the run without fortunes.
+    employment = shocked.wards.agg.employment_deprivation - plain.wards.agg.employment_deprivation
+    assert np.corrcoef(shocked.investors.fortune, employment)[0, 1] < -0.3
     forks = ForkCache()
     for future in ("worst_case", "best_case"):
         cfg = toy_cfg(f"scenario={future}", *common, "params.local_fortune_sd=0.2")

@@ -5,14 +5,17 @@ income_ratio ** c`` (ratios to the ward's start; ``a``, ``b``, ``c``: the
 ``investment_*_elasticity`` parameters), times England's compounded growth relative to its
 trend (``trend_growth``), times the ward's agglomeration premium (``exp(premium)``,
 :func:`lbn_sim.engine.mechanisms.connectivity.agglomerate`) and its regional index
-(``exp(regional)``, :func:`regionalise`) and its own fortune (``exp(fortune)``,
-:func:`fortune_after`: an AR(1) of independent yearly shocks, a plant opening or closing,
-sized on the 2015-2019 record): investors go where workers are skilled, links are
+(``exp(regional)``, :func:`regionalise`): investors go where workers are skilled, links are
 good and people have money to spend, and hold back when the economy stagnates; growth
 itself goes more to the wards with better reach than England's, and to the regions whose
 economies grow faster (an exogenous condition, ``macro.regional_growth``). With the
 connectivity mechanism off, access does not matter and there is no agglomeration premium.
 Local labour demand follows the investment ratio (:mod:`lbn_sim.engine.labour_market`).
+
+Each ward also has its own fortune (:func:`fortune_after`: an AR(1) of independent yearly
+shocks, a plant opening or closing, a new employer, sized on the 2015-2019 record), which
+multiplies its residents' job finding directly (``YearInputs.local_fortune``) rather than
+through the trend, which follows investment only slowly.
 """
 
 from __future__ import annotations
@@ -87,6 +90,7 @@ class PrivateInvestors(mesa.Agent):
             rng = m.year_rng(now.year, LOCAL_FORTUNE_STREAM)
             shocks: F64 = rng.standard_normal(size=(people.shape[0],))
             self.fortune = fortune_after(self.fortune, shocks, self.params, people)
+            now.local_fortune = np.exp(self.fortune)
         private, now.investment_ratio = self.invest(
             skills_ratio=agg.skills / np.maximum(agg0.skills, 1e-9),
             access_ratio=reach / m.access0,
@@ -108,16 +112,16 @@ class PrivateInvestors(mesa.Agent):
             * investment_access_factor(access_ratio, p)
             * np.maximum(income_ratio, 1e-6) ** p.investment_income_elasticity
             * self.growth_index
-            * np.exp(self.premium + self.regional + self.fortune)
+            * np.exp(self.premium + self.regional)
         )
         return pounds_to_pence(self.per_head0 * ratio * population, "private investment"), ratio
 
 
 def fortune_after(fortune: F64, shocks: F64, params: Params, population: F64) -> F64:
-    """Next year's local fortunes, ``[n_wards]`` (log of investment per resident from each
-    ward's own luck): ``persistence x fortune + sd x shock``, then shifted so that England's
-    population-weighted mean of ``exp(fortune)`` is 1 (luck moves investment between wards,
-    never England's total). ``shocks``: standard normal draws, ``[n_wards]``;
+    """Next year's local fortunes, ``[n_wards]`` (log of the multiplier of job finding from
+    each ward's own luck): ``persistence x fortune + sd x shock``, then shifted so that
+    England's population-weighted mean of ``exp(fortune)`` is 1 (luck moves jobs between
+    wards, not England's total). ``shocks``: standard normal draws, ``[n_wards]``;
     ``population``: residents, ``[n_wards]``."""
     step = params.local_fortune_persistence * fortune + params.local_fortune_sd * shocks
     return recentre(step, population)
