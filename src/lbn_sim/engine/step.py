@@ -162,9 +162,8 @@ def ward_year(
     stocks = stocks.with_(jobs=jobs, scar=scar)
     reach = connectivity.access(stocks.quality, params)
     support = labour_market.employment_support(support_used, used0, params)
-    find = baseline.job_rate * jobs * reach * support
-    if inputs.local_fortune is not None:
-        find = find * inputs.local_fortune
+    luck = 1.0 if inputs.local_fortune is None else inputs.local_fortune
+    find = baseline.job_rate * jobs * reach * support * luck
     shock = resilience.job_loss_shock(inputs.recession, res, params)
     col = cost_of_living.price_pressure(
         inputs.cost_of_living, inputs.price_shock, res, res_england, params
