@@ -280,7 +280,8 @@ class PerAgentModel(mesa.Model):
             before_used[Service.EMPLOYMENT_SUPPORT] - q0[Service.EMPLOYMENT_SUPPORT]
         )
         reach = access(stocks.quality, p)
-        self.find = (base.job_rate * stocks.jobs * reach * support).tolist()
+        luck = 1.0 if inputs.local_fortune is None else inputs.local_fortune
+        self.find = (base.job_rate * stocks.jobs * reach * support * luck).tolist()
         shock = np.ones(self.n_wards)
         if inputs.recession > 0:
             severity = inputs.recession * p.recession_severity_scale

@@ -15,6 +15,8 @@ from lbn_sim.engine.model import LBNModel
 from lbn_sim.engine.parameters import Params
 from lbn_sim.engine.step import advance, update_stocks
 from lbn_sim.names import RATE_INDICATORS
+from lbn_sim.runs.forks import ForkCache
+from lbn_sim.runs.runner import simulate
 
 
 @pytest.mark.slow
@@ -271,6 +273,64 @@ def test_regional_growth_moves_investment_between_regions_only() -> None:
         index - index[3], 10 * (np.log1p(0.01 + d) - np.log1p(0.01)), atol=1e-12
     )
     np.testing.assert_allclose(regionalise(np.zeros(4), 0.02, np.zeros(4), people), 0.0)
+
+
+def test_local_fortunes_move_investment_between_wards_only() -> None:
+    """A ward's own fortune: an AR(1) of its shocks, shifted so that England's
+    population-weighted mean of ``exp(fortune)`` stays 1; without shocks it fades by the
+    persistence (relative to the others); at sd 0 it never moves."""
+    from lbn_sim.engine.agents.investors import fortune_after
+
+    people = np.array([3.0, 1.0, 4.0, 2.0])
+    params = Params({"local_fortune_sd": 0.1, "local_fortune_persistence": 0.8})
+    rng = np.random.default_rng(0)
+    fortune = np.zeros(4)
+    for _ in range(20):
+        fortune = fortune_after(fortune, rng.standard_normal(4), params, people)
+        assert np.average(np.exp(fortune), weights=people) == pytest.approx(1.0, abs=1e-12)
+    assert np.ptp(fortune) > 0.05
+    faded = fortune_after(fortune, np.zeros(4), params, people)
+    np.testing.assert_allclose(faded - faded[0], 0.8 * (fortune - fortune[0]), atol=1e-12)
+    off = Params({"local_fortune_sd": 0.0})
+    np.testing.assert_array_equal(
+        fortune_after(np.zeros(4), rng.standard_normal(4), off, people), 0
+    )
+
+
+@pytest.mark.slow
+def test_local_fortunes_in_a_model_run(toy_cfg: Callable[..., Config]) -> None:
+    """With sd above 0 every ward draws its own fortune each year from its own stream: the
+    same seed gives the same fortunes in every future (common random numbers) and a
+    forked future continues them exactly; a lucky ward's labour demand rises against the
+    same run without fortunes: its residents find work more often; at sd 0 nothing is drawn
+    and the fortunes stay 0."""
+    wards = generate_wards(n_wards=120, seed=0)
+    common = ("policy_start=2022", "horizon=2024")
+    lucky = {}
+    for future in ("base_case", "best_case"):
+        model = LBNModel(
+            toy_cfg(f"scenario={future}", *common, "params.local_fortune_sd=0.2"), wards
+        )
+        model.run()
+        lucky[future] = model.investors.fortune.copy()
+        assert np.ptp(model.investors.fortune) > 0.1
+    # The same shocks in both futures: only the population weights of the recentring differ.
+    np.testing.assert_allclose(lucky["base_case"], lucky["best_case"], atol=0.02)
+    plain = LBNModel(toy_cfg("scenario=base_case", *common, "params.local_fortune_sd=0"), wards)
+    plain.run()
+    np.testing.assert_array_equal(plain.investors.fortune, 0.0)
+    shocked = LBNModel(toy_cfg("scenario=base_case", *common, "params.local_fortune_sd=0.2"), wards)
+    shocked.run()
+    # Toy wards hold a few households each, so read it across wards: the luckier the ward,
+    # the more its employment deprivation fell against the run without fortunes.
+    employment = shocked.wards.agg.employment_deprivation - plain.wards.agg.employment_deprivation
+    assert np.corrcoef(shocked.investors.fortune, employment)[0, 1] < -0.3
+    forks = ForkCache()
+    for future in ("worst_case", "best_case"):
+        cfg = toy_cfg(f"scenario={future}", *common, "params.local_fortune_sd=0.2")
+        full, forked = simulate(cfg), simulate(cfg, forks=forks)
+        assert forked.wards.equals(full.wards), future
+    assert forks.hits == 1
 
 
 def test_regional_growth_in_a_model_run(toy_cfg: Callable[..., Config]) -> None:

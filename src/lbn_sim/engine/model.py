@@ -207,8 +207,9 @@ class LBNModel(mesa.Model):
 
         Every future draws the same random numbers in the same year for the
         same purpose (common random numbers: stream 0 for the households,
-        1 for programme allocation), so futures differ by their levers, not by
-        their luck, and a draw taken by one institution never shifts another's.
+        1 for programme allocation, 2 for the wards' local fortunes), so futures
+        differ by their levers, not by their luck, and a draw taken by one
+        institution never shifts another's.
         """
         seq = np.random.SeedSequence(self.seed_seq.entropy, spawn_key=(year, stream))
         return np.random.Generator(np.random.PCG64(seq))

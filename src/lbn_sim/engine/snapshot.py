@@ -64,7 +64,7 @@ class Snapshot:
     government: tuple[I64, I64, float]
     reserves: I64
     programmes: tuple[tuple[Award, ...], tuple[tuple[str, int], ...]]
-    investors: tuple[F64, F64, float]
+    investors: tuple[F64, F64, float, F64]
     funding: F64
     ledger: Ledger
 
@@ -88,7 +88,7 @@ def take(model: LBNModel, start: StartState) -> Snapshot:
         government=(g.core.copy(), g.ring_fenced.copy(), g.benefit_level),
         reserves=model.authorities.reserves.copy(),
         programmes=(tuple(p.awards), tuple(p.balance.items())),
-        investors=(inv.premium.copy(), inv.regional.copy(), inv.growth_index),
+        investors=(inv.premium.copy(), inv.regional.copy(), inv.growth_index, inv.fortune.copy()),
         funding=model.ward_services.funding.copy(),
         ledger=model.ledger.copy(),
     )
@@ -107,9 +107,10 @@ def restore(model: LBNModel, snap: Snapshot) -> None:
     model.authorities.reserves = snap.reserves.copy()
     awards, balance = snap.programmes
     model.programmes.awards, model.programmes.balance = list(awards), dict(balance)
-    premium, regional, growth = snap.investors
+    premium, regional, growth, fortune = snap.investors
     model.investors.premium, model.investors.regional = premium.copy(), regional.copy()
     model.investors.growth_index = growth
+    model.investors.fortune = fortune.copy()
     model.ward_services.funding = snap.funding.copy()
     model.ledger = snap.ledger.copy()
 

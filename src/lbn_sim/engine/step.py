@@ -59,6 +59,8 @@ class YearInputs:
             relative to the start year (local labour demand follows it).
         benefit_level: value of working-age benefits relative to the poverty line,
             as a multiple of the start year's (1: kept pace since the start).
+        local_fortune: float64 ``[n_wards]``, each ward's own fortune as a multiplier of
+            its job finding (a plant opening or closing), or None (1 everywhere).
     """
 
     year: int
@@ -72,6 +74,7 @@ class YearInputs:
     investment_ratio: F64
     benefit_level: float
     price_shock: float = 0.0
+    local_fortune: F64 | None = None
 
 
 def advance(
@@ -159,7 +162,8 @@ def ward_year(
     stocks = stocks.with_(jobs=jobs, scar=scar)
     reach = connectivity.access(stocks.quality, params)
     support = labour_market.employment_support(support_used, used0, params)
-    find = baseline.job_rate * jobs * reach * support
+    luck = 1.0 if inputs.local_fortune is None else inputs.local_fortune
+    find = baseline.job_rate * jobs * reach * support * luck
     shock = resilience.job_loss_shock(inputs.recession, res, params)
     col = cost_of_living.price_pressure(
         inputs.cost_of_living, inputs.price_shock, res, res_england, params

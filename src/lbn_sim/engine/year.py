@@ -38,6 +38,8 @@ class Year:
         charity: int64 pence ``[n_wards]``: charities' money.
         private: int64 pence ``[n_wards]``: private investment.
         investment_ratio: float64 ``[n_wards]``: investment per resident against the start.
+        local_fortune: float64 ``[n_wards]``, each ward's own fortune as a multiplier of
+            job finding (``exp`` of the investors' AR(1)), or None when the mechanism is off.
         inputs: the year's inputs to the core (:class:`~lbn_sim.engine.step.YearInputs`),
             from the ward services.
     """
@@ -55,4 +57,5 @@ class Year:
     charity: I64 = field(default_factory=lambda: _NONE_I64)
     private: I64 = field(default_factory=lambda: _NONE_I64)
     investment_ratio: F64 = field(default_factory=lambda: _NONE_F64)
+    local_fortune: F64 | None = None
     inputs: YearInputs | None = None

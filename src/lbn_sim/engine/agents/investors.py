@@ -11,6 +11,11 @@ itself goes more to the wards with better reach than England's, and to the regio
 economies grow faster (an exogenous condition, ``macro.regional_growth``). With the
 connectivity mechanism off, access does not matter and there is no agglomeration premium.
 Local labour demand follows the investment ratio (:mod:`lbn_sim.engine.labour_market`).
+
+Each ward also has its own fortune (:func:`fortune_after`: an AR(1) of independent yearly
+shocks, a plant opening or closing, a new employer, sized on the 2015-2019 record), which
+multiplies its residents' job finding directly (``YearInputs.local_fortune``) rather than
+through the trend, which follows investment only slowly.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ if TYPE_CHECKING:
 
 F64 = NDArray[np.float64]
 
+#: The random stream of the local fortunes (:meth:`LBNModel.year_rng`): every future draws
+#: the same shocks in the same year.
+LOCAL_FORTUNE_STREAM = 2
 #: Room (a factor) left under :data:`~lbn_sim.engine.ledger.MAX_PENCE` for what the up-front
 #: check cannot know: the skills, access and income ratios and the agglomeration premium.
 ROOM = 64
@@ -62,6 +70,9 @@ class PrivateInvestors(mesa.Agent):
         self.regional = np.zeros(population0.shape[0])
         #: England's compounded growth of investment per resident since the start.
         self.growth_index = 1.0
+        #: Each ward's own fortune (log, 0 at the start), ``[n_wards]``: an AR(1) of
+        #: independent yearly shocks (:func:`fortune_after`).
+        self.fortune = np.zeros(population0.shape[0])
 
     def step(self) -> None:
         """Move growth, the agglomeration premium and the regional index on, then invest."""
@@ -75,6 +86,11 @@ class PrivateInvestors(mesa.Agent):
             self.premium, g, reach / np.average(reach, weights=people), self.params, people
         )
         self.regional = regionalise(self.regional, g, now.regime.differential, people)
+        if self.params.local_fortune_sd > 0.0:
+            rng = m.year_rng(now.year, LOCAL_FORTUNE_STREAM)
+            shocks: F64 = rng.standard_normal(size=(people.shape[0],))
+            self.fortune = fortune_after(self.fortune, shocks, self.params, people)
+            now.local_fortune = np.exp(self.fortune)
         private, now.investment_ratio = self.invest(
             skills_ratio=agg.skills / np.maximum(agg0.skills, 1e-9),
             access_ratio=reach / m.access0,
@@ -99,6 +115,16 @@ class PrivateInvestors(mesa.Agent):
             * np.exp(self.premium + self.regional)
         )
         return pounds_to_pence(self.per_head0 * ratio * population, "private investment"), ratio
+
+
+def fortune_after(fortune: F64, shocks: F64, params: Params, population: F64) -> F64:
+    """Next year's local fortunes, ``[n_wards]`` (log of the multiplier of job finding from
+    each ward's own luck): ``persistence x fortune + sd x shock``, then shifted so that
+    England's population-weighted mean of ``exp(fortune)`` is 1 (luck moves jobs between
+    wards, not England's total). ``shocks``: standard normal draws, ``[n_wards]``;
+    ``population``: residents, ``[n_wards]``."""
+    step = params.local_fortune_persistence * fortune + params.local_fortune_sd * shocks
+    return recentre(step, population)
 
 
 def growth_factor(real_wage_growth: float, params: Params) -> float:

@@ -166,5 +166,6 @@ class WardServices(mesa.Agent):
             recession=macro.recession_severity if year in macro.recession_years else 0.0,
             price_shock=macro.price_shock_size if year in macro.price_shock_years else 0.0,
             investment_ratio=now.investment_ratio,
+            local_fortune=now.local_fortune,
             benefit_level=m.government.benefit_level,
         )
