@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
 import subprocess
 import sys
@@ -49,11 +51,21 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def compose_cfg(overrides: list[str] | None = None) -> Config:
-    """Compose the project's config with overrides and turn it into a :class:`Config`."""
+    """Compose the project's config with overrides and turn it into a :class:`Config` (a
+    copy of its own: a test may change it)."""
+    GlobalHydra.instance().clear()
+    return copy.deepcopy(_composed(tuple(overrides or ())))
+
+
+@functools.cache
+def _composed(overrides: tuple[str, ...]) -> Config:
+    """Each set of overrides composed once a test process (Hydra takes about 0.1 s a
+    composition, and the quick tests ask for the same few toy configs over a hundred times);
+    a composition that fails is not kept, so it fails again."""
     register_configs()
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
-        dcfg = compose(config_name="config", overrides=overrides or [])
+        dcfg = compose(config_name="config", overrides=list(overrides))
     return to_config(dcfg)
 
 
