@@ -94,7 +94,12 @@ def test_a_sweep_with_a_misspelt_scenario_runs_nothing_and_leaves_nothing(
     assert not sweep.exists()
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+# SIGINT and SIGTERM take one path (lbn_sim.folders.STOPS): the quick tests stop a run with
+# SIGTERM here (about 5 s each: the whole synthetic England loaded) and with SIGINT in
+# test_reliability_runs' stop at any moment; the slow ones with both in both.
+@pytest.mark.parametrize(
+    "signum", [pytest.param(signal.SIGINT, marks=pytest.mark.slow), signal.SIGTERM]
+)
 def test_a_run_stopped_part_way_leaves_no_run_folder(signum: int, tmp_path: Path) -> None:
     """Ctrl-C (SIGINT) or ``kill`` (SIGTERM) during the simulation: one line, exit
     128 + the signal's number, and no run folder (a folder holding only Hydra's files

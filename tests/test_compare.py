@@ -634,6 +634,7 @@ def test_refuses_an_output_folder_it_cannot_write(
     assert not (tmp_path / "new").exists()
 
 
+@pytest.mark.usefixtures("no_figures")
 def test_folders_without_results_are_skipped_and_said_to_be(tmp_path: Path) -> None:
     runs = tmp_path / "runs"
     write_run(runs / "0", "best_case", 0, indicators=FEW)

@@ -196,6 +196,7 @@ def test_report_markdown_and_write(report: DataReport, tmp_path: Path) -> None:
     assert slow.to_markdown() == md
 
 
+@pytest.mark.slow  # a second load of England (about 4 s); test_golden loads without extras too
 def test_without_extras_same_contract_columns(wards: pd.DataFrame, data_dir: Path) -> None:
     plain, rep = load_england(data_dir, extras=False)
     assert list(plain.columns) == list(CONTRACT_COLUMNS)

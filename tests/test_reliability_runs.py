@@ -192,7 +192,12 @@ def test_two_sweeps_racing_into_one_folder_never_mix(tmp_path: Path) -> None:
 # --- problem 4: stops at any moment ----------------------------------------------------
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+# SIGINT and SIGTERM take one path (lbn_sim.folders.STOPS): the quick tests try SIGINT here
+# (about 4 s each: six runs started and stopped) and SIGTERM in test_callbacks' run stopped
+# part way; the slow ones both in both.
+@pytest.mark.parametrize(
+    "signum", [signal.SIGINT, pytest.param(signal.SIGTERM, marks=pytest.mark.slow)]
+)
 def test_a_stop_at_any_moment_is_clean(signum: int, tmp_path: Path) -> None:
     """SIGINT or SIGTERM at random moments from start-up (imports still loading) to the
     end of a run into Hydra's default folder: no traceback, and either exit 128 + the

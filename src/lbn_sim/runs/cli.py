@@ -142,7 +142,6 @@ def main(dcfg: DictConfig) -> None:
     whole or gone.
     """
     from lbn_sim.data.files import DataError
-    from lbn_sim.runs.runner import headline, simulate, write
 
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     hydra_cfg = HydraConfig.get()
@@ -158,6 +157,10 @@ def main(dcfg: DictConfig) -> None:
             cfg = checked_config(dcfg, chosen, hydra_cfg.runtime.config_sources)
         except (ConfigError, DataError) as err:
             _fail(run_dir, str(err), code=2)
+        # The model (Mesa, SciPy, pandas: about 1 s of imports) only once the config holds,
+        # so a mistyped setting is told at once.
+        from lbn_sim.runs.runner import headline, simulate, write
+
         try:
             job = "" if single else f"[job {hydra_cfg.job.num}: {chosen} seed {cfg.seed}] "
             forks = _sweep_forks() if not single and cfg.fork_histories else None
