@@ -133,6 +133,7 @@ def keep(
     note_path = accepted_csv.with_suffix(".json")
     note = json.loads(note_path.read_text()) if note_path.is_file() else {}
     drawn = rows[rows["draw"] >= 0]
+    note["kept"] = len(kept)  # the vectors in the file: both waves'
     note["replay_wave"] = {
         "made_by": "experiments/replay_accepted.py",
         "replay": replay,

@@ -11,8 +11,9 @@ Prints, per seed:
   CNI-like scores and the published ward scores (points);
 * **neutral keep**: with every lever neutral and no shocks (history and scenario alike: no
   cuts, no programmes, benefits keeping pace, no recession, price spike or pressure, trend
-  growth, no ward's own fortune shocks: ``params.local_fortune_sd=0``), the share of the start's left-behind wards still left behind six years on
-  (issue 19's target: at least 97%), of all 225 flagged and of those the rule finds at the
+  growth, no ward's own fortune shocks: ``params.local_fortune_sd=0``), the share of the
+  start's left-behind wards still left behind six years on (issue 19's target: at least
+  97%), of all 225 flagged and of those the rule finds at the
   start (on the real data 218: the published flag used a slightly different ward IMD, so
   the other 7 leave in the first year whatever the model does);
 * **decile persistence** (the 2015-2019 hindcast read like for like, on ranks): in the base

@@ -243,5 +243,6 @@ def test_the_replay_wave_keeps_only_vectors_within_every_tolerance(tmp_path: Pat
     import json
 
     note = json.loads(out.with_suffix(".json").read_text())
-    assert note["kept"] == 4 and note["replay_wave"]["kept"] == 1
+    assert note["kept"] == note["replay_wave"]["kept"] == 1
+    assert note["replay_wave"]["first_wave_kept"] == 4
     assert note["replay_wave"]["ruled_out_by"] == {"h": 1, "e": 1}
