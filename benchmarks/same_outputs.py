@@ -6,9 +6,10 @@
 Each run (the overrides between ``,`` separators) is ``python -m lbn_sim`` in a fresh process
 with ``PYTHONPATH`` set to the tree's ``src`` folder (``--old`` and ``--new``), written to
 ``OUT/<old|new>/<i>``; a run folder already there is reused (so one reference serves many
-checks). Every table (``*.parquet``, ``*.csv``) and report (``*.md``) of the two runs is then compared byte for
-byte; a file that differs is compared as a table too (pandas ``equals``) to tell a change of
-values from a change of encoding. Exit 0 when every file is the same bytes.
+checks). Every table (``*.parquet``, ``*.csv``) and report (``*.md``) of the two runs is
+then compared byte for byte; a table that differs is compared as a table too (pandas
+``equals``) to tell a change of values from a change of encoding. Exit 0 when every file is
+the same bytes.
 """
 
 from __future__ import annotations

@@ -159,27 +159,28 @@ class Ledger:
         return other
 
     def flows(self) -> pd.DataFrame:
-        """All flows: ``year, source, destination, purpose, mechanism, pence, amount`` (GBP)."""
+        """All flows: ``year, source, destination, purpose, mechanism, pence, amount`` (GBP);
+        the four names categorical (categories: the names in sorted order)."""
         cols = ["year", "source", "destination", "purpose", "mechanism", "pence"]
         if not self._flows:
             df = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+            for c in ("source", "destination", "purpose", "mechanism"):
+                df[c] = df[c].astype("category")
         else:
             records = self._flows
             counts = [r.pence.shape[0] for r in records]
             df = pd.DataFrame(
                 {
                     "year": np.repeat(np.array([r.year for r in records], np.int32), counts),
-                    "source": np.concatenate([r.source for r in records]),
-                    "destination": np.concatenate([r.destination for r in records]),
-                    "purpose": np.repeat(np.array([r.purpose for r in records], object), counts),
-                    "mechanism": np.repeat(
+                    "source": _categorical(np.concatenate([r.source for r in records])),
+                    "destination": _categorical(np.concatenate([r.destination for r in records])),
+                    "purpose": _categorical(np.array([r.purpose for r in records], object), counts),
+                    "mechanism": _categorical(
                         np.array([r.mechanism for r in records], object), counts
                     ),
                     "pence": np.concatenate([r.pence for r in records]),
                 }
             )
-        for c in ("source", "destination", "purpose", "mechanism"):
-            df[c] = df[c].astype("category")
         df["pence"] = df["pence"].astype(np.int64)
         df["amount"] = df["pence"] / 100.0
         return df
@@ -196,6 +197,21 @@ class Ledger:
                 "pence": np.concatenate([p for _, _, p in self._balances]),
             }
         )
+
+
+def _categorical(names: NDArray[np.object_], counts: list[int] | None = None) -> pd.Categorical:
+    """The names (object ``[k]``, each repeated ``counts[i]`` times when given) as a
+    categorical whose categories are the distinct names sorted (text), as
+    ``astype("category")`` makes them, without first making a text column of every row."""
+    codes, uniques = pd.factorize(names)
+    order = np.argsort(np.asarray(uniques, dtype=str), kind="stable")
+    rank = np.empty(order.shape[0], dtype=np.int64)
+    rank[order] = np.arange(order.shape[0])
+    codes = rank[codes]
+    if counts is not None:
+        codes = np.repeat(codes, counts)
+    categories = pd.Index(np.asarray(uniques, dtype=object)[order], dtype="str")
+    return pd.Categorical.from_codes(codes, categories=categories)
 
 
 def conservation_errors(
