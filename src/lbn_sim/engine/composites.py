@@ -49,6 +49,9 @@ EXP_CONSTANT = 23.0
 TOP_SCORE = 100.0
 #: Where within its rank's slice of England a unit sits (the slice's middle).
 MID = 0.5
+#: From this fraction between two values on, NumPy's quantile interpolates down from the
+#: upper one (its ``_lerp``), which :func:`quantiles` repeats (not behaviour: arithmetic).
+LERP_FROM_ABOVE = 0.5
 
 
 def exp_transform(rank: I64, n: int) -> F64:
@@ -288,7 +291,7 @@ def quantiles(values: F64, q: F64) -> F64:
     a, b = ascending[lo], ascending[hi]
     diff = b - a
     out = a + diff * gamma
-    np.subtract(b, diff * (1 - gamma), out=out, where=gamma >= 0.5)
+    np.subtract(b, diff * (1 - gamma), out=out, where=gamma >= LERP_FROM_ABOVE)
     return out
 
 
