@@ -126,8 +126,8 @@ def test_the_expected_income_shift_is_the_doubled_populations_bit_for_bit() -> N
     """Households counted in work and out of work, a block of wards at a time, give the
     shifts of the whole doubled population sorted by ward (empty wards and several blocks
     included)."""
+    from lbn_sim.engine.expected_income import expected_income_shift
     from lbn_sim.engine.households import Households
-    from lbn_sim.engine.start import expected_income_shift
 
     rng = np.random.default_rng(5)
     n_wards = 400

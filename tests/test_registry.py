@@ -30,6 +30,7 @@ ALLOWED_VALUES = {0, 1, 2, 3, 100}
 STRUCTURAL = {
     "agents/investors.py": {"ROOM"},
     "composites.py": {"EXP_CONSTANT", "TOP_SCORE", "MID", "LERP_FROM_ABOVE"},
+    "expected_income.py": {"iterations"},
     "households.py": {"BLOCK_HOUSEHOLDS"},
     "indicators.py": {"PERCENTILES"},
     "ledger.py": {"MAX_PENCE", "TRILLION"},

@@ -23,6 +23,7 @@ from lbn_sim.config import HouseholdConfig
 from lbn_sim.data.small_areas import SmallAreaTables
 from lbn_sim.engine.agents import charities
 from lbn_sim.engine.composites import Composite, build_composites
+from lbn_sim.engine.expected_income import expected_income_shift
 from lbn_sim.engine.household_year import finding_factor, loss_prob
 from lbn_sim.engine.households import (
     BAND_NAMES,
@@ -52,12 +53,7 @@ from lbn_sim.engine.state import (
     initial_capacity,
     initial_quality,
 )
-from lbn_sim.engine.synthesis import (
-    model_rates,
-    shift_of_wards,
-    solve_income_shift,
-    synthesise,
-)
+from lbn_sim.engine.synthesis import model_rates, synthesise
 from lbn_sim.names import CNI_DOMAINS, IMD_DOMAINS
 
 F64 = NDArray[np.float64]
@@ -204,70 +200,6 @@ def calibrate_start(
     counts = np.maximum(np.bincount(hh.ward, minlength=n_wards), 1)
     centre = np.bincount(hh.ward, weights=np.log(income_factor), minlength=n_wards) / counts
     return hh, job_rate, centre
-
-
-def expected_income_shift(
-    hh: Households,
-    p_emp: NDArray[np.float32],
-    target: F64,
-    rule: IncomeRule,
-    iterations: int = 30,
-) -> F64:
-    """Each ward's log income shift (:func:`~lbn_sim.engine.synthesis.solve_income_shift`)
-    with every household counted twice: in work, weighted by its probability of being in
-    work (``p_emp``, float32 ``[n]``), and out of work, by the rest; ``[n_wards]``.
-
-    The doubled households are made a block of whole wards at a time, each ward's rows as
-    the doubled population sorted by ward would hold them (its households in work, then the
-    same out of work), so the shifts are those of ``solve_income_shift`` on the whole
-    doubled population, without holding it and its sorted copy: 2.2 GB with every household
-    in England, the run's peak (each ward's shift depends on its own rows only).
-    """
-    n_wards = target.shape[0]
-    seg = ward_segments(hh.ward, n_wards)
-    if seg is None:  # the doubled population, put in ward order by solve_income_shift
-        both = np.concatenate
-        weight = hh.weight.astype(np.float64)
-        return solve_income_shift(
-            both([hh.ward, hh.ward]),
-            both([weight * p_emp, weight * (1.0 - p_emp)]).astype(np.float32),
-            both([hh.size, hh.size]),
-            both([np.ones(hh.n, np.bool_), np.zeros(hh.n, np.bool_)]),
-            both([hh.band, hh.band]),
-            both([hh.skills, hh.skills]),
-            both([hh.income_factor, hh.income_factor]),
-            target,
-            rule,
-            iterations,
-        )
-    shift = np.empty(n_wards)
-    for s, e, w0, w1 in seg.block_rows(skip_empty=False):
-        starts = seg.starts[w0 : w1 + 1] - s
-        counts = np.diff(starts)
-        m = e - s
-        weight = hh.weight[s:e].astype(np.float64)
-        pe = p_emp[s:e]
-        weights = np.concatenate([weight * pe, weight * (1.0 - pe)]).astype(np.float32)
-        # Row i of the block sits at 2 starts[w] + (i - starts[w]) in work and counts[w]
-        # further on out of work (w: its ward).
-        at = np.arange(m) + np.repeat(starts[:-1], counts)
-        src = np.empty(2 * m, dtype=np.intp)
-        src[at] = np.arange(m)
-        src[at + np.repeat(counts, counts)] = np.arange(m, 2 * m)
-        row = src % m if m else src
-        shift[w0:w1] = shift_of_wards(
-            weights[src],
-            hh.size[s:e][row],
-            src < m,
-            hh.band[s:e][row],
-            hh.skills[s:e][row],
-            hh.income_factor[s:e][row],
-            2 * starts,
-            target[w0:w1],
-            rule,
-            iterations,
-        )
-    return shift
 
 
 @dataclass(frozen=True, slots=True)
