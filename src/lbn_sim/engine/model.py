@@ -96,7 +96,7 @@ class LBNModel(mesa.Model):
         self.households, self.baseline, self.wards = start.households, start.baseline, start.wards
         # Only a snapshot reads the start again, and it takes the households of its own year
         # (:func:`~lbn_sim.engine.snapshot.take`): the start's are not held past the first
-        # year (0.74 GB of 3.3 at the peak with every household in England).
+        # year (0.74 GB with every household in England).
         self.start = replace(start, households=no_households())
         self.ledger = Ledger()
         self._add_agents(start)

@@ -176,9 +176,10 @@ def write_files(folder: Path, writers: dict[str, Callable[[Path], None]]) -> Non
 
     Each file is written by one function from the run's finished tables, so the bytes do
     not depend on the threads; Parquet's encoding and compression let go of the
-    interpreter, so the tables cost little wall time beside the figures (about 1 s of a
-    default run's 3 s of writing) where a second core is free. The first error is raised
-    once both threads are done (a stop, Ctrl-C, also waits for the tables' thread).
+    interpreter, so the tables cost little wall time beside the figures where a second core
+    is free (a default run's writing: 3.43 s in turn, 3.25 s so, with both cores busy;
+    benchmarks/results.md). The first error is raised once both threads are done (a stop,
+    Ctrl-C, also waits for the tables' thread).
     """
     tables = {n: w for n, w in writers.items() if not n.endswith(FIGURE_SUFFIX)}
     figures = {n: w for n, w in writers.items() if n.endswith(FIGURE_SUFFIX)}
