@@ -18,7 +18,7 @@ from lbn_sim.config import Config
 from lbn_sim.data.england import load_england
 from lbn_sim.data.small_areas import load_small_areas
 from lbn_sim.data.synthetic import generate_wards
-from lbn_sim.engine.composites import Composite, exp_transform, ranks_desc
+from lbn_sim.engine.composites import Composite, exp_transform, quantiles, ranks_desc
 from lbn_sim.engine.indicators import approach
 from lbn_sim.engine.start import composites_of
 from lbn_sim.engine.synthesis import model_rates
@@ -46,6 +46,33 @@ def test_exp_transform_is_the_published_scale() -> None:
 def test_ties_follow_the_published_ranks() -> None:
     latent = np.array([0.2, 0.5, 0.5, 0.1])
     assert list(ranks_desc(latent, np.array([4, 3, 2, 1]))) == [3, 2, 1, 4]
+
+
+def test_ranks_are_lexsorts_with_or_without_the_tie_order() -> None:
+    """Ranks by value, then published rank, then position, as ``np.lexsort`` orders them,
+    with many equal values and equal ties; the same given the ties' order."""
+    rng = np.random.default_rng(3)
+    for n in (1, 7, 1000):
+        latent = rng.integers(0, 5, n).astype(np.float64) / 4
+        latent[rng.random(n) < 0.1] = -0.0
+        tie = rng.integers(1, max(n // 3, 2), n)
+        order = np.lexsort((tie, -latent))
+        expected = np.empty(n, np.int64)
+        expected[order] = np.arange(1, n + 1)
+        assert np.array_equal(ranks_desc(latent, tie), expected)
+        tie_order = np.argsort(tie, kind="stable")
+        assert np.array_equal(ranks_desc(latent, tie, tie_order), expected)
+
+
+def test_quantiles_are_numpys_bit_for_bit() -> None:
+    rng = np.random.default_rng(4)
+    for m, k in ((1, 5), (2, 9), (1000, 5000), (32_844, 32_844)):
+        values = rng.normal(size=m)
+        values[: m // 10] = np.round(values[: m // 10], 1)  # some equal values, and -0.0
+        q = np.concatenate([[0.0, 1.0, 0.5], rng.random(k), (np.arange(k) + 0.5) / k])
+        assert quantiles(values, q).tobytes() == np.quantile(values, q).tobytes()
+        positive = np.abs(values)
+        assert quantiles(positive, q).tobytes() == np.quantile(positive, q).tobytes()
 
 
 def _composites(wards: pd.DataFrame, areas: object = None) -> tuple[Composite, Composite]:

@@ -120,3 +120,47 @@ def test_income_solve_hits_the_nearest_step_off_the_line() -> None:
     assert np.abs(log_income).min() > 1e-4
     share = np.bincount(ward, weights=log_income < 0) / per
     assert np.abs(share - target).max() <= 0.5 / per + 1e-9
+
+
+def test_the_expected_income_shift_is_the_doubled_populations_bit_for_bit() -> None:
+    """Households counted in work and out of work, a block of wards at a time, give the
+    shifts of the whole doubled population sorted by ward (empty wards and several blocks
+    included)."""
+    from lbn_sim.engine.expected_income import expected_income_shift
+    from lbn_sim.engine.households import Households
+
+    rng = np.random.default_rng(5)
+    n_wards = 400
+    per = rng.integers(0, 900, n_wards)
+    per[[3, 4, 200]] = 0
+    n = int(per.sum())
+    ward = np.repeat(np.arange(n_wards), per).astype(np.int32)
+    hh = Households(
+        ward=ward,
+        weight=(1.0 + 30.0 * rng.random(n)).astype(np.float32),
+        size=rng.integers(1, 6, n).astype(np.int8),
+        band=rng.integers(0, 4, n).astype(np.int8),
+        employed=rng.random(n) < 0.6,
+        skills=rng.random(n).astype(np.float32),
+        health=rng.random(n).astype(np.float32),
+        stress=rng.random(n).astype(np.float32),
+        participation=rng.random(n).astype(np.float32),
+        income_factor=np.exp(rng.normal(0.0, 0.45, n)).astype(np.float32),
+    )
+    p_emp = (rng.random(n) * (hh.band != 3)).astype(np.float32)
+    target = rng.random(n_wards) * 0.4
+    both = np.concatenate
+    weight = hh.weight.astype(np.float64)
+    doubled = solve_income_shift(
+        both([ward, ward]),
+        both([weight * p_emp, weight * (1.0 - p_emp)]).astype(np.float32),
+        both([hh.size, hh.size]),
+        both([np.ones(n, np.bool_), np.zeros(n, np.bool_)]),
+        both([hh.band, hh.band]),
+        both([hh.skills, hh.skills]),
+        both([hh.income_factor, hh.income_factor]),
+        target,
+        RULE,
+    )
+    assert n > 131_072  # more than one block
+    assert expected_income_shift(hh, p_emp, target, RULE).tobytes() == doubled.tobytes()

@@ -29,7 +29,8 @@ ALLOWED_VALUES = {0, 1, 2, 3, 100}
 #: solver settings and limits of the ledger, each with its reason beside it in the code.
 STRUCTURAL = {
     "agents/investors.py": {"ROOM"},
-    "composites.py": {"EXP_CONSTANT", "TOP_SCORE", "MID"},
+    "composites.py": {"EXP_CONSTANT", "TOP_SCORE", "MID", "LERP_FROM_ABOVE"},
+    "expected_income.py": {"iterations"},
     "households.py": {"BLOCK_HOUSEHOLDS"},
     "indicators.py": {"PERCENTILES"},
     "ledger.py": {"MAX_PENCE", "TRILLION"},

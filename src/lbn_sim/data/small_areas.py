@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from lbn_sim.data.england import _as_str, _read_csv, _read_rda
+from lbn_sim.data.england import _as_str, _read_csv, _read_table
 from lbn_sim.data.files import DataError, resolve_data_dir
 
 __all__ = ["IMD_RANK_COLUMNS", "SmallAreaTables", "load_small_areas"]
@@ -77,8 +77,8 @@ WORKING_AGES = (18, 63)
 def _lsoa_rates(path: Path, codes: pd.Series) -> NDArray[np.float64]:
     """Income and employment deprivation rates of the LSOAs ``codes`` (``[2, n]``, shares;
     NaN where a count is missing), from the IMD's numerators and mid-2019 residents."""
-    ind = _read_rda(path / "imd2019_england_lsoa11_indicators.rda")
-    pop = _read_rda(path / "population19_lsoa11.rda")
+    ind = _read_table(path / "imd2019_england_lsoa11_indicators.rda")
+    pop = _read_table(path / "population19_lsoa11.rda")
     missing = [c for c in ("lsoa11_code", *RATE_NUMERATORS) if c not in ind.columns]
     ages = [str(a) for a in range(WORKING_AGES[0], WORKING_AGES[1] + 1)]
     missing += [f"population19_lsoa11.rda:{c}" for c in ages if c not in pop.columns]
@@ -98,9 +98,9 @@ def _lsoa_rates(path: Path, codes: pd.Series) -> NDArray[np.float64]:
 @functools.lru_cache(maxsize=2)
 def _load(root: str) -> SmallAreaTables:
     path = Path(root)
-    ranks = _read_rda(path / "imd2019_england_lsoa11.rda")
-    lookup = _read_rda(path / "lookup_lsoa11_ward17.rda")
-    pop = _read_rda(path / "population19_lsoa11.rda")
+    ranks = _read_table(path / "imd2019_england_lsoa11.rda")
+    lookup = _read_table(path / "lookup_lsoa11_ward17.rda")
+    pop = _read_table(path / "population19_lsoa11.rda")
     missing = [c for c in ("lsoa11_code", *IMD_RANK_COLUMNS) if c not in ranks.columns]
     if missing:
         raise DataError(f"imd2019_england_lsoa11.rda lacks the columns {missing}")
@@ -144,5 +144,7 @@ def _load(root: str) -> SmallAreaTables:
 
 def load_small_areas(data_dir: str | os.PathLike[str] | None = None) -> SmallAreaTables:
     """The LSOA and CNI-ward tables of the real data in ``data_dir`` (``None``: see
-    :func:`~lbn_sim.data.files.resolve_data_dir`), read once per process (about 2 s)."""
+    :func:`~lbn_sim.data.files.resolve_data_dir`), read once per process (about 1 s; 12 s
+    parsing the ``.rda`` files before the user cache holds them,
+    :mod:`lbn_sim.data.table_cache`)."""
     return _load(str(resolve_data_dir(data_dir)))

@@ -99,6 +99,22 @@ class Households:
         return replace(self, **changes)
 
 
+def no_households() -> Households:
+    """Households without a row (every column empty), where none need be held."""
+    return Households(
+        ward=np.zeros(0, np.int32),
+        weight=np.zeros(0, np.float32),
+        size=np.zeros(0, np.int8),
+        band=np.zeros(0, np.int8),
+        employed=np.zeros(0, np.bool_),
+        skills=np.zeros(0, np.float32),
+        health=np.zeros(0, np.float32),
+        stress=np.zeros(0, np.float32),
+        participation=np.zeros(0, np.float32),
+        income_factor=np.zeros(0, np.float32),
+    )
+
+
 #: Households handled together by the blocked passes over households (the core's year and
 #: the aggregation to wards). A float32 column of a block is 512 KiB, so the temporaries of a
 #: block stay in the processor's cache instead of streaming the population through memory.

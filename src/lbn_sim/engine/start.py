@@ -23,6 +23,7 @@ from lbn_sim.config import HouseholdConfig
 from lbn_sim.data.small_areas import SmallAreaTables
 from lbn_sim.engine.agents import charities
 from lbn_sim.engine.composites import Composite, build_composites
+from lbn_sim.engine.expected_income import expected_income_shift
 from lbn_sim.engine.household_year import finding_factor, loss_prob
 from lbn_sim.engine.households import (
     BAND_NAMES,
@@ -52,7 +53,7 @@ from lbn_sim.engine.state import (
     initial_capacity,
     initial_quality,
 )
-from lbn_sim.engine.synthesis import model_rates, solve_income_shift, synthesise
+from lbn_sim.engine.synthesis import model_rates, synthesise
 from lbn_sim.names import CNI_DOMAINS, IMD_DOMAINS
 
 F64 = NDArray[np.float64]
@@ -185,19 +186,7 @@ def calibrate_start(
     # Solve incomes on each household's expected situation (in work with its stationary
     # probability), not on this year's draw: a ward whose draw happened to find more people
     # in work would otherwise get incomes too low, and drift once employment regresses.
-    both = np.concatenate
-    weight = hh.weight.astype(np.float64)
-    shift = solve_income_shift(
-        both([hh.ward, hh.ward]),
-        both([weight * p_emp, weight * (1.0 - p_emp)]).astype(np.float32),
-        both([hh.size, hh.size]),
-        both([np.ones(hh.n, np.bool_), np.zeros(hh.n, np.bool_)]),
-        both([hh.band, hh.band]),
-        both([hh.skills, hh.skills]),
-        both([hh.income_factor, hh.income_factor]),
-        rates["income_deprivation"],
-        rule,
-    )
+    shift = expected_income_shift(hh, p_emp, rates["income_deprivation"], rule)
     income_factor = (hh.income_factor * np.exp(shift)[hh.ward]).astype(np.float32)
     # Stress at the level the core's rule holds it for each household's situation.
     deprived = income_factor * base_income(hh.employed, hh.band, hh.skills, 1.0, rule) < 1.0

@@ -329,14 +329,43 @@ def solve_income_shift(
     shift = np.empty(n_wards)
     # A block of whole wards at a time: the bisection's passes stay in the processor's cache.
     for s, e, w0, w1 in seg.block_rows(skip_empty=False):
-        starts = seg.starts[w0 : w1 + 1] - s
-        people_w = weight[s:e] * size[s:e]
-        log_income = np.log(
-            income_factor[s:e] * base_income(employed[s:e], band[s:e], skills[s:e], 1.0, rule)
-        ).astype(np.float64)
-        lo, hi = _bisect_shift(log_income, people_w, starts, target[w0:w1], iterations)
-        shift[w0:w1] = _middle_of_step(lo, hi, -log_income, people_w, starts, target[w0:w1])
+        shift[w0:w1] = shift_of_wards(
+            weight[s:e],
+            size[s:e],
+            employed[s:e],
+            band[s:e],
+            skills[s:e],
+            income_factor[s:e],
+            seg.starts[w0 : w1 + 1] - s,
+            target[w0:w1],
+            rule,
+            iterations,
+        )
     return shift
+
+
+def shift_of_wards(
+    weight: F32,
+    size: NDArray[np.int8],
+    employed: NDArray[np.bool_],
+    band: NDArray[np.int8],
+    skills: F32,
+    income_factor: F32,
+    starts: NDArray[np.int64],
+    target: NDArray[np.float64],
+    rule: IncomeRule,
+    iterations: int,
+) -> NDArray[np.float64]:
+    """:func:`solve_income_shift` of ``k`` consecutive wards, ``[k]``: their households
+    (``[m]`` each, sorted by ward; ward ``i`` holds rows ``starts[i]:starts[i + 1]``,
+    ``starts`` ``[k + 1]``) and each ward's target share. Each ward's shift depends on its
+    own rows only (in their order), not on which wards share its block."""
+    people_w = weight * size
+    log_income = np.log(income_factor * base_income(employed, band, skills, 1.0, rule)).astype(
+        np.float64
+    )
+    lo, hi = _bisect_shift(log_income, people_w, starts, target, iterations)
+    return _middle_of_step(lo, hi, -log_income, people_w, starts, target)
 
 
 def _bisect_shift(

@@ -37,6 +37,7 @@ from omegaconf import DictConfig, OmegaConf
 from lbn_sim.bad_files import load_yaml
 from lbn_sim.config import Config, ConfigError
 from lbn_sim.folders import STAGING_PREFIX, signals_held
+from lbn_sim.runs.results import write_files
 from lbn_sim.runs.runner import RunResult, run_writers
 from lbn_sim.runs.sweep import BASIC_SWEEPER, MULTIRUN_FILE, expand_sweep
 
@@ -148,9 +149,7 @@ def write_member(
         raise FileExistsError(f"the member {final} is already in the store")
     stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}-", dir=store))
     try:
-        for name, write in run_writers(result, cfg).items():
-            (stage / name).parent.mkdir(parents=True, exist_ok=True)
-            write(stage / name)
+        write_files(stage, run_writers(result, cfg))
         (stage / CONFIG_FILE).parent.mkdir(parents=True, exist_ok=True)
         OmegaConf.save(dcfg, stage / CONFIG_FILE)
         OmegaConf.save(OmegaConf.create(list(job)), stage / OVERRIDES_FILE)
