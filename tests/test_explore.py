@@ -167,7 +167,9 @@ def _free_port() -> int:
 
 @pytest.fixture
 def explorer(sweep: Path, tmp_path: Path) -> Iterator[str]:
-    """The explorer serving the fake sweep; its URL."""
+    """The explorer serving the fake sweep; its URL (skipped, or failed in CI, before the
+    server starts when the browser or an extra is missing)."""
+    _browser_or_skip()
     port = _free_port()
     log = (tmp_path / "server.log").open("w")
     env = {**os.environ, "MPLBACKEND": "Agg"}
