@@ -27,6 +27,7 @@ with a ``.json`` note adding this wave to the first's (``docs/calibration.md``).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -125,14 +126,13 @@ def keep(
     columns, written atomically) with a ``.json`` note: the first wave's note
     (``accepted_csv``'s ``.json``) and this wave's tolerances and counts. Vectors not
     replayed are not kept. Returns ``(replayed, kept)``."""
-    import json
-
     ok = within(rows, tolerances)
     table = pd.read_csv(accepted_csv)
     kept = table[table["draw"].isin(ok.index[ok.to_numpy()])]
     note_path = accepted_csv.with_suffix(".json")
     note = json.loads(note_path.read_text()) if note_path.is_file() else {}
     drawn = rows[rows["draw"] >= 0]
+    note["first_wave_kept"] = len(table)
     note["kept"] = len(kept)  # the vectors in the file: both waves'
     note["replay_wave"] = {
         "made_by": "experiments/replay_accepted.py",
@@ -185,6 +185,18 @@ def main(argv: list[str] | None = None) -> int:
     base += args.overrides
     draws, ids = accepted(args.accepted)
     n = min(args.vectors, len(draws))
+    if args.keep is not None:
+        first = args.accepted.with_suffix(".json")
+        if first.is_file() and "replay_wave" in json.loads(first.read_text()):
+            parser.error(
+                f"{args.accepted} is already a second wave's set: pass the first wave's "
+                "(--accepted outputs/calibration/accepted_wave1.csv)"
+            )
+        if n < len(draws):
+            parser.error(
+                f"--keep needs every vector of {args.accepted} replayed: --vectors {len(draws)}"
+                f" or more, not {args.vectors}"
+            )
     head = [args.replay, str(areas), str(args.draw_seed), str(args.seed)]
     jobs = [[*head, "-1", "-1", *base]]
     jobs += [[*head, str(i), str(ids[i]), *base, *draws.overrides(i)] for i in range(n)]

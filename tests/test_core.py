@@ -275,7 +275,7 @@ def test_regional_growth_moves_investment_between_regions_only() -> None:
     np.testing.assert_allclose(regionalise(np.zeros(4), 0.02, np.zeros(4), people), 0.0)
 
 
-def test_local_fortunes_move_investment_between_wards_only() -> None:
+def test_local_fortunes_move_job_finding_between_wards_only() -> None:
     """A ward's own fortune: an AR(1) of its shocks, shifted so that England's
     population-weighted mean of ``exp(fortune)`` stays 1; without shocks it fades by the
     persistence (relative to the others); at sd 0 it never moves."""
@@ -301,9 +301,8 @@ def test_local_fortunes_move_investment_between_wards_only() -> None:
 def test_local_fortunes_in_a_model_run(toy_cfg: Callable[..., Config]) -> None:
     """With sd above 0 every ward draws its own fortune each year from its own stream: the
     same seed gives the same fortunes in every future (common random numbers) and a
-    forked future continues them exactly; a lucky ward's labour demand rises against the
-    same run without fortunes: its residents find work more often; at sd 0 nothing is drawn
-    and the fortunes stay 0."""
+    forked future continues them exactly; a lucky ward's residents find work more often
+    than in the same run without fortunes; at sd 0 the fortunes stay 0."""
     wards = generate_wards(n_wards=120, seed=0)
     common = ("policy_start=2022", "horizon=2024")
     lucky = {}

@@ -246,3 +246,17 @@ def test_the_replay_wave_keeps_only_vectors_within_every_tolerance(tmp_path: Pat
     assert note["kept"] == note["replay_wave"]["kept"] == 1
     assert note["replay_wave"]["first_wave_kept"] == 4
     assert note["replay_wave"]["ruled_out_by"] == {"h": 1, "e": 1}
+
+
+def test_the_replay_wave_refuses_a_second_wave_set_or_a_partial_replay(tmp_path: Path) -> None:
+    module = _script("replay_accepted")
+    out = tmp_path / "kept.csv"
+    # The shipped set is already a second wave's: filtering it again is refused.
+    with pytest.raises(SystemExit):
+        module.main(["--toy", "--vectors", "1000", "--keep", str(out)])
+    first = tmp_path / "first.csv"
+    pd.DataFrame({"draw": [3, 8], "job_loss": [0.05, 0.06]}).to_csv(first, index=False)
+    # Replaying 1 of its 2 vectors cannot make the set: refused before any run.
+    with pytest.raises(SystemExit):
+        module.main(["--toy", "--vectors", "1", "--accepted", str(first), "--keep", str(out)])
+    assert not out.exists()
