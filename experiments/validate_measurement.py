@@ -15,7 +15,7 @@ Prints, per seed:
   start's left-behind wards still left behind six years on (issue 19's target: at least
   97%), of all 225 flagged and of those the rule finds at the
   start (on the real data 218: the published flag used a slightly different ward IMD, so
-  the other 7 leave in the first year whatever the model does);
+  the other 7 start outside the status the rule reads, and only some drift back in);
 * **decile persistence** (the 2015-2019 hindcast read like for like, on ranks): in the base
   case's shared history, the share of the wards in the most deprived tenth on the IMD-like
   score in 2019 still there four years later, beside the same share between IMD 2015 and

@@ -120,8 +120,9 @@ class PrivateInvestors(mesa.Agent):
 def fortune_after(fortune: F64, shocks: F64, params: Params, population: F64) -> F64:
     """Next year's local fortunes, ``[n_wards]`` (log of the multiplier of job finding from
     each ward's own luck): ``persistence x fortune + sd x shock``, then shifted so that
-    England's population-weighted mean of ``exp(fortune)`` is 1 (luck moves jobs between
-    wards, not England's total). ``shocks``: standard normal draws, ``[n_wards]``;
+    England's population-weighted mean of ``exp(fortune)`` is 1 (luck moves job finding
+    between wards; England's total only approximately, since finds are counted over the
+    jobless and capped at certainty). ``shocks``: standard normal draws, ``[n_wards]``;
     ``population``: residents, ``[n_wards]``."""
     step = params.local_fortune_persistence * fortune + params.local_fortune_sd * shocks
     return recentre(step, population)
