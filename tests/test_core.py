@@ -297,6 +297,30 @@ def test_local_fortunes_move_job_finding_between_wards_only() -> None:
     )
 
 
+def test_no_fortune_is_drawn_when_its_sd_is_zero(toy_cfg: Callable[..., Config]) -> None:
+    """At ``local_fortune_sd`` 0 the fortunes' stream is never opened (nothing is drawn,
+    so the run's other draws are those of a model without the mechanism); above 0 it is
+    opened once a year."""
+    from lbn_sim.engine.agents.investors import LOCAL_FORTUNE_STREAM
+
+    wards = generate_wards(n_wards=120, seed=0)
+    opened = {}
+    for sd in ("0", "0.1"):
+        cfg = toy_cfg("policy_start=2021", "horizon=2022", f"params.local_fortune_sd={sd}")
+        model = LBNModel(cfg, wards)
+        streams: list[int] = []
+        real = model.year_rng
+
+        def spy(year: int, stream: int, real=real, streams=streams) -> np.random.Generator:
+            streams.append(stream)
+            return real(year, stream)
+
+        model.year_rng = spy
+        model.run()
+        opened[sd] = streams.count(LOCAL_FORTUNE_STREAM)
+    assert opened == {"0": 0, "0.1": 3}
+
+
 @pytest.mark.slow
 def test_local_fortunes_in_a_model_run(toy_cfg: Callable[..., Config]) -> None:
     """With sd above 0 every ward draws its own fortune each year from its own stream: the
