@@ -180,6 +180,21 @@ def test_detection_threshold_reads_the_published_intervals() -> None:
     assert ndc.detection_threshold((39.3, 41.4), (37.3, 44.2), 0.9) < ndc.HEALTH_TOLERANCE
 
 
+def test_crime_threshold_is_the_panels_precision_at_the_assumed_victim_share() -> None:
+    ndc = _script("replay_ndc")
+    # At the health row's own share the scaled threshold is the health threshold (relative
+    # to the 40.4% in good health rather than the 59.6% not).
+    at_health = ndc.threshold_at_share((39.3, 41.4), (37.3, 44.2), 0.404, 0.404)
+    assert at_health * 0.404 == pytest.approx(ndc.HEALTH_TOLERANCE * 0.596)
+    # 3.606 points x sqrt(0.25 x 0.75 / (0.404 x 0.596)) = 3.18 points of a 25% share.
+    assert ndc.CRIME_TOLERANCE == pytest.approx(3.606 * (0.1875 / 0.240784) ** 0.5 / 25, rel=1e-3)
+    assert ndc.TOLERANCES["crime"] == ndc.CRIME_TOLERANCE
+    # A rarer outcome is measured less precisely, relative to its level.
+    rarer = ndc.threshold_at_share((39.3, 41.4), (37.3, 44.2), 0.404, 0.20)
+    commoner = ndc.threshold_at_share((39.3, 41.4), (37.3, 44.2), 0.404, 0.30)
+    assert commoner < ndc.CRIME_TOLERANCE < rarer
+
+
 def test_verdict_reads_the_threshold_where_one_was_read_and_the_sign_where_none() -> None:
     replay = _script("_replay")
 
@@ -187,7 +202,7 @@ def test_verdict_reads_the_threshold_where_one_was_read_and_the_sign_where_none(
         return pd.Series({"did_relative_low": low, "did_relative_high": high})
 
     with_precision = replay.Observed("h", "health_deprivation", "none", "s", True, 0.06)
-    without = replay.Observed("c", "crime", "none", "s", True)
+    without = replay.Observed("p", "engagement_need", "none", "s", True)
     assert replay.verdict(row(-0.055, -0.050), with_precision).startswith("within")
     assert replay.verdict(row(-0.070, -0.050), with_precision).startswith("EXCEEDS")
     assert replay.verdict(row(0.01, 0.065), with_precision).startswith("EXCEEDS")
@@ -216,7 +231,10 @@ def test_replay_over_accepted_vectors_runs_each_vector_at_toy_size(
     table = module.summary(rows, ndc.TOLERANCES).set_index("indicator")
     inside = (health.loc[[0, 1]].abs() < ndc.HEALTH_TOLERANCE).mean()
     assert table.loc["health_deprivation", "share_within"] == inside
-    assert np.isnan(table.loc["crime", "share_within"])
+    crime = rows[rows["indicator"] == "crime"].set_index("draw")["did_relative"]
+    crime_inside = (crime.loc[[0, 1]].abs() < ndc.CRIME_TOLERANCE).mean()
+    assert table.loc["crime", "share_within"] == crime_inside
+    assert np.isnan(table.loc["engagement_need", "share_within"])
 
 
 def test_the_replay_wave_keeps_only_vectors_within_every_tolerance(tmp_path: Path) -> None:
