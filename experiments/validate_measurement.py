@@ -16,6 +16,8 @@ Prints, per seed:
   97%), of all 225 flagged and of those the rule finds at the
   start (on the real data 218: the published flag used a slightly different ward IMD, so
   the other 7 start outside the status the rule reads, and only some drift back in);
+  Beside it, how many of the rule's wards lost the status and by which side (IMD-like or
+  CNI-like rank beyond the tenth's cut in the sixth year);
 * **decile persistence** (the 2015-2019 hindcast read like for like, on ranks): in the base
   case's shared history, the share of the wards in the most deprived tenth on the IMD-like
   score in 2019 still there four years later, beside the same share between IMD 2015 and
@@ -121,6 +123,11 @@ def one_seed(overrides: list[str]) -> dict[str, float | int]:
     cut = int(np.floor(0.1 * len(start)))
     by_rule = lb0[(start.loc[lb0, "imd_rank"] <= cut) & (start.loc[lb0, "cni_rank"] <= cut)]
     later = w.loc[first + 6, "left_behind"].astype(bool)
+    # Of the rule's wards that lose the status, which side they left by (their ranks in the
+    # sixth year, single-year: the status reads a window of years, so a ward may lose it
+    # with both single-year ranks still inside).
+    lost = by_rule[~later.loc[by_rule].to_numpy()]
+    end = w.loc[first + 6]
     imd = neutral.wards.pivot(index="ward_code", columns="year", values="imd_like")
     yearly = imd.diff(axis=1).iloc[:, 1:]
     b = base.wards.pivot(index="ward_code", columns="year", values="imd_like")
@@ -142,6 +149,9 @@ def one_seed(overrides: list[str]) -> dict[str, float | int]:
         "n_by_rule_start": len(by_rule),
         "neutral_keep_6y": float(later.loc[lb0].mean()) if len(lb0) else nan,
         "neutral_keep_6y_by_rule": float(later.loc[by_rule].mean()) if len(by_rule) else nan,
+        "neutral_lost_by_rule": len(lost),
+        "neutral_lost_imd_side": int((end.loc[lost, "imd_rank"] > cut).sum()),
+        "neutral_lost_cni_side": int((end.loc[lost, "cni_rank"] > cut).sum()),
         "decile_persistence_4y": len(d0 & d4) / max(len(d0), 1),
         "both_keep_imd_tenth_4y": len(both & d4) / max(len(both), 1),
         "rank_change_sd_near_cut": float(rank_change[_near_cut(r0)].std()),

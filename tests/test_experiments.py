@@ -172,3 +172,9 @@ def test_validate_measurement_runs(tmp_path: Path) -> None:
     for share in ("neutral_keep_6y", "neutral_keep_6y_by_rule", "decile_persistence_4y"):
         assert 0.0 <= runs.loc[0, share] <= 1.0
     assert runs.loc[0, "churn_sd_near_cut"] > 0.0
+    # The wards that lost the status are counted, and each side's count is among them.
+    lost = runs.loc[0, "neutral_lost_by_rule"]
+    kept = runs.loc[0, "neutral_keep_6y_by_rule"]
+    assert lost == round((1.0 - kept) * runs.loc[0, "n_by_rule_start"])
+    for side in ("neutral_lost_imd_side", "neutral_lost_cni_side"):
+        assert 0 <= runs.loc[0, side] <= lost
