@@ -112,14 +112,33 @@ class ReplayRun:
 
 
 def run_replay(
-    cfg: Config, wards: pd.DataFrame, specs: Sequence[NamedProgrammeSpec], indicators: Sequence[str]
+    cfg: Config,
+    wards: pd.DataFrame,
+    specs: Sequence[NamedProgrammeSpec],
+    indicators: Sequence[str],
+    window: tuple[int, int] | None = None,
 ) -> ReplayRun:
     """Run ``cfg`` (start year to horizon) with the named programmes ``specs`` attached and
-    return the start and end values of ``indicators``."""
+    return the values of ``indicators`` in the two years of ``window`` (recorded years,
+    each the state at the end of that year; None: the start year and the horizon).
+
+    Raises:
+        ValueError: a window year the run does not record, or a window not in order.
+    """
     model = LBNModel(cfg, wards)
     attach(model, specs)
     model.run()
-    first, last = model.history[0], model.history[-1]
+    if window is None:
+        first, last = model.history[0], model.history[-1]
+    else:
+        by_year = {int(row["year"]): row for row in model.history}
+        if not window[0] < window[1] or not set(window) <= set(by_year):
+            model.release()
+            raise ValueError(
+                f"replay window {window}: the run records {min(by_year)} to {max(by_year)}; "
+                "give two of those years, the first before the second"
+            )
+        first, last = by_year[window[0]], by_year[window[1]]
     flows, balances = model.ledger.flows(), model.ledger.balances()
     errors = conservation_errors(flows, balances, set(EXTERNAL_SOURCES))
     accounts = {s.account for s in specs}
@@ -252,6 +271,17 @@ class Design:
     comparators: list[str]
     spec: NamedProgrammeSpec
     horizon: int
+    #: The two recorded years whose values the difference compares (the evaluation's
+    #: window, in the model's years); None: the start year and the horizon.
+    window: tuple[int, int] | None = None
+
+
+def window_words(design: Design) -> str:
+    """The years the difference reads, in words."""
+    if design.window is None:
+        return f"the start year to {design.horizon}"
+    first, last = design.window
+    return f"end of {first} to end of {last} (the evaluation's window; paid to {design.horizon})"
 
 
 def verdict(row: pd.Series, obs: Observed) -> str:
@@ -290,7 +320,7 @@ def report(design: Design, per_seed: pd.DataFrame, observed: Sequence[Observed])
         f"{design.name}: {len(design.treated)} funded wards, {len(design.comparators)} matched "
         f"comparators, {n_seeds} seed(s); GBP {design.spec.total_gbp() / 1e6:,.1f}m over "
         f"{design.spec.years} years from {design.spec.first_year} (2019 prices); change from "
-        f"the start year to {design.horizon}. Relative change of the need indicator (lower "
+        f"{window_words(design)}. Relative change of the need indicator (lower "
         "is better): median [min, max] across seeds.",
         "",
         "| outcome | model indicator | funded wards | comparators | difference (DiD) | "
@@ -322,7 +352,7 @@ def run_design(
 
     tables, runs = [], []
     for seed in seeds:
-        run = run_replay(replace(cfg, seed=seed), wards, [design.spec], indicators)
+        run = run_replay(replace(cfg, seed=seed), wards, [design.spec], indicators, design.window)
         runs.append(run)
         tables.append(did_table(run, design.treated, design.comparators, indicators))
     return pd.concat(tables, ignore_index=True), runs

@@ -76,7 +76,7 @@ def one_vector(job: list[str]) -> pd.DataFrame:
     design: Design = _CACHE["design"]  # type: ignore[assignment]
     indicators: list[str] = _CACHE["indicators"]  # type: ignore[assignment]
     cfg = replace(compose_cfg(overrides), seed=int(seed))
-    run = run_replay(cfg, _CACHE["wards"], [design.spec], indicators)
+    run = run_replay(cfg, _CACHE["wards"], [design.spec], indicators, design.window)
     table = did_table(run, design.treated, design.comparators, indicators)
     table.insert(0, "vector", int(vector))
     table.insert(0, "draw", int(draw))
@@ -120,31 +120,48 @@ def within(rows: pd.DataFrame, tolerances: dict[str, float]) -> pd.Series:
 
 
 def keep(
-    rows: pd.DataFrame, tolerances: dict[str, float], accepted_csv: Path, out: Path, replay: str
+    rows: pd.DataFrame,
+    tolerances: dict[str, float],
+    accepted_csv: Path,
+    out: Path,
+    replay: str,
+    window: tuple[int, int] | None = None,
 ) -> tuple[int, int]:
     """Write the accepted set's vectors the replay does not rule out to ``out`` (CSV, same
     columns, written atomically) with a ``.json`` note: the first wave's note
     (``accepted_csv``'s ``.json``) and this wave's tolerances and counts. Vectors not
-    replayed are not kept. Returns ``(replayed, kept)``."""
+    replayed are not kept. ``window``: the years the differences were read over (recorded
+    in the note with the commit that ran the wave). Returns ``(replayed, kept)``."""
+    from lbn_sim.runs.provenance import provenance
+
     ok = within(rows, tolerances)
     table = pd.read_csv(accepted_csv)
     kept = table[table["draw"].isin(ok.index[ok.to_numpy()])]
     note_path = accepted_csv.with_suffix(".json")
     note = json.loads(note_path.read_text()) if note_path.is_file() else {}
     drawn = rows[rows["draw"] >= 0]
+    beyond = {
+        k: set(drawn[(drawn["indicator"] == k) & (drawn["did_relative"].abs() >= t)]["draw"])
+        for k, t in tolerances.items()
+    }
+    made = provenance()
     note["first_wave_kept"] = len(table)
     note["kept"] = len(kept)  # the vectors in the file: both waves'
     note["replay_wave"] = {
         "made_by": "experiments/replay_accepted.py",
         "replay": replay,
+        "git_commit": made.get("git_commit"),
+        "git_dirty": made.get("git_dirty"),
+        "window": list(window) if window is not None else None,
         "model_seed": int(drawn["seed"].iloc[0]) if len(drawn) else None,
         "tolerances": tolerances,
         "first_wave_kept": len(table),
         "replayed": len(ok),
         "kept": len(kept),
-        "ruled_out_by": {
-            k: int((drawn[drawn["indicator"] == k]["did_relative"].abs() >= t).sum())
-            for k, t in tolerances.items()
+        "ruled_out_by": {k: len(v) for k, v in beyond.items()},
+        "ruled_out_by_this_alone": {
+            k: len(v - set().union(*(w for j, w in beyond.items() if j != k)))
+            for k, v in beyond.items()
         },
     }
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -213,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         tolerances = getattr(mod, "TOLERANCES", {})
         if not tolerances:
             parser.error(f"the {args.replay} replay sets no tolerance: nothing to keep by")
-        replayed, kept = keep(rows, tolerances, args.accepted, args.keep, args.replay)
+        window = getattr(mod, "WINDOW", None)
+        replayed, kept = keep(rows, tolerances, args.accepted, args.keep, args.replay, window)
         print(f"kept {kept} of {replayed} replayed vectors: {args.keep}")
     return 0
 

@@ -180,6 +180,48 @@ def test_detection_threshold_reads_the_published_intervals() -> None:
     assert ndc.detection_threshold((39.3, 41.4), (37.3, 44.2), 0.9) < ndc.HEALTH_TOLERANCE
 
 
+def test_worklessness_threshold_reads_the_jobless_household_row() -> None:
+    ndc = _script("replay_ndc")
+    # Walthery et al. (2015) Table 1: jobless household, NDC 43.1% (42.1-44.1), comparators
+    # 39.2% (36.1-42.5): standard errors 0.510 and 1.633 points, 1.96 x 1.711 = 3.35 points
+    # of the 43.1%.
+    assert ndc.WORKLESSNESS_TOLERANCE == pytest.approx(3.353 / 43.1, rel=2e-3)
+    assert ndc.TOLERANCES["employment_deprivation"] == ndc.WORKLESSNESS_TOLERANCE
+
+
+def test_ndc_difference_is_read_over_the_evaluations_window() -> None:
+    """The panel ran 2002-2008, two to eight years into the programme: the replay reads the
+    end of its second year of money to the end of its eighth."""
+    ndc = _script("replay_ndc")
+    assert ndc.WINDOW == (ndc.FIRST_YEAR + 1, ndc.FIRST_YEAR + 7) == (2021, 2027)
+    assert ndc.FIRST_YEAR + ndc.YEARS - 1 > ndc.WINDOW[1]
+
+
+def test_replay_window_reads_the_recorded_years_and_refuses_others() -> None:
+    from lbn_sim.engine.agents.named_programme import NamedProgrammeSpec
+    from lbn_sim.runs.runner import load_wards
+
+    replay = _script("_replay")
+    common = _script("_common")
+    cfg = common.compose_cfg(
+        [*common.TOY, "scenario=base_case", "policy_start=2023", "horizon=2023"]
+    )
+    wards, _ = load_wards(cfg.data)
+    code = str(wards["ward_code"].iloc[0])
+    spec = NamedProgrammeSpec("p", (code,), (1000.0,), 2020, 2, {"general": 1.0})
+    whole = replay.run_replay(cfg, wards, [spec], ["crime"])
+    part = replay.run_replay(cfg, wards, [spec], ["crime"], (2019, 2021))
+    later = replay.run_replay(cfg, wards, [spec], ["crime"], (2021, 2023))
+    # The same seed and config: the window's ends are the recorded years' values.
+    assert np.array_equal(part.start["crime"], whole.start["crime"])
+    assert np.array_equal(later.end["crime"], whole.end["crime"])
+    assert not np.array_equal(part.end["crime"], whole.end["crime"])
+    with pytest.raises(ValueError, match="replay window"):
+        replay.run_replay(cfg, wards, [spec], ["crime"], (2021, 2030))
+    with pytest.raises(ValueError, match="replay window"):
+        replay.run_replay(cfg, wards, [spec], ["crime"], (2022, 2021))
+
+
 def test_crime_threshold_is_the_panels_precision_at_the_assumed_victim_share() -> None:
     ndc = _script("replay_ndc")
     # At the health row's own share the scaled threshold is the health threshold (relative
@@ -256,7 +298,7 @@ def test_the_replay_wave_keeps_only_vectors_within_every_tolerance(tmp_path: Pat
     )
     (tmp_path / "accepted.json").write_text('{"kept": 4}')
     out = tmp_path / "second.csv"
-    assert module.keep(rows, tolerances, accepted, out, "ndc") == (3, 1)
+    assert module.keep(rows, tolerances, accepted, out, "ndc", (2021, 2027)) == (3, 1)
     assert pd.read_csv(out)["draw"].tolist() == [7]  # 15 was never replayed: not kept
     import json
 
@@ -264,6 +306,10 @@ def test_the_replay_wave_keeps_only_vectors_within_every_tolerance(tmp_path: Pat
     assert note["kept"] == note["replay_wave"]["kept"] == 1
     assert note["replay_wave"]["first_wave_kept"] == 4
     assert note["replay_wave"]["ruled_out_by"] == {"h": 1, "e": 1}
+    # Draw 1 is beyond h only, draw 2 beyond e only: each rules out one by itself.
+    assert note["replay_wave"]["ruled_out_by_this_alone"] == {"h": 1, "e": 1}
+    assert note["replay_wave"]["window"] == [2021, 2027]
+    assert "git_commit" in note["replay_wave"]
 
 
 def test_the_replay_wave_refuses_a_second_wave_set_or_a_partial_replay(tmp_path: Path) -> None:
