@@ -964,3 +964,91 @@ def test_job_folders_named_from_overrides_sort_by_their_numbers() -> None:
         "scenario=base_case,seed=2",
         "scenario=base_case,seed=10",
     ]
+
+
+def write_draw_sweep(root: Path, draws: range = range(3), seeds: range = range(2)) -> Path:
+    """Fake runs of a ``param_draw`` sweep: two futures x ``draws`` x ``seeds``; each vector
+    ``d`` moves the left-behind wards' IMD-like score by ``3 d`` points from the policy start
+    (the seeds' noise is the fake runs' own)."""
+    for scenario in ("worst_case", "best_case"):
+        for d in draws:
+            for seed in seeds:
+                path = root / f"param_draw={d},scenario={scenario},seed={seed}"
+                overrides = [f"param_draw={d}", f"scenario={scenario}", f"seed={seed}"]
+                write_run(path, scenario, seed, overrides=overrides, indicators=FEW)
+                config = yaml.safe_load((path / ".hydra" / "config.yaml").read_text())
+                (path / ".hydra" / "config.yaml").write_text(
+                    yaml.safe_dump(config | {"param_draw": d})
+                )
+                groups = pd.read_parquet(path / "groups.parquet")
+                moved = (groups["group"] == "left_behind") & (groups["year"] >= POLICY)
+                groups.loc[moved, "imd_like"] += 3.0 * d
+                groups.to_parquet(path / "groups.parquet")
+    return root
+
+
+@pytest.mark.usefixtures("no_figures")
+def test_pooled_parameter_vectors_split_each_headline_between_parameters_and_seeds(
+    tmp_path: Path,
+) -> None:
+    from lbn_sim.analysis.uncertainty import variance_split
+
+    sweep = write_draw_sweep(tmp_path / "sweep")
+    out = run_comparison([sweep], log=lambda _m: None, pool=["param_draw"])
+    report = (out / "report.md").read_text()
+    assert "they leave out the uncertainty in the model's own parameters" not in report
+    assert "in the model's own parameters: each run takes one of 3 parameter vectors" in report
+    assert "| future | figure | from parameters (sd) | from seeds (sd) |" in report
+    assert f"| worst case | IMD-like gap to England in {HORIZON} (points) |" in report
+    assert f"| best case | still left behind in {HORIZON} (wards) |" in report
+    split = pd.read_csv(out / "tables" / "spread_split.csv").set_index(["scenario", "measure"])
+    assert set(split.index.get_level_values("measure")) == {"gap_end", "still_left_behind"}
+    # The split is the one-way analysis of variance of the runs' own 2030 gaps.
+    rows = []
+    for path in sorted(sweep.glob("param_draw=*")):
+        config = yaml.safe_load((path / ".hydra" / "config.yaml").read_text())
+        gaps = dv.group_gaps(pd.read_parquet(path / "groups.parquet"))
+        end = gaps[(gaps["year"] == HORIZON) & (gaps["measure"] == "imd_like")]
+        rows.append(
+            {
+                "scenario": config["scenario"]["name"],
+                "draw": config["param_draw"],
+                "seed": config["seed"],
+                "gap_end": float(end["gap_england"].iloc[0]),
+            }
+        )
+    runs = pd.DataFrame(rows)
+    for scenario, sub in runs.groupby("scenario"):
+        want = variance_split(sub, "gap_end")
+        got = split.loc[(scenario, "gap_end")]
+        assert got["param_sd"] == pytest.approx(np.sqrt(want["param_var"]))
+        assert got["seed_sd"] == pytest.approx(np.sqrt(want["seed_var"]))
+        assert got["n_draws"] == 3
+        assert got["param_share"] > 0.9  # 3 points a vector against the seeds' noise
+    # The bands pool every run of a future: six each.
+    counts = pd.read_csv(out / "tables" / "left_behind_count_bands.csv")
+    assert set(counts["n_runs"]) == {6}
+    assert sorted(set(pd.read_csv(out / "runs.csv")["param_draw"])) == [0, 1, 2]
+
+
+@pytest.mark.usefixtures("no_figures")
+def test_parameter_vectors_not_pooled_are_variants_and_the_report_keeps_its_sentence(
+    tmp_path: Path,
+) -> None:
+    sweep = write_draw_sweep(tmp_path / "sweep", draws=range(2), seeds=range(1))
+    report = (run_comparison([sweep], log=lambda _m: None) / "report.md").read_text()
+    assert "## param_draw=0" in report and "## param_draw=1" in report
+    assert "they leave out the uncertainty in the model's own parameters" in report
+    assert "from parameters (sd)" not in report
+
+
+def test_the_bands_sentence_is_true_for_what_was_pooled() -> None:
+    from lbn_sim.compare.report import bands_sentence
+
+    assert "leave out the uncertainty in the model's own parameters" in bands_sentence(())
+    assert "leave out the uncertainty" in bands_sentence(["households.sample_rate"])
+    some = bands_sentence(["params.agglomeration"])
+    assert "carry the uncertainty in `params.agglomeration` but leave out" in some
+    every = bands_sentence(["param_draw", "params.agglomeration"], 50)
+    assert "one of 50 parameter vectors" in every and "`params.agglomeration`" in every
+    assert "leave out" not in every

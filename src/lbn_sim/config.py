@@ -22,6 +22,7 @@ Three kinds of setting live here, kept apart on purpose:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from difflib import get_close_matches
 from typing import Any
@@ -435,6 +436,12 @@ class Config:
     mechanisms: MechanismsConfig = field(default_factory=MechanismsConfig)
     # Behavioural parameters (the registry: python -m lbn_sim.params lists them).
     params: ParamsConfig = field(default_factory=ParamsConfig)  # type: ignore[valid-type]
+    # One vector of the calibration's accepted set (src/lbn_sim/data/accepted_parameters.csv,
+    # docs/calibration.md) by its position, 0 to n - 1: the run's params are that vector's
+    # (every entry it draws; any other at its default). None: the registry's defaults. A
+    # whole number or None (typed Any so that any other value is refused with the valid
+    # range, not only a type error); a params.NAME given with it is refused (check_param_draw).
+    param_draw: Any = None
     # Seed of the model's one random generator.
     seed: int = 0
     # First simulated year (the data year).
@@ -456,6 +463,7 @@ class Config:
     outputs: str = "standard"
 
     def __post_init__(self) -> None:
+        self._apply_param_draw()
         if self.outputs not in OUTPUT_LEVELS:
             close = get_close_matches(str(self.outputs), OUTPUT_LEVELS, n=1)
             hint = f"; did you mean outputs={close[0]}?" if close else ""
@@ -510,6 +518,66 @@ class Config:
                             f"{owner}.{key}: {year} is before the first year this "
                             f"regime governs ({first})"
                         )
+
+    def _apply_param_draw(self) -> None:
+        """Set ``params`` to the accepted set's vector ``param_draw`` (nothing when None).
+
+        Idempotent: a config whose params are already the vector's (``replace`` of a drawn
+        config) is left as it is. A parameter set to a value that is neither its default nor
+        the vector's is refused: the vector is one point of the set, kept whole.
+        """
+        if self.param_draw is None:
+            return
+        from lbn_sim.params import BY_NAME
+        from lbn_sim.params.draws import accepted_count, accepted_vector
+
+        check_param_draw(self.param_draw, accepted_count())
+        vector = accepted_vector(self.param_draw)
+        for name, drawn in vector.items():
+            given = getattr(self.params, name)
+            if given not in (BY_NAME[name].default, drawn):
+                raise ConfigError(param_conflict(f"params.{name}={given!r}", self.param_draw))
+        self.params = replace(self.params, **vector)
+
+
+def check_param_draw(value: Any, n: int) -> None:
+    """Refuse a ``param_draw`` that is not a position 0 to ``n`` - 1 of the accepted set (of
+    ``n`` vectors): not a whole number (a bool, a float, a text) or outside the range.
+
+    Raises:
+        ConfigError: naming the key, the value and the valid range.
+    """
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if not whole or not 0 <= value < n:
+        raise ConfigError(
+            f"param_draw must be a whole number from 0 to {n - 1} (a vector of the "
+            f"calibration's accepted set of {n}; null for the registry's defaults), "
+            f"got {value!r}"
+        )
+
+
+def param_conflict(setting: str, draw: Any) -> str:
+    """The message refusing ``setting`` (``params.NAME=VALUE``) given with ``param_draw``."""
+    return (
+        f"{setting} is given with param_draw={draw}, which sets every behavioural parameter "
+        "the accepted set draws (its vectors are kept whole): give one or the other"
+    )
+
+
+def refuse_params_with_draw(overrides: Sequence[str], draw: Any) -> None:
+    """Refuse overrides that set a behavioural parameter (``params.NAME=...``, ``+params``,
+    ``params={...}``) along with ``param_draw`` (``draw`` not None): one left at its default
+    value could not otherwise be told from one not given.
+
+    Raises:
+        ConfigError: naming the first such override.
+    """
+    if draw is None:
+        return
+    for text in overrides:
+        key = text.lstrip("+~").split("=", 1)[0].strip()
+        if key == "params" or key.startswith("params."):
+            raise ConfigError(param_conflict(text, draw))
 
 
 def register_configs() -> None:

@@ -32,7 +32,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from lbn_sim.analysis.ensemble import STATUS_COUNTS
+from lbn_sim.analysis import divergence as dv
+from lbn_sim.analysis.ensemble import STATUS_COUNTS, RunTables
 
 #: The start's left-behind wards, as the money table names their group.
 LB = "ward:left_behind"
@@ -47,6 +48,26 @@ HEADLINES = (
     "gbp_m_per_point_vs_base",
     "gbp_m_per_ward_vs_base",
 )
+
+
+#: The headlines a comparison pooling parameter vectors splits (``python -m lbn_sim.compare
+#: --pool param_draw``): the left-behind wards' IMD-like gap to England at the horizon
+#: (points) and how many of them are still left behind then (wards), as its report says them.
+COMPARE_HEADLINES = ("gap_end", "still_left_behind")
+
+
+def run_headlines(run: RunTables) -> dict[str, float]:
+    """:data:`COMPARE_HEADLINES` of one run, at its last year, from the small tables a
+    comparison reads (``run.gaps``, or :func:`lbn_sim.analysis.divergence.group_gaps` of its
+    groups, and ``run.counts``); NaN where the run lacks one."""
+    gaps = run.gaps if run.gaps is not None else dv.group_gaps(run.groups)
+    end = int(run.counts["year"].max())
+    gap = gaps[(gaps["year"] == end) & (gaps["measure"] == "imd_like")]["gap_england"]
+    still = run.counts.loc[run.counts["year"] == end, "n_still_left_behind"]
+    return {
+        "gap_end": float(gap.iloc[0]) if len(gap) else np.nan,
+        "still_left_behind": float(still.iloc[0]) if len(still) else np.nan,
+    }
 
 
 def future_figures(

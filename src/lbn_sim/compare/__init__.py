@@ -54,12 +54,14 @@ from matplotlib.figure import Figure
 
 from lbn_sim.analysis import divergence as dv
 from lbn_sim.analysis.ensemble import RunTables, ScenarioEnsemble, summarise_runs, write_table
+from lbn_sim.analysis.uncertainty import COMPARE_HEADLINES, run_headlines, split_table
 from lbn_sim.bad_files import BadFile
 from lbn_sim.compare.code_sentence import CodeSentence, code_sentence
 from lbn_sim.compare.completeness import check_complete, missing_jobs, sweep_roots
 from lbn_sim.compare.maps import comparison_maps, maps_section
 from lbn_sim.compare.plan import (
     IGNORED_PREFIXES,
+    PARAM_DRAW,
     ComparisonPlan,
     plan_comparison,
     pooled_columns,
@@ -456,12 +458,15 @@ def _write_comparison(
     several = len(plan.cells) > 1
     drawn = pooled_columns(plan)
     drawn_maps: dict[str, list[str] | str] = {}
+    splits: list[pd.DataFrame] = []
     for cell, by_scenario in plan.cells.items():
         label = variant_label(cell)
         if label:
             log(f"variant {label}")
         ensembles: dict[str, ScenarioEnsemble] = {}
         n_wards: set[int | None] = set()
+        # Each run's headlines, by parameter vector and seed, when the vectors are pooled.
+        headlines: list[dict[str, Any]] = []
         for name in fg.ordered_scenarios(list(by_scenario)):
             runs = by_scenario[name]
             draws = Counter((str(r.seed), *(str(r.config.get(k)) for k in drawn)) for r in runs)
@@ -480,6 +485,12 @@ def _write_comparison(
                 )
             ensembles[name] = summarise_runs(tables)
             n_wards.add(_n_wards(tables, runs))
+            if PARAM_DRAW in plan.pooled:
+                headlines += [
+                    {"scenario": name, "draw": r.config.get(PARAM_DRAW), "seed": r.seed}
+                    | run_headlines(t)
+                    for r, t in zip(runs, tables, strict=True)
+                ]
         policy = by_scenario[next(iter(by_scenario))][0].config.get("policy_start")
         any_ens = next(iter(ensembles.values()))
         policy_start = int(policy) if policy is not None else int(any_ens.groups["year"].min())
@@ -498,11 +509,20 @@ def _write_comparison(
         pngs = _draw_variant(tables_by_stem, policy_start, fig_dir, log, data)
         drawn_maps[label] = _maps(tables_by_stem, all_runs[0], fig_dir, wards, log, tmp)
         rel = {name: p.relative_to(tmp).as_posix() for name, p in pngs.items()}
-        variants.append(VariantResult(label, ensembles, policy_start, rel, data_name, wards))
+        spread = _spread(headlines) if headlines else None
+        if spread is not None:
+            extra = {k: str(v) for k, v in cell}
+            splits.append(spread.reset_index().assign(**extra))
+        variants.append(
+            VariantResult(label, ensembles, policy_start, rel, data_name, wards, spread)
+        )
     log("writing tables")
     written: list[str] = []
     for stem, parts in stacked.items():
         paths = write_table(pd.concat(parts, ignore_index=True), tmp / "tables", stem)
+        written.append(paths[1].relative_to(tmp).with_suffix("").as_posix())
+    if splits:
+        paths = write_table(pd.concat(splits, ignore_index=True), tmp / "tables", "spread_split")
         written.append(paths[1].relative_to(tmp).with_suffix("").as_posix())
     side: SideBySide | None = None
     if several:
@@ -510,11 +530,15 @@ def _write_comparison(
         written.append("tables/variant_summary")
     _inventory_frame(inventory).to_csv(tmp / "runs.csv", index=False)
     log("writing report")
+    vectors = {
+        str(r.config.get(PARAM_DRAW)) for r in plan.runs if r.config.get(PARAM_DRAW) is not None
+    }
     text = build_report(
         variants,
         sources,
         tables=[f"{w}.csv" for w in written],
         pooled=plan.pooled,
+        param_draws=len(vectors) if PARAM_DRAW in plan.pooled else None,
         notes=notes,
         code=code,
         side_by_side=side,
@@ -522,6 +546,17 @@ def _write_comparison(
     for label, maps in drawn_maps.items():
         text += "\n" + maps_section(maps, f"Maps, {label}" if label else "Maps")
     (tmp / "report.md").write_text(text, encoding="utf-8")
+
+
+def _spread(headlines: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """How much of each headline's spread comes from the parameter vectors and how much from
+    the seeds, per future (:func:`lbn_sim.analysis.uncertainty.split_table` of
+    :data:`~lbn_sim.analysis.uncertainty.COMPARE_HEADLINES`: one-way analysis of variance
+    over the vectors, each vector's seeds as replicates). ``headlines``: a row per run,
+    ``scenario``, ``draw`` (its ``param_draw``), ``seed`` and the headlines."""
+    frame = pd.DataFrame(list(headlines))
+    frame["draw"] = pd.to_numeric(frame["draw"], errors="coerce")
+    return split_table(frame, COMPARE_HEADLINES, by="scenario")
 
 
 def _maps(

@@ -29,6 +29,11 @@ never compared side by side in one variant (see :func:`plan_comparison`)."""
 DATA_SOURCE_KEYS: tuple[str, ...] = ("data.name", "data.n_wards")
 """Keys that say which wards a run simulates: never pooled within one future."""
 
+PARAM_DRAW = "param_draw"
+"""The key running one vector of the calibration's accepted set (:class:`lbn_sim.config.Config`):
+pooled, the bands carry the parameters' uncertainty and the report splits each headline's
+spread between the vectors and the seeds."""
+
 CALENDAR_KEYS: tuple[str, ...] = ("start_year", "policy_start", "horizon")
 """Keys that set a run's years: like the data keys, they split variants (the futures of
 one variant share their years) and are never pooled (a band would mix years)."""

@@ -16,6 +16,7 @@ import pandas as pd
 from lbn_sim.analysis import divergence as dv
 from lbn_sim.analysis.ensemble import ScenarioEnsemble
 from lbn_sim.compare.code_sentence import CodeSentence
+from lbn_sim.compare.plan import PARAM_DRAW
 from lbn_sim.data.sources import data_words
 from lbn_sim.plots.figures import measure_label, ordered_scenarios, scenario_label, ward_labels
 
@@ -53,6 +54,10 @@ class VariantResult:
             :data:`EMBEDDED_FIGURES` are embedded, the others linked).
         data_name: the runs' ``data.name`` (None: not known, and not stated).
         n_wards: the number of wards the runs simulate (None: not known).
+        spread: with parameter vectors pooled (``--pool param_draw``), how much of each
+            headline's spread comes from them and how much from the seeds
+            (:func:`lbn_sim.analysis.uncertainty.split_table`, rows ``(scenario,
+            measure)``); None otherwise.
     """
 
     label: str
@@ -61,6 +66,7 @@ class VariantResult:
     figures: Mapping[str, str] = field(default_factory=dict)
     data_name: str | None = None
     n_wards: int | None = None
+    spread: pd.DataFrame | None = None
 
     @property
     def data(self) -> str | None:
@@ -524,6 +530,92 @@ def _pooled_phrase(pooled: Sequence[str]) -> str:
     return "seeds and draws of " + ", ".join(f"`{k}`" for k in pooled)
 
 
+#: What the report calls each headline it splits, with its unit (``{end}``: the horizon).
+SPLIT_LABELS: dict[str, tuple[str, str]] = {
+    "gap_end": ("IMD-like gap to England in {end}", "points"),
+    "still_left_behind": ("still left behind in {end}", "wards"),
+}
+
+
+def spread_lines(variant: VariantResult) -> list[str]:
+    """The variant's section on where its headlines' spread comes from (empty without a
+    split): a table per future and headline of the standard deviation from the parameter
+    vectors and from the seeds, and the vectors' share of the variance."""
+    split = variant.spread
+    if split is None or split.empty:
+        return []
+    lines = [
+        "How much of each headline's spread comes from the model's parameters and how much "
+        "from the seeds (one-way analysis of variance over the parameter vectors, each "
+        "vector's seeds as replicates: the seeds' part is the mean variance within a vector, "
+        "the parameters' the variance of the vectors' means less what the seeds explain of "
+        "it; each given as a standard deviation in the figure's unit, with the parameters' "
+        "share of the variance):",
+        "",
+        "| future | figure | from parameters (sd) | from seeds (sd) | parameters' share "
+        "| vectors |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    short = False
+    for name in ordered_scenarios(list(dict.fromkeys(split.index.get_level_values(0)))):
+        end = _years(variant.ensembles[name])[1] if name in variant.ensembles else "horizon"
+        for measure, (what, unit) in SPLIT_LABELS.items():
+            if (name, measure) not in split.index:
+                continue
+            row = split.loc[(name, measure)]
+            n = int(row["n_draws"])
+            short = short or n < 2
+            share = row["param_share"]
+            if math.isfinite(share):
+                share_text = f"{100 * share:.0f}%"
+            else:  # no split, or no spread to split (every run the same)
+                share_text = "n/a" if n < 2 else "no spread"
+            lines.append(
+                f"| {scenario_label(name)} | {what.format(end=end)} ({unit}) "
+                f"| {_num(row['param_sd'], 2)} | {_num(row['seed_sd'], 2)} | {share_text} "
+                f"| {n} |"
+            )
+    lines.append("")
+    if short:
+        lines += [
+            "Where a split is n/a, fewer than two parameter vectors were run with at least "
+            "two seeds each: the split needs both.",
+            "",
+        ]
+    return lines
+
+
+def bands_sentence(pooled: Sequence[str], param_draws: int | None = None) -> str:
+    """What the bands carry, true for what was pooled: the seeds' draws always; with
+    ``param_draw`` pooled (``param_draws`` vectors), the parameters' uncertainty the
+    calibration leaves; with only some ``params.*`` keys pooled, theirs and not the others'."""
+    if PARAM_DRAW in pooled:
+        others = [k for k in pooled if k != PARAM_DRAW]
+        also = f" and in the draws of {', '.join(f'`{k}`' for k in others)}" if others else ""
+        many = "" if param_draws is None else f"{param_draws:,} "
+        return (
+            "The bands show how runs differ in their random draws and in the model's own "
+            f"parameters{also}: each run takes one of {many}parameter vectors of the "
+            "calibration's accepted set (`param_draw`, `docs/calibration.md`), so the bands "
+            "carry the uncertainty in the parameters that the calibration's targets leave, "
+            "as well as the seeds'; below each variant's futures, a table says how much of "
+            "each headline's spread comes from each."
+        )
+    params = [k for k in pooled if k == "params" or k.startswith("params.")]
+    if params:
+        return (
+            "The bands show how runs differ in their random draws and in the pooled keys: "
+            f"they carry the uncertainty in {', '.join(f'`{k}`' for k in params)} but leave "
+            "out that in the model's other parameters (`param_draw` pooled carries all of "
+            "them: see `docs/calibration.md`)."
+        )
+    return (
+        "The bands show how runs differ in their random draws (and in any pooled keys): they "
+        "leave out the uncertainty in the model's own parameters (`experiments/` screens how "
+        "far the levers move the results)."
+    )
+
+
 def build_report(
     variants: Sequence[VariantResult],
     sources: Sequence[str],
@@ -533,6 +625,7 @@ def build_report(
     notes: Sequence[str] = (),
     code: CodeSentence | None = None,
     side_by_side: SideBySide | None = None,
+    param_draws: int | None = None,
 ) -> str:
     """The Markdown text of the comparison report.
 
@@ -547,6 +640,8 @@ def build_report(
             compared (in bold when they were made by different code); None: not stated.
         side_by_side: every future of every variant together, as a section before the
             variants' own (None: one variant, no such section).
+        param_draws: how many parameter vectors (``param_draw``) the runs take, when that
+            key is pooled (said in :func:`bands_sentence`).
     """
     if title is None:
         title = report_title(sorted({str(n) for v in variants for n in v.ensembles}))
@@ -573,9 +668,7 @@ def build_report(
         f"across runs ({_pooled_phrase(pooled)}) with its 5-95% band; a gap is the "
         "left-behind wards' population-weighted mean minus England's (positive: more "
         "deprived). Years before the policy start are shared by every future. A band is left "
-        "out where it rounds to the median itself. The bands show how runs differ in their "
-        "random draws (and in any pooled keys): they leave out the uncertainty in the model's "
-        "own parameters (`experiments/` screens how far the levers move the results).",
+        f"out where it rounds to the median itself. {bands_sentence(pooled, param_draws)}",
         "",
     ]
     fewest = min((e.n_runs for v in variants for e in v.ensembles.values()), default=0)
@@ -613,6 +706,7 @@ def build_report(
             sentences = scenario_sentences(name, variant.ensembles[name], variant.policy_start)
             lines += [f"- **{scenario_label(name).capitalize()}.** " + " ".join(sentences)]
         lines.append("")
+        lines += spread_lines(variant)
         embedded = [k for k in EMBEDDED_FIGURES if k in variant.figures]
         for key in embedded:
             lines += [f"![{_figure_title(key)}]({variant.figures[key]})", ""]

@@ -24,6 +24,7 @@ keep the registry's orderings between entries (``takeover_capacity_low`` below
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -236,6 +237,35 @@ def accepted(path: Path = ACCEPTED) -> tuple[Draws, list[int]]:
     return from_frame(table, ACCEPTED_OTHER), [int(i) for i in table[DRAW]]
 
 
+@functools.cache
+def _accepted_rows(path: Path) -> tuple[dict[str, float], ...]:
+    """Every vector of the accepted set at ``path`` as ``{name: value}``, read once a
+    process (the file ships with the package and does not change while it runs)."""
+    draws, _ = accepted(path)
+    return tuple(draws.row(i) for i in range(len(draws)))
+
+
+def accepted_count(path: Path = ACCEPTED) -> int:
+    """How many vectors the accepted set holds (:func:`accepted`'s errors if none)."""
+    return len(_accepted_rows(path))
+
+
+def accepted_vector(position: int, path: Path = ACCEPTED) -> dict[str, float]:
+    """The vector at ``position`` (0 to :func:`accepted_count` - 1, the set's row order) as
+    ``{name: value}``: every entry the set draws (each in its range and the orderings kept,
+    :class:`Draws`); an entry it does not draw is absent (it keeps its default).
+
+    Raises:
+        ConfigError: no accepted set, or ``position`` outside it.
+    """
+    rows = _accepted_rows(path)
+    if not 0 <= position < len(rows):
+        raise ConfigError(
+            f"no vector {position} in the accepted set {path.name} (0 to {len(rows) - 1})"
+        )
+    return dict(rows[position])
+
+
 def describe(names: Sequence[str]) -> str:
     """One sentence on what is drawn: how many entries, how many marked 'assumption'."""
     assumed = sum(BY_NAME[n].source.lower().startswith("assumption") for n in names)
@@ -279,6 +309,8 @@ __all__ = [
     "ORDERED_PAIRS",
     "Draws",
     "accepted",
+    "accepted_count",
+    "accepted_vector",
     "check_orderings",
     "default_names",
     "describe",

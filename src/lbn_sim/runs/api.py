@@ -202,7 +202,7 @@ def _compose(overrides: list[str]) -> tuple[DictConfig, Config]:
     sources = dcfg.hydra.runtime.config_sources
     with open_dict(dcfg):
         del dcfg["hydra"]
-    return dcfg, checked_config(dcfg, chosen, sources)
+    return dcfg, checked_config(dcfg, chosen, sources, overrides)
 
 
 def _override_list(overrides: Sequence[str]) -> list[str]:

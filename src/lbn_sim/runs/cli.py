@@ -9,6 +9,7 @@ import shutil
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -17,7 +18,13 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from lbn_sim.config import Config, ConfigError, register_configs, to_config
+from lbn_sim.config import (
+    Config,
+    ConfigError,
+    refuse_params_with_draw,
+    register_configs,
+    to_config,
+)
 from lbn_sim.folders import (
     CLAIMS,
     STOPS,
@@ -100,16 +107,20 @@ def _check_scenario_package(chosen: str | None, sources: Any) -> None:
         return
 
 
-def checked_config(dcfg: DictConfig, chosen: str | None, sources: Any) -> Config:
+def checked_config(
+    dcfg: DictConfig, chosen: str | None, sources: Any, overrides: Sequence[str] = ()
+) -> Config:
     """The composed config as a :class:`Config`, every check run: the scenario file has no
-    ``# @package`` line of its own (Hydra's ``config_sources``), every domain rule holds, and
-    the scenario names itself as chosen (``chosen``: the scenario group's choice).
+    ``# @package`` line of its own (Hydra's ``config_sources``), every domain rule holds, the
+    scenario names itself as chosen (``chosen``: the scenario group's choice), and no
+    override of ``overrides`` (the task's) sets a behavioural parameter with ``param_draw``.
 
     Raises:
         ConfigError: naming what is wrong.
     """
     _check_scenario_package(chosen, sources)
     cfg = to_config(dcfg)
+    refuse_params_with_draw(overrides, cfg.param_draw)
     if cfg.scenario.name != chosen:
         raise ConfigError(
             f"scenario.name is {cfg.scenario.name!r} but the scenario chosen is {chosen!r}: "
@@ -154,7 +165,8 @@ def main(dcfg: DictConfig) -> None:
     worker = not single and in_local_worker() and catch_stops()
     try:
         try:
-            cfg = checked_config(dcfg, chosen, hydra_cfg.runtime.config_sources)
+            task = [str(o) for o in hydra_cfg.overrides.task]
+            cfg = checked_config(dcfg, chosen, hydra_cfg.runtime.config_sources, task)
         except (ConfigError, DataError) as err:
             _fail(run_dir, str(err), code=2)
         # The model (Mesa, SciPy, pandas: about 1 s of imports) only once the config holds,

@@ -49,14 +49,16 @@ def compose(overrides: Sequence[str]) -> Config:
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
-    from lbn_sim.config import register_configs, to_config
+    from lbn_sim.config import refuse_params_with_draw, register_configs, to_config
     from lbn_sim.runs.cli import conf_dir
 
     register_configs()
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=conf_dir(), version_base="1.3"):
         dcfg = hydra_compose(config_name="config", overrides=[*overrides, "plots=false"])
-    return to_config(dcfg)
+    cfg = to_config(dcfg)
+    refuse_params_with_draw(overrides, cfg.param_draw)
+    return cfg
 
 
 # One worker's saved histories and ward table, kept from group to group.

@@ -26,7 +26,7 @@ from hydra.errors import ConfigCompositionException, HydraException, MissingConf
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from lbn_sim.bad_files import BadFile, load_yaml
-from lbn_sim.config import ConfigError, to_config
+from lbn_sim.config import ConfigError, refuse_params_with_draw, to_config
 
 if TYPE_CHECKING:
     from hydra.core.config_loader import ConfigLoader
@@ -146,6 +146,6 @@ def check_jobs(master: DictConfig, jobs: Sequence[Sequence[str]]) -> None:
         with open_dict(cfg):
             del cfg["hydra"]
         try:
-            to_config(cfg)
+            refuse_params_with_draw(job, to_config(cfg).param_draw)
         except ConfigError as err:
             raise ConfigError(f"sweep job {num} ({' '.join(job)}): {err}") from None
