@@ -19,11 +19,12 @@ households' luck.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 from numpy.typing import NDArray
 
+from lbn_sim.engine.blocks import map_blocks
 from lbn_sim.engine.conditions import Conditions
 from lbn_sim.engine.households import (
     BLOCK_HOUSEHOLDS,
@@ -84,7 +85,12 @@ def loss_prob(skills: F32, health: F32, params: Params) -> F32:
 
 
 def household_year(
-    hh: Households, cond: Conditions, params: Params, n_wards: int, rng: np.random.Generator
+    hh: Households,
+    cond: Conditions,
+    params: Params,
+    n_wards: int,
+    rng: np.random.Generator,
+    threads: int = 1,
 ) -> tuple[Households, F64]:
     """Every household's year, a block of whole wards at a time, and the ward sums it leaves.
 
@@ -94,6 +100,9 @@ def household_year(
         params: behavioural parameters and switches.
         n_wards: number of wards.
         rng: the only source of randomness.
+        threads: threads the blocks' arithmetic runs on (:func:`lbn_sim.engine.blocks.
+            map_blocks`); each block's uniforms are drawn in this thread in block order, so
+            the result is the same bytes on any number.
 
     Returns:
         ``(households at the end of the year, ward sums float64 [len(SUM_ROWS), n_wards])``
@@ -103,34 +112,52 @@ def household_year(
     seg = ward_segments(hh.ward, n_wards)
     if seg is None:
         order = np.argsort(hh.ward, kind="stable")
-        out, sums = household_year(take_rows(hh, order), cond, params, n_wards, rng)
+        out, sums = household_year(take_rows(hh, order), cond, params, n_wards, rng, threads)
         back = np.empty_like(order)
         back[order] = np.arange(order.shape[0])
         return take_rows(out, back), sums
     out = _empty_like(hh)
     sums = np.zeros((len(SUM_ROWS), n_wards))
     counts = seg.counts()
-    leaving: list[NDArray[np.intp]] = []
-    formed: list[NDArray[np.bool_]] = []
-    leavers_terms: list[NDArray[np.float32]] = []
-    for s, e, w0, w1 in seg.block_rows():
-        block = take_block(out, s, e)
+
+    def block_year(block: tuple[tuple[int, int, int, int], F32]) -> _BlockYear:
+        """One block's rules and ward sums (``block``: its bounds and its uniforms)."""
+        (s, e, w0, w1), uv = block
+        mine = take_block(out, s, e)
         rows, dissolved = _household_block(
-            take_block(hh, s, e), block, counts[w0:w1], w0, cond, params, rng
+            take_block(hh, s, e), mine, counts[w0:w1], w0, cond, params, uv
         )
-        terms = sum_terms(block, cond.income)
-        sums[:, w0:w1] = segment_sums(terms, seg.starts[w0 : w1 + 1] - s)
-        leaving.append(rows + s)
-        formed.append(dissolved)
-        leavers_terms.append(terms[:, rows])
-    if leaving:
+        terms = sum_terms(mine, cond.income)
+        ward_sums = segment_sums(terms, seg.starts[w0 : w1 + 1] - s)
+        return _BlockYear(rows + s, dissolved, terms[:, rows], ward_sums)
+
+    # Each block's two uniforms per household, drawn here in block order (map_blocks takes
+    # the blocks in this thread, in order), whatever thread then does its arithmetic.
+    drawn = ((b, rng.random(2 * (b[1] - b[0]), dtype=np.float32)) for b in seg.block_rows())
+    done = map_blocks(block_year, drawn, threads)
+    for (_, _, w0, w1), block in zip(seg.block_rows(), done, strict=True):
+        sums[:, w0:w1] = block.ward_sums
+    if done:
         # New households once every household's uniforms are drawn, so who leaves never
         # shifts anyone's uniforms (common random numbers across futures).
-        rows = np.concatenate(leaving)
-        dissolved = np.concatenate(formed)
-        before = np.concatenate(leavers_terms, axis=1)
+        rows = np.concatenate([b.leaving for b in done])
+        dissolved = np.concatenate([b.dissolved for b in done])
+        before = np.concatenate([b.leavers_terms for b in done], axis=1)
         _replace_leavers(out, rows, dissolved, before, cond, params, sums, rng)
     return out, sums
+
+
+@dataclass(frozen=True, slots=True)
+class _BlockYear:
+    """What one block's year leaves: the rows (in the population) of the households that
+    leave, int ``[k]``, which of them dissolved, bool ``[k]``, their year-end terms of the
+    ward sums, float32 ``[len(SUM_ROWS), k]``, and the block's ward sums, float64
+    ``[len(SUM_ROWS), block's wards]`` (before new households take the leavers' rows)."""
+
+    leaving: NDArray[np.intp]
+    dissolved: NDArray[np.bool_]
+    leavers_terms: F32
+    ward_sums: F64
 
 
 def _empty_like(hh: Households) -> Households:
@@ -179,7 +206,7 @@ def _household_block(
     first_ward: int,
     cond: Conditions,
     params: Params,
-    rng: np.random.Generator,
+    uv: F32,
 ) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
     """The household rules for one block of whole wards, written into ``out`` (the block's rows).
 
@@ -189,7 +216,8 @@ def _household_block(
 
     ``hh`` holds the block's households at the start of the year (sorted by
     ward, ``counts[i]`` of them in ward ``first_ward + i``); ``out`` has the
-    same rows and receives the households at the end of the year.
+    same rows and receives the households at the end of the year. ``uv``: float32 ``[2 m]``,
+    the block's uniforms (employment, then demography and moving), ``m`` its households.
     """
     end_ward = first_ward + counts.shape[0]
 
@@ -198,7 +226,6 @@ def _household_block(
         return np.repeat(table[first_ward:end_ward], counts)
 
     m = hh.n
-    uv = rng.random(2 * m, dtype=np.float32)
     u, v = uv[:m], uv[m:]
     employed = _work_and_stress(hh, out, u, in_ward, cond, params)
     _health_and_skills(hh, out, in_ward, cond, params)

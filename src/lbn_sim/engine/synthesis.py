@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 from scipy.special import ndtr
 
 from lbn_sim.config import HouseholdConfig
+from lbn_sim.engine.blocks import map_blocks
 from lbn_sim.engine.households import (
     BAND_NAMES,
     N_BANDS,
@@ -94,7 +95,11 @@ def _beta_around(
 
 
 def synthesise(
-    wards: pd.DataFrame, cfg: HouseholdConfig, params: Params, rng: np.random.Generator
+    wards: pd.DataFrame,
+    cfg: HouseholdConfig,
+    params: Params,
+    rng: np.random.Generator,
+    threads: int = 1,
 ) -> Households:
     """Draw households consistent with each ward's indicators.
 
@@ -111,7 +116,8 @@ def synthesise(
       engaged-community need.
 
     Draws, in order: age bands, sizes, employment, skills, health, participation,
-    income factors, stress noise.
+    income factors, stress noise (all in the calling thread; ``threads``: threads the
+    incomes' blocked solver runs on, the same bytes on any number).
     """
     n_sim, mean_size = households_per_ward(wards, cfg, params)
     n_wards = len(wards)
@@ -135,7 +141,7 @@ def synthesise(
         participation=participation,
         income_factor=np.ones(ward.shape[0], dtype=np.float32),
     )
-    return _incomes_and_stress(hh, rates["income_deprivation"], n_sim, params, rng)
+    return _incomes_and_stress(hh, rates["income_deprivation"], n_sim, params, rng, threads)
 
 
 def _bands_and_sizes(
@@ -208,6 +214,7 @@ def _incomes_and_stress(
     n_sim: NDArray[np.int64],
     params: Params,
     rng: np.random.Generator,
+    threads: int = 1,
 ) -> Households:
     """``hh`` with income factors and stress: a log-normal factor per household, its ward's
     centre solved so the weighted share of people below the poverty line is the ward's
@@ -227,6 +234,7 @@ def _incomes_and_stress(
         income_factor,
         target,
         rule,
+        threads=threads,
     )
     income_factor *= np.exp(shift).astype(np.float32).repeat(n_sim)
     deprived = income_factor * base_income(hh.employed, hh.band, hh.skills, 1.0, rule) < 1.0
@@ -296,6 +304,7 @@ def solve_income_shift(
     target: NDArray[np.float64],
     rule: IncomeRule,
     iterations: int = 30,
+    threads: int = 1,
 ) -> NDArray[np.float64]:
     """Log-shift of each ward's income factors that hits its income-deprivation rate, ``[n_wards]``.
 
@@ -308,7 +317,9 @@ def solve_income_shift(
     smallest change would tip it over. The shift returned is the middle of
     whichever of the two steps has the share nearer the target (see
     :func:`_middle_of_step`), so no household starts on the line; in a sampled
-    ward of 200 households one such household is 0.5% of its residents.
+    ward of 200 households one such household is 0.5% of its residents. ``threads``: threads
+    the blocks' bisections run on (each ward's shift is its own rows' alone: the same bytes
+    on any number).
     """
     n_wards = target.shape[0]
     seg = ward_segments(ward, n_wards)
@@ -325,10 +336,13 @@ def solve_income_shift(
             target,
             rule,
             iterations,
+            threads,
         )
     shift = np.empty(n_wards)
-    # A block of whole wards at a time: the bisection's passes stay in the processor's cache.
-    for s, e, w0, w1 in seg.block_rows(skip_empty=False):
+
+    def block_shift(block: tuple[int, int, int, int]) -> None:
+        """One block's wards' shifts, written into their part of ``shift``."""
+        s, e, w0, w1 = block
         shift[w0:w1] = shift_of_wards(
             weight[s:e],
             size[s:e],
@@ -341,6 +355,9 @@ def solve_income_shift(
             rule,
             iterations,
         )
+
+    # A block of whole wards at a time: the bisection's passes stay in the processor's cache.
+    map_blocks(block_shift, seg.block_rows(skip_empty=False), threads)
     return shift
 
 
