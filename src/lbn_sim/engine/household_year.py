@@ -18,7 +18,7 @@ households' luck.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -143,7 +143,7 @@ def household_year(
         rows = np.concatenate([b.leaving for b in done])
         dissolved = np.concatenate([b.dissolved for b in done])
         before = np.concatenate([b.leavers_terms for b in done], axis=1)
-        _replace_leavers(out, rows, dissolved, before, cond, params, sums, rng)
+        _replace_leavers(out, rows, dissolved, before, cond, params, sums, rng, threads)
     return out, sums
 
 
@@ -186,17 +186,34 @@ def _replace_leavers(
     params: Params,
     sums: F64,
     rng: np.random.Generator,
+    threads: int = 1,
 ) -> None:
     """Put new households in the leavers' ``rows`` of ``out``, and swap the leavers' terms
     (``before``) for theirs in the ward sums ``sums`` (float64 ``[len(SUM_ROWS), n_wards]``,
-    changed in place, a chunk at a time)."""
+    changed in place, a chunk at a time).
+
+    The chunks' new households (and their draws) are made in this thread, chunk after chunk;
+    each chunk's change of the ward sums is summed on up to ``threads`` threads meanwhile, and
+    the changes added to ``sums`` in chunk order (the same bytes on any number of threads).
+    """
     n_wards = sums.shape[1]
-    for i in range(0, rows.shape[0], BLOCK_HOUSEHOLDS):
-        chunk = slice(i, i + BLOCK_HOUSEHOLDS)
-        new = _place_new_households(out, rows[chunk], dissolved[chunk], cond, params, rng)
-        change = sum_terms(new, cond.income).astype(np.float64) - before[:, chunk]
+
+    def placed() -> Iterator[tuple[slice, Households]]:
+        """Each chunk's rows and new households, in order (the draws: this thread's)."""
+        for i in range(0, rows.shape[0], BLOCK_HOUSEHOLDS):
+            chunk = slice(i, i + BLOCK_HOUSEHOLDS)
+            new = _place_new_households(out, rows[chunk], dissolved[chunk], cond, params, rng)
+            yield chunk, new
+
+    def change(item: tuple[slice, Households]) -> F64:
+        """A chunk's change of the ward sums, float64 ``[len(SUM_ROWS), n_wards]``."""
+        chunk, new = item
+        terms = sum_terms(new, cond.income).astype(np.float64) - before[:, chunk]
         starts = np.searchsorted(new.ward, np.arange(n_wards + 1, dtype=new.ward.dtype))
-        sums += segment_sums(change, starts)
+        return segment_sums(terms, starts)
+
+    for part in map_blocks(change, placed(), threads):
+        sums += part
 
 
 def _household_block(
