@@ -14,7 +14,7 @@ combine in that order: the same bytes on any number of threads.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import chain, islice
 from typing import TypeVar
@@ -50,20 +50,34 @@ def map_blocks(work: Callable[[T], R], items: Iterable[T], threads: int) -> list
         Whatever a call of ``work`` raised first (in block order); blocks not yet started
         are cancelled.
     """
+    return list(imap_blocks(work, items, threads, AHEAD_PER_THREAD * threads))
+
+
+def imap_blocks(
+    work: Callable[[T], R], items: Iterable[T], threads: int, ahead: int | None
+) -> Iterator[R]:
+    """:func:`map_blocks`'s results one at a time, in order, as they are done: the caller can
+    work on the first blocks' results (in its own thread) while the pool works on the rest.
+
+    ``ahead``: items taken beyond the oldest call not yet finished (None: every item is
+    taken, and its call submitted, before the first result is handed back). With
+    ``threads`` 1 (or one item) each item is taken and worked on as its result is asked
+    for, in the calling thread. Closing the iterator early cancels the calls not started.
+    """
     iterator = iter(items)
     head = list(islice(iterator, 2))
     if threads <= 1 or len(head) < 2:
-        return [work(item) for item in chain(head, iterator)]
-    results: list[R] = []
+        yield from (work(item) for item in chain(head, iterator))
+        return
+    limit = ahead if ahead is not None else -1
     pending: deque[Future[R]] = deque()
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="lbn_sim-blocks")
     try:
         for item in chain(head, iterator):
             pending.append(pool.submit(work, item))
-            if len(pending) > AHEAD_PER_THREAD * threads:
-                results.append(pending.popleft().result())
+            if 0 <= limit < len(pending):
+                yield pending.popleft().result()
         while pending:
-            results.append(pending.popleft().result())
+            yield pending.popleft().result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return results

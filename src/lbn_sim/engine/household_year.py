@@ -18,13 +18,13 @@ households' luck.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 
 import numpy as np
 from numpy.typing import NDArray
 
-from lbn_sim.engine.blocks import map_blocks
+from lbn_sim.engine.blocks import imap_blocks, map_blocks
 from lbn_sim.engine.conditions import Conditions
 from lbn_sim.engine.households import (
     BLOCK_HOUSEHOLDS,
@@ -129,22 +129,50 @@ def household_year(
         )
         terms = sum_terms(mine, cond.income)
         ward_sums = segment_sums(terms, seg.starts[w0 : w1 + 1] - s)
-        return _BlockYear(rows + s, dissolved, terms[:, rows], ward_sums)
+        return _BlockYear(rows + s, dissolved, terms[:, rows], ward_sums, w0, w1)
 
-    # Each block's two uniforms per household, drawn here in block order (map_blocks takes
-    # the blocks in this thread, in order), whatever thread then does its arithmetic.
-    drawn = ((b, rng.random(2 * (b[1] - b[0]), dtype=np.float32)) for b in seg.block_rows())
-    done = map_blocks(block_year, drawn, threads)
-    for (_, _, w0, w1), block in zip(seg.block_rows(), done, strict=True):
-        sums[:, w0:w1] = block.ward_sums
-    if done:
-        # New households once every household's uniforms are drawn, so who leaves never
-        # shifts anyone's uniforms (common random numbers across futures).
-        rows = np.concatenate([b.leaving for b in done])
-        dissolved = np.concatenate([b.dissolved for b in done])
-        before = np.concatenate([b.leavers_terms for b in done], axis=1)
-        _replace_leavers(out, rows, dissolved, before, cond, params, sums, rng, threads)
+    # Each block's two uniforms per household, drawn here in block order, whatever thread
+    # then does its arithmetic; on threads, every block's before the first result is used,
+    # so this thread can draw the first new households while the pool works on the rest.
+    uniforms = ((b, rng.random(2 * (b[1] - b[0]), dtype=np.float32)) for b in seg.block_rows())
+    drawn = list(uniforms) if threads > 1 else uniforms
+    done = imap_blocks(block_year, drawn, threads, ahead=None)
+    # New households once every household's uniforms are drawn, so who leaves never shifts
+    # anyone's uniforms (common random numbers across futures).
+    chunks = _leaver_chunks(done if threads > 1 else list(done), sums)
+    _replace_leavers(out, chunks, cond, params, sums, rng, threads)
     return out, sums
+
+
+def _leaver_chunks(
+    done: Iterable[_BlockYear], sums: F64
+) -> Iterator[tuple[NDArray[np.intp], NDArray[np.bool_], F32]]:
+    """The leavers of the blocks ``done`` (in block order), in chunks of
+    ``BLOCK_HOUSEHOLDS`` (the last shorter): each chunk's rows, which dissolved, and their
+    terms of the ward sums (see :class:`_BlockYear`), as soon as its blocks are done. Each
+    block's ward sums are written into ``sums`` (float64 ``[len(SUM_ROWS), n_wards]``) as
+    it comes."""
+    rows: list[NDArray[np.intp]] = []
+    dissolved: list[NDArray[np.bool_]] = []
+    terms: list[F32] = []
+    held = 0
+    for block in done:
+        sums[:, block.first_ward : block.end_ward] = block.ward_sums
+        rows.append(block.leaving)
+        dissolved.append(block.dissolved)
+        terms.append(block.leavers_terms)
+        held += block.leaving.shape[0]
+        while held >= BLOCK_HOUSEHOLDS:
+            r, d, t = np.concatenate(rows), np.concatenate(dissolved), np.concatenate(terms, 1)
+            yield r[:BLOCK_HOUSEHOLDS], d[:BLOCK_HOUSEHOLDS], t[:, :BLOCK_HOUSEHOLDS]
+            rows, dissolved, terms = (
+                [r[BLOCK_HOUSEHOLDS:]],
+                [d[BLOCK_HOUSEHOLDS:]],
+                [t[:, BLOCK_HOUSEHOLDS:]],
+            )
+            held -= BLOCK_HOUSEHOLDS
+    if held:
+        yield np.concatenate(rows), np.concatenate(dissolved), np.concatenate(terms, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,12 +180,15 @@ class _BlockYear:
     """What one block's year leaves: the rows (in the population) of the households that
     leave, int ``[k]``, which of them dissolved, bool ``[k]``, their year-end terms of the
     ward sums, float32 ``[len(SUM_ROWS), k]``, and the block's ward sums, float64
-    ``[len(SUM_ROWS), block's wards]`` (before new households take the leavers' rows)."""
+    ``[len(SUM_ROWS), block's wards]`` (before new households take the leavers' rows), of
+    wards ``first_ward:end_ward``."""
 
     leaving: NDArray[np.intp]
     dissolved: NDArray[np.bool_]
     leavers_terms: F32
     ward_sums: F64
+    first_ward: int
+    end_ward: int
 
 
 def _empty_like(hh: Households) -> Households:
@@ -179,36 +210,36 @@ def _empty_like(hh: Households) -> Households:
 
 def _replace_leavers(
     out: Households,
-    rows: NDArray[np.intp],
-    dissolved: NDArray[np.bool_],
-    before: NDArray[np.float32],
+    chunks: Iterable[tuple[NDArray[np.intp], NDArray[np.bool_], F32]],
     cond: Conditions,
     params: Params,
     sums: F64,
     rng: np.random.Generator,
     threads: int = 1,
 ) -> None:
-    """Put new households in the leavers' ``rows`` of ``out``, and swap the leavers' terms
-    (``before``) for theirs in the ward sums ``sums`` (float64 ``[len(SUM_ROWS), n_wards]``,
-    changed in place, a chunk at a time).
+    """Put new households in the leavers' rows of ``out``, and swap the leavers' terms for
+    theirs in the ward sums ``sums`` (float64 ``[len(SUM_ROWS), n_wards]``, changed in
+    place), a chunk at a time.
 
-    The chunks' new households (and their draws) are made in this thread, chunk after chunk;
-    each chunk's change of the ward sums is summed on up to ``threads`` threads meanwhile, and
-    the changes added to ``sums`` in chunk order (the same bytes on any number of threads).
+    ``chunks``: the leavers in order, a chunk at a time (:func:`_leaver_chunks`: rows in
+    increasing order, int ``[k]``; which dissolved, bool ``[k]``; their terms of the ward
+    sums, float32 ``[len(SUM_ROWS), k]``); taking them fills ``sums`` with every block's
+    sums. The chunks' new households (and their draws) are made in this thread, chunk after
+    chunk; each chunk's change of the ward sums is summed on up to ``threads`` threads
+    meanwhile, and the changes added to ``sums`` in chunk order once every block's sums are
+    in (the same bytes on any number of threads).
     """
     n_wards = sums.shape[1]
 
-    def placed() -> Iterator[tuple[slice, Households]]:
-        """Each chunk's rows and new households, in order (the draws: this thread's)."""
-        for i in range(0, rows.shape[0], BLOCK_HOUSEHOLDS):
-            chunk = slice(i, i + BLOCK_HOUSEHOLDS)
-            new = _place_new_households(out, rows[chunk], dissolved[chunk], cond, params, rng)
-            yield chunk, new
+    def placed() -> Iterator[tuple[F32, Households]]:
+        """Each chunk's leavers' terms and new households, in order (the draws: here)."""
+        for rows, dissolved, before in chunks:
+            yield before, _place_new_households(out, rows, dissolved, cond, params, rng)
 
-    def change(item: tuple[slice, Households]) -> F64:
+    def change(item: tuple[F32, Households]) -> F64:
         """A chunk's change of the ward sums, float64 ``[len(SUM_ROWS), n_wards]``."""
-        chunk, new = item
-        terms = sum_terms(new, cond.income).astype(np.float64) - before[:, chunk]
+        before, new = item
+        terms = sum_terms(new, cond.income).astype(np.float64) - before
         starts = np.searchsorted(new.ward, np.arange(n_wards + 1, dtype=new.ward.dtype))
         return segment_sums(terms, starts)
 
