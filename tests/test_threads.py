@@ -18,7 +18,7 @@ from omegaconf.errors import ValidationError
 from tests.test_same_bytes import table_hash
 
 from lbn_sim.config import Config, ConfigError
-from lbn_sim.engine import blocks, household_year, households
+from lbn_sim.engine import blocks, households, new_households
 from lbn_sim.engine.blocks import AHEAD_PER_THREAD, map_blocks
 from lbn_sim.engine.model import LBNModel
 from lbn_sim.runs.runner import simulate
@@ -127,7 +127,7 @@ def test_the_same_bytes_on_one_two_and_three_threads(
     47 blocks a year and in the start's solvers, three or four chunks of new households a
     year): every table the same bytes on any number of threads, and the pool used."""
     monkeypatch.setattr(households, "BLOCK_HOUSEHOLDS", 8192)
-    monkeypatch.setattr(household_year, "BLOCK_HOUSEHOLDS", 8192)  # the leavers' chunks
+    monkeypatch.setattr(new_households, "BLOCK_HOUSEHOLDS", 8192)  # the leavers' chunks
     submitted = [0]
 
     class Counting(ThreadPoolExecutor):

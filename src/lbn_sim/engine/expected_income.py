@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from lbn_sim.engine.blocks import map_blocks
 from lbn_sim.engine.households import Households, IncomeRule, take_block, ward_segments
-from lbn_sim.engine.synthesis import shift_of_wards, solve_income_shift
+from lbn_sim.engine.income_shift import shift_of_wards, solve_income_shift
 
 F64 = NDArray[np.float64]
 
@@ -27,7 +27,7 @@ def expected_income_shift(
     iterations: int = 30,
     threads: int = 1,
 ) -> F64:
-    """Each ward's log income shift (:func:`~lbn_sim.engine.synthesis.solve_income_shift`)
+    """Each ward's log income shift (:func:`~lbn_sim.engine.income_shift.solve_income_shift`)
     with every household counted twice: in work, weighted by its probability of being in
     work (``p_emp``, float32 ``[n]``), and out of work, by the rest; ``[n_wards]``.
 

@@ -13,21 +13,21 @@ together one 64-bit output of the generator), plus, for each household that is r
 (skills, health), a normal (income) and up to three uniforms. Every household's uniforms
 are drawn (block by block) before any new household's draws, so which households leave
 never shifts anyone's uniforms: futures that share a year's generator share their
-households' luck.
+households' luck. The new households are placed by :mod:`lbn_sim.engine.new_households`.
+The blocks' arithmetic may run on several threads (``threads``); every draw is made in the
+calling thread in the order above, so the results are the same bytes on any number.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, fields
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
 
-from lbn_sim.engine.blocks import imap_blocks, map_blocks
+from lbn_sim.engine.blocks import imap_blocks
 from lbn_sim.engine.conditions import Conditions
 from lbn_sim.engine.households import (
-    BLOCK_HOUSEHOLDS,
     N_BANDS,
     RETIRED_BAND,
     Households,
@@ -40,6 +40,7 @@ from lbn_sim.engine.households import (
 from lbn_sim.engine.mechanisms.cost_of_living import stress_target
 from lbn_sim.engine.mechanisms.out_migration import leaving_probability
 from lbn_sim.engine.mechanisms.social_infrastructure import network_strength
+from lbn_sim.engine.new_households import BlockYear, leaver_chunks, replace_leavers
 from lbn_sim.engine.parameters import Params
 from lbn_sim.engine.state import SUM_ROWS, sum_terms
 
@@ -120,7 +121,7 @@ def household_year(
     sums = np.zeros((len(SUM_ROWS), n_wards))
     counts = seg.counts()
 
-    def block_year(block: tuple[tuple[int, int, int, int], F32]) -> _BlockYear:
+    def block_year(block: tuple[tuple[int, int, int, int], F32]) -> BlockYear:
         """One block's rules and ward sums (``block``: its bounds and its uniforms)."""
         (s, e, w0, w1), uv = block
         mine = take_block(out, s, e)
@@ -129,7 +130,7 @@ def household_year(
         )
         terms = sum_terms(mine, cond.income)
         ward_sums = segment_sums(terms, seg.starts[w0 : w1 + 1] - s)
-        return _BlockYear(rows + s, dissolved, terms[:, rows], ward_sums, w0, w1)
+        return BlockYear(rows + s, dissolved, terms[:, rows], ward_sums, w0, w1)
 
     # Each block's two uniforms per household, drawn here in block order, whatever thread
     # then does its arithmetic; on threads, every block's before the first result is used,
@@ -139,56 +140,9 @@ def household_year(
     done = imap_blocks(block_year, drawn, threads, ahead=None)
     # New households once every household's uniforms are drawn, so who leaves never shifts
     # anyone's uniforms (common random numbers across futures).
-    chunks = _leaver_chunks(done if threads > 1 else list(done), sums)
-    _replace_leavers(out, chunks, cond, params, sums, rng, threads)
+    chunks = leaver_chunks(done if threads > 1 else list(done), sums)
+    replace_leavers(out, chunks, cond, params, sums, rng, threads)
     return out, sums
-
-
-def _leaver_chunks(
-    done: Iterable[_BlockYear], sums: F64
-) -> Iterator[tuple[NDArray[np.intp], NDArray[np.bool_], F32]]:
-    """The leavers of the blocks ``done`` (in block order), in chunks of
-    ``BLOCK_HOUSEHOLDS`` (the last shorter): each chunk's rows, which dissolved, and their
-    terms of the ward sums (see :class:`_BlockYear`), as soon as its blocks are done. Each
-    block's ward sums are written into ``sums`` (float64 ``[len(SUM_ROWS), n_wards]``) as
-    it comes."""
-    rows: list[NDArray[np.intp]] = []
-    dissolved: list[NDArray[np.bool_]] = []
-    terms: list[F32] = []
-    held = 0
-    for block in done:
-        sums[:, block.first_ward : block.end_ward] = block.ward_sums
-        rows.append(block.leaving)
-        dissolved.append(block.dissolved)
-        terms.append(block.leavers_terms)
-        held += block.leaving.shape[0]
-        while held >= BLOCK_HOUSEHOLDS:
-            r, d, t = np.concatenate(rows), np.concatenate(dissolved), np.concatenate(terms, 1)
-            yield r[:BLOCK_HOUSEHOLDS], d[:BLOCK_HOUSEHOLDS], t[:, :BLOCK_HOUSEHOLDS]
-            rows, dissolved, terms = (
-                [r[BLOCK_HOUSEHOLDS:]],
-                [d[BLOCK_HOUSEHOLDS:]],
-                [t[:, BLOCK_HOUSEHOLDS:]],
-            )
-            held -= BLOCK_HOUSEHOLDS
-    if held:
-        yield np.concatenate(rows), np.concatenate(dissolved), np.concatenate(terms, 1)
-
-
-@dataclass(frozen=True, slots=True)
-class _BlockYear:
-    """What one block's year leaves: the rows (in the population) of the households that
-    leave, int ``[k]``, which of them dissolved, bool ``[k]``, their year-end terms of the
-    ward sums, float32 ``[len(SUM_ROWS), k]``, and the block's ward sums, float64
-    ``[len(SUM_ROWS), block's wards]`` (before new households take the leavers' rows), of
-    wards ``first_ward:end_ward``."""
-
-    leaving: NDArray[np.intp]
-    dissolved: NDArray[np.bool_]
-    leavers_terms: F32
-    ward_sums: F64
-    first_ward: int
-    end_ward: int
 
 
 def _empty_like(hh: Households) -> Households:
@@ -208,45 +162,6 @@ def _empty_like(hh: Households) -> Households:
     )
 
 
-def _replace_leavers(
-    out: Households,
-    chunks: Iterable[tuple[NDArray[np.intp], NDArray[np.bool_], F32]],
-    cond: Conditions,
-    params: Params,
-    sums: F64,
-    rng: np.random.Generator,
-    threads: int = 1,
-) -> None:
-    """Put new households in the leavers' rows of ``out``, and swap the leavers' terms for
-    theirs in the ward sums ``sums`` (float64 ``[len(SUM_ROWS), n_wards]``, changed in
-    place), a chunk at a time.
-
-    ``chunks``: the leavers in order, a chunk at a time (:func:`_leaver_chunks`: rows in
-    increasing order, int ``[k]``; which dissolved, bool ``[k]``; their terms of the ward
-    sums, float32 ``[len(SUM_ROWS), k]``); taking them fills ``sums`` with every block's
-    sums. The chunks' new households (and their draws) are made in this thread, chunk after
-    chunk; each chunk's change of the ward sums is summed on up to ``threads`` threads
-    meanwhile, and the changes added to ``sums`` in chunk order once every block's sums are
-    in (the same bytes on any number of threads).
-    """
-    n_wards = sums.shape[1]
-
-    def placed() -> Iterator[tuple[F32, Households]]:
-        """Each chunk's leavers' terms and new households, in order (the draws: here)."""
-        for rows, dissolved, before in chunks:
-            yield before, _place_new_households(out, rows, dissolved, cond, params, rng)
-
-    def change(item: tuple[F32, Households]) -> F64:
-        """A chunk's change of the ward sums, float64 ``[len(SUM_ROWS), n_wards]``."""
-        before, new = item
-        terms = sum_terms(new, cond.income).astype(np.float64) - before
-        starts = np.searchsorted(new.ward, np.arange(n_wards + 1, dtype=new.ward.dtype))
-        return segment_sums(terms, starts)
-
-    for part in map_blocks(change, placed(), threads):
-        sums += part
-
-
 def _household_block(
     hh: Households,
     out: Households,
@@ -260,7 +175,7 @@ def _household_block(
 
     Returns the rows (in the block) of the households that leave this year, and
     which of them dissolved (the others moved away); ``out`` holds their year's
-    end until :func:`_place_new_households` puts new households there.
+    end until :func:`~lbn_sim.engine.new_households.place_new_households` puts new households there.
 
     ``hh`` holds the block's households at the start of the year (sorted by
     ward, ``counts[i]`` of them in ward ``first_ward + i``); ``out`` has the
@@ -363,65 +278,3 @@ def _ageing_and_moving(
     out.income_factor[:] = hh.income_factor
     rows = np.flatnonzero(moves | dissolves)
     return rows, dissolves[rows]
-
-
-def _place_new_households(
-    out: Households,
-    rows: NDArray[np.intp],
-    newly_formed: NDArray[np.bool_],
-    cond: Conditions,
-    params: Params,
-    rng: np.random.Generator,
-) -> Households:
-    """Put a newcomer (or, for a dissolved household, a newly formed young one) in freed rows.
-
-    Writes into ``out`` (households being built, not yet handed out) at ``rows``
-    (int ``[k]``, in increasing order); ``newly_formed`` (bool ``[k]``) marks the
-    rows of dissolved households. Returns the new households (``[k]``).
-    """
-    k = rows.shape[0]
-    ward = out.ward[rows]
-    # A newcomer takes the place of the household that left: its age band and size (so the
-    # ward's age structure and population stay put unless the rules move them); a newly
-    # formed household is young.
-    band = np.where(newly_formed, 0, out.band[rows]).astype(np.int8)
-    skill_mean = np.where(newly_formed, cond.young_skill[ward], cond.mover_skill[ward])
-    c_skill, c_health = params.skill_concentration, params.health_concentration
-    skills = rng.beta(skill_mean * c_skill, (1.0 - skill_mean) * c_skill)
-    health_mean = cond.new_health[ward]
-    health = rng.beta(health_mean * c_health, (1.0 - health_mean) * c_health)
-    working = np.flatnonzero(band != RETIRED_BAND)
-    employed = np.zeros(k, np.bool_)
-    # Selective migration marks newcomers only, not households formed in the ward.
-    e_new = np.where(newly_formed, cond.young_employment[ward], cond.new_employment[ward])
-    employed[working] = rng.random(working.shape[0]) < e_new[working]
-    centre = np.where(newly_formed, cond.young_log_income[ward], cond.new_log_income[ward])
-    log_income = centre + rng.normal(0.0, params.income_spread, k)
-    income_factor = np.exp(log_income).astype(np.float32)
-    skills32 = skills.astype(np.float32)
-    # A new household's stress starts where its rule would hold it (its income and work, the
-    # ward's prices and advice), as every household's did at the start.
-    income = base_income(employed, band, skills32, cond.benefit, cond.income)
-    stress = stress_target(
-        cond.stress_base[ward],
-        cond.stress_deprived[ward],
-        income_factor * income < 1.0,
-        (band != RETIRED_BAND) & ~employed,
-        params.stress_out_of_work,
-    )
-    new = Households(
-        ward=ward,
-        weight=out.weight[rows],
-        size=out.size[rows].astype(np.int8),
-        band=band,
-        employed=employed,
-        skills=skills32,
-        health=health.astype(np.float32),
-        stress=stress,
-        participation=cond.new_participation[ward],
-        income_factor=income_factor,
-    )
-    for f in fields(new):
-        if f.name not in ("ward", "weight"):
-            getattr(out, f.name)[rows] = getattr(new, f.name)
-    return new

@@ -234,15 +234,8 @@ class LBNModel(mesa.Model):
             agent.step()
         assert self.now.inputs is not None, "the ward services did not act"
         rng = self.year_rng(self.now.year, 0)
-        self.households, self.wards = advance(
-            self.households,
-            self.wards,
-            self.now.inputs,
-            self.params,
-            self.baseline,
-            rng,
-            self.threads,
-        )
+        core = (self.now.inputs, self.params, self.baseline, rng, self.threads)
+        self.households, self.wards = advance(self.households, self.wards, *core)
         self.year = self.now.year
         self._record()
 

@@ -14,6 +14,7 @@ averages. Two calibrations per ward, both by vectorised bisection:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,7 @@ from lbn_sim.engine.households import (
     RETIRED_BAND,
     Households,
     IncomeRule,
+    WardSegments,
     base_income,
     segment_sums,
     take_block,
@@ -97,36 +99,47 @@ def stationary_employment(
         p_back = np.empty_like(p_emp)
         p_back[order] = p_emp
         return job_rate, back, p_back
-    support = employment_support(quality, quality, params)
-    net = network_strength(params)
-    ward_factor = support * access(quality, params)
-    job_rate = np.empty(n_wards)
-    employed = np.empty(hh.n, dtype=np.bool_)
-    p_employed = np.empty(hh.n, dtype=np.float32)
-
-    def block_rate(block: tuple[tuple[int, int, int, int], F64]) -> None:
-        """One block's job-finding scales and draw of who is in work, written into its
-        wards' and rows' parts of ``job_rate``, ``p_employed`` and ``employed``."""
-        (s, e, w0, w1), u = block
-        rows = take_block(hh, s, e)
-        starts = seg.starts[w0 : w1 + 1] - s
-        counts = np.diff(starts)
-        factor = finding_factor(rows.skills, rows.health, rows.participation, net, params)
-        factor = factor * np.repeat(ward_factor[w0:w1], counts)
-        lose = loss_prob(rows.skills, rows.health, params).astype(np.float64)
-        working_age = rows.band != RETIRED_BAND
-        w = rows.weight * working_age
-        job_rate[w0:w1] = _bisect_job_rate(factor, lose, w, starts, target_rate[w0:w1], iterations)
-        p_find = np.minimum(np.repeat(job_rate[w0:w1], counts) * factor, 1.0)
-        p_emp = working_age * (p_find / (p_find + lose))
-        p_employed[s:e] = p_emp
-        employed[s:e] = u < p_emp
-
+    ward_factor = employment_support(quality, quality, params) * access(quality, params)
+    found = (np.empty(n_wards), np.empty(hh.n, dtype=np.bool_), np.empty(hh.n, dtype=np.float32))
+    block = partial(_block_employment, hh, seg, ward_factor, target_rate, params, iterations, found)
     # A block of whole wards at a time: the bisection's passes stay in the processor's cache.
     # Each block's uniforms are drawn here, in block order (they depend on its size only).
     drawn = ((b, rng.random(b[1] - b[0])) for b in seg.block_rows(skip_empty=False))
-    map_blocks(block_rate, drawn, threads)
-    return job_rate, employed, p_employed
+    map_blocks(block, drawn, threads)
+    return found
+
+
+def _block_employment(
+    hh: Households,
+    seg: WardSegments,
+    ward_factor: F64,
+    target_rate: F64,
+    params: Params,
+    iterations: int,
+    found: tuple[F64, NDArray[np.bool_], NDArray[np.float32]],
+    block: tuple[tuple[int, int, int, int], F64],
+) -> None:
+    """One block's part of :func:`stationary_employment`: its wards' job-finding scales and
+    its rows' stationary probabilities and draw of who is in work, written into ``found``
+    (``job_rate [n_wards], employed [n], p_employed [n]``). ``block``: its bounds
+    ``(first row, end row, first ward, end ward)`` and its uniforms, float64 ``[rows]``;
+    ``ward_factor``: each ward's support and access, ``[n_wards]``."""
+    (s, e, w0, w1), u = block
+    job_rate, employed, p_employed = found
+    rows = take_block(hh, s, e)
+    starts = seg.starts[w0 : w1 + 1] - s
+    counts = np.diff(starts)
+    net = network_strength(params)
+    factor = finding_factor(rows.skills, rows.health, rows.participation, net, params)
+    factor = factor * np.repeat(ward_factor[w0:w1], counts)
+    lose = loss_prob(rows.skills, rows.health, params).astype(np.float64)
+    working_age = rows.band != RETIRED_BAND
+    w = rows.weight * working_age
+    job_rate[w0:w1] = _bisect_job_rate(factor, lose, w, starts, target_rate[w0:w1], iterations)
+    p_find = np.minimum(np.repeat(job_rate[w0:w1], counts) * factor, 1.0)
+    p_emp = working_age * (p_find / (p_find + lose))
+    p_employed[s:e] = p_emp
+    employed[s:e] = u < p_emp
 
 
 def _bisect_job_rate(
