@@ -92,3 +92,30 @@ def calibrate(n: int = 8_000_000, repeats: int = 5) -> dict[str, float]:
     np.copyto(dst, src)
     copy = src.nbytes / _best(lambda: np.copyto(dst, src), repeats) / 1e9
     return {"uniforms_per_s": uniforms, "outputs_per_s": outputs, "copy_gb_per_s": copy}
+
+
+def busy_cpu_seconds() -> float:
+    """CPU seconds every process on the machine has used since it started (``/proc/stat``:
+    all but idle and iowait; NaN where there is no ``/proc/stat``). The difference over a
+    measurement, less the measuring process's own, is what other programs took meanwhile."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return float("nan")
+    ticks = [int(x) for x in fields]
+    busy = sum(ticks) - ticks[3] - ticks[4]  # (user nice system idle iowait irq ...)
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def wait_quiet(timeout: float, busy_share: float = 0.1, window: float = 2.0) -> float:
+    """Wait (up to ``timeout`` seconds) until the machine's cores are nearly idle: less than
+    ``busy_share`` of all cores busy over ``window`` seconds. Returns that share at the end
+    (measuring on a shared machine: a threaded run needs the other cores free)."""
+    cores = os.cpu_count() or 1
+    end = time.monotonic() + timeout
+    while True:
+        before = busy_cpu_seconds()
+        time.sleep(window)
+        share = (busy_cpu_seconds() - before) / (window * cores)
+        if share < busy_share or time.monotonic() > end:
+            return share

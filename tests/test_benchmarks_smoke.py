@@ -60,3 +60,21 @@ def test_replay_reproduces_the_models_own_years() -> None:
             getattr(households, name), getattr(work.model.households, name), err_msg=name
         )
     np.testing.assert_array_equal(wards.agg.stress, work.model.wards.agg.stress)
+
+
+THREADS_AB = ["--size", "small", "--years", "2", "--repeats", "2", "--threads", "2"]
+
+
+@pytest.mark.slow
+def test_threads_ab_runs_and_finds_the_same_bytes() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.threads_ab", *THREADS_AB],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert result.stdout.count("same bytes: True") == 2  # the core's years and the start
+    assert "| threads=2 |" in result.stdout and "CPU s other programs" in result.stdout

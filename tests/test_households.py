@@ -10,9 +10,10 @@ import pytest
 from lbn_sim.config import Config
 from lbn_sim.data.synthetic import generate_wards
 from lbn_sim.engine.households import IncomeRule, base_income
+from lbn_sim.engine.income_shift import solve_income_shift
 from lbn_sim.engine.model import LBNModel
 from lbn_sim.engine.parameters import Params
-from lbn_sim.engine.synthesis import model_rates, solve_income_shift
+from lbn_sim.engine.synthesis import model_rates
 
 #: The income rule at the parameters' defaults.
 RULE = IncomeRule.from_params(Params())

@@ -36,7 +36,8 @@ STRUCTURAL = {
     "ledger.py": {"MAX_PENCE", "TRILLION"},
     "model.py": {"PROGRESS_EVERY"},
     "start.py": {"JOB_RATE_BRACKET", "iterations"},
-    "synthesis.py": {"SHIFT_BRACKET", "STRESS_NOISE", "_OPEN_STEP", "iterations"},
+    "income_shift.py": {"SHIFT_BRACKET", "_OPEN_STEP", "iterations"},
+    "synthesis.py": {"STRESS_NOISE"},
 }
 
 

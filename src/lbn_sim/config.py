@@ -32,6 +32,7 @@ from omegaconf import MISSING, DictConfig, OmegaConf
 
 from lbn_sim.errors import ConfigError
 from lbn_sim.params import ParamsConfig
+from lbn_sim.threads import AUTO, check_threads
 
 ALLOCATION_MECHANISMS = ("competitive", "formula", "devolved")
 #: The year the ward data describe: every run starts there.
@@ -461,9 +462,14 @@ class Config:
     # What each run writes: summary (an ensemble's tables), standard (every result table)
     # or full (both); docs/contracts.md lists the files of each.
     outputs: str = "standard"
+    # Threads one run's household blocks and start-year solvers use: a count (at least 1) or
+    # auto (the cores available to a run on its own, 1 in a worker of a sweep or ensemble
+    # running a process per core). The results are the same bytes on any number.
+    threads: int | str = AUTO
 
     def __post_init__(self) -> None:
         self._apply_param_draw()
+        check_threads(self.threads)
         if self.outputs not in OUTPUT_LEVELS:
             close = get_close_matches(str(self.outputs), OUTPUT_LEVELS, n=1)
             hint = f"; did you mean outputs={close[0]}?" if close else ""

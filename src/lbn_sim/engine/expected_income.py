@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from lbn_sim.engine.blocks import map_blocks
 from lbn_sim.engine.households import Households, IncomeRule, take_block, ward_segments
-from lbn_sim.engine.synthesis import shift_of_wards, solve_income_shift
+from lbn_sim.engine.income_shift import shift_of_wards, solve_income_shift
 
 F64 = NDArray[np.float64]
 
@@ -24,8 +25,9 @@ def expected_income_shift(
     target: F64,
     rule: IncomeRule,
     iterations: int = 30,
+    threads: int = 1,
 ) -> F64:
-    """Each ward's log income shift (:func:`~lbn_sim.engine.synthesis.solve_income_shift`)
+    """Each ward's log income shift (:func:`~lbn_sim.engine.income_shift.solve_income_shift`)
     with every household counted twice: in work, weighted by its probability of being in
     work (``p_emp``, float32 ``[n]``), and out of work, by the rest; ``[n_wards]``.
 
@@ -33,7 +35,8 @@ def expected_income_shift(
     the doubled population sorted by ward would hold them (its households in work, then the
     same out of work), so the shifts are those of ``solve_income_shift`` on the whole
     doubled population, without holding it and its sorted copy: 2.2 GB with every household
-    in England, the run's peak (each ward's shift depends on its own rows only).
+    in England, the run's peak (each ward's shift depends on its own rows only). ``threads``:
+    threads the blocks run on (:func:`lbn_sim.engine.blocks.map_blocks`; same bytes on any).
     """
     n_wards = target.shape[0]
     seg = ward_segments(hh.ward, n_wards)
@@ -51,9 +54,13 @@ def expected_income_shift(
             target,
             rule,
             iterations,
+            threads,
         )
     shift = np.empty(n_wards)
-    for s, e, w0, w1 in seg.block_rows(skip_empty=False):
+
+    def block_shift(block: tuple[int, int, int, int]) -> None:
+        """One block's wards' shifts, written into their part of ``shift``."""
+        s, e, w0, w1 = block
         starts = seg.starts[w0 : w1 + 1] - s
         shift[w0:w1] = shift_of_wards(
             *_in_and_out_of_work(take_block(hh, s, e), p_emp[s:e], starts),
@@ -62,6 +69,8 @@ def expected_income_shift(
             rule,
             iterations,
         )
+
+    map_blocks(block_shift, seg.block_rows(skip_empty=False), threads)
     return shift
 
 

@@ -13,20 +13,21 @@ together one 64-bit output of the generator), plus, for each household that is r
 (skills, health), a normal (income) and up to three uniforms. Every household's uniforms
 are drawn (block by block) before any new household's draws, so which households leave
 never shifts anyone's uniforms: futures that share a year's generator share their
-households' luck.
+households' luck. The new households are placed by :mod:`lbn_sim.engine.new_households`.
+The blocks' arithmetic may run on several threads (``threads``); every draw is made in the
+calling thread in the order above, so the results are the same bytes on any number.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields
 
 import numpy as np
 from numpy.typing import NDArray
 
+from lbn_sim.engine.blocks import imap_blocks
 from lbn_sim.engine.conditions import Conditions
 from lbn_sim.engine.households import (
-    BLOCK_HOUSEHOLDS,
     N_BANDS,
     RETIRED_BAND,
     Households,
@@ -39,6 +40,7 @@ from lbn_sim.engine.households import (
 from lbn_sim.engine.mechanisms.cost_of_living import stress_target
 from lbn_sim.engine.mechanisms.out_migration import leaving_probability
 from lbn_sim.engine.mechanisms.social_infrastructure import network_strength
+from lbn_sim.engine.new_households import BlockYear, leaver_chunks, replace_leavers
 from lbn_sim.engine.parameters import Params
 from lbn_sim.engine.state import SUM_ROWS, sum_terms
 
@@ -84,7 +86,12 @@ def loss_prob(skills: F32, health: F32, params: Params) -> F32:
 
 
 def household_year(
-    hh: Households, cond: Conditions, params: Params, n_wards: int, rng: np.random.Generator
+    hh: Households,
+    cond: Conditions,
+    params: Params,
+    n_wards: int,
+    rng: np.random.Generator,
+    threads: int = 1,
 ) -> tuple[Households, F64]:
     """Every household's year, a block of whole wards at a time, and the ward sums it leaves.
 
@@ -94,6 +101,9 @@ def household_year(
         params: behavioural parameters and switches.
         n_wards: number of wards.
         rng: the only source of randomness.
+        threads: threads the blocks' arithmetic runs on (:func:`lbn_sim.engine.blocks.
+            map_blocks`); each block's uniforms are drawn in this thread in block order, so
+            the result is the same bytes on any number.
 
     Returns:
         ``(households at the end of the year, ward sums float64 [len(SUM_ROWS), n_wards])``
@@ -103,33 +113,35 @@ def household_year(
     seg = ward_segments(hh.ward, n_wards)
     if seg is None:
         order = np.argsort(hh.ward, kind="stable")
-        out, sums = household_year(take_rows(hh, order), cond, params, n_wards, rng)
+        out, sums = household_year(take_rows(hh, order), cond, params, n_wards, rng, threads)
         back = np.empty_like(order)
         back[order] = np.arange(order.shape[0])
         return take_rows(out, back), sums
     out = _empty_like(hh)
     sums = np.zeros((len(SUM_ROWS), n_wards))
     counts = seg.counts()
-    leaving: list[NDArray[np.intp]] = []
-    formed: list[NDArray[np.bool_]] = []
-    leavers_terms: list[NDArray[np.float32]] = []
-    for s, e, w0, w1 in seg.block_rows():
-        block = take_block(out, s, e)
+
+    def block_year(block: tuple[tuple[int, int, int, int], F32]) -> BlockYear:
+        """One block's rules and ward sums (``block``: its bounds and its uniforms)."""
+        (s, e, w0, w1), uv = block
+        mine = take_block(out, s, e)
         rows, dissolved = _household_block(
-            take_block(hh, s, e), block, counts[w0:w1], w0, cond, params, rng
+            take_block(hh, s, e), mine, counts[w0:w1], w0, cond, params, uv
         )
-        terms = sum_terms(block, cond.income)
-        sums[:, w0:w1] = segment_sums(terms, seg.starts[w0 : w1 + 1] - s)
-        leaving.append(rows + s)
-        formed.append(dissolved)
-        leavers_terms.append(terms[:, rows])
-    if leaving:
-        # New households once every household's uniforms are drawn, so who leaves never
-        # shifts anyone's uniforms (common random numbers across futures).
-        rows = np.concatenate(leaving)
-        dissolved = np.concatenate(formed)
-        before = np.concatenate(leavers_terms, axis=1)
-        _replace_leavers(out, rows, dissolved, before, cond, params, sums, rng)
+        terms = sum_terms(mine, cond.income)
+        ward_sums = segment_sums(terms, seg.starts[w0 : w1 + 1] - s)
+        return BlockYear(rows + s, dissolved, terms[:, rows], ward_sums, w0, w1)
+
+    # Each block's two uniforms per household, drawn here in block order, whatever thread
+    # then does its arithmetic; on threads, every block's before the first result is used,
+    # so this thread can draw the first new households while the pool works on the rest.
+    uniforms = ((b, rng.random(2 * (b[1] - b[0]), dtype=np.float32)) for b in seg.block_rows())
+    drawn = list(uniforms) if threads > 1 else uniforms
+    done = imap_blocks(block_year, drawn, threads, ahead=None)
+    # New households once every household's uniforms are drawn, so who leaves never shifts
+    # anyone's uniforms (common random numbers across futures).
+    chunks = leaver_chunks(done if threads > 1 else list(done), sums)
+    replace_leavers(out, chunks, cond, params, sums, rng, threads)
     return out, sums
 
 
@@ -150,28 +162,6 @@ def _empty_like(hh: Households) -> Households:
     )
 
 
-def _replace_leavers(
-    out: Households,
-    rows: NDArray[np.intp],
-    dissolved: NDArray[np.bool_],
-    before: NDArray[np.float32],
-    cond: Conditions,
-    params: Params,
-    sums: F64,
-    rng: np.random.Generator,
-) -> None:
-    """Put new households in the leavers' ``rows`` of ``out``, and swap the leavers' terms
-    (``before``) for theirs in the ward sums ``sums`` (float64 ``[len(SUM_ROWS), n_wards]``,
-    changed in place, a chunk at a time)."""
-    n_wards = sums.shape[1]
-    for i in range(0, rows.shape[0], BLOCK_HOUSEHOLDS):
-        chunk = slice(i, i + BLOCK_HOUSEHOLDS)
-        new = _place_new_households(out, rows[chunk], dissolved[chunk], cond, params, rng)
-        change = sum_terms(new, cond.income).astype(np.float64) - before[:, chunk]
-        starts = np.searchsorted(new.ward, np.arange(n_wards + 1, dtype=new.ward.dtype))
-        sums += segment_sums(change, starts)
-
-
 def _household_block(
     hh: Households,
     out: Households,
@@ -179,17 +169,18 @@ def _household_block(
     first_ward: int,
     cond: Conditions,
     params: Params,
-    rng: np.random.Generator,
+    uv: F32,
 ) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
     """The household rules for one block of whole wards, written into ``out`` (the block's rows).
 
     Returns the rows (in the block) of the households that leave this year, and
     which of them dissolved (the others moved away); ``out`` holds their year's
-    end until :func:`_place_new_households` puts new households there.
+    end until :func:`~lbn_sim.engine.new_households.place_new_households` puts new households there.
 
     ``hh`` holds the block's households at the start of the year (sorted by
     ward, ``counts[i]`` of them in ward ``first_ward + i``); ``out`` has the
-    same rows and receives the households at the end of the year.
+    same rows and receives the households at the end of the year. ``uv``: float32 ``[2 m]``,
+    the block's uniforms (employment, then demography and moving), ``m`` its households.
     """
     end_ward = first_ward + counts.shape[0]
 
@@ -198,7 +189,6 @@ def _household_block(
         return np.repeat(table[first_ward:end_ward], counts)
 
     m = hh.n
-    uv = rng.random(2 * m, dtype=np.float32)
     u, v = uv[:m], uv[m:]
     employed = _work_and_stress(hh, out, u, in_ward, cond, params)
     _health_and_skills(hh, out, in_ward, cond, params)
@@ -288,65 +278,3 @@ def _ageing_and_moving(
     out.income_factor[:] = hh.income_factor
     rows = np.flatnonzero(moves | dissolves)
     return rows, dissolves[rows]
-
-
-def _place_new_households(
-    out: Households,
-    rows: NDArray[np.intp],
-    newly_formed: NDArray[np.bool_],
-    cond: Conditions,
-    params: Params,
-    rng: np.random.Generator,
-) -> Households:
-    """Put a newcomer (or, for a dissolved household, a newly formed young one) in freed rows.
-
-    Writes into ``out`` (households being built, not yet handed out) at ``rows``
-    (int ``[k]``, in increasing order); ``newly_formed`` (bool ``[k]``) marks the
-    rows of dissolved households. Returns the new households (``[k]``).
-    """
-    k = rows.shape[0]
-    ward = out.ward[rows]
-    # A newcomer takes the place of the household that left: its age band and size (so the
-    # ward's age structure and population stay put unless the rules move them); a newly
-    # formed household is young.
-    band = np.where(newly_formed, 0, out.band[rows]).astype(np.int8)
-    skill_mean = np.where(newly_formed, cond.young_skill[ward], cond.mover_skill[ward])
-    c_skill, c_health = params.skill_concentration, params.health_concentration
-    skills = rng.beta(skill_mean * c_skill, (1.0 - skill_mean) * c_skill)
-    health_mean = cond.new_health[ward]
-    health = rng.beta(health_mean * c_health, (1.0 - health_mean) * c_health)
-    working = np.flatnonzero(band != RETIRED_BAND)
-    employed = np.zeros(k, np.bool_)
-    # Selective migration marks newcomers only, not households formed in the ward.
-    e_new = np.where(newly_formed, cond.young_employment[ward], cond.new_employment[ward])
-    employed[working] = rng.random(working.shape[0]) < e_new[working]
-    centre = np.where(newly_formed, cond.young_log_income[ward], cond.new_log_income[ward])
-    log_income = centre + rng.normal(0.0, params.income_spread, k)
-    income_factor = np.exp(log_income).astype(np.float32)
-    skills32 = skills.astype(np.float32)
-    # A new household's stress starts where its rule would hold it (its income and work, the
-    # ward's prices and advice), as every household's did at the start.
-    income = base_income(employed, band, skills32, cond.benefit, cond.income)
-    stress = stress_target(
-        cond.stress_base[ward],
-        cond.stress_deprived[ward],
-        income_factor * income < 1.0,
-        (band != RETIRED_BAND) & ~employed,
-        params.stress_out_of_work,
-    )
-    new = Households(
-        ward=ward,
-        weight=out.weight[rows],
-        size=out.size[rows].astype(np.int8),
-        band=band,
-        employed=employed,
-        skills=skills32,
-        health=health.astype(np.float32),
-        stress=stress,
-        participation=cond.new_participation[ward],
-        income_factor=income_factor,
-    )
-    for f in fields(new):
-        if f.name not in ("ward", "weight"):
-            getattr(out, f.name)[rows] = getattr(new, f.name)
-    return new

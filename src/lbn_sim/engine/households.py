@@ -163,15 +163,17 @@ def is_sorted_by_ward(ward: NDArray[np.int32]) -> bool:
 
 
 def ward_segments(
-    ward: NDArray[np.int32], n_wards: int, block: int = BLOCK_HOUSEHOLDS
+    ward: NDArray[np.int32], n_wards: int, block: int | None = None
 ) -> WardSegments | None:
     """The ward segments of households sorted by ward, or None when they are not sorted.
 
     Args:
         ward: int32 ``[n]``, each household's ward index.
         n_wards: number of wards (some may hold no household).
-        block: households per block (about).
+        block: households per block (about); :data:`BLOCK_HOUSEHOLDS` when None (read at
+            each call, so a test can make blocks small).
     """
+    block = BLOCK_HOUSEHOLDS if block is None else block
     n = ward.shape[0]
     if not is_sorted_by_ward(ward):
         return None

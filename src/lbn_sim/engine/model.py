@@ -39,6 +39,7 @@ from lbn_sim.engine.state import Baseline, WardState
 from lbn_sim.engine.step import advance
 from lbn_sim.engine.year import Year
 from lbn_sim.names import RATE_INDICATORS, left_behind_rule, rank_desc
+from lbn_sim.threads import resolve_threads
 
 F64 = NDArray[np.float64]
 #: A row of the model's history: column name -> ``[n_wards]`` values (``year``: a scalar).
@@ -76,6 +77,8 @@ class LBNModel(mesa.Model):
         self.cfg = cfg
         self.on_year = on_year
         self.params = Params.from_config(cfg.params, cfg.mechanisms)
+        #: Threads the household blocks run on (``cfg.threads`` resolved; same bytes on any).
+        self.threads = resolve_threads(cfg.threads)
         self.ward_table = wards.reset_index(drop=True)
         self.codes = self.ward_table["ward_code"].to_numpy(str)
         self.n_wards = len(self.ward_table)
@@ -89,7 +92,13 @@ class LBNModel(mesa.Model):
         if snapshot is None:
             areas = load_small_areas(cfg.data.dir) if cfg.data.name == "england_2019" else None
             start = start_state(
-                self.ward_table, cfg.households, self.params, self.la_index, self.rng, areas
+                self.ward_table,
+                cfg.households,
+                self.params,
+                self.la_index,
+                self.rng,
+                areas,
+                self.threads,
             )
         else:
             start = snapshot.start
@@ -225,9 +234,8 @@ class LBNModel(mesa.Model):
             agent.step()
         assert self.now.inputs is not None, "the ward services did not act"
         rng = self.year_rng(self.now.year, 0)
-        self.households, self.wards = advance(
-            self.households, self.wards, self.now.inputs, self.params, self.baseline, rng
-        )
+        core = (self.now.inputs, self.params, self.baseline, rng, self.threads)
+        self.households, self.wards = advance(self.households, self.wards, *core)
         self.year = self.now.year
         self._record()
 

@@ -32,12 +32,20 @@ F64 = NDArray[np.float64]
 
 def history_key(cfg: Config) -> str:
     """A digest of every setting the shared history depends on (not the scenario, the
-    horizon or the run's outputs): two configs with the same key share their years before
-    the policy start, to the byte. ``param_draw`` is left out: the values it chose are in
-    ``params``, so the runs of one vector and seed share their history, and a key is what
-    it was before the setting existed."""
+    horizon, the run's outputs or its threads): two configs with the same key share their
+    years before the policy start, to the byte. ``param_draw`` is left out: the values it
+    chose are in ``params``, so the runs of one vector and seed share their history, and a
+    key is what it was before the setting existed."""
     shared = asdict(cfg)
-    for own in ("scenario", "horizon", "plots", "fork_histories", "outputs", "param_draw"):
+    for own in (
+        "scenario",
+        "horizon",
+        "plots",
+        "fork_histories",
+        "outputs",
+        "param_draw",
+        "threads",
+    ):
         del shared[own]
     text = json.dumps(shared, sort_keys=True, default=repr)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -14,6 +14,7 @@ averages. Two calibrations per ward, both by vectorised bisection:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from numpy.typing import NDArray
 from lbn_sim.config import HouseholdConfig
 from lbn_sim.data.small_areas import SmallAreaTables
 from lbn_sim.engine.agents import charities
+from lbn_sim.engine.blocks import map_blocks
 from lbn_sim.engine.composites import Composite, build_composites
 from lbn_sim.engine.expected_income import expected_income_shift
 from lbn_sim.engine.household_year import finding_factor, loss_prob
@@ -31,6 +33,7 @@ from lbn_sim.engine.households import (
     RETIRED_BAND,
     Households,
     IncomeRule,
+    WardSegments,
     base_income,
     segment_sums,
     take_block,
@@ -66,6 +69,7 @@ def stationary_employment(
     params: Params,
     rng: np.random.Generator,
     iterations: int = 30,
+    threads: int = 1,
 ) -> tuple[F64, NDArray[np.bool_], NDArray[np.float32]]:
     """Job-finding scale per ward and a stationary draw of who is in work.
 
@@ -75,6 +79,9 @@ def stationary_employment(
         target_rate: float64 ``[n_wards]`` employment rate of working-age heads (share).
         params: the core's parameters (the same rules the core applies).
         rng: the model's generator.
+        iterations: the bisection's steps.
+        threads: threads the blocks' bisections run on (:func:`lbn_sim.engine.blocks.
+            map_blocks`); each block's uniforms are drawn in this thread in block order.
 
     Returns:
         ``(job_rate [n_wards] per year, employed [n] bool, p_employed [n] float32)``:
@@ -85,35 +92,54 @@ def stationary_employment(
     if seg is None:  # put the households in ward order, and the draws back in theirs
         order = np.argsort(hh.ward, kind="stable")
         job_rate, employed, p_emp = stationary_employment(
-            take_rows(hh, order), quality, target_rate, params, rng, iterations
+            take_rows(hh, order), quality, target_rate, params, rng, iterations, threads
         )
         back = np.empty_like(employed)
         back[order] = employed
         p_back = np.empty_like(p_emp)
         p_back[order] = p_emp
         return job_rate, back, p_back
-    support = employment_support(quality, quality, params)
-    net = network_strength(params)
-    ward_factor = support * access(quality, params)
-    job_rate = np.empty(n_wards)
-    employed = np.empty(hh.n, dtype=np.bool_)
-    p_employed = np.empty(hh.n, dtype=np.float32)
+    ward_factor = employment_support(quality, quality, params) * access(quality, params)
+    found = (np.empty(n_wards), np.empty(hh.n, dtype=np.bool_), np.empty(hh.n, dtype=np.float32))
+    block = partial(_block_employment, hh, seg, ward_factor, target_rate, params, iterations, found)
     # A block of whole wards at a time: the bisection's passes stay in the processor's cache.
-    for s, e, w0, w1 in seg.block_rows(skip_empty=False):
-        block = take_block(hh, s, e)
-        starts = seg.starts[w0 : w1 + 1] - s
-        counts = np.diff(starts)
-        factor = finding_factor(block.skills, block.health, block.participation, net, params)
-        factor = factor * np.repeat(ward_factor[w0:w1], counts)
-        lose = loss_prob(block.skills, block.health, params).astype(np.float64)
-        working_age = block.band != RETIRED_BAND
-        w = block.weight * working_age
-        job_rate[w0:w1] = _bisect_job_rate(factor, lose, w, starts, target_rate[w0:w1], iterations)
-        p_find = np.minimum(np.repeat(job_rate[w0:w1], counts) * factor, 1.0)
-        p_emp = working_age * (p_find / (p_find + lose))
-        p_employed[s:e] = p_emp
-        employed[s:e] = rng.random(e - s) < p_emp
-    return job_rate, employed, p_employed
+    # Each block's uniforms are drawn here, in block order (they depend on its size only).
+    drawn = ((b, rng.random(b[1] - b[0])) for b in seg.block_rows(skip_empty=False))
+    map_blocks(block, drawn, threads)
+    return found
+
+
+def _block_employment(
+    hh: Households,
+    seg: WardSegments,
+    ward_factor: F64,
+    target_rate: F64,
+    params: Params,
+    iterations: int,
+    found: tuple[F64, NDArray[np.bool_], NDArray[np.float32]],
+    block: tuple[tuple[int, int, int, int], F64],
+) -> None:
+    """One block's part of :func:`stationary_employment`: its wards' job-finding scales and
+    its rows' stationary probabilities and draw of who is in work, written into ``found``
+    (``job_rate [n_wards], employed [n], p_employed [n]``). ``block``: its bounds
+    ``(first row, end row, first ward, end ward)`` and its uniforms, float64 ``[rows]``;
+    ``ward_factor``: each ward's support and access, ``[n_wards]``."""
+    (s, e, w0, w1), u = block
+    job_rate, employed, p_employed = found
+    rows = take_block(hh, s, e)
+    starts = seg.starts[w0 : w1 + 1] - s
+    counts = np.diff(starts)
+    net = network_strength(params)
+    factor = finding_factor(rows.skills, rows.health, rows.participation, net, params)
+    factor = factor * np.repeat(ward_factor[w0:w1], counts)
+    lose = loss_prob(rows.skills, rows.health, params).astype(np.float64)
+    working_age = rows.band != RETIRED_BAND
+    w = rows.weight * working_age
+    job_rate[w0:w1] = _bisect_job_rate(factor, lose, w, starts, target_rate[w0:w1], iterations)
+    p_find = np.minimum(np.repeat(job_rate[w0:w1], counts) * factor, 1.0)
+    p_emp = working_age * (p_find / (p_find + lose))
+    p_employed[s:e] = p_emp
+    employed[s:e] = u < p_emp
 
 
 def _bisect_job_rate(
@@ -171,22 +197,23 @@ def calibrate_start(
     rates: dict[str, F64],
     params: Params,
     rng: np.random.Generator,
+    threads: int = 1,
 ) -> tuple[Households, F64, F64]:
     """Households in a steady state that matches the ward table.
 
     Returns ``(households, job_rate [n_wards], log_income_centre [n_wards])``;
     the last is the mean log income factor of each ward, from which newcomers
-    draw theirs.
+    draw theirs. ``threads``: threads the blocked solvers run on (same bytes on any).
     """
     job_rate, employed, p_emp = stationary_employment(
-        hh, quality, 1.0 - rates["employment_deprivation"], params, rng
+        hh, quality, 1.0 - rates["employment_deprivation"], params, rng, threads=threads
     )
     hh = hh.with_(employed=employed)
     rule = IncomeRule.from_params(params)
     # Solve incomes on each household's expected situation (in work with its stationary
     # probability), not on this year's draw: a ward whose draw happened to find more people
     # in work would otherwise get incomes too low, and drift once employment regresses.
-    shift = expected_income_shift(hh, p_emp, rates["income_deprivation"], rule)
+    shift = expected_income_shift(hh, p_emp, rates["income_deprivation"], rule, threads=threads)
     income_factor = (hh.income_factor * np.exp(shift)[hh.ward]).astype(np.float32)
     # Stress at the level the core's rule holds it for each household's situation.
     deprived = income_factor * base_income(hh.employed, hh.band, hh.skills, 1.0, rule) < 1.0
@@ -228,17 +255,19 @@ def start_state(
     la_index: NDArray[np.int64],
     rng: np.random.Generator,
     areas: SmallAreaTables | None = None,
+    threads: int = 1,
 ) -> StartState:
     """Draw and calibrate the start year's households, and the ward stocks and baseline.
 
     ``la_index``: each ward's authority, ``[n_wards]``; ``rng``: the model's generator
-    (synthesis, then calibration); ``areas``: the indices' small areas (real data only).
+    (synthesis, then calibration); ``areas``: the indices' small areas (real data only);
+    ``threads``: threads the blocked solvers run on (the same bytes on any number).
     """
     rates = model_rates(wards)
     q0 = initial_quality(rates, params)
     cap0 = initial_capacity(rates, params)
-    drawn = synthesise(wards, households, params, rng)
-    hh, job_rate, income_centre = calibrate_start(drawn, q0, rates, params, rng)
+    drawn = synthesise(wards, households, params, rng, threads)
+    hh, job_rate, income_centre = calibrate_start(drawn, q0, rates, params, rng, threads)
     n_wards = len(wards)
     agg0 = aggregate(hh, n_wards, IncomeRule.from_params(params))
     imd0 = wards["imd_score"].to_numpy(np.float64)

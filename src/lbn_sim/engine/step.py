@@ -2,7 +2,8 @@
 ward stock by one year.
 
 ``advance(hh, wards, inputs, params, baseline, rng) -> (hh, wards)`` reads arrays and
-returns new arrays; nothing is changed in place and every random draw comes from ``rng``.
+returns new arrays; nothing is changed in place and every random draw comes from ``rng``
+(in the calling thread, whatever ``threads`` the households' blocks run on).
 The agents (:mod:`lbn_sim.engine.agents`) decide the money (:class:`YearInputs`); this
 module turns money and conditions into stocks and the conditions the households' rules
 read (:func:`ward_year`, a list of named stages, each a mechanism's or a module's rule),
@@ -84,6 +85,7 @@ def advance(
     params: Params,
     baseline: Baseline,
     rng: np.random.Generator,
+    threads: int = 1,
 ) -> tuple[Households, WardState]:
     """Advance households and ward stocks by one year.
 
@@ -94,12 +96,13 @@ def advance(
         params: behavioural parameters and mechanism switches.
         baseline: start-year values (anchors of the lagged effects).
         rng: the year's generator (the only source of randomness).
+        threads: threads the households' blocks run on (the same bytes on any number).
 
     Returns:
         The households and ward stocks at the end of the year.
     """
     stocks, cond = ward_year(wards, inputs, params, baseline)
-    out, sums = household_year(hh, cond, params, stocks.capacity.shape[0], rng)
+    out, sums = household_year(hh, cond, params, stocks.capacity.shape[0], rng, threads)
     return out, stocks.with_(agg=aggregates_from_sums(sums))
 
 

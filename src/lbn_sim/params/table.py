@@ -2179,7 +2179,7 @@ REGISTRY: tuple[Parameter, ...] = (
             "assumption: health within a ward spreads as a beta of concentration 8 around its"
             " mean; range half to double."
         ),
-        home="household_year",
+        home="new_households",
         meaning=(
             "Concentration of the beta distribution of health within a ward (start households"
             " and newcomers)."
@@ -2261,7 +2261,7 @@ REGISTRY: tuple[Parameter, ...] = (
             " whole income distribution (Gini about 0.35, which a log-normal reaches at sd "
             "about 0.64) is wider than one ward's, so below that; range 0.3 to 0.65."
         ),
-        home="household_year",
+        home="new_households",
         meaning=(
             "Spread of household income factors within a ward (start households and newcomers)."
         ),
