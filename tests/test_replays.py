@@ -312,6 +312,20 @@ def test_the_replay_wave_keeps_only_vectors_within_every_tolerance(tmp_path: Pat
     assert "git_commit" in note["replay_wave"]
 
 
+def test_the_shipped_set_was_kept_by_todays_thresholds_and_window() -> None:
+    """The shipped accepted set's note records the thresholds and window its replay wave
+    used; a threshold or window changed since without remaking the set fails here."""
+    import json
+
+    from lbn_sim.params.draws import ACCEPTED
+
+    ndc = _script("replay_ndc")
+    wave = json.loads(ACCEPTED.with_suffix(".json").read_text())["replay_wave"]
+    assert wave["tolerances"] == pytest.approx(ndc.TOLERANCES)
+    assert tuple(wave["window"]) == ndc.WINDOW
+    assert wave["kept"] == len(pd.read_csv(ACCEPTED))
+
+
 def test_the_replay_wave_refuses_a_second_wave_set_or_a_partial_replay(tmp_path: Path) -> None:
     module = _script("replay_accepted")
     out = tmp_path / "kept.csv"
