@@ -72,7 +72,6 @@ at import.
 
 from __future__ import annotations
 
-import math
 import numbers
 from pathlib import Path
 
@@ -274,37 +273,13 @@ def _respect_cuts(
     columns["cni_score"] = domains.sum(axis=1)
 
 
-def cholesky_lower(a: FloatArray) -> FloatArray:
-    """The lower Cholesky factor ``L`` of a symmetric positive-definite ``a`` (``[k, k]``,
-    ``L @ L.T == a``), computed entry by entry in Python floats: LAPACK's factors (and
-    eigenvectors) round differently with the BLAS kernel a CPU gets, and the same seed must
-    give the same synthetic wards on any machine. ``k`` is small (15)."""
-    k = a.shape[0]
-    low = [[0.0] * k for _ in range(k)]
-    for i in range(k):
-        for j in range(i + 1):
-            s = float(a[i, j])
-            for m in range(j):
-                s -= low[i][m] * low[j][m]
-            if i == j:
-                if s <= 0.0:
-                    raise ValueError(f"matrix not positive definite (pivot {i}: {s:g})")
-                low[i][j] = math.sqrt(s)
-            else:
-                low[i][j] = s / low[j][j]
-    return np.asarray(low, dtype=np.float64)
-
-
 def _draw_group(group: GroupCalibration, n: int, rng: np.random.Generator) -> FloatArray:
     """Draw ``n`` wards of a group on the model scale: float64 ``[n, len(VARIABLES)]``."""
-    root = cholesky_lower(nearest_correlation(group.corr))
+    corr = nearest_correlation(group.corr)
+    eigval, eigvec = np.linalg.eigh(corr)
+    root = eigvec * np.sqrt(np.clip(eigval, 0.0, None))
     z = rng.standard_normal((n, len(VARIABLES)))
-    # z @ root.T, added term by term in order without BLAS (its kernels round differently
-    # from one CPU to another; the same seed must give the same wards on any machine).
-    mixed = z[:, 0:1] * root[:, 0]
-    for j in range(1, root.shape[1]):
-        mixed = mixed + z[:, j : j + 1] * root[:, j]
-    draws = group.mean + mixed * group.sd
+    draws = group.mean + (z @ root.T) * group.sd
     return np.asarray(np.clip(draws, group.lower, group.upper), dtype=np.float64)
 
 
