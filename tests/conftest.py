@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -27,6 +28,13 @@ from lbn_sim.engine.step import YearInputs
 settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+# A shell without job control starts background commands with SIGINT ignored (bash does, for
+# `pytest ... &`), and a child inherits it; lbn_sim keeps an ignored signal ignored, so the
+# tests that stop a run with Ctrl-C would read the shell, not the run. The tests' processes
+# start from Python's default.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_configure(config: pytest.Config) -> None:
