@@ -47,11 +47,6 @@ def term_in_staging_of_job_1() -> None:
 
 
 if __name__ == "__main__":
-    # A terminal's Ctrl-C reaches a program whose SIGINT is Python's default; a test
-    # process may hand its children an ignored one (an ignored signal stays ignored in
-    # lbn_sim, as it should), which would make these tests read the harness, not the run.
-    for stop in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(stop, signal.default_int_handler if stop == signal.SIGINT else signal.SIG_DFL)
     what = sys.argv.pop(1)
     {"int_in_headline": int_in_headline, "term_in_staging_of_job_1": term_in_staging_of_job_1}[
         what
