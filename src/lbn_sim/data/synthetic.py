@@ -91,6 +91,7 @@ from lbn_sim.data.synthetic_calibration import (
     from_model_scale,
     load_calibration,
     nearest_correlation,
+    symmetric_eigen,
 )
 
 __all__ = [
@@ -275,11 +276,15 @@ def _respect_cuts(
 
 def _draw_group(group: GroupCalibration, n: int, rng: np.random.Generator) -> FloatArray:
     """Draw ``n`` wards of a group on the model scale: float64 ``[n, len(VARIABLES)]``."""
-    corr = nearest_correlation(group.corr)
-    eigval, eigvec = np.linalg.eigh(corr)
+    eigval, eigvec = symmetric_eigen(nearest_correlation(group.corr))
     root = eigvec * np.sqrt(np.clip(eigval, 0.0, None))
     z = rng.standard_normal((n, len(VARIABLES)))
-    draws = group.mean + (z @ root.T) * group.sd
+    # z @ root.T, added term by term in order without BLAS (its kernels round differently
+    # from one CPU to another; the same seed must give the same wards on any machine).
+    mixed = z[:, 0:1] * root[:, 0]
+    for j in range(1, root.shape[1]):
+        mixed = mixed + z[:, j : j + 1] * root[:, j]
+    draws = group.mean + mixed * group.sd
     return np.asarray(np.clip(draws, group.lower, group.upper), dtype=np.float64)
 
 

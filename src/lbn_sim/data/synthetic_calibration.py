@@ -269,6 +269,67 @@ def from_model_scale(
     return out
 
 
+def symmetric_eigen(a: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Eigenvalues and eigenvectors of a small symmetric matrix, the same bytes on any CPU.
+
+    LAPACK's ``eigh`` rounds differently with the BLAS kernel OpenBLAS picks for a CPU (or as
+    ``OPENBLAS_CORETYPE`` says): on this project's machine the synthetic wards' last bits
+    differed between kernels. This is the cyclic Jacobi method (Press et al., *Numerical
+    Recipes*, 3rd ed., section 11.1) in Python floats, which uses no BLAS. Each vector takes
+    the sign of LAPACK's (the sign of their inner product, about +-1, does not depend on the
+    kernel), so the draws keep the orientation they had with ``eigh``; for eigenvalues as
+    well separated as the calibration's (relative gaps of 1e-3 or more) the vectors are
+    LAPACK's to about 1e-14.
+
+    Args:
+        a: float64 ``[k, k]``, symmetric (its upper triangle is read); ``k`` small (15 here).
+
+    Returns:
+        ``(eigval, eigvec)``: float64 ``[k]`` ascending, and ``[k, k]`` with the vectors as
+        columns (``a @ eigvec[:, i] == eigval[i] * eigvec[:, i]``).
+    """
+    m = np.asarray(a, dtype=np.float64)
+    k = m.shape[0]
+    w = [[float(m[min(i, j), max(i, j)]) for j in range(k)] for i in range(k)]
+    v = [[1.0 if i == j else 0.0 for j in range(k)] for i in range(k)]
+    for sweep in range(100):
+        if all(w[p][q] == 0.0 for p in range(k) for q in range(p + 1, k)):
+            break
+        for p in range(k - 1):
+            for q in range(p + 1, k):
+                apq = w[p][q]
+                g = 100.0 * abs(apq)
+                negligible = abs(w[p][p]) + g == abs(w[p][p]) and abs(w[q][q]) + g == abs(w[q][q])
+                if apq == 0.0 or (sweep > 3 and negligible):
+                    w[p][q] = w[q][p] = 0.0
+                    continue
+                theta = (w[q][q] - w[p][p]) / (2.0 * apq)
+                t = math.copysign(1.0, theta) / (abs(theta) + math.sqrt(theta * theta + 1.0))
+                c = 1.0 / math.sqrt(t * t + 1.0)
+                s = t * c
+                for r in range(k):  # columns p and q of w @ J
+                    wrp, wrq = w[r][p], w[r][q]
+                    w[r][p], w[r][q] = c * wrp - s * wrq, s * wrp + c * wrq
+                for r in range(k):  # rows p and q of J.T @ (w @ J)
+                    wpr, wqr = w[p][r], w[q][r]
+                    w[p][r], w[q][r] = c * wpr - s * wqr, s * wpr + c * wqr
+                w[p][q] = w[q][p] = 0.0
+                for r in range(k):
+                    vrp, vrq = v[r][p], v[r][q]
+                    v[r][p], v[r][q] = c * vrp - s * vrq, s * vrp + c * vrq
+    else:
+        raise ValueError(f"Jacobi eigen-solve did not converge in 100 sweeps ({k} x {k})")
+    order = sorted(range(k), key=lambda i: (w[i][i], i))
+    eigval = np.asarray([w[i][i] for i in order], dtype=np.float64)
+    eigvec = np.asarray([[v[r][i] for i in order] for r in range(k)], dtype=np.float64)
+    lapack = np.linalg.eigh(m)[1]
+    for i in range(k):
+        pairs = zip(eigvec[:, i], lapack[:, i], strict=True)
+        if math.fsum(float(x) * float(y) for x, y in pairs) < 0.0:
+            eigvec[:, i] = -eigvec[:, i]
+    return eigval, eigvec
+
+
 def nearest_correlation(corr: FloatArray, floor: float = 1e-8) -> FloatArray:
     """Nearest positive-definite correlation matrix by eigenvalue clipping.
 
@@ -279,15 +340,24 @@ def nearest_correlation(corr: FloatArray, floor: float = 1e-8) -> FloatArray:
     Returns:
         float64 ``[k, k]``: symmetric, unit diagonal, eigenvalues at least about
         ``floor``. Equal to ``corr`` (symmetrised) when that is already positive
-        definite.
+        definite. Computed without BLAS or LAPACK's rounding (:func:`symmetric_eigen`,
+        sums in Python floats), so the same on any CPU.
     """
     sym = (np.asarray(corr, dtype=np.float64) + np.asarray(corr, dtype=np.float64).T) / 2.0
-    eigval, eigvec = np.linalg.eigh(sym)
+    eigval, eigvec = symmetric_eigen(sym)
     if eigval.min() >= floor:
         return sym
-    fixed = (eigvec * np.maximum(eigval, floor)) @ eigvec.T
+    k = sym.shape[0]
+    kept = np.maximum(eigval, floor)
+    fixed = np.asarray(
+        [
+            [math.fsum(eigvec[i, m] * kept[m] * eigvec[j, m] for m in range(k)) for j in range(k)]
+            for i in range(k)
+        ],
+        dtype=np.float64,
+    )
     d = np.sqrt(np.diag(fixed))
-    out = fixed / np.outer(d, d)
+    out = fixed / (d[:, None] * d[None, :])
     np.fill_diagonal(out, 1.0)
     return np.asarray(out, dtype=np.float64)
 

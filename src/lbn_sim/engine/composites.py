@@ -138,7 +138,7 @@ class Composite:
                 for d in range(latent0.shape[0])
             ]
         )
-        start = ward_means(unit_ward, unit_weight, weights @ score0, n_wards)
+        start = ward_means(unit_ward, unit_weight, weighted_sum(weights, score0), n_wards)
         return cls(
             unit_ward,
             unit_weight,
@@ -155,7 +155,9 @@ class Composite:
 
     def construct(self, unit_scores: F64, n_wards: int) -> F64:
         """Population-weighted ward means of the weighted unit scores, ``[n_wards]`` points."""
-        return ward_means(self.unit_ward, self.unit_weight, self.weights @ unit_scores, n_wards)
+        return ward_means(
+            self.unit_ward, self.unit_weight, weighted_sum(self.weights, unit_scores), n_wards
+        )
 
     def unit_scores(self, change: F64) -> F64:
         """Each unit's transformed domain scores after each ward's ``change`` of each domain
@@ -219,6 +221,16 @@ class Composite:
         top = TOP_SCORE * float(self.weights.sum())
         moved = approach(self.anchor / top, (built - self.start) / top, 1.0)
         return np.asarray(top * moved, dtype=np.float64)
+
+
+def weighted_sum(weights: F64, scores: F64) -> F64:
+    """``weights @ scores`` (``[n_dom]`` by ``[n_dom, n]``: ``[n]``), added domain by domain
+    in order without BLAS, so the bytes do not depend on the BLAS kernel (OpenBLAS picks
+    one per CPU, or as ``OPENBLAS_CORETYPE`` says, and its kernels round differently)."""
+    out = weights[0] * scores[0]
+    for d in range(1, weights.shape[0]):
+        out = out + weights[d] * scores[d]
+    return np.asarray(out, dtype=np.float64)
 
 
 def ward_means(unit_ward: I64, unit_weight: F64, unit_score: F64, n_wards: int) -> F64:
