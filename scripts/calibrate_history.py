@@ -439,6 +439,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--draws", type=int, default=200, help="parameter vectors to try")
     parser.add_argument("--draw-seed", type=int, default=0, help="the Latin hypercube's seed")
     parser.add_argument(
+        "--first-number",
+        type=int,
+        default=0,
+        help="the first draw's number (a further batch of draws, numbered after an earlier "
+        "batch's, with its own --draw-seed; scripts/merge_accepted.py joins their sets)",
+    )
+    parser.add_argument(
         "--replicates", type=int, default=4, help="seeds of the default vector (at least 2)"
     )
     parser.add_argument("--workers", type=int, default=1, help="processes")
@@ -455,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.replicates < 2:
         parser.error("--replicates must be at least 2 (the seeds' spread needs two)")
+    if args.first_number < 0:
+        parser.error(f"--first-number must be 0 or more, not {args.first_number}")
     if args.accepted is None:  # a toy calibration never replaces the shipped set by default
         args.accepted = args.out / ACCEPTED.name if args.toy else ACCEPTED
     tic = time.perf_counter()
@@ -467,7 +476,8 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     groups = [Group(job(seed, []), (("replicate", seed),)) for seed in range(args.replicates)]
-    groups += [Group(job(0, draws.overrides(i)), (("draw", i),)) for i in range(len(draws))]
+    first = args.first_number
+    groups += [Group(job(0, draws.overrides(i)), (("draw", first + i),)) for i in range(len(draws))]
     print(f"{len(groups)} hindcast runs on {args.workers} worker(s)", file=sys.stderr)
     # Each run's figures are kept as it finishes: the same command resumes a stopped run.
     args.out.mkdir(parents=True, exist_ok=True)
@@ -475,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     setup = {
         "draw_seed": args.draw_seed,
         "draws": args.draws,
+        "first_number": first,
         "replicates": args.replicates,
         "names": list(draws.names),
         "jobs": [list(g.jobs[0]) for g in groups[: args.replicates]],
@@ -483,7 +494,9 @@ def main(argv: list[str] | None = None) -> int:
     replicates = rows[rows["replicate"].notna()].drop(columns=["draw", "job"])
     figures = rows[rows["draw"].notna()].drop(columns=["replicate", "job"])
     figures = figures.astype({"draw": np.int64}).set_index("draw")
-    tried, seed_sd, bind = match(draws.frame().set_index("draw"), figures, replicates, TARGETS)
+    frame = draws.frame()
+    frame["draw"] += first  # each draw's number among every batch's
+    tried, seed_sd, bind = match(frame.set_index("draw"), figures, replicates, TARGETS)
     args.out.mkdir(parents=True, exist_ok=True)
     tried.to_csv(args.out / "tried.csv")
     replicates.to_csv(args.out / "replicates.csv", index=False)
@@ -497,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "summary.md").write_text(note)
     kept = tried[tried["kept"]]
     args.accepted.parent.mkdir(parents=True, exist_ok=True)
-    kept_table = draws.frame().set_index("draw").loc[kept.index]
+    kept_table = frame.set_index("draw").loc[kept.index]
     kept_table.assign(max_implausibility=kept["max_implausibility"]).to_csv(args.accepted)
     meta = {
         "made_by": "scripts/calibrate_history.py",
@@ -506,6 +519,7 @@ def main(argv: list[str] | None = None) -> int:
         "tried": len(tried),
         "kept": len(kept),
         "draw_seed": args.draw_seed,
+        "first_number": first,
         "draws": describe(draws.names),
         "seed_of_every_draw": 0,
         "replicate_seeds": list(range(args.replicates)),
