@@ -106,6 +106,24 @@ def test_a_draw_changes_the_run(toy_cfg: Callable[..., Config]) -> None:
     assert not plain.equals(drawn)
 
 
+def test_the_headline_names_the_parameter_vector(toy_cfg: Callable[..., Config]) -> None:
+    """A single run says which vector it took: the registry's values (and that bands over the
+    accepted set are what to quote), or its position in the set."""
+    from lbn_sim.params.draws import accepted_count
+    from lbn_sim.runs.runner import headline, simulate
+
+    short = ["horizon=2021", "policy_start=2020"]
+    n = accepted_count()
+    plain_cfg = toy_cfg(*short)
+    plain = headline(simulate(plain_cfg), plain_cfg).splitlines()[-1]
+    assert plain.startswith("Parameters: the registry's values")
+    assert f"sweep param_draw over the {n} accepted vectors" in plain
+    drawn_cfg = toy_cfg(*short, "param_draw=3", "seed=5")
+    drawn = headline(simulate(drawn_cfg), drawn_cfg).splitlines()[-1]
+    assert drawn.startswith(f"Parameters: vector 3 of the calibration's {n} accepted vectors")
+    assert "seed 5" in drawn
+
+
 def test_the_command_line_refuses_a_bad_draw_before_anything_runs(tmp_path: Path) -> None:
     result = run_cli(
         "param_draw=-1", "data.n_wards=120", f"hydra.run.dir={tmp_path / 'run'}", cwd=tmp_path

@@ -249,5 +249,25 @@ def headline(result: RunResult, cfg: Config) -> str:
         f"National programmes {policy}-{last}, in 2019 prices: GBP {before / 1e9:.1f}bn owed "
         f"from earlier awards and {awarded / 1e9:.1f}bn awarded; {paid / 1e9:.1f}bn paid to wards, "
         f"{owed / 1e9:.1f}bn still owed at the end of {last} (this future's awards are planned "
-        f"over {years} years and spent later)."
+        f"over {years} years and spent later).\n"
+        f"{parameters_line(cfg)}"
+    )
+
+
+def parameters_line(cfg: Config) -> str:
+    """Which parameter vector the run took, and where the bands that carry the parameters'
+    uncertainty come from: a single run's figures are one vector and one seed."""
+    from lbn_sim.params.draws import accepted_count
+
+    n = accepted_count()
+    if cfg.param_draw is not None:
+        return (
+            f"Parameters: vector {cfg.param_draw} of the calibration's {n} accepted vectors "
+            f"(docs/calibration.md), seed {cfg.seed}; one of the runs a param_draw sweep pools."
+        )
+    return (
+        f"Parameters: the registry's values (its defaults and any params.* given), not a "
+        f"vector the calibration kept; seed {cfg.seed}. Figures to quote carry the "
+        f"parameters' uncertainty: sweep param_draw over the {n} accepted vectors and pool "
+        f"it (README, 'Sweeps, ensembles and comparisons')."
     )
