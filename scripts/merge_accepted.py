@@ -36,17 +36,47 @@ class MergeError(ValueError):
 
 
 def _read(path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """A batch's kept vectors and its note."""
+    """A batch's kept vectors and its note, checked against each other."""
     note_path = path.with_suffix(".json")
     if not path.is_file():
         raise MergeError(f"{path}: no such accepted set")
     if not note_path.is_file():
         raise MergeError(f"{note_path}: no note beside the set (made by calibrate_history.py)")
-    return pd.read_csv(path), json.loads(note_path.read_text())
+    try:
+        note = json.loads(note_path.read_text())
+    except json.JSONDecodeError as err:
+        raise MergeError(f"{note_path}: not JSON ({err})") from err
+    if "batches" in note:
+        raise MergeError(f"{path}: already a joined set; join the batches' own sets instead")
+    missing = [k for k in ("tried", "kept", "targets", "setting", "cut") if k not in note]
+    if missing:
+        raise MergeError(f"{note_path}: no {', '.join(missing)} (not a calibration note)")
+    table = pd.read_csv(path)
+    if "draw" not in table.columns:
+        raise MergeError(f"{path}: no 'draw' column")
+    if len(table) != int(note["kept"]):
+        raise MergeError(f"{path}: {len(table)} vectors, but its note says {note['kept']} kept")
+    start = int(note.get("first_number", 0))
+    draws = table["draw"]
+    if draws.duplicated().any() or not draws.between(start, start + int(note["tried"]) - 1).all():
+        raise MergeError(
+            f"{path}: its draw numbers repeat or fall outside {start} to "
+            f"{start + int(note['tried']) - 1} (its note's first_number and tried)"
+        )
+    return table, note
 
 
 def _targets(note: dict[str, Any]) -> list[tuple[str, float, float, float]]:
     return [(t["name"], t["observed"], t["obs_sd"], t["discrepancy_sd"]) for t in note["targets"]]
+
+
+def _overrides(note: dict[str, Any]) -> dict[str, str]:
+    """A note's run overrides as ``{key: value}``, the last given winning (as Hydra's)."""
+    out: dict[str, str] = {}
+    for item in note.get("overrides") or []:
+        key, _, value = str(item).partition("=")
+        out[key.lstrip("+")] = value
+    return out
 
 
 def merge(paths: list[Path]) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -63,15 +93,26 @@ def merge(paths: list[Path]) -> tuple[pd.DataFrame, dict[str, Any]]:
     spans: list[tuple[int, int, Path]] = []
     for path, (table, note) in zip(paths, read, strict=True):
         if list(table.columns) != list(first_table.columns):
-            raise MergeError(f"{path}: its columns differ from {paths[0]}'s (another registry)")
-        for key in SAME:
+            odd = sorted(set(table.columns) ^ set(first_table.columns)) or ["(their order)"]
+            raise MergeError(
+                f"{path}: its columns differ from {paths[0]}'s ({', '.join(odd)}): another registry"
+            )
+        for key in (*SAME, "draws"):
             if note.get(key) != first_note.get(key):
                 raise MergeError(
                     f"{path}: its note's {key!r} ({note.get(key)!r}) differs from "
                     f"{paths[0]}'s ({first_note.get(key)!r})"
                 )
+        if _overrides(note) != _overrides(first_note):
+            mine, theirs = _overrides(note), _overrides(first_note)
+            odd = sorted(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
+            raise MergeError(f"{path}: its runs' overrides differ from {paths[0]}'s ({odd})")
         if _targets(note) != _targets(first_note):
-            raise MergeError(f"{path}: its targets differ from {paths[0]}'s")
+            names = {t[0] for t in _targets(note)} ^ {t[0] for t in _targets(first_note)}
+            odd = sorted(names) or [
+                a[0] for a, b in zip(_targets(note), _targets(first_note), strict=False) if a != b
+            ]
+            raise MergeError(f"{path}: its targets differ from {paths[0]}'s ({odd})")
         if ("replay_wave" in note) != ("replay_wave" in first_note):
             raise MergeError(f"{path}: one batch has a replay wave and another not")
         for key in SAME_REPLAY if "replay_wave" in note else ():
@@ -88,6 +129,15 @@ def merge(paths: list[Path]) -> tuple[pd.DataFrame, dict[str, Any]]:
             raise MergeError(f"{a} and {b}: their draw numbers overlap (--first-number)")
     joined = pd.concat([t for t, _ in read], ignore_index=True)
     notes = [n for _, n in read]
+    try:
+        return joined, _joined_note(joined, notes)
+    except (KeyError, TypeError, ValueError) as err:
+        raise MergeError(f"a batch's note lacks or mangles {err} (not a calibration note)") from err
+
+
+def _joined_note(joined: pd.DataFrame, notes: list[dict[str, Any]]) -> dict[str, Any]:
+    """The joined set's note: the batches' counts added, each batch's note kept."""
+    first_note = notes[0]
     out: dict[str, Any] = {
         "made_by": "scripts/merge_accepted.py",
         "setting": first_note["setting"],
@@ -131,7 +181,7 @@ def merge(paths: list[Path]) -> tuple[pd.DataFrame, dict[str, Any]]:
             },
         }
     out["batches"] = notes
-    return joined, out
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,8 +197,13 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_name(f".{args.out.name}.tmp")
     tmp_note = args.out.with_name(f".{args.out.stem}.json.tmp")
-    table.to_csv(tmp, index=False)
-    tmp_note.write_text(json.dumps(note, indent=2) + "\n")
+    try:  # both written in full before either replaces the old pair
+        table.to_csv(tmp, index=False)
+        tmp_note.write_text(json.dumps(note, indent=2) + "\n")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        tmp_note.unlink(missing_ok=True)
+        raise
     tmp.replace(args.out)
     tmp_note.replace(args.out.with_suffix(".json"))
     print(f"joined {len(args.batches)} batches: {note['kept']} of {note['tried']} kept: {args.out}")

@@ -140,7 +140,13 @@ def test_the_shipped_accepted_set_reads_with_today_s_registry() -> None:
     assert len(draws) == len(ids) == meta["kept"] > 0
     if "replay_wave" in meta:  # a second wave kept these of the first wave's
         assert meta["replay_wave"]["kept"] == meta["kept"] <= meta["replay_wave"]["first_wave_kept"]
-    assert len(set(ids)) == len(ids) and max(ids) < meta["tried"]
+    assert len(set(ids)) == len(ids)
+    spans = [  # a joined set's batches (scripts/merge_accepted.py), else one batch from 0
+        (b["first_number"], b["first_number"] + b["tried"])
+        for b in meta.get("draw_batches", [{"first_number": 0, "tried": meta["tried"]}])
+    ]
+    assert sum(end - start for start, end in spans) == meta["tried"]
+    assert all(any(start <= i < end for start, end in spans) for i in ids)
     assert set(draws.names) <= set(BY_NAME)
     table = pd.read_csv(ACCEPTED)
     assert (table["max_implausibility"] < meta["cut"]).all()

@@ -109,7 +109,11 @@ def test_the_hash_sees_a_change_of_one_value(toy_cfg: Callable[..., Config]) -> 
 def test_the_synthetic_england_does_not_depend_on_the_blas_kernel(kernel: str) -> None:
     """OpenBLAS picks a kernel per CPU (``OPENBLAS_CORETYPE`` forces one) and its kernels
     round differently: the synthetic wards and the composites' sums use neither BLAS nor
-    LAPACK's rounding, so the same seed gives the same bytes with any kernel."""
+    LAPACK's rounding, so the same seed gives the same bytes with any kernel; so do the
+    eigenvectors of matrices with repeated eigenvalues (signs by the largest component) and
+    of a clipped correlation matrix. (NumPy's own SIMD paths are not covered: ``np.exp``
+    rounds differently with and without AVX-512, so the recorded hashes hold on CPUs with
+    this machine's NumPy SIMD level.)"""
     import subprocess
     import sys
 
@@ -121,6 +125,12 @@ def test_the_synthetic_england_does_not_depend_on_the_blas_kernel(kernel: str) -
         "s = weighted_sum(np.linspace(0.1, 0.3, 7), np.random.default_rng(1).random((7, 999)))\n"
         "h = hashlib.sha256(pd.util.hash_pandas_object(w, index=False).to_numpy().tobytes())\n"
         "h.update(s.tobytes())\n"
+        "from lbn_sim.data.synthetic_calibration import nearest_correlation, symmetric_eigen\n"
+        "cs = np.full((6, 6), 0.5) + 0.5 * np.eye(6)\n"  # five equal eigenvalues
+        "bad = np.array([[1, .9, -.9], [.9, 1, .9], [-.9, .9, 1]])\n"  # not positive definite
+        "for m in (cs, nearest_correlation(bad)):\n"
+        "    for part in symmetric_eigen(m):\n"
+        "        h.update(part.tobytes())\n"
         "print(h.hexdigest())\n"
     )
 

@@ -280,7 +280,7 @@ def _draw_group(group: GroupCalibration, n: int, rng: np.random.Generator) -> Fl
     root = eigvec * np.sqrt(np.clip(eigval, 0.0, None))
     z = rng.standard_normal((n, len(VARIABLES)))
     # z @ root.T, added term by term in order without BLAS (its kernels round differently
-    # from one CPU to another; the same seed must give the same wards on any machine).
+    # from one CPU to another; the same seed must give the same wards with any kernel).
     mixed = z[:, 0:1] * root[:, 0]
     for j in range(1, root.shape[1]):
         mixed = mixed + z[:, j : j + 1] * root[:, j]

@@ -269,20 +269,30 @@ def from_model_scale(
     return out
 
 
-def symmetric_eigen(a: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Eigenvalues and eigenvectors of a small symmetric matrix, the same bytes on any CPU.
+def symmetric_eigen(a: FloatArray, orient: bool = True) -> tuple[FloatArray, FloatArray]:
+    """Eigenvalues and eigenvectors of a small symmetric matrix, the same bytes with any
+    OpenBLAS kernel.
 
     LAPACK's ``eigh`` rounds differently with the BLAS kernel OpenBLAS picks for a CPU (or as
     ``OPENBLAS_CORETYPE`` says): on this project's machine the synthetic wards' last bits
     differed between kernels. This is the cyclic Jacobi method (Press et al., *Numerical
-    Recipes*, 3rd ed., section 11.1) in Python floats, which uses no BLAS. Each vector takes
-    the sign of LAPACK's (the sign of their inner product, about +-1, does not depend on the
-    kernel), so the draws keep the orientation they had with ``eigh``; for eigenvalues as
-    well separated as the calibration's (relative gaps of 1e-3 or more) the vectors are
-    LAPACK's to about 1e-14.
+    Recipes*, 3rd ed., section 11.1) in Python floats, which uses no BLAS. (NumPy's own
+    SIMD paths are another matter: ``np.exp`` and ``np.log`` round differently with and
+    without AVX-512, so bytes recorded on one CPU hold on CPUs with the same NumPy SIMD
+    level.)
+
+    With ``orient``, each vector takes the sign of LAPACK's when the eigenvalues are well
+    apart (every relative gap at least 1e-6: the inner product of the two vectors is then
+    +-1 to about 1e-10, whatever the kernel), so the draws keep the orientation they had with
+    ``eigh``; for the calibration's matrices (relative gaps of 1e-3 or more) the vectors are
+    LAPACK's to about 1e-14. With eigenvalues closer than that, LAPACK's vectors are not
+    determined, so each vector's largest component (the first, on a tie) is made positive
+    instead. Without ``orient`` the signs are the rotations' own (for uses where signs
+    cancel).
 
     Args:
         a: float64 ``[k, k]``, symmetric (its upper triangle is read); ``k`` small (15 here).
+        orient: choose the signs as above (calls LAPACK once, for the signs only).
 
     Returns:
         ``(eigval, eigvec)``: float64 ``[k]`` ascending, and ``[k, k]`` with the vectors as
@@ -322,10 +332,19 @@ def symmetric_eigen(a: FloatArray) -> tuple[FloatArray, FloatArray]:
     order = sorted(range(k), key=lambda i: (w[i][i], i))
     eigval = np.asarray([w[i][i] for i in order], dtype=np.float64)
     eigvec = np.asarray([[v[r][i] for i in order] for r in range(k)], dtype=np.float64)
-    lapack = np.linalg.eigh(m)[1]
+    if not orient:
+        return eigval, eigvec
+    scale = max(abs(float(eigval[0])), abs(float(eigval[-1])), 1e-300)
+    apart = all(float(eigval[i + 1] - eigval[i]) >= 1e-6 * scale for i in range(k - 1))
+    lapack = np.linalg.eigh(m)[1] if apart else None  # its default (lower) triangle: as before
     for i in range(k):
-        pairs = zip(eigvec[:, i], lapack[:, i], strict=True)
-        if math.fsum(float(x) * float(y) for x, y in pairs) < 0.0:
+        if lapack is not None:
+            pairs = zip(eigvec[:, i], lapack[:, i], strict=True)
+            flip = math.fsum(float(x) * float(y) for x, y in pairs) < 0.0
+        else:
+            largest = max(range(k), key=lambda r: (abs(float(eigvec[r, i])), -r))
+            flip = float(eigvec[largest, i]) < 0.0
+        if flip:
             eigvec[:, i] = -eigvec[:, i]
     return eigval, eigvec
 
@@ -341,10 +360,10 @@ def nearest_correlation(corr: FloatArray, floor: float = 1e-8) -> FloatArray:
         float64 ``[k, k]``: symmetric, unit diagonal, eigenvalues at least about
         ``floor``. Equal to ``corr`` (symmetrised) when that is already positive
         definite. Computed without BLAS or LAPACK's rounding (:func:`symmetric_eigen`,
-        sums in Python floats), so the same on any CPU.
+        sums in Python floats), so the same with any OpenBLAS kernel.
     """
     sym = (np.asarray(corr, dtype=np.float64) + np.asarray(corr, dtype=np.float64).T) / 2.0
-    eigval, eigvec = symmetric_eigen(sym)
+    eigval, eigvec = symmetric_eigen(sym, orient=False)  # the signs cancel below
     if eigval.min() >= floor:
         return sym
     k = sym.shape[0]
