@@ -5,13 +5,15 @@ matching, ``docs/calibration.md``).
 
 Usage (from the project root)::
 
-    python experiments/replay_accepted.py [--vectors 50] [--seed 0] [--workers 2]
+    python experiments/replay_accepted.py [--vectors 50] [--seed 0] [--seeds 1] [--workers 2]
         [--replay ndc|big_local] [--accepted FILE] [--out FILE] [--keep FILE] [--toy]
         [overrides ...]
     python experiments/replay_accepted.py --vectors 50 data=england_2019
 
 Runs the replay's design (``replay_ndc.py`` or ``replay_big_local.py``: the same funded
-wards, comparators and money) once per vector with one model seed, the registry's defaults
+wards, comparators and money) once per vector and model seed (``--seeds`` of them from
+``--seed``; a vector's difference is their mean, so one seed's noise neither keeps nor rules
+out a vector near a threshold), the registry's defaults
 first (``draw`` = -1), then the first ``--vectors`` rows of the accepted set. Writes one
 row per vector and indicator (:func:`_replay.did_table`, with ``draw`` and ``vector``) to
 ``--out`` and prints, per indicator, the median and 5-95% range of the difference over the
@@ -84,10 +86,19 @@ def one_vector(job: list[str]) -> pd.DataFrame:
     return table
 
 
+def seed_means(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each vector's relative difference per indicator, its mean over the seeds replayed:
+    ``draw``, ``vector``, ``indicator``, ``did_relative`` (one row each)."""
+    keys = ["draw", "vector", "indicator"]
+    return rows.groupby(keys, sort=False, as_index=False)["did_relative"].mean()
+
+
 def summary(rows: pd.DataFrame, tolerances: dict[str, float]) -> pd.DataFrame:
     """Per indicator, over the drawn vectors (``draw`` >= 0): the median and 5-95% range of
-    the relative difference, the defaults' value, and the share of vectors whose
-    difference lies within the indicator's tolerance (NaN where none is set)."""
+    the relative difference (each vector's mean over its seeds), the defaults' value, and the
+    share of vectors whose difference lies within the indicator's tolerance (NaN where none
+    is set)."""
+    rows = seed_means(rows)
     drawn = rows[rows["draw"] >= 0]
     defaults = rows[rows["draw"] == -1].set_index("indicator")["did_relative"]
     out = []
@@ -111,8 +122,9 @@ def summary(rows: pd.DataFrame, tolerances: dict[str, float]) -> pd.DataFrame:
 
 def within(rows: pd.DataFrame, tolerances: dict[str, float]) -> pd.Series:
     """Per drawn vector (indexed by ``vector``, its number in the history matching): whether
-    every indicator with a tolerance lies within it (the replay's evidence does not rule
-    the vector out)."""
+    every indicator with a tolerance lies within it, on the mean over its seeds (the
+    replay's evidence does not rule the vector out)."""
+    rows = seed_means(rows)
     drawn = rows[(rows["draw"] >= 0) & rows["indicator"].isin(list(tolerances))]
     tol = drawn["indicator"].map(tolerances)
     inside = drawn.assign(ok=drawn["did_relative"].abs() < tol).groupby("vector")["ok"].all()
@@ -135,6 +147,8 @@ def keep(
     from lbn_sim.runs.provenance import provenance
 
     ok = within(rows, tolerances)
+    seeds = sorted(int(x) for x in rows.loc[rows["draw"] >= 0, "seed"].unique())
+    rows = seed_means(rows)
     table = pd.read_csv(accepted_csv)
     kept = table[table["draw"].isin(ok.index[ok.to_numpy()])]
     note_path = accepted_csv.with_suffix(".json")
@@ -153,7 +167,9 @@ def keep(
         "git_commit": made.get("git_commit"),
         "git_dirty": made.get("git_dirty"),
         "window": list(window) if window is not None else None,
-        "model_seed": int(drawn["seed"].iloc[0]) if len(drawn) else None,
+        # One seed: its number (as the first sets recorded it); several: the list, whose
+        # mean difference each vector was judged on.
+        "model_seed": (seeds[0] if len(seeds) == 1 else seeds) if seeds else None,
         "tolerances": tolerances,
         "first_wave_kept": len(table),
         "replayed": len(ok),
@@ -178,7 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replay", choices=("ndc", "big_local"), default="ndc")
     parser.add_argument("--vectors", type=int, default=50, help="accepted vectors to replay")
-    parser.add_argument("--seed", type=int, default=0, help="the model's seed")
+    parser.add_argument("--seed", type=int, default=0, help="the model's (first) seed")
+    parser.add_argument(
+        "--seeds", type=int, default=1, help="model seeds from --seed (judged on their mean)"
+    )
     parser.add_argument("--draw-seed", type=int, default=0, help="seed of the funded wards")
     parser.add_argument("--areas", type=int, default=0, help="funded wards (0: the replay's)")
     parser.add_argument("--workers", type=int, default=default_workers(), help="processes")
@@ -195,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.vectors < 1:
         parser.error(f"--vectors must be at least 1, not {args.vectors}")
+    if args.seeds < 1:
+        parser.error(f"--seeds must be at least 1, not {args.seeds}")
     mod = _module(args.replay)
     areas = args.areas or (4 if args.toy else mod.AREAS)
     horizon = mod.FIRST_YEAR + mod.YEARS - 1
@@ -214,9 +235,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"--keep needs every vector of {args.accepted} replayed: --vectors {len(draws)}"
                 f" or more, not {args.vectors}"
             )
-    head = [args.replay, str(areas), str(args.draw_seed), str(args.seed)]
-    jobs = [[*head, "-1", "-1", *base]]
-    jobs += [[*head, str(i), str(ids[i]), *base, *draws.overrides(i)] for i in range(n)]
+    jobs = []
+    for seed in range(args.seed, args.seed + args.seeds):
+        head = [args.replay, str(areas), str(args.draw_seed), str(seed)]
+        jobs += [[*head, "-1", "-1", *base]]
+        jobs += [[*head, str(i), str(ids[i]), *base, *draws.overrides(i)] for i in range(n)]
     print(f"{len(jobs)} replays ({args.replay}) on {args.workers} worker(s)", file=sys.stderr)
     rows = pd.concat(parallel_map(one_vector, jobs, args.workers), ignore_index=True)
     out = args.out or Path(f"outputs/replay_accepted_{args.replay}.csv")

@@ -312,6 +312,49 @@ def test_the_replay_wave_keeps_only_vectors_within_every_tolerance(tmp_path: Pat
     assert "git_commit" in note["replay_wave"]
 
 
+def test_the_replay_wave_judges_a_vector_on_its_seeds_mean(tmp_path: Path) -> None:
+    """With several seeds, a vector is kept when the mean of its differences lies within
+    every tolerance: one seed beyond does not rule it out, nor one seed within keep it; the
+    note records the seeds."""
+    import json
+
+    module = _script("replay_accepted")
+    rows = pd.DataFrame(
+        {
+            "draw": [-1, 0, 1] * 2,
+            "vector": [-1, 7, 9] * 2,
+            "seed": [0, 0, 0, 1, 1, 1],
+            "indicator": "h",
+            # 7: -0.07 then -0.03 (mean -0.05, within); 9: -0.05 then -0.09 (mean -0.07).
+            "did_relative": [-0.2, -0.07, -0.05, -0.2, -0.03, -0.09],
+        }
+    )
+    assert module.within(rows, {"h": 0.06}).to_dict() == {7: True, 9: False}
+    table = module.summary(rows, {"h": 0.06}).set_index("indicator")
+    assert table.loc["h", "vectors"] == 2 and table.loc["h", "share_within"] == 0.5
+    accepted = tmp_path / "accepted.csv"
+    pd.DataFrame({"draw": [7, 9], "job_loss": [0.05, 0.06]}).to_csv(accepted, index=False)
+    out = tmp_path / "second.csv"
+    assert module.keep(rows, {"h": 0.06}, accepted, out, "ndc", (2021, 2027)) == (2, 1)
+    note = json.loads(out.with_suffix(".json").read_text())["replay_wave"]
+    assert note["model_seed"] == [0, 1] and note["ruled_out_by"] == {"h": 1}
+
+
+def test_replay_over_accepted_vectors_runs_every_seed(tmp_path: Path) -> None:
+    module = _script("replay_accepted")
+    out = tmp_path / "accepted.csv"
+    args = ["--toy", "--vectors", "1", "--seeds", "2", "--seed", "3", "--workers", "1"]
+    assert module.main([*args, "--out", str(out)]) == 0
+    rows = pd.read_csv(out)
+    assert sorted(rows.groupby("seed")["draw"].unique().map(sorted).map(tuple)) == [
+        (-1, 0),
+        (-1, 0),
+    ]
+    assert sorted(rows["seed"].unique()) == [3, 4]
+    with pytest.raises(SystemExit):
+        module.main(["--toy", "--seeds", "0"])
+
+
 def test_the_shipped_set_was_kept_by_todays_thresholds_and_window() -> None:
     """The shipped accepted set's note records the thresholds and window its replay wave
     used; a threshold or window changed since without remaking the set fails here."""
