@@ -30,71 +30,55 @@ def _batch(
     return path
 
 
-def _shipped_batches(folder: Path) -> list[Path]:
-    """The shipped joined set written back out as its batches' own sets and notes."""
-    table = pd.read_csv(ACCEPTED)
-    notes = json.loads(ACCEPTED.with_suffix(".json").read_text())["batches"]
-    paths = []
-    for i, note in enumerate(notes):
-        start = int(note.get("first_number", 0))
-        part = table[table["draw"].between(start, start + int(note["tried"]) - 1)]
-        path = folder / f"batch{i}.csv"
-        part.to_csv(path, index=False)
-        path.with_suffix(".json").write_text(json.dumps(note))
-        paths.append(path)
-    return paths
-
-
-def test_the_shipped_set_is_its_batches_joined(tmp_path: Path) -> None:
-    """Joining the shipped set's own batches again gives the shipped set and note."""
-    out = tmp_path / "joined.csv"
-    assert main([*map(str, _shipped_batches(tmp_path)), "--out", str(out)]) == 0
-    pd.testing.assert_frame_equal(pd.read_csv(out), pd.read_csv(ACCEPTED))
-    assert json.loads(out.with_suffix(".json").read_text()) == json.loads(
-        ACCEPTED.with_suffix(".json").read_text()
-    )
+Halves = tuple[Path, Path, pd.DataFrame, int, int, int]
 
 
 @pytest.fixture
-def halves(tmp_path: Path) -> tuple[Path, Path, pd.DataFrame]:
-    """The shipped set's first batch split at draw 450 into two batches of 450 draws each."""
+def halves(tmp_path: Path) -> Halves:
+    """The shipped set's (first) batch split at the middle of its draw numbers into two
+    batches: the two paths, the table, and the first, middle and end draw numbers."""
     table = pd.read_csv(ACCEPTED)
-    note = json.loads(ACCEPTED.with_suffix(".json").read_text())["batches"][0]
-    table = table[table["draw"] < int(note["tried"])].reset_index(drop=True)
-    low, high = table[table["draw"] < 450], table[table["draw"] >= 450]
-    a = _batch(tmp_path, "a", low, note, 0, 450)
-    b = _batch(tmp_path, "b", high, note, 450, 450)
-    return a, b, table
+    note = json.loads(ACCEPTED.with_suffix(".json").read_text())
+    note = note["batches"][0] if "batches" in note else note
+    start = int(note.get("first_number", 0))
+    end = start + int(note["tried"])
+    mid = start + int(note["tried"]) // 2
+    table = table[table["draw"].between(start, end - 1)].reset_index(drop=True)
+    low, high = table[table["draw"] < mid], table[table["draw"] >= mid]
+    assert len(low) and len(high)
+    a = _batch(tmp_path, "a", low, note, start, mid - start)
+    b = _batch(tmp_path, "b", high, note, mid, end - mid)
+    return a, b, table, start, mid, end
 
 
 def test_joined_batches_hold_every_kept_vector_and_add_their_counts(
-    halves: tuple[Path, Path, pd.DataFrame], tmp_path: Path
+    halves: Halves, tmp_path: Path
 ) -> None:
-    a, b, table = halves
+    a, b, table, start, mid, end = halves
     out = tmp_path / "joined.csv"
     assert main([str(a), str(b), "--out", str(out)]) == 0
     joined = pd.read_csv(out)
     pd.testing.assert_frame_equal(joined, table)
     note = json.loads(out.with_suffix(".json").read_text())
-    assert note["tried"] == 900 and note["kept"] == len(table)
+    assert note["tried"] == end - start and note["kept"] == len(table)
     assert note["first_wave_kept"] == len(table) + 10
     wave = note["replay_wave"]
     assert wave["kept"] == len(table) and wave["replayed"] == len(table) + 10
     assert set(wave["ruled_out_by"].values()) == {6}
-    assert [d["first_number"] for d in note["draw_batches"]] == [0, 450]
+    assert [d["first_number"] for d in note["draw_batches"]] == [start, mid]
     assert len(note["batches"]) == 2
 
 
 def test_batches_judged_differently_or_numbered_alike_are_refused(
-    halves: tuple[Path, Path, pd.DataFrame], tmp_path: Path
+    halves: Halves, tmp_path: Path
 ) -> None:
-    a, b, _ = halves
+    a, b, _, _, mid, end = halves
     note = json.loads(b.with_suffix(".json").read_text())
-    note.update(first_number=400, tried=500)  # 400-899: overlaps a's 0-449
+    note.update(first_number=mid - 1, tried=end - mid + 1)  # overlaps a's last number
     b.with_suffix(".json").write_text(json.dumps(note))
     with pytest.raises(MergeError, match="overlap"):
         merge([a, b])
-    note.update(first_number=450, tried=450)
+    note.update(first_number=mid, tried=end - mid)
     note["replay_wave"]["tolerances"]["employment_deprivation"] = 0.2
     b.with_suffix(".json").write_text(json.dumps(note))
     with pytest.raises(MergeError, match="tolerances"):
@@ -106,11 +90,11 @@ def test_batches_judged_differently_or_numbered_alike_are_refused(
         merge([a, tmp_path / "missing.csv"])
 
 
-def test_what_else_a_join_refuses(halves: tuple[Path, Path, pd.DataFrame], tmp_path: Path) -> None:
+def test_what_else_a_join_refuses(halves: Halves, tmp_path: Path) -> None:
     """Other runs' overrides, a draw number outside the batch's span or repeated, a count
     the table does not hold, a joined set given as a batch, a note that is not a
     calibration's: each refused, naming the file."""
-    a, b, _ = halves
+    a, b, _, start, mid, end = halves
     note_b = json.loads(b.with_suffix(".json").read_text())
 
     def refused(note: dict[str, Any], match: str, table: pd.DataFrame | None = None) -> None:
@@ -129,8 +113,8 @@ def test_what_else_a_join_refuses(halves: tuple[Path, Path, pd.DataFrame], tmp_p
     b.with_suffix(".json").write_text(json.dumps(same))
     merge([a, b])
     moved = table_b.copy()
-    moved.loc[0, "draw"] = 10  # inside a's span, not b's
-    refused(note_b, "outside 450 to 899", moved)
+    moved.loc[0, "draw"] = start  # inside a's span, not b's
+    refused(note_b, f"outside {mid} to {end - 1}", moved)
     refused({**note_b, "kept": len(table_b) + 1}, "repeat", pd.concat([table_b, table_b.iloc[:1]]))
     table_b.to_csv(b, index=False)
     refused({**note_b, "kept": len(table_b) + 1}, "its note says")
