@@ -111,7 +111,8 @@ def test_what_else_a_join_refuses(halves: Halves, tmp_path: Path) -> None:
     same = copy.deepcopy(note_b)
     same["overrides"] = [*same["overrides"], same["overrides"][0]]  # a repeat: the same runs
     b.with_suffix(".json").write_text(json.dumps(same))
-    merge([a, b])
+    joined, _ = merge([a, b])
+    assert len(joined) == len(pd.read_csv(a)) + len(table_b)
     moved = table_b.copy()
     moved.loc[0, "draw"] = start  # inside a's span, not b's
     refused(note_b, f"outside {mid} to {end - 1}", moved)

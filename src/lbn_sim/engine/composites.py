@@ -227,10 +227,12 @@ def weighted_sum(weights: F64, scores: F64) -> F64:
     """``weights @ scores`` (``[n_dom]`` by ``[n_dom, n]``: ``[n]``), added domain by domain
     in order without BLAS, so the bytes do not depend on the BLAS kernel (OpenBLAS picks
     one per CPU, or as ``OPENBLAS_CORETYPE`` says, and its kernels round differently)."""
-    out = weights[0] * scores[0]
-    for d in range(1, weights.shape[0]):
-        out = out + weights[d] * scores[d]
-    return np.asarray(out, dtype=np.float64)
+    out = np.multiply(weights[0], scores[0], dtype=np.float64)
+    term = np.empty_like(out)
+    for d in range(1, weights.shape[0]):  # in place: two buffers a call, not two per domain
+        np.multiply(weights[d], scores[d], out=term)
+        out += term
+    return out
 
 
 def ward_means(unit_ward: I64, unit_weight: F64, unit_score: F64, n_wards: int) -> F64:
