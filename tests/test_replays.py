@@ -240,14 +240,25 @@ def test_crime_threshold_is_the_panels_precision_at_the_assumed_victim_share() -
 def test_verdict_reads_the_threshold_where_one_was_read_and_the_sign_where_none() -> None:
     replay = _script("_replay")
 
-    def row(low: float, high: float) -> pd.Series:
-        return pd.Series({"did_relative_low": low, "did_relative_high": high})
+    def row(low: float, high: float, mean: float | None = None) -> pd.Series:
+        mean = (low + high) / 2 if mean is None else mean
+        return pd.Series(
+            {"did_relative_low": low, "did_relative_high": high, "did_relative_mean": mean}
+        )
 
     with_precision = replay.Observed("h", "health_deprivation", "none", "s", True, 0.06)
     without = replay.Observed("p", "engagement_need", "none", "s", True)
-    assert replay.verdict(row(-0.055, -0.050), with_precision).startswith("within")
-    assert replay.verdict(row(-0.070, -0.050), with_precision).startswith("EXCEEDS")
-    assert replay.verdict(row(0.01, 0.065), with_precision).startswith("EXCEEDS")
+    assert replay.verdict(row(-0.055, -0.050), with_precision).startswith("within: below")
+    # The seeds' mean within, one seed beyond: within, saying so.
+    some = replay.verdict(row(-0.070, -0.050, -0.058), with_precision)
+    assert some.startswith("within on the seeds' mean (-5.8%")
+    assert "the largest -7.0%" in some
+    # The end farther from zero is named, with its sign.
+    wide = replay.verdict(row(-0.02, 0.09, 0.03), with_precision)
+    assert wide.startswith("within on the seeds' mean") and "the largest +9.0%" in wide
+    # The mean beyond: exceeds, whatever the range.
+    assert replay.verdict(row(-0.070, -0.055, -0.062), with_precision).startswith("EXCEEDS")
+    assert replay.verdict(row(0.01, 0.065, 0.061), with_precision).startswith("EXCEEDS")
     assert replay.verdict(row(-0.055, -0.050), without).startswith("EXCEEDS")
     assert replay.verdict(row(-0.01, 0.02), without).startswith("within")
 
