@@ -181,9 +181,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nthe registry's defaults, seeds 0-{args.seeds - 1}\n")
         print(head)
         print("\n".join(band_rows(today, BANDED)))
-    print("\nspread split: parameters against seeds (sd of each part, parameters' share)\n")
-    with pd.option_context("display.width", 200, "display.float_format", "{:.3g}".format):
-        print(split.to_string())
+    if args.draws < 2:
+        print("\nspread split: needs at least two parameter vectors (--draws 2 or more)")
+    else:
+        print("\nspread split: parameters against seeds (sd of each part, parameters' share)\n")
+        with pd.option_context("display.width", 200, "display.float_format", "{:.3g}".format):
+            print(split.to_string())
     record.unlink()
     record.with_suffix(".json").unlink()
     print(f"runs written to {args.out}")
