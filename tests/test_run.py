@@ -91,14 +91,14 @@ def test_a_lever_changes_the_results(toy_cfg: Callable[..., Config]) -> None:
     assert paid(ring_cut.ledger, "ring_fenced") < 0.45 * paid(base.ledger, "ring_fenced")
     assert paid(ring_cut.ledger, "services") == pytest.approx(paid(base.ledger, "services"))
     assert lb(ring_cut.groups, "funding_per_head") < 0.6 * lb(base.groups, "funding_per_head")
-    # Either cut leaves the left-behind wards worse off on their own domains. On the relative
-    # IMD-like score the core cut hurts other wards more (toy size: 46.5 points against 47.9
-    # without it, education 0.570 against 0.533, health 0.883 against 0.856; issue 19), so
-    # the composite is read only for the ring-fenced cut (48.3).
+    # Either cut leaves the left-behind wards worse off on their own domains. The relative
+    # IMD-like score is not read: a cut hurts other wards too, so the composite can move
+    # either way (toy size: the core cut 46.5 points against 47.9 without it, issue 19; the
+    # ring-fenced cut 48.3 against 47.9 until services' answer to money was re-sized to the
+    # NDC evidence, 49.2 against 49.3 since).
     for run in (cut, ring_cut):
         for domain in ("education_deprivation", "health_deprivation"):
             assert lb(run.groups, domain) > lb(base.groups, domain)
-    assert lb(ring_cut.groups, "imd_like") > lb(base.groups, "imd_like")
 
 
 @pytest.mark.slow
