@@ -119,6 +119,42 @@ def catch_stops() -> bool:
     return True
 
 
+#: Stops received while :func:`hold_stops` held them, first first (signal numbers).
+HELD: list[int] = []
+
+
+def _hold(signum: int, frame: FrameType | None) -> None:
+    """The handler :func:`hold_stops` installs: remember the stop, act on it later."""
+    HELD.append(signum)
+
+
+def hold_stops() -> bool:
+    """Remember SIGINT and SIGTERM instead of acting on them, until :func:`release_stops`
+    (a signal the caller chose to ignore stays ignored). For Hydra's composing of the
+    config: a :class:`Stopped` raised inside OmegaConf can leave an object half made, and
+    what surfaces is another error (an ``AttributeError`` Hydra reports, exit 1), not the
+    stop. Only the main thread can install handlers: False elsewhere."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    for sig in STOPS:
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, _hold)
+    return True
+
+
+def release_stops() -> None:
+    """Act on stops again (:func:`stop_on`) where :func:`hold_stops` held them, and raise
+    :class:`Stopped` for the first one received meanwhile. Does nothing where they are not
+    held (a sweep's worker process, a second call)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    held = [sig for sig in STOPS if signal.getsignal(sig) is _hold]
+    for sig in held:
+        signal.signal(sig, stop_on)
+    if held and HELD:
+        raise Stopped(HELD[0])
+
+
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
     """Hold SIGINT and SIGTERM while the block runs (a few file moves), then deliver the

@@ -29,6 +29,7 @@ from lbn_sim.folders import (
     discard,
     mark_sweep_owner,
     occupied,
+    release_stops,
 )
 from lbn_sim.runs.progress import start_watching, stop_watching
 from lbn_sim.runs.sweep import check_jobs, config_jobs
@@ -103,6 +104,7 @@ class Checks(Callback):
         jobs = config_jobs(config, loader)
         if not jobs:
             _note("the sweep's jobs cannot be listed before it runs; each job checks its own")
+            release_stops()  # held since the start (lbn_sim.runs.cli.entry): a sweep runs now
             return
         tic = time.perf_counter()
         try:
@@ -111,11 +113,13 @@ class Checks(Callback):
             _stop(f"{err}; no job was run")  # nothing was run: the sweep folder goes
         except Exception as err:  # a job config that cannot be composed outside its job
             _note(f"the jobs' configs were not all checked ({type(err).__name__}: {err})")
+            release_stops()
             return
         seconds = time.perf_counter() - tic
         owned.jobs = len(jobs)
         _note(f"checked the {len(jobs)} jobs' configs ({seconds:.1f} s)")
         start_watching(sweep_dir, len(jobs))
+        release_stops()  # held since the start (lbn_sim.runs.cli.entry): a sweep runs now
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """End the sweep's progress bar; say how to compare the sweep's runs."""

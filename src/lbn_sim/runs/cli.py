@@ -27,14 +27,17 @@ from lbn_sim.config import (
 )
 from lbn_sim.folders import (
     CLAIMS,
+    HELD,
     STOPS,
     Stopped,
     catch_stops,
     discard,
+    hold_stops,
     holds_results,
     in_local_worker,
     kept_jobs,
     release,
+    release_stops,
     stop_on,
 )
 from lbn_sim.runs.provenance import provenance
@@ -154,6 +157,7 @@ def main(dcfg: DictConfig) -> None:
     """
     from lbn_sim.data.files import DataError
 
+    release_stops()  # held while Hydra composed the config (entry); a stop then acts now
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     hydra_cfg = HydraConfig.get()
     run_dir = Path(hydra_cfg.runtime.output_dir)
@@ -329,11 +333,17 @@ def entry() -> None:
     """``python -m lbn_sim``: :func:`main`, with stops made clean. Ctrl-C or SIGTERM at any
     moment ends the run's workers, leaves its folder whole or gone, prints one line (no
     traceback) and exits 128 + the signal (0 when the results were already complete).
-    A failed run leaves neither its folder nor the empty parents made for it."""
-    catch_stops()
+    A failed run leaves neither its folder nor the empty parents made for it.
+
+    Stops are held (remembered, :func:`lbn_sim.folders.hold_stops`) while Hydra composes
+    the config and prepares the run, and acted on from the start of :func:`main`'s body
+    (or, for a sweep, once its jobs are checked, :class:`lbn_sim.runs.callbacks.Checks`):
+    a stop raised inside OmegaConf came out as another error."""
+    hold_stops()
     try:
         try:
             main()
+            release_stops()  # a stop held through a call that never reached a run
         finally:
             for sig in STOPS:  # late signals (during the interpreter's exit) change nothing
                 if signal.getsignal(sig) is stop_on:
@@ -341,6 +351,8 @@ def entry() -> None:
     except (Stopped, KeyboardInterrupt) as stop:
         _stopped(_signum(stop))
     except SystemExit as done:
+        if HELD and done.code not in (None, 0):
+            _stopped(HELD[0])  # Hydra gave up while the stop was held: the stop is the news
         if done.code not in (None, 0):
             for owned in reversed(CLAIMS):
                 discard(owned)
