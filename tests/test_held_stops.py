@@ -9,15 +9,26 @@ from collections.abc import Iterator
 import pytest
 
 from lbn_sim import folders
-from lbn_sim.folders import HELD, STOPS, Stopped, hold_stops, release_stops, stop_on
+from lbn_sim.folders import (
+    HELD,
+    RECEIVED,
+    STOPS,
+    Stopped,
+    hold_stops,
+    raise_held,
+    release_stops,
+    stop_on,
+)
 
 
 @pytest.fixture(autouse=True)
 def handlers_restored() -> Iterator[None]:
     before = {sig: signal.getsignal(sig) for sig in STOPS}
     HELD.clear()
+    RECEIVED.clear()
     yield
     HELD.clear()
+    RECEIVED.clear()
     for sig, handler in before.items():
         signal.signal(sig, handler)
 
@@ -53,3 +64,25 @@ def test_an_ignored_signal_stays_ignored() -> None:
     assert signal.getsignal(signal.SIGINT) is folders._hold
     release_stops()
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+
+
+def test_every_stop_received_is_remembered_held_or_not() -> None:
+    hold_stops()
+    signal.raise_signal(signal.SIGTERM)
+    raise_held_now = pytest.raises(Stopped)
+    with raise_held_now as held:
+        raise_held()  # between steps of long held work: the first held stop
+    assert held.value.signum == signal.SIGTERM
+    with pytest.raises(Stopped):
+        release_stops()
+    with pytest.raises(Stopped):
+        signal.raise_signal(signal.SIGINT)  # acted on at once now, and remembered too
+    assert RECEIVED == [signal.SIGTERM, signal.SIGINT]
+
+
+def test_release_where_nothing_was_held_raises_nothing_even_after_a_stop() -> None:
+    # A stop remembered from earlier (HELD not empty) but handlers not holding: no raise.
+    HELD.append(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    release_stops()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

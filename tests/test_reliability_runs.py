@@ -253,6 +253,34 @@ def test_a_stop_after_the_results_are_written_says_they_are_complete(tmp_path: P
     assert leftovers(tmp_path) == []
 
 
+def test_a_stop_while_hydra_composes_the_config_is_a_clean_stop(tmp_path: Path) -> None:
+    """SIGINT while Hydra composes the config: held until the run would start, then a clean
+    stop (exit 130, one line, no folder), not an OmegaConf error with exit 1."""
+    proc = start(*SMALL, cwd=tmp_path, helper="int_in_compose")
+    _, err = proc.communicate(timeout=120)
+    assert "Traceback" not in err and "Error" not in err, err
+    assert "the composing went on" in err, err  # the stop was held through it
+    assert proc.returncode == 128 + signal.SIGINT, err
+    assert "stopped by SIGINT" in err and "nothing was written" in err, err
+    assert not (tmp_path / "outputs").exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_a_stop_while_a_sweep_s_jobs_are_checked_ends_it_at_once(tmp_path: Path) -> None:
+    """SIGINT while a sweep's job configs are checked (stops held there): acted on before the
+    next job is checked, so no job runs and the sweep folder goes."""
+    sweep_dir = tmp_path / "sweep"
+    args = ["-m", *SMALL, "seed=0,1,2,3", f"hydra.sweep.dir={sweep_dir}"]
+    proc = start(*args, cwd=tmp_path, helper="int_in_job_check")
+    out, err = proc.communicate(timeout=120)
+    assert "Traceback" not in err, err
+    assert proc.returncode == 128 + signal.SIGINT, err
+    assert "stopped by SIGINT" in err, err
+    assert "checked the 4 jobs" not in err and "Results in" not in out, err
+    assert not sweep_dir.exists()
+    assert leftovers(tmp_path) == []
+
+
 # --- problem 3: a joblib sweep's workers -----------------------------------------------
 
 

@@ -100,8 +100,16 @@ class Stopped(BaseException):
         self.signum = signum
 
 
+#: Every stop this process received, first first (signal numbers): held or acted on. A
+#: :class:`Stopped` raised inside a library can come out as another error; this says a
+#: stop was the cause (:func:`lbn_sim.runs.cli.entry`).
+RECEIVED: list[int] = []
+
+
 def stop_on(signum: int, frame: FrameType | None) -> None:
-    """The signal handler :func:`catch_stops` installs: raise :class:`Stopped`."""
+    """The signal handler :func:`catch_stops` installs: raise :class:`Stopped` (and
+    remember it in :data:`RECEIVED`)."""
+    RECEIVED.append(signum)
     raise Stopped(signum)
 
 
@@ -126,6 +134,14 @@ HELD: list[int] = []
 def _hold(signum: int, frame: FrameType | None) -> None:
     """The handler :func:`hold_stops` installs: remember the stop, act on it later."""
     HELD.append(signum)
+    RECEIVED.append(signum)
+
+
+def raise_held() -> None:
+    """Raise :class:`Stopped` for the first stop held so far, if any: for long work done
+    with stops held (a sweep's jobs checked one by one), between steps, outside libraries."""
+    if HELD:
+        raise Stopped(HELD[0])
 
 
 def hold_stops() -> bool:
@@ -149,10 +165,11 @@ def release_stops() -> None:
     if threading.current_thread() is not threading.main_thread():
         return
     held = [sig for sig in STOPS if signal.getsignal(sig) is _hold]
+    first = HELD[0] if HELD else None  # read before the handlers change: a later stop acts
     for sig in held:
         signal.signal(sig, stop_on)
-    if held and HELD:
-        raise Stopped(HELD[0])
+    if held and first is not None:
+        raise Stopped(first)
 
 
 @contextlib.contextmanager

@@ -89,7 +89,21 @@ class Checks(Callback):
         a sweep whose jobs cannot be listed or composed here (another sweeper, or a job
         config that needs its own job's context) is said to be unchecked, and each job
         still checks its own config.
+
+        Stops, held since the start (:func:`lbn_sim.runs.cli.entry`), act again when this
+        ends, however it ends (a stop held meanwhile is raised then), and between the jobs
+        checked; the sweep's progress is shown only after.
         """
+        try:
+            watch = self._check_sweep(config)
+        finally:
+            release_stops()
+        if watch is not None:
+            start_watching(*watch)
+
+    def _check_sweep(self, config: DictConfig) -> tuple[Path, int] | None:
+        """:meth:`on_multirun_start`'s checks; the sweep directory and its job count to
+        watch, or None when the jobs could not be listed or checked."""
         sweep_dir = Path(str(config.hydra.sweep.dir))
         owned = _take(sweep_dir, "sweep", "hydra.sweep.dir")
         held = occupied(sweep_dir)
@@ -104,8 +118,7 @@ class Checks(Callback):
         jobs = config_jobs(config, loader)
         if not jobs:
             _note("the sweep's jobs cannot be listed before it runs; each job checks its own")
-            release_stops()  # held since the start (lbn_sim.runs.cli.entry): a sweep runs now
-            return
+            return None
         tic = time.perf_counter()
         try:
             check_jobs(config, jobs)
@@ -113,13 +126,11 @@ class Checks(Callback):
             _stop(f"{err}; no job was run")  # nothing was run: the sweep folder goes
         except Exception as err:  # a job config that cannot be composed outside its job
             _note(f"the jobs' configs were not all checked ({type(err).__name__}: {err})")
-            release_stops()
-            return
+            return None
         seconds = time.perf_counter() - tic
         owned.jobs = len(jobs)
         _note(f"checked the {len(jobs)} jobs' configs ({seconds:.1f} s)")
-        start_watching(sweep_dir, len(jobs))
-        release_stops()  # held since the start (lbn_sim.runs.cli.entry): a sweep runs now
+        return sweep_dir, len(jobs)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """End the sweep's progress bar; say how to compare the sweep's runs."""

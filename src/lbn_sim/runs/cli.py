@@ -27,7 +27,7 @@ from lbn_sim.config import (
 )
 from lbn_sim.folders import (
     CLAIMS,
-    HELD,
+    RECEIVED,
     STOPS,
     Stopped,
     catch_stops,
@@ -351,8 +351,10 @@ def entry() -> None:
     except (Stopped, KeyboardInterrupt) as stop:
         _stopped(_signum(stop))
     except SystemExit as done:
-        if HELD and done.code not in (None, 0):
-            _stopped(HELD[0])  # Hydra gave up while the stop was held: the stop is the news
+        if RECEIVED and done.code not in (None, 0):
+            # A stop raised inside OmegaConf can come out as another error Hydra reports
+            # (exit 1), or Hydra gave up while a stop was held: the stop is the news.
+            _stopped(RECEIVED[0])
         if done.code not in (None, 0):
             for owned in reversed(CLAIMS):
                 discard(owned)

@@ -27,6 +27,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 
 from lbn_sim.bad_files import BadFile, load_yaml
 from lbn_sim.config import ConfigError, refuse_params_with_draw, to_config
+from lbn_sim.folders import raise_held
 
 if TYPE_CHECKING:
     from hydra.core.config_loader import ConfigLoader
@@ -139,6 +140,7 @@ def check_jobs(master: DictConfig, jobs: Sequence[Sequence[str]]) -> None:
     """
     loader = GlobalHydra.instance().config_loader()
     for num, job in enumerate(jobs):
+        raise_held()  # stops are held while the jobs are checked: act on one between jobs
         try:
             cfg = loader.load_sweep_config(master_config=master, sweep_overrides=list(job))
         except (MissingConfigException, ConfigCompositionException) as err:
