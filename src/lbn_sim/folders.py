@@ -19,7 +19,7 @@ import signal
 import socket
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -116,15 +116,21 @@ def stop_on(signum: int, frame: FrameType | None) -> None:
 STOPS = (signal.SIGINT, signal.SIGTERM)
 
 
-def catch_stops() -> bool:
-    """Turn SIGINT and SIGTERM into :class:`Stopped` (a signal the caller chose to ignore
-    stays ignored). Only the main thread can install handlers: False elsewhere."""
+def _install(handler: Callable[[int, FrameType | None], None]) -> bool:
+    """``handler`` for SIGINT and SIGTERM, except one the caller chose to ignore. Only the
+    main thread can install handlers: False elsewhere."""
     if threading.current_thread() is not threading.main_thread():
         return False
     for sig in STOPS:
         if signal.getsignal(sig) is not signal.SIG_IGN:
-            signal.signal(sig, stop_on)
+            signal.signal(sig, handler)
     return True
+
+
+def catch_stops() -> bool:
+    """Turn SIGINT and SIGTERM into :class:`Stopped` (a signal the caller chose to ignore
+    stays ignored). Only the main thread can install handlers: False elsewhere."""
+    return _install(stop_on)
 
 
 #: Stops received while :func:`hold_stops` held them, first first (signal numbers).
@@ -150,12 +156,7 @@ def hold_stops() -> bool:
     config: a :class:`Stopped` raised inside OmegaConf can leave an object half made, and
     what surfaces is another error (an ``AttributeError`` Hydra reports, exit 1), not the
     stop. Only the main thread can install handlers: False elsewhere."""
-    if threading.current_thread() is not threading.main_thread():
-        return False
-    for sig in STOPS:
-        if signal.getsignal(sig) is not signal.SIG_IGN:
-            signal.signal(sig, _hold)
-    return True
+    return _install(_hold)
 
 
 def release_stops() -> None:
