@@ -12,8 +12,12 @@ script says how far the rule agrees with it, and whether any rule of the same ki
 * the best agreement any pair of cuts gives (the IMD cut over ``--imd-cuts``, the CNI's over
   ``--cni-cuts``): the fewest mismatches (missed plus extra) and where;
 * flagged wards *dominated* by an unflagged one: an unflagged ward more deprived on both
-  indices. No rule that flags a ward whenever it flags a ward less deprived on both can
-  reproduce a flag with a dominated ward, so this counts what no cut can fix.
+  indices. No monotone rule (one that flags a ward whenever it flags a ward less deprived
+  on both) reproduces a flag with such a pair exactly;
+* the fewest mismatches any monotone rule on the two ranks can reach: the size of a maximum
+  matching in the graph of those pairs (the distance of a 0/1 labelling from monotone on a
+  partial order; Fischer, Lehman, Newman, Raskhodnikova, Rubinfeld and Samorodnitsky,
+  "Monotonicity testing over general poset domains", STOC 2002).
 
 Usage (from the project root, with ``LBN_SIM_DATA_DIR`` set or ``--data-dir``)::
 
@@ -34,7 +38,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from lbn_sim.names import left_behind_rule, rank_desc
+from lbn_sim.names import LEFT_BEHIND_SHARE, left_behind_rule, rank_desc
 
 
 @dataclass(frozen=True)
@@ -92,36 +96,67 @@ def dominated(
     return out
 
 
-def span(text: str, flag: str) -> range:
-    """``A:B`` as ``range(A, B + 1)``."""
+def fewest_monotone_mismatches(
+    imd_rank: NDArray[np.int32], cni_rank: NDArray[np.int32], flag: NDArray[np.bool_]
+) -> int:
+    """The fewest wards whose flag must change for it to be monotone (a ward flagged
+    whenever a ward less deprived on both ranks is): a maximum matching between flagged
+    wards and the unflagged wards more deprived than them on both."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import maximum_bipartite_matching
+
+    flagged, unflagged = np.flatnonzero(flag), np.flatnonzero(~flag)
+    rows, cols = [], []
+    for r, i in enumerate(flagged):
+        over = np.flatnonzero(
+            (imd_rank[unflagged] < imd_rank[i]) & (cni_rank[unflagged] < cni_rank[i])
+        )
+        rows += [r] * len(over)
+        cols += over.tolist()
+    if not rows:
+        return 0
+    graph = csr_matrix(
+        (np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(len(flagged), len(unflagged))
+    )
+    match = maximum_bipartite_matching(graph, perm_type="column")
+    return int(np.count_nonzero(match >= 0))
+
+
+def span(text: str, flag: str, most: int) -> range:
+    """``A:B`` as ``range(A, B + 1)``, with ``1 <= A <= B <= most``."""
     try:
         a, b = (int(x) for x in text.split(":"))
     except ValueError:
         raise SystemExit(f"{flag} must be FIRST:LAST (whole numbers), not {text!r}") from None
-    if not 1 <= a <= b:
-        raise SystemExit(f"{flag} must have 1 <= FIRST <= LAST, not {text!r}")
+    if not 1 <= a <= b <= most:
+        raise SystemExit(f"{flag} must have 1 <= FIRST <= LAST <= {most} (wards), not {text!r}")
     return range(a, b + 1)
 
 
 def main(argv: list[str] | None = None) -> int:
     from lbn_sim.data.england import load_england
+    from lbn_sim.data.files import DataError
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=os.environ.get("LBN_SIM_DATA_DIR"))
     parser.add_argument("--imd-cuts", default="600:1100", help="IMD cuts to try, FIRST:LAST")
     parser.add_argument("--cni-cuts", default="700:760", help="CNI cuts to try, FIRST:LAST")
     args = parser.parse_args(argv)
-    if not args.data_dir:
+    if not (args.data_dir or "").strip():
         parser.error("set LBN_SIM_DATA_DIR or pass --data-dir (the shared England files)")
-    imd_cuts, cni_cuts = span(args.imd_cuts, "--imd-cuts"), span(args.cni_cuts, "--cni-cuts")
-    wards, _ = load_england(Path(args.data_dir), extras=False)
+    try:
+        wards, _ = load_england(Path(args.data_dir.strip()), extras=False)
+    except DataError as err:
+        parser.error(str(err))
+    n = len(wards)
+    imd_cuts, cni_cuts = span(args.imd_cuts, "--imd-cuts", n), span(args.cni_cuts, "--cni-cuts", n)
     imd_rank = rank_desc(wards["imd_score"].to_numpy(np.float64))
     cni_rank = rank_desc(wards["cni_score"].to_numpy(np.float64))
     flag = wards["left_behind"].to_numpy(bool)
     names = wards.set_index("ward_code")
 
     rule = agreement(wards, left_behind_rule(imd_rank, cni_rank))
-    cut = int(np.floor(0.1 * len(wards)))
+    cut = int(np.floor(LEFT_BEHIND_SHARE * len(wards)))
     print(f"{len(wards):,} wards; {int(flag.sum())} flagged; the rule's cut: rank {cut} on both")
     print(
         f"the rule finds {rule.found}, {rule.flagged_found} of them flagged: "
@@ -138,13 +173,15 @@ def main(argv: list[str] | None = None) -> int:
     miss, a, b = best_cuts(imd_rank, cni_rank, flag, imd_cuts, cni_cuts)
     print(
         f"best pair of cuts (IMD {imd_cuts.start}-{imd_cuts.stop - 1}, CNI "
-        f"{cni_cuts.start}-{cni_cuts.stop - 1}): {miss} mismatches, at IMD {a} and CNI {b}"
+        f"{cni_cuts.start}-{cni_cuts.stop - 1}): {miss} mismatches, first at IMD {a} and CNI {b}"
     )
     dom = dominated(imd_rank, cni_rank, flag)
     print(
         f"flagged wards with an unflagged ward more deprived on both indices: {int(dom.sum())}"
         f" (the flag's largest CNI rank: {int(cni_rank[flag].max())})"
     )
+    fewest = fewest_monotone_mismatches(imd_rank, cni_rank, flag)
+    print(f"fewest mismatches any monotone rule on the two ranks can reach: {fewest}")
     return 0
 
 
