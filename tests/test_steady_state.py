@@ -52,12 +52,14 @@ def neutral(regime: str) -> list[str]:
     ]
 
 
-def quiet_run(seed: int) -> RunResult:
+def quiet_run(seed: int, sample_rate: float = 0.1) -> RunResult:
+    """A quiet world (every lever neutral, no shocks, no wards' luck) on a 300-ward synthetic
+    England, ``sample_rate`` of the households simulated outside the left-behind wards."""
     return simulate(
         compose_cfg(
             [
                 "data.n_wards=300",
-                "households.sample_rate=0.1",
+                f"households.sample_rate={sample_rate}",
                 "households.left_behind_sample_rate=1.0",
                 "households.min_per_ward=60",
                 "plots=false",
@@ -118,6 +120,15 @@ def test_a_quiet_future_does_not_drift(quiet_runs: list[RunResult]) -> None:
     gap = [
         change(r, "left_behind", "imd_like") - change(r, "england", "imd_like") for r in quiet_runs
     ]
+    assert abs(np.mean(gap)) < 0.75, gap
+
+
+@pytest.mark.slow
+def test_the_model_itself_does_not_drift_when_every_household_is_simulated() -> None:
+    # The same quiet world with no sampling: what is left is the model's own dynamics.
+    # (16 seeds read -0.17 points by 2050, sd 0.4; the sampled test above reads -0.84.)
+    runs = [quiet_run(s, sample_rate=1.0) for s in range(6)]
+    gap = [change(r, "left_behind", "imd_like") - change(r, "england", "imd_like") for r in runs]
     assert abs(np.mean(gap)) < 0.75, gap
 
 
