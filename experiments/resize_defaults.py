@@ -74,6 +74,12 @@ from lbn_sim.params import BY_NAME, unknown
 from lbn_sim.params.draws import default_names, latin_hypercube, overrides
 
 
+def job(areas: int, seed: int, number: int, base: list[str], row: dict[str, float]) -> list[str]:
+    """One NDC replay as ``replay_accepted.one_vector``'s job: ``row``'s entries (``{}`` for
+    the defaults, numbered -1) on model seed ``seed``, the funded wards drawn with seed 0."""
+    return ["ndc", str(areas), "0", str(seed), str(number), str(number), *base, *overrides(row)]
+
+
 def design_jobs(
     n: int, draw_seed: int, seeds: int, base: list[str], areas: int, names: list[str]
 ) -> tuple[list[list[str]], pd.DataFrame]:
@@ -81,9 +87,8 @@ def design_jobs(
     0 to ``seeds`` - 1 (``draw`` -1), then each draw ``i`` of ``names`` on seed
     ``i mod seeds``; and the draws as a table (``draw`` and one column per entry)."""
     draws = latin_hypercube(n, draw_seed, names)
-    head = ["ndc", str(areas), "0"]
-    jobs = [[*head, str(s), "-1", "-1", *base] for s in range(seeds)]
-    jobs += [[*head, str(i % seeds), str(i), str(i), *base, *draws.overrides(i)] for i in range(n)]
+    jobs = [job(areas, s, -1, base, {}) for s in range(seeds)]
+    jobs += [job(areas, i % seeds, i, base, draws.row(i)) for i in range(n)]
     return jobs, draws.frame()
 
 
@@ -147,23 +152,28 @@ def entry_list(text: str, flag: str) -> list[str]:
 
 
 def parse_vector(text: str) -> dict[str, float]:
-    """``NAME=VALUE,...`` as ``{name: value}`` (each name a registry entry).
+    """``NAME=VALUE,...`` as ``{name: value}``, each value checked against its entry's
+    range (:func:`lbn_sim.params.draws.overrides`).
 
     Raises:
-        ConfigError: an item without ``=``, an unknown name or a value that is not a number.
+        ConfigError: an item without ``=``, a value that is not a number, an unknown name
+            or a value outside its range.
     """
     out = {}
     for item in (x.strip() for x in text.split(",") if x.strip()):
         name, sep, value = item.partition("=")
         if not sep:
             raise ConfigError(f"--check: {item!r} is not NAME=VALUE")
-        entry_list(name, "--check")
         try:
             out[name.strip()] = float(value)
         except ValueError:
             raise ConfigError(f"--check: {name.strip()}={value!r} is not a number") from None
     if not out:
         raise ConfigError("--check: no NAME=VALUE given")
+    try:
+        overrides(out)
+    except ConfigError as err:
+        raise ConfigError(f"--check: {err}") from None
     return out
 
 
@@ -244,12 +254,7 @@ def check_vectors(
 ) -> pd.DataFrame:
     """Replay each vector (``{number: {name: value}}``, ``{}`` for the defaults) on model
     seeds 0 to ``seeds`` - 1: the mean relative difference, ``[indicator, number]``."""
-    head = ["ndc", str(areas), "0"]
-    jobs = [
-        [*head, str(s), str(i), str(i), *base, *overrides(row)]
-        for i, row in vectors.items()
-        for s in range(seeds)
-    ]
+    jobs = [job(areas, s, i, base, row) for i, row in vectors.items() for s in range(seeds)]
     rows = pd.concat(parallel_map(one_vector, jobs, workers), ignore_index=True)
     if not bool(rows["balanced"].all()):
         raise SystemExit("a replay's ledger did not balance")
@@ -321,7 +326,10 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     # 1. Design: replay every vector (or reuse the rows of the same design).
-    jobs, table = design_jobs(args.draws, args.draw_seed, args.seeds, base, areas, names)
+    try:  # an entry of --names without a range to draw from is refused here
+        jobs, table = design_jobs(args.draws, args.draw_seed, args.seeds, base, areas, names)
+    except ConfigError as err:
+        parser.error(f"--names: {err}")
     key = design_key(args, base, names)
     commit = provenance().get("git_commit")
     key_file = args.rows.with_suffix(".design.json")

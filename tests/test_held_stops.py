@@ -69,8 +69,7 @@ def test_an_ignored_signal_stays_ignored() -> None:
 def test_every_stop_received_is_remembered_held_or_not() -> None:
     hold_stops()
     signal.raise_signal(signal.SIGTERM)
-    raise_held_now = pytest.raises(Stopped)
-    with raise_held_now as held:
+    with pytest.raises(Stopped) as held:
         raise_held()  # between steps of long held work: the first held stop
     assert held.value.signum == signal.SIGTERM
     with pytest.raises(Stopped):

@@ -148,8 +148,10 @@ def test_check_replays_one_vector_beside_the_defaults(capsys: pytest.CaptureFixt
         (["--check", "spend_elasticity"], "is not NAME=VALUE"),
         (["--check", "spend_elastcity=0.7"], "spend_elasticity"),
         (["--check", "spend_elasticity=low"], "is not a number"),
+        (["--check", "spend_elasticity=5"], "must be in [0.5, 1.5]"),
         (["--names", "programme_eligble_share"], "programme_eligible_share"),
         (["--steps", "1,x"], "--steps"),
+        (["--names", "spend_elasticity,spend_elasticity"], "named twice"),
     ],
 )
 def test_bad_arguments_are_refused_by_name(
