@@ -32,9 +32,10 @@ import multiprocessing
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 from omegaconf import DictConfig
@@ -59,6 +60,7 @@ DEFAULT_OUTPUTS = "summary"
 OWN_KEYS = ("scenario", "horizon")
 
 Log = Callable[[str], None]
+T = TypeVar("T")
 
 
 def _say(message: str) -> None:
@@ -225,14 +227,26 @@ def run_ensemble(
 
 
 def _run(store: Path, work: list[list[Member]], workers: int, total: int, log: Log) -> list[int]:
-    """Run the batches ``work`` on ``workers`` processes; the members written."""
+    """Run the batches ``work`` on ``workers`` processes; the members written.
+
+    Each member is logged as its batch ends (with the time left at the rate so far), not
+    when the last batch ends: an ensemble of hundreds of members runs for an hour.
+    """
+    from lbn_sim.runs.progress import duration_words
+
     ran: list[int] = []
     n_todo = sum(len(b) for b in work)
+    tic = time.perf_counter()
 
     def report(done: list[tuple[int, float]]) -> None:
         for index, seconds in done:
             ran.append(index)
-            log(f"[{len(ran)}/{n_todo}] member {index} of {total} written ({seconds:.1f} s)")
+            elapsed = time.perf_counter() - tic
+            left = elapsed / len(ran) * (n_todo - len(ran))
+            log(
+                f"[{len(ran)}/{n_todo}] member {index} of {total} written ({seconds:.1f} s); "
+                f"{duration_words(elapsed)} so far, about {duration_words(left)} left"
+            )
 
     if workers == 1 or len(work) <= 1:
         for batch in work:
@@ -240,20 +254,26 @@ def _run(store: Path, work: list[list[Member]], workers: int, total: int, log: L
         return ran
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures: list[Future[list[tuple[int, float]]]] = [
-            pool.submit(run_batch, store, batch) for batch in work
-        ]
+        futures = [pool.submit(run_batch, store, batch) for batch in work]
         try:
-            pending = set(futures)
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                for future in finished:
-                    report(future.result())
+            as_they_end(futures, report)
         except BaseException:
             for future in futures:
                 future.cancel()
             raise
     return ran
+
+
+def as_they_end(futures: Sequence[Future[T]], report: Callable[[T], None]) -> None:
+    """Call ``report`` with each future's result as soon as it is done (those done together
+    in submission order); the first failure is raised at once, the rest left to the caller.
+    """
+    order = {id(f): i for i, f in enumerate(futures)}
+    pending = set(futures)
+    while pending:
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in sorted(finished, key=lambda f: order[id(f)]):
+            report(future.result())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
