@@ -113,6 +113,25 @@ def test_change_map_colours_a_widening_gap_red_and_a_narrowing_one_blue() -> Non
     assert colour["W4"] == rgba("#FFFFFF")  # no value: left white, still drawn
 
 
+def test_englands_wards_are_an_image_in_the_svg_and_a_zoomed_maps_wards_linked_shapes(
+    tmp_path: Path,
+) -> None:
+    # All of England as 7,421 shapes made SVGs of 60 to 80 MB; a zoomed map keeps each ward
+    # a shape carrying its code.
+    from lbn_sim.plots.parts import save_figure
+
+    start = pd.Series([True, True, False, False], index=WARDS["ward_code"])
+    seen = {}
+    for zoom in (False, True):
+        fig = status_figure(WARDS, start, {}, 2019, 2050, MapArea(AUTHORITIES, zoom=zoom))
+        (panel,) = ward_collections(fig)
+        assert panel.get_rasterized() is (not zoom)
+        _, svg = save_figure(fig, tmp_path, f"zoom_{zoom}")
+        text = svg.read_text()
+        seen[zoom] = ("<image" in text, 'xlink:href="W3"' in text or 'href="W3"' in text)
+    assert seen == {False: (True, False), True: (False, True)}
+
+
 def test_the_synthetic_england_gets_a_sentence_not_a_map(tmp_path: Path) -> None:
     bands = pd.DataFrame(columns=["scenario", "ward_code", "measure", "median", "mean"])
     assert comparison_maps(bands, (2019, 2050), "synthetic", None, tmp_path) == NO_GEOGRAPHY

@@ -85,7 +85,10 @@ def draw_wards(
         colours: one fill per row of ``wards`` (any matplotlib colour, or RGBA ``[n, 4]``).
         outlines: ``geometry`` of the authorities to outline, or None.
         edge: draw the wards' own thin edges (off for all of England: they would be a grey
-            wash at that scale).
+            wash at that scale). Without them (all of England) the wards are drawn as an
+            image inside a vector file (SVG): as 7,421 shapes they made files of 60 to 80 MB
+            that took seconds to write and more to open; the zoomed maps keep every ward
+            a shape linked to its code.
 
     Returns:
         The wards' collection (``get_urls()``: the ward codes, in order).
@@ -99,6 +102,7 @@ def draw_wards(
         gid="wards",
     )
     collection.set_urls([str(c) for c in wards["ward_code"]])
+    collection.set_rasterized(not edge)
     ax.add_collection(collection)
     if outlines is not None and not outlines.empty:
         ax.add_collection(

@@ -306,7 +306,8 @@ def ward_labels(wards: pd.DataFrame) -> pd.Series:
 
 
 def save_figure(fig: Figure, directory: Path, stem: str, dpi: int = 150) -> list[Path]:
-    """Save ``fig`` as ``<directory>/<stem>.png`` and ``<stem>.svg``.
+    """Save ``fig`` as ``<directory>/<stem>.png`` and ``<stem>.svg`` (``dpi``: the PNG's
+    resolution, and that of any part drawn as an image inside the SVG).
 
     Returns:
         The two paths written.
@@ -314,5 +315,5 @@ def save_figure(fig: Figure, directory: Path, stem: str, dpi: int = 150) -> list
     directory.mkdir(parents=True, exist_ok=True)
     paths = [directory / f"{stem}.png", directory / f"{stem}.svg"]
     fig.savefig(paths[0], dpi=dpi)
-    fig.savefig(paths[1])
+    fig.savefig(paths[1], dpi=dpi)
     return paths
