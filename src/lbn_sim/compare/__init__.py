@@ -58,7 +58,7 @@ from lbn_sim.analysis.uncertainty import COMPARE_HEADLINES, run_headlines, split
 from lbn_sim.bad_files import BadFile
 from lbn_sim.compare.code_sentence import CodeSentence, code_sentence
 from lbn_sim.compare.completeness import check_complete, missing_jobs, sweep_roots
-from lbn_sim.compare.maps import comparison_maps, maps_section
+from lbn_sim.compare.maps import comparison_maps, maps_section, quiet
 from lbn_sim.compare.plan import (
     IGNORED_PREFIXES,
     PARAM_DRAW,
@@ -467,15 +467,27 @@ def _write_comparison(
         n_wards: set[int | None] = set()
         # Each run's headlines, by parameter vector and seed, when the vectors are pooled.
         headlines: list[dict[str, Any]] = []
-        for name in fg.ordered_scenarios(list(by_scenario)):
+        names = fg.ordered_scenarios(list(by_scenario))
+        ids_of = {
+            name: [
+                str(run.path.relative_to(root)) if run.path != root else "."
+                for run in by_scenario[name]
+            ]
+            for name in names
+        }
+        # Every future's reads asked for at once: the workers (if any) read the next
+        # future's runs while this process summarises the last one's.
+        rdr = reader or RunReader(1)
+        reads = {name: rdr.read_later(by_scenario[name], ids_of[name]) for name in names}
+        for name in names:
             runs = by_scenario[name]
             draws = Counter((str(r.seed), *(str(r.config.get(k)) for k in drawn)) for r in runs)
             repeated = sorted({d[0] for d, n in draws.items() if n > 1})
             if repeated:
                 log(f"  warning: {name} has repeated seed(s) {', '.join(repeated)}")
             log(f"  {name}: reading {len(runs)} run(s)")
-            ids = [str(run.path.relative_to(root)) if run.path != root else "." for run in runs]
-            tables = (reader or RunReader(1)).read(runs, ids)
+            ids = ids_of[name]
+            tables = reads[name]()
             for run, run_id in zip(runs, ids, strict=True):
                 inventory.append(
                     {"run": run_id, "path": str(run.path), "scenario": name, "seed": run.seed}
@@ -504,10 +516,20 @@ def _write_comparison(
         n_wards.discard(None)
         wards = n_wards.pop() if len(n_wards) == 1 else None
         fig_dir = tmp / "figures" / (variant_slug(cell) if several else "")
-        log("  drawing figures")
+        # The maps on a reading worker, if there are any, while this process draws the
+        # figures (each takes about 9 s for all of England's wards).
+        maps_job = (
+            None
+            if reader is None
+            else reader.start(_maps, tables_by_stem, all_runs[0], fig_dir, wards, quiet, tmp)
+        )
+        log("  drawing figures" + ("" if maps_job is None else " (and the maps, on a worker)"))
         data = data_words(data_name, wards)
         pngs = _draw_variant(tables_by_stem, policy_start, fig_dir, log, data)
-        drawn_maps[label] = _maps(tables_by_stem, all_runs[0], fig_dir, wards, log, tmp)
+        if maps_job is None:
+            drawn_maps[label] = _maps(tables_by_stem, all_runs[0], fig_dir, wards, log, tmp)
+        else:
+            drawn_maps[label] = maps_job.result()
         rel = {name: p.relative_to(tmp).as_posix() for name, p in pngs.items()}
         spread = _spread(headlines) if headlines else None
         if spread is not None:

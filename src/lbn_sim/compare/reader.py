@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
+from typing import Any, TypeVar
 
 from lbn_sim.analysis.ensemble import RunTables
 from lbn_sim.bad_files import BadFile
 from lbn_sim.compare.runs import RunInfo, load_run_tables
+
+T = TypeVar("T")
 
 #: Fewer runs than this are read in this process (a worker's start, about 2 s of imports,
 #: is worth paying only for more).
@@ -68,19 +71,42 @@ class RunReader:
         Raises:
             BadFile: the first run, in order, with a damaged file.
         """
+        return self.read_later(runs, run_ids)()
+
+    def read_later(
+        self, runs: Sequence[RunInfo], run_ids: Sequence[str]
+    ) -> Callable[[], list[RunTables]]:
+        """:meth:`read`, started now on the worker processes (when it would use them) and
+        collected by calling what this returns, so that reads asked for together keep the
+        workers busy while this process works on the runs already read. Without workers
+        the runs are read when it is called.
+        """
         jobs = list(zip(runs, run_ids, strict=True))
         if self.workers == 1 or len(jobs) < MIN_RUNS_FOR_WORKERS:
-            return [load_run_tables(run, run_id) for run, run_id in jobs]
+            return lambda: [load_run_tables(run, run_id) for run, run_id in jobs]
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
             )
-        out: list[RunTables] = []
-        for result in self._pool.map(_read, jobs, chunksize=CHUNK):
-            if isinstance(result, tuple):
-                raise BadFile(*result)
-            out.append(result)
-        return out
+        results = self._pool.map(_read, jobs, chunksize=CHUNK)
+
+        def collect() -> list[RunTables]:
+            out: list[RunTables] = []
+            for result in results:
+                if isinstance(result, tuple):
+                    raise BadFile(*result)
+                out.append(result)
+            return out
+
+        return collect
+
+    def start(self, fn: Callable[..., T], /, *args: Any) -> Future[T] | None:
+        """``fn(*args)`` started on one of the worker processes, if an earlier :meth:`read`
+        started them, so this process can go on meanwhile (``fn`` and ``args`` must pickle);
+        None when there are none: call it here."""
+        if self._pool is None:
+            return None
+        return self._pool.submit(fn, *args)
 
     def close(self) -> None:
         """Stop the worker processes (if any started)."""
