@@ -32,6 +32,11 @@ class BadFile(ValueError):
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
 
+    def __reduce__(self) -> tuple[type[BadFile], tuple[Path, str]]:
+        # (Rebuilt from its two arguments: raised in a worker process, it reaches the
+        # caller as itself, not as a broken pool.)
+        return type(self), (self.path, self.problem)
+
 
 def error_line(err: BaseException) -> str:
     """The first line of ``err``'s message (its type's name when it has none)."""

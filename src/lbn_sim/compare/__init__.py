@@ -58,7 +58,7 @@ from lbn_sim.analysis.uncertainty import COMPARE_HEADLINES, run_headlines, split
 from lbn_sim.bad_files import BadFile
 from lbn_sim.compare.code_sentence import CodeSentence, code_sentence
 from lbn_sim.compare.completeness import check_complete, missing_jobs, sweep_roots
-from lbn_sim.compare.maps import comparison_maps, maps_section, quiet
+from lbn_sim.compare.maps import comparison_maps, maps_section
 from lbn_sim.compare.plan import (
     IGNORED_PREFIXES,
     PARAM_DRAW,
@@ -286,8 +286,10 @@ def run_comparison(
             an uncertain input), instead of compared as variants.
         workers: processes that read the runs of a future with many of them
             (:class:`lbn_sim.compare.reader.RunReader`; None: one per CPU). The comparison
-            is the same for any number. More than one helps only where cores are free: on
-            this project's shared 2-core machine, 600 runs took 145 s on 2 and 102 s on 1.
+            is the same for any number; with more than one, the maps are drawn on one of
+            them too. More than one helps only where cores are free: 600 real-data runs
+            took 57 to 62 s on 2 and 101 s on 1 with two free cores, 145 s and 102 s on the
+            same machine shared with other work.
             Workers are started fresh (``spawn``), so a script that asks for them guards its
             own code with ``if __name__ == "__main__":``.
 
@@ -475,11 +477,11 @@ def _write_comparison(
             ]
             for name in names
         }
-        # Every future's reads asked for at once: the workers (if any) read the next
-        # future's runs while this process summarises the last one's.
+        # The workers (if any) read the next future's runs while this process summarises
+        # this one's: one future asked for ahead, so at most two futures' tables wait here.
         rdr = reader or RunReader(1)
-        reads = {name: rdr.read_later(by_scenario[name], ids_of[name]) for name in names}
-        for name in names:
+        ahead = rdr.read_later(by_scenario[names[0]], ids_of[names[0]]) if names else None
+        for i, name in enumerate(names):
             runs = by_scenario[name]
             draws = Counter((str(r.seed), *(str(r.config.get(k)) for k in drawn)) for r in runs)
             repeated = sorted({d[0] for d, n in draws.items() if n > 1})
@@ -487,7 +489,11 @@ def _write_comparison(
                 log(f"  warning: {name} has repeated seed(s) {', '.join(repeated)}")
             log(f"  {name}: reading {len(runs)} run(s)")
             ids = ids_of[name]
-            tables = reads[name]()
+            collect, ahead = ahead, None
+            if i + 1 < len(names):
+                ahead = rdr.read_later(by_scenario[names[i + 1]], ids_of[names[i + 1]])
+            assert collect is not None
+            tables = collect()
             for run, run_id in zip(runs, ids, strict=True):
                 inventory.append(
                     {"run": run_id, "path": str(run.path), "scenario": name, "seed": run.seed}
@@ -521,7 +527,7 @@ def _write_comparison(
         maps_job = (
             None
             if reader is None
-            else reader.start(_maps, tables_by_stem, all_runs[0], fig_dir, wards, quiet, tmp)
+            else reader.start(_maps_on_worker, tables_by_stem, all_runs[0], fig_dir, wards, tmp)
         )
         log("  drawing figures" + ("" if maps_job is None else " (and the maps, on a worker)"))
         data = data_words(data_name, wards)
@@ -529,7 +535,11 @@ def _write_comparison(
         if maps_job is None:
             drawn_maps[label] = _maps(tables_by_stem, all_runs[0], fig_dir, wards, log, tmp)
         else:
-            drawn_maps[label] = maps_job.result()
+            if not maps_job.done():
+                log("  waiting for the maps")
+            drawn_maps[label], lines = maps_job.result()
+            for line in lines:  # what the worker would have said, in its order
+                log(line)
         rel = {name: p.relative_to(tmp).as_posix() for name, p in pngs.items()}
         spread = _spread(headlines) if headlines else None
         if spread is not None:
@@ -579,6 +589,19 @@ def _spread(headlines: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(list(headlines))
     frame["draw"] = pd.to_numeric(frame["draw"], errors="coerce")
     return split_table(frame, COMPARE_HEADLINES, by="scenario")
+
+
+def _maps_on_worker(
+    tables: Mapping[str, pd.DataFrame],
+    run: RunInfo,
+    fig_dir: Path,
+    n_wards: int | None,
+    tmp: Path,
+) -> tuple[list[str] | str, list[str]]:
+    """:func:`_maps` on a worker process: what it returns, and the progress lines it logged
+    (the boundaries read, dissolved or not cached), for this process to pass on."""
+    lines: list[str] = []
+    return _maps(tables, run, fig_dir, n_wards, lines.append, tmp), lines
 
 
 def _maps(

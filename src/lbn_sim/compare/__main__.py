@@ -77,8 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=1,
         metavar="N",
-        help="processes reading the runs of a future with many (24 or more) runs (default 1; "
-        "more help only where cores are free); the comparison is the same for any number",
+        help="processes reading the runs of a future with many (24 or more) runs, and drawing "
+        "the maps beside the figures (default 1; more help only where cores are free); the "
+        "comparison is the same for any number",
     )
     return parser
 

@@ -5,10 +5,13 @@ about 0.1 to 0.3 s a run at England's size, most of it pandas' own overhead), so
 600-run ensemble spends a minute or more there on one core. Each run is read on its own, so
 the runs can be shared among worker processes and their small tables gathered back in the
 runs' order: the comparison is the same whatever the number of workers (tested), and a
-damaged file is reported for the first run, in order, that has one. Workers pay off only
-where cores are free: on the project's 2-core machine shared with other work, 600 runs
-took 145 s on two workers against 102 s in one process (``benchmarks/results.md``), so the
-command line reads in one process unless told (``--workers N``).
+damaged file is reported for the first run, in order, that has one. The next future's
+runs are read ahead while this process summarises the last (:meth:`RunReader.read_later`),
+and the comparison's maps are drawn on a worker (:meth:`RunReader.start`). Workers pay off
+only where cores are free: over 600 real-data runs on two free cores, two workers took 57
+to 62 s against 101 s in one process, but on the same machine shared with other work 145 s
+against 102 s (``benchmarks/results.md``), so the command line reads in one process unless
+told (``--workers N``).
 """
 
 from __future__ import annotations
@@ -102,8 +105,8 @@ class RunReader:
 
     def start(self, fn: Callable[..., T], /, *args: Any) -> Future[T] | None:
         """``fn(*args)`` started on one of the worker processes, if an earlier :meth:`read`
-        started them, so this process can go on meanwhile (``fn`` and ``args`` must pickle);
-        None when there are none: call it here."""
+        or :meth:`read_later` started them, so this process can go on meanwhile (``fn`` and
+        ``args`` must pickle); None when there are none: call it here."""
         if self._pool is None:
             return None
         return self._pool.submit(fn, *args)

@@ -154,10 +154,15 @@ class ChecksumError(DataError, ValueError):
         self.expected = expected
         self.actual = actual
         self.where = where
+        self.fix = fix
         super().__init__(
             f"SHA-256 mismatch for {name} ({where}): expected {expected}, got {actual}. "
             "The file is corrupt, truncated or not the pinned version." + (f" {fix}" if fix else "")
         )
+
+    def __reduce__(self) -> tuple[type[ChecksumError], tuple[str, str, str, str, str]]:
+        # (Rebuilt from its arguments, so it survives the trip back from a worker process.)
+        return type(self), (self.name, self.expected, self.actual, self.where, self.fix)
 
 
 def default_cache_dir() -> Path:

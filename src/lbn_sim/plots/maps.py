@@ -2,8 +2,9 @@
 
 Each ward is one path of one :class:`~matplotlib.collections.PathCollection` per panel, in
 the order of the boundaries table, and the collection's ``urls`` are the wards' codes (one
-per path: the SVG links each shape to its ward, and a test can read which ward has which
-fill). Local-authority outlines are drawn on top, unfilled. Coordinates are lon/lat
+per path: a test can read which ward has which fill, and a zoomed map's SVG links each
+shape to its ward; all of England's wards are an image inside the SVG). Local-authority
+outlines are drawn on top, unfilled. Coordinates are lon/lat
 degrees, drawn with the aspect ratio of England's mid-latitude (1 / cos 53 degrees), so
 shapes are not squashed.
 

@@ -229,8 +229,9 @@ def run_ensemble(
 def _run(store: Path, work: list[list[Member]], workers: int, total: int, log: Log) -> list[int]:
     """Run the batches ``work`` on ``workers`` processes; the members written.
 
-    Each member is logged as its batch ends (with the time left at the rate so far), not
-    when the last batch ends: an ensemble of hundreds of members runs for an hour.
+    Each member is logged as its batch (its seed's futures) ends, with the time left at
+    the rate so far, not when the last batch ends: an ensemble of hundreds of members runs
+    for an hour.
     """
     from lbn_sim.runs.progress import duration_words
 
@@ -239,10 +240,12 @@ def _run(store: Path, work: list[list[Member]], workers: int, total: int, log: L
     tic = time.perf_counter()
 
     def report(done: list[tuple[int, float]]) -> None:
+        # A batch's members end together: one estimate of the time left for the batch.
+        elapsed = time.perf_counter() - tic
+        n_done = len(ran) + len(done)
+        left = elapsed / n_done * (n_todo - n_done) if n_done else 0.0
         for index, seconds in done:
             ran.append(index)
-            elapsed = time.perf_counter() - tic
-            left = elapsed / len(ran) * (n_todo - len(ran))
             log(
                 f"[{len(ran)}/{n_todo}] member {index} of {total} written ({seconds:.1f} s); "
                 f"{duration_words(elapsed)} so far, about {duration_words(left)} left"
