@@ -288,8 +288,8 @@ def run_comparison(
             (:class:`lbn_sim.compare.reader.RunReader`; None: one per CPU). The comparison
             is the same for any number; with more than one, the maps are drawn on one of
             them too. More than one helps only where cores are free: 600 real-data runs
-            took 57 to 62 s on 2 and 101 s on 1 with two free cores, 145 s and 102 s on the
-            same machine shared with other work.
+            took 51 to 54 s on 2 and 101 s on 1 with two free cores, 145 s and 102 s on an
+            earlier machine shared with other work.
             Workers are started fresh (``spawn``), so a script that asks for them guards its
             own code with ``if __name__ == "__main__":``.
 

@@ -8,8 +8,8 @@ runs' order: the comparison is the same whatever the number of workers (tested),
 damaged file is reported for the first run, in order, that has one. The next future's
 runs are read ahead while this process summarises the last (:meth:`RunReader.read_later`),
 and the comparison's maps are drawn on a worker (:meth:`RunReader.start`). Workers pay off
-only where cores are free: over 600 real-data runs on two free cores, two workers took 57
-to 62 s against 101 s in one process, but on the same machine shared with other work 145 s
+only where cores are free: over 600 real-data runs on two free cores, two workers took 51
+to 54 s against 101 s in one process, but on an earlier machine shared with other work 145 s
 against 102 s (``benchmarks/results.md``), so the command line reads in one process unless
 told (``--workers N``).
 """
