@@ -233,23 +233,15 @@ def _run(store: Path, work: list[list[Member]], workers: int, total: int, log: L
     the rate so far, not when the last batch ends: an ensemble of hundreds of members runs
     for an hour.
     """
-    from lbn_sim.runs.progress import duration_words
-
     ran: list[int] = []
     n_todo = sum(len(b) for b in work)
     tic = time.perf_counter()
 
     def report(done: list[tuple[int, float]]) -> None:
-        # A batch's members end together: one estimate of the time left for the batch.
-        elapsed = time.perf_counter() - tic
-        n_done = len(ran) + len(done)
-        left = elapsed / n_done * (n_todo - n_done) if n_done else 0.0
-        for index, seconds in done:
+        lines = batch_lines(done, len(ran), n_todo, total, time.perf_counter() - tic)
+        for (index, _), line in zip(done, lines, strict=True):
             ran.append(index)
-            log(
-                f"[{len(ran)}/{n_todo}] member {index} of {total} written ({seconds:.1f} s); "
-                f"{duration_words(elapsed)} so far, about {duration_words(left)} left"
-            )
+            log(line)
 
     if workers == 1 or len(work) <= 1:
         for batch in work:
@@ -265,6 +257,25 @@ def _run(store: Path, work: list[list[Member]], workers: int, total: int, log: L
                 future.cancel()
             raise
     return ran
+
+
+def batch_lines(
+    done: Sequence[tuple[int, float]], n_before: int, n_todo: int, total: int, elapsed: float
+) -> list[str]:
+    """The progress lines for a batch just ended: ``done`` its ``(member index, seconds)``,
+    ``n_before`` members written before it, ``n_todo`` to write in all (of ``total`` in the
+    sweep), ``elapsed`` seconds so far. A batch's members end together, so they share one
+    estimate of the time left (at the rate so far).
+    """
+    from lbn_sim.runs.progress import duration_words
+
+    n_done = n_before + len(done)
+    left = elapsed / n_done * (n_todo - n_done) if n_done else 0.0
+    return [
+        f"[{n_before + i}/{n_todo}] member {index} of {total} written ({seconds:.1f} s); "
+        f"{duration_words(elapsed)} so far, about {duration_words(left)} left"
+        for i, (index, seconds) in enumerate(done, start=1)
+    ]
 
 
 def as_they_end(futures: Sequence[Future[T]], report: Callable[[T], None]) -> None:
