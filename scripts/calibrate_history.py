@@ -139,9 +139,9 @@ def chosen_in_2015(wards: pd.DataFrame) -> pd.Index:
 
     ``wards``: the ward table loaded with ``imd2015=True`` (``extra_imd2015_score``).
     """
-    from lbn_sim.names import LEFT_BEHIND_SHARE, rank_desc
+    from lbn_sim.names import left_behind_cut, rank_desc
 
-    cut = int(np.floor(LEFT_BEHIND_SHARE * len(wards)))
+    cut = left_behind_cut(len(wards))
     imd = rank_desc(wards["extra_imd2015_score"].to_numpy(np.float64)) <= cut
     cni = rank_desc(wards["cni_score"].to_numpy(np.float64)) <= cut
     return pd.Index(wards["ward_code"][imd & cni])
@@ -151,7 +151,7 @@ def observed(data_dir: str | None) -> dict[str, float]:
     """Observed 2015-2019 changes of the ratio (see the module docstring)."""
     from lbn_sim.data.england import _as_str, _read_rda, load_england
     from lbn_sim.data.files import resolve_data_dir
-    from lbn_sim.names import LEFT_BEHIND_SHARE, rank_desc
+    from lbn_sim.names import left_behind_cut, rank_desc
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -197,7 +197,7 @@ def observed(data_dir: str | None) -> dict[str, float]:
         raise ValueError(f"wards without a small area in the lookup: {missing[:10]}")
     pop = w["population"].to_numpy(np.float64)
     lb = w["left_behind"].to_numpy(bool)
-    cut = int(np.floor(LEFT_BEHIND_SHARE * len(w)))
+    cut = left_behind_cut(len(w))
     cni_top = rank_desc(w["cni_score"].to_numpy(np.float64)) <= cut
     top15 = rank_desc(w["w15"].to_numpy(np.float64)) <= cut
     top19 = rank_desc(w["w19"].to_numpy(np.float64)) <= cut

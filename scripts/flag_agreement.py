@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from lbn_sim.names import LEFT_BEHIND_SHARE, left_behind_rule, rank_desc
+from lbn_sim.names import left_behind_cut, left_behind_rule, rank_desc
 
 
 @dataclass(frozen=True)
@@ -84,15 +84,26 @@ def best_cuts(
     return best
 
 
+def _more_deprived_unflagged(
+    imd_rank: NDArray[np.int32], cni_rank: NDArray[np.int32], flag: NDArray[np.bool_]
+) -> list[NDArray[np.intp]]:
+    """For each flagged ward, in order, the unflagged wards more deprived (a smaller rank) on
+    both indices, as positions among the unflagged."""
+    un_imd, un_cni = imd_rank[~flag], cni_rank[~flag]
+    return [
+        np.flatnonzero((un_imd < imd_rank[i]) & (un_cni < cni_rank[i]))
+        for i in np.flatnonzero(flag)
+    ]
+
+
 def dominated(
     imd_rank: NDArray[np.int32], cni_rank: NDArray[np.int32], flag: NDArray[np.bool_]
 ) -> NDArray[np.bool_]:
     """Per ward (``[n_wards]``): flagged, with an unflagged ward more deprived (a smaller
     rank) on both indices."""
     out = np.zeros(flag.shape, dtype=bool)
-    un_imd, un_cni = imd_rank[~flag], cni_rank[~flag]
-    for i in np.flatnonzero(flag):
-        out[i] = bool(np.any((un_imd < imd_rank[i]) & (un_cni < cni_rank[i])))
+    over = _more_deprived_unflagged(imd_rank, cni_rank, flag)
+    out[np.flatnonzero(flag)] = [o.size > 0 for o in over]
     return out
 
 
@@ -105,18 +116,14 @@ def fewest_monotone_mismatches(
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import maximum_bipartite_matching
 
-    flagged, unflagged = np.flatnonzero(flag), np.flatnonzero(~flag)
-    rows, cols = [], []
-    for r, i in enumerate(flagged):
-        over = np.flatnonzero(
-            (imd_rank[unflagged] < imd_rank[i]) & (cni_rank[unflagged] < cni_rank[i])
-        )
-        rows += [r] * len(over)
-        cols += over.tolist()
-    if not rows:
+    over = _more_deprived_unflagged(imd_rank, cni_rank, flag)
+    rows = np.repeat(np.arange(len(over)), [o.size for o in over])
+    if not rows.size:
         return 0
+    cols = np.concatenate(over)
     graph = csr_matrix(
-        (np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(len(flagged), len(unflagged))
+        (np.ones(rows.size, dtype=np.int8), (rows, cols)),
+        shape=(len(over), int(np.count_nonzero(~flag))),
     )
     match = maximum_bipartite_matching(graph, perm_type="column")
     return int(np.count_nonzero(match >= 0))
@@ -156,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     names = wards.set_index("ward_code")
 
     rule = agreement(wards, left_behind_rule(imd_rank, cni_rank))
-    cut = int(np.floor(LEFT_BEHIND_SHARE * len(wards)))
+    cut = left_behind_cut(len(wards))
     print(f"{len(wards):,} wards; {int(flag.sum())} flagged; the rule's cut: rank {cut} on both")
     print(
         f"the rule finds {rule.found}, {rule.flagged_found} of them flagged: "

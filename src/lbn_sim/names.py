@@ -23,6 +23,7 @@ __all__ = [
     "START_GROUPS",
     "STRING_COLUMNS",
     "SUMMARY_GROUPS",
+    "left_behind_cut",
     "left_behind_rule",
     "rank_desc",
 ]
@@ -61,7 +62,12 @@ def rank_desc(score: F64) -> NDArray[np.int32]:
     return ranks
 
 
+def left_behind_cut(n_wards: int) -> int:
+    """The last rank inside the most deprived tenth of ``n_wards`` wards (742 of 7,421)."""
+    return int(np.floor(LEFT_BEHIND_SHARE * n_wards))
+
+
 def left_behind_rule(imd_rank: NDArray[np.int32], cni_rank: NDArray[np.int32]) -> NDArray[np.bool_]:
     """Wards in the most deprived 10% on both composites, ``[n_wards]``."""
-    cut = int(np.floor(LEFT_BEHIND_SHARE * imd_rank.shape[0]))
+    cut = left_behind_cut(imd_rank.shape[0])
     return (imd_rank <= cut) & (cni_rank <= cut)

@@ -480,7 +480,7 @@ def _write_comparison(
         # The workers (if any) read the next future's runs while this process summarises
         # this one's: one future asked for ahead, so at most two futures' tables wait here.
         rdr = reader or RunReader(1)
-        ahead = rdr.read_later(by_scenario[names[0]], ids_of[names[0]]) if names else None
+        ahead = rdr.read_later(by_scenario[names[0]], ids_of[names[0]])
         for i, name in enumerate(names):
             runs = by_scenario[name]
             draws = Counter((str(r.seed), *(str(r.config.get(k)) for k in drawn)) for r in runs)
@@ -489,10 +489,9 @@ def _write_comparison(
                 log(f"  warning: {name} has repeated seed(s) {', '.join(repeated)}")
             log(f"  {name}: reading {len(runs)} run(s)")
             ids = ids_of[name]
-            collect, ahead = ahead, None
+            collect = ahead
             if i + 1 < len(names):
                 ahead = rdr.read_later(by_scenario[names[i + 1]], ids_of[names[i + 1]])
-            assert collect is not None
             tables = collect()
             for run, run_id in zip(runs, ids, strict=True):
                 inventory.append(

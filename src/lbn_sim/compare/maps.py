@@ -35,7 +35,6 @@ __all__ = [
     "maps_section",
     "place_map_figures",
     "place_maps",
-    "quiet",
 ]
 
 REAL_DATA = "england_2019"
@@ -50,8 +49,7 @@ NO_GEOGRAPHY = (
 Log = Callable[[str], None]
 
 
-def quiet(_line: str) -> None:
-    """A progress sink that says nothing (picklable, for a worker process)."""
+def _quiet(_line: str) -> None:
     return None
 
 
@@ -88,7 +86,7 @@ def comparison_maps(
     data_dir: str | None,
     directory: Path,
     n_wards: int | None = None,
-    log: Log = quiet,
+    log: Log = _quiet,
 ) -> list[Path] | str:
     """Draw a comparison's maps into ``directory``; the PNGs written, or the sentence the
     report says instead (no geography, boundary files missing).
@@ -190,7 +188,7 @@ def place_map_figures(view: PlaceView) -> dict[str, Figure] | str:
     """The place's maps, not saved: ``{"gap_change": ..., "status": ...}`` (its wards' change
     in gap under each future, and their status at the start and the horizon, the authority
     outlined), or the sentence said instead of a map. Drawn for the view's first variant."""
-    bounds = _boundaries(view.data, view.data_dir, quiet)
+    bounds = _boundaries(view.data, view.data_dir, _quiet)
     if isinstance(bounds, str):
         return bounds
     variant = view.variants[0]

@@ -23,7 +23,7 @@ from lbn_sim.engine.households import (
 )
 from lbn_sim.engine.income_shift import solve_income_shift
 from lbn_sim.engine.parameters import Params
-from lbn_sim.names import LEFT_BEHIND_SHARE
+from lbn_sim.names import left_behind_cut
 
 F32 = NDArray[np.float32]
 
@@ -57,7 +57,7 @@ def near_cut(wards: pd.DataFrame) -> NDArray[np.bool_]:
     """Wards in the most deprived fifth (twice the status's tenth) on the IMD or the CNI at
     the start, bool ``[n_wards]``: those whose sampling noise could carry them, or push a
     left-behind ward, across a 10% cut."""
-    reach = 2 * int(np.floor(LEFT_BEHIND_SHARE * len(wards)))
+    reach = 2 * left_behind_cut(len(wards))
     imd = wards["imd_score"].rank(ascending=False, method="first").to_numpy()
     cni = wards["cni_score"].rank(ascending=False, method="first").to_numpy()
     return (imd <= reach) | (cni <= reach)

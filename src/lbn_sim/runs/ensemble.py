@@ -42,6 +42,7 @@ from omegaconf import DictConfig
 
 from lbn_sim.config import Config, ConfigError, DataConfig
 from lbn_sim.folders import FolderBusy, claim, release
+from lbn_sim.runs.progress import duration_words
 from lbn_sim.runs.store import (
     RUNS_DIR,
     check_same_sweep,
@@ -267,8 +268,6 @@ def batch_lines(
     sweep), ``elapsed`` seconds so far. A batch's members end together, so they share one
     estimate of the time left (at the rate so far).
     """
-    from lbn_sim.runs.progress import duration_words
-
     n_done = n_before + len(done)
     left = elapsed / n_done * (n_todo - n_done) if n_done else 0.0
     return [

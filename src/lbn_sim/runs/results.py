@@ -21,7 +21,7 @@ import pyarrow as pa
 from lbn_sim.analysis.divergence import closing_years
 from lbn_sim.data.contract import STRING_COLUMNS
 from lbn_sim.folders import STAGING_PREFIX, signals_held
-from lbn_sim.names import LEFT_BEHIND_SHARE, RATE_INDICATORS, SUMMARY_GROUPS, rank_desc
+from lbn_sim.names import RATE_INDICATORS, SUMMARY_GROUPS, left_behind_cut, rank_desc
 
 #: Ward state recorded beside the indicators (dimensionless, 1 at the start): labour demand
 #: relative to the ward's start, and private investment per resident relative to England's
@@ -87,14 +87,14 @@ def status_flags(wt: pd.DataFrame, window: int = 3) -> pd.DataFrame:
     fixed = wt["imd_like_start_scale" if "imd_like_start_scale" in wt else "imd_like"].to_numpy()
     flags = np.zeros((len(wt), 3), dtype=bool)
     start_rows = rows[int(years[0])]
-    cut = int(np.floor(LEFT_BEHIND_SHARE * len(start_rows)))
+    cut = left_behind_cut(len(start_rows))
     line = np.sort(imd_all[start_rows])[::-1][max(cut - 1, 0)]
     for i, year in enumerate(years):
         recent = [rows[int(y)] for y in years[max(0, i - window + 1) : i + 1]]
         imd = np.mean([imd_all[r] for r in recent], axis=0)
         cni = np.mean([cni_all[r] for r in recent], axis=0)
         here = rows[int(year)]
-        cut = int(np.floor(LEFT_BEHIND_SHARE * len(here)))
+        cut = left_behind_cut(len(here))
         flags[here, 0] = rank_desc(imd) <= cut
         flags[here, 1] = rank_desc(cni) <= cut
         flags[here, 2] = fixed[here] >= line
